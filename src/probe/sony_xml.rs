@@ -1,0 +1,187 @@
+//! Sony XAVC `C0001M01.XML` (NonRealTimeMeta) sidecars: the start timecode
+//! a Sony camera records beside a clip, used when the clip itself carries
+//! no `tmcd` track (the `tmcd` wins when both exist).
+//!
+//! `LtcChange@value` is BCD in FFSSMMHH byte order (frames first); bit 0x40
+//! of the frame byte is the drop-frame flag. With `halfStep="true"` the LTC
+//! counts half the picture rate (50p/59.94p), so frames double. These facts
+//! come from public parsers; no real card has been checked (DOMAIN.md).
+
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+
+use crate::timecode::{Rate, TcFormat, Timecode};
+
+/// What a NonRealTimeMeta sidecar says about its clip.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SonyMeta {
+    pub start: Option<Timecode>,
+    pub rate: Option<Rate>,
+    /// Clip length in frames (`Duration@value`).
+    pub duration_frames: Option<u64>,
+    pub model: Option<String>,
+}
+
+/// True when `xml` is a NonRealTimeMeta document (checked on its start).
+pub fn is_nonrealtimemeta(xml: &str) -> bool {
+    xml.get(..xml.len().min(2048))
+        .is_some_and(|head| head.contains("NonRealTimeMeta"))
+}
+
+/// Reads a sidecar. Errors say what is wrong; a document without a
+/// timecode table gives `start: None`.
+pub fn parse(xml: &str) -> Result<SonyMeta, String> {
+    if !is_nonrealtimemeta(xml) {
+        return Err("not a Sony NonRealTimeMeta document".into());
+    }
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut meta = SonyMeta::default();
+    let mut tc_fps: Option<u32> = None;
+    let mut half_step = false;
+    let mut first_value: Option<String> = None;
+    let mut capture_fps: Option<String> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+        let e = match event {
+            Event::Start(e) | Event::Empty(e) => e,
+            Event::Eof => break,
+            _ => continue,
+        };
+        let attr = |name: &str| -> Option<String> {
+            e.attributes()
+                .flatten()
+                .find(|a| a.key.local_name().as_ref() == name)
+                .and_then(|a| {
+                    a.normalized_value(XmlVersion::Implicit1_0)
+                        .ok()
+                        .map(|v| v.into_owned())
+                })
+        };
+        match e.local_name().as_ref() {
+            "Duration" => meta.duration_frames = attr("value").and_then(|v| v.trim().parse().ok()),
+            "LtcChangeTable" => {
+                tc_fps = attr("tcFps").and_then(|v| v.trim().parse().ok());
+                half_step = attr("halfStep").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            }
+            "LtcChange"
+                if first_value.is_none()
+                    && attr("frameCount").and_then(|v| v.trim().parse::<u64>().ok()) == Some(0) =>
+            {
+                first_value = attr("value");
+            }
+            "VideoFrame" => capture_fps = attr("formatFps").or_else(|| attr("captureFps")),
+            "Device" => meta.model = attr("modelName"),
+            _ => {}
+        }
+    }
+    meta.rate = capture_fps
+        .as_deref()
+        .and_then(rate_from_label)
+        .or_else(|| {
+            let fps = tc_fps? * if half_step { 2 } else { 1 };
+            Rate::new(fps, 1)
+        });
+    if let Some(value) = first_value {
+        let rate = meta.rate.ok_or("timecode table without a frame rate")?;
+        meta.start = Some(decode_ltc(&value, rate, half_step)?);
+    }
+    Ok(meta)
+}
+
+/// `29.97p`, `59.94i`, `25p`, `23.98p` → the picture rate.
+fn rate_from_label(label: &str) -> Option<Rate> {
+    let t = label.trim().trim_end_matches(['p', 'i', 'P', 'I']);
+    Rate::parse(t).ok()
+}
+
+/// Decodes the BCD `FFSSMMHH` value at the picture `rate`.
+fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, String> {
+    let v = value.trim();
+    let bad = || format!("LtcChange value {v:?} is not 8 hex digits of BCD");
+    if v.len() != 8 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let byte = |i: usize| {
+        u8::from_str_radix(v.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16).map_err(|_| bad())
+    };
+    let (ff_b, ss_b, mm_b, hh_b) = (byte(0)?, byte(1)?, byte(2)?, byte(3)?);
+    let bcd = |b: u8| -> Result<u64, String> {
+        let (hi, lo) = (b >> 4, b & 0x0F);
+        if hi > 9 || lo > 9 {
+            Err(bad())
+        } else {
+            Ok(u64::from(hi * 10 + lo))
+        }
+    };
+    let drop = ff_b & 0x40 != 0;
+    let mut ff = bcd(ff_b & 0x3F)?;
+    let (ss, mm, hh) = (bcd(ss_b & 0x7F)?, bcd(mm_b & 0x7F)?, bcd(hh_b & 0x3F)?);
+    if half_step {
+        ff *= 2;
+    }
+    let format = TcFormat::new(rate, drop);
+    let sep = if format.is_drop_frame() { ';' } else { ':' };
+    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(table: &str, fps: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<NonRealTimeMeta xmlns="urn:schemas-professionalDisc:nonRealTimeMeta:ver.2.00" lastUpdate="2026-03-14T14:31:00+00:00">
+  <Duration value="60"/>
+  {table}
+  <VideoFormat><VideoFrame videoCodec="AVC_1920_1080_HP@L41" captureFps="{fps}" formatFps="{fps}"/></VideoFormat>
+  <Device manufacturer="Sony" modelName="ILME-FX3" serialNo="1"/>
+</NonRealTimeMeta>"#
+        )
+    }
+
+    #[test]
+    fn drop_frame_start() {
+        let xml = doc(
+            r#"<LtcChangeTable tcFps="30" halfStep="false"><LtcChange frameCount="0" value="68593014" status="increment"/></LtcChangeTable>"#,
+            "29.97p",
+        );
+        let m = parse(&xml).unwrap();
+        assert_eq!(m.start.unwrap().to_string(), "14:30:59;28");
+        assert_eq!(m.rate, Some(Rate::FPS_29_97));
+        assert_eq!(m.duration_frames, Some(60));
+        assert_eq!(m.model.as_deref(), Some("ILME-FX3"));
+    }
+
+    #[test]
+    fn half_step_doubles_frames() {
+        let xml = doc(
+            r#"<LtcChangeTable tcFps="25" halfStep="true"><LtcChange frameCount="0" value="12000010" status="increment"/></LtcChangeTable>"#,
+            "50p",
+        );
+        assert_eq!(
+            parse(&xml).unwrap().start.unwrap().to_string(),
+            "10:00:00:24"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors_not_panics() {
+        for v in ["", "zz", "9A000010", "0A000000", "0000001", "é0000000"] {
+            let xml = doc(
+                &format!(
+                    r#"<LtcChangeTable tcFps="25"><LtcChange frameCount="0" value="{v}"/></LtcChangeTable>"#
+                ),
+                "25p",
+            );
+            assert!(parse(&xml).is_err(), "{v}");
+        }
+        // A document cut short must not panic; whatever it yields has no start.
+        let cut = parse("<NonRealTimeMeta><Duration value=");
+        assert!(cut.map(|m| m.start.is_none()).unwrap_or(true));
+        assert!(parse("<other/>").is_err());
+    }
+}
