@@ -1,0 +1,104 @@
+//! The catalog record of one clip: what `rushes clips --json` prints and
+//! what the library stores. Produced by [`crate::merge`], read by
+//! everything downstream. Field names are a public contract (README).
+
+use serde::{Deserialize, Serialize};
+
+use crate::probe::{AudioInfo, TcSource, VideoInfo};
+
+/// Size and modification time of a file: if both match the library, the
+/// file is unchanged and is not probed again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub size: u64,
+    pub mtime_ns: i128,
+}
+
+/// One clip in the catalog.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Clip {
+    /// Stable across re-ingests: derived from the absolute path.
+    pub id: String,
+    /// Absolute path as found under the ingested folder.
+    pub path: String,
+    /// Path relative to the ingested folder.
+    pub rel_path: String,
+    /// The ingested folder this clip was found under (absolute).
+    pub root: String,
+    /// File name.
+    pub name: String,
+    pub camera: Option<String>,
+    pub reel: Option<String>,
+    /// Shoot day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    pub container: String,
+    pub duration_s: f64,
+    /// Frames from `start_tc` to `end_tc` at the clip's rate, if it has one.
+    pub n_frames: Option<u64>,
+    /// Editor's label of the rate: "23.976", "25", "29.97"...; null for
+    /// audio without a rate.
+    pub fps: Option<String>,
+    /// The exact rate as `num/den`.
+    pub rate: Option<String>,
+    pub drop_frame: Option<bool>,
+    /// First frame's label; null only for audio whose time reference needs
+    /// a rate nobody gave (`--fps`).
+    pub start_tc: Option<String>,
+    /// The frame after the last one, as NLEs show it.
+    pub end_tc: Option<String>,
+    pub start_tc_source: TcSource,
+    /// BWF TimeReference kept when no rate was known to label it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub start_samples: Option<u64>,
+    pub video: Option<VideoInfo>,
+    pub audio: Option<AudioInfo>,
+    pub size: u64,
+    pub mtime_ns: i128,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub scene: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub take: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tape: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub track_names: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub circled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub family_uid: Option<String>,
+    /// The camera sidecar read with this clip, so a changed sidecar makes
+    /// the clip "updated" on the next ingest.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sidecar: Option<Sidecar>,
+    /// The file has vanished from its folder; the record is kept.
+    pub offline: bool,
+}
+
+/// A sidecar file and its fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sidecar {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i128,
+}
+
+impl Clip {
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint {
+            size: self.size,
+            mtime_ns: self.mtime_ns,
+        }
+    }
+}
+
+/// The stable id of the clip at `abs_path`: 64-bit FNV-1a as 16 hex digits.
+pub fn clip_id(abs_path: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in abs_path.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
