@@ -1,7 +1,16 @@
 //! rushes: footage logging and transcript indexing for documentary, TV and
 //! news productions. The library does the work; `main.rs` is glue.
 //!
-//! Data flows one way: [`scan`] → [`probe`] → [`merge`] → [`library`];
-//! the CLI sits on top. See ARCHITECTURE.md for the map and invariants.
+//! Data flows one way: [`scan`] → [`probe`] → [`merge`] → [`library`],
+//! driven by [`ingest`]; the [`cli`] sits on top. See ARCHITECTURE.md for
+//! the map and the rules of what may import what.
 
+pub mod cli;
+pub mod clip;
+pub mod date;
+pub mod ingest;
+pub mod library;
+pub mod merge;
+pub mod probe;
+pub mod scan;
 pub mod timecode;

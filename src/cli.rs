@@ -1,0 +1,278 @@
+//! Command line: parsing (clap), progress (indicatif), printing and exit
+//! codes. The only module that touches clap, indicatif and anyhow.
+//!
+//! Exit codes: 0 ok (an ingest with per-file failures is still 0, they are
+//! listed), 2 error (or any failure under `--strict`). Results go to
+//! stdout, messages and progress to stderr; a closed pipe is not an error.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::clip::Clip;
+use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
+use crate::library::Library;
+use crate::merge::MergeOptions;
+use crate::timecode::Rate;
+
+/// Footage logging and transcript indexing: ingest card dumps, list clips
+/// with exact timecode.
+#[derive(Parser, Debug)]
+#[command(name = "rushes", version, about)]
+struct Cli {
+    /// Library folder (embedded, no server). Created on first ingest.
+    #[arg(
+        long,
+        global = true,
+        env = "RUSHES_LIBRARY",
+        default_value = "rushes-library"
+    )]
+    library: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Catalog every media file under each folder (card dumps). Never writes
+    /// inside them; unchanged files are recognised without re-reading.
+    Ingest {
+        /// Folders to walk recursively.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Shoot day (YYYY-MM-DD) for every clip, instead of reading it from
+        /// dated folder names or the files.
+        #[arg(long)]
+        day: Option<String>,
+        /// Project frame rate (23.976, 25, 29.97, 24000/1001...), used only
+        /// for files that state none, e.g. a BWF without speed.
+        #[arg(long)]
+        fps: Option<String>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Exit 2 if any file failed.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// List the catalog.
+    Clips {
+        /// Print an array of clip objects.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the program and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let mut msg = format!("rushes: error: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  caused by: {cause}"));
+            }
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Ingest {
+            dirs,
+            day,
+            fps,
+            json,
+            strict,
+        } => {
+            let project_rate = fps
+                .as_deref()
+                .map(Rate::parse)
+                .transpose()
+                .context("--fps")?;
+            let day = day.map(|d| validate_day(&d)).transpose()?;
+            let opts = IngestOptions {
+                merge: MergeOptions { day, project_rate },
+            };
+            let lib = Library::open_or_create(&cli.library)
+                .with_context(|| format!("cannot use library {}", cli.library.display()))?;
+            let bar = Bar::new();
+            let report = ingest(&lib, &dirs, &opts, &bar)?;
+            print_ingest(&report, json)?;
+            Ok(if strict && !report.failures.is_empty() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Clips { json } => {
+            let lib = Library::open(&cli.library)?;
+            let mut clips = lib.index.clips()?;
+            clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
+            print_clips(&clips, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn validate_day(d: &str) -> Result<String> {
+    let parts: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [y, m, dd] if d.len() == 10 => crate::date::ymd(*y, *m, *dd),
+        _ => None,
+    }
+    .with_context(|| format!("--day {d:?}: expected a date like 2026-03-14"))
+}
+
+fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "clips: {} added, {} updated, {} unchanged, {} offline",
+        r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
+    )?;
+    if r.skipped > 0 {
+        let kinds: Vec<String> = r
+            .skipped_by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;
+    }
+    if !r.failures.is_empty() {
+        writeln!(out, "failed: {} files", r.failures.len())?;
+        for f in &r.failures {
+            writeln!(out, "  {}: {}", f.path, f.reason)?;
+        }
+    }
+    writeln!(out, "library: {}", r.library)?;
+    Ok(())
+}
+
+fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, clips)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let dash = || "-".to_string();
+    let rows: Vec<[String; 9]> = clips
+        .iter()
+        .map(|c| {
+            [
+                c.day.clone().unwrap_or_else(dash),
+                c.camera.clone().unwrap_or_else(dash),
+                c.reel.clone().unwrap_or_else(dash),
+                if c.offline {
+                    format!("{} (offline)", c.rel_path)
+                } else {
+                    c.rel_path.clone()
+                },
+                c.fps
+                    .clone()
+                    .map(|f| {
+                        if c.drop_frame == Some(true) {
+                            format!("{f} DF")
+                        } else {
+                            f
+                        }
+                    })
+                    .unwrap_or_else(dash),
+                c.start_tc.clone().unwrap_or_else(dash),
+                c.end_tc.clone().unwrap_or_else(dash),
+                format!("{:.3}", c.duration_s),
+                serde_json::to_value(c.start_tc_source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = [
+        "DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM",
+    ];
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(out, "{}", line(&header.map(String::from)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    writeln!(out, "{} clips", clips.len())?;
+    Ok(())
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// An indicatif bar on a terminal; nothing otherwise.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new() -> Bar {
+        Bar(std::io::stderr().is_terminal().then(ProgressBar::hidden))
+    }
+}
+
+impl Progress for Bar {
+    fn begin(&self, files: u64, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(bytes);
+            bar.set_message(format!("{files} files"));
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} left)",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+        }
+    }
+
+    fn advance(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

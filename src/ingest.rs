@@ -1,0 +1,351 @@
+//! The ingest pipeline: walk each folder, recognise unchanged files by
+//! size and mtime (no probe), probe the rest in parallel, merge sidecars,
+//! and write clips to the library in batches, each batch one atomic commit
+//! (so an ingest killed at any moment loses at most the batch under way,
+//! and a re-run picks up from there).
+//!
+//! Nothing is ever opened for writing under an ingested folder.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::clip::{Clip, Sidecar};
+use crate::library::{ClipIndex, Library, LibraryError};
+use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
+use crate::probe::{self, ProbeError, sony_xml};
+use crate::scan::{self, Candidate};
+
+/// Files probed between two commits.
+const BATCH: usize = 256;
+/// Largest sidecar read into memory.
+const MAX_SIDECAR: u64 = 4 << 20;
+
+/// Extensions that promise media: a file so named that is not readable
+/// media is a failure to report, not an unrelated file to skip.
+const MEDIA_EXTS: &[&str] = &[
+    "MOV", "MP4", "M4V", "MXF", "WAV", "BWF", "RF64", "M4A", "MP3", "MKV", "WEBM", "AIF", "AIFF",
+    "FLAC", "OGG", "CAF", "AVI", "MTS", "M2TS", "BRAW", "R3D", "3GP", "AAC",
+];
+
+/// What an ingest does besides the folders.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    pub merge: MergeOptions,
+}
+
+/// A file that could not be cataloged, and why.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Failure {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What one ingest did. Serialised as the `--json` output.
+#[derive(Debug, Default, Serialize)]
+pub struct IngestReport {
+    pub clips_added: usize,
+    pub clips_updated: usize,
+    pub clips_unchanged: usize,
+    /// Clips under the ingested folders whose files are gone.
+    pub clips_offline: usize,
+    /// Files skipped (junk, proxies, thumbnails, links, non-media).
+    pub skipped: usize,
+    pub skipped_by_kind: BTreeMap<String, usize>,
+    pub failures: Vec<Failure>,
+    pub library: String,
+}
+
+/// Receives progress; the CLI draws a bar from it. Must be cheap.
+pub trait Progress: Sync {
+    fn begin(&self, files: u64, bytes: u64);
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// A progress sink that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn begin(&self, _: u64, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Why an ingest could not run at all (per-file problems are failures).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: {source}")]
+    Root {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+}
+
+impl From<crate::library::IndexError> for IngestError {
+    fn from(e: crate::library::IndexError) -> Self {
+        IngestError::Library(LibraryError::Index(e))
+    }
+}
+
+/// Ingests every folder in `roots` into `lib`.
+pub fn ingest(
+    lib: &Library,
+    roots: &[PathBuf],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<IngestReport, IngestError> {
+    // Resolve every root before touching the library: a typo is fatal.
+    let mut resolved = Vec::new();
+    for root in roots {
+        let abs = root.canonicalize().map_err(|source| IngestError::Root {
+            path: root.clone(),
+            source,
+        })?;
+        if !abs.is_dir() {
+            let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
+            return Err(IngestError::Root {
+                path: root.clone(),
+                source,
+            });
+        }
+        resolved.push(abs);
+    }
+    let mut writer = lib.index.writer()?;
+    let existing: HashMap<String, Clip> = lib
+        .index
+        .clips()?
+        .into_iter()
+        .map(|c| (c.path.clone(), c))
+        .collect();
+    let mut report = IngestReport {
+        library: lib.dir.display().to_string(),
+        ..IngestReport::default()
+    };
+
+    let mut walks = Vec::new();
+    for abs in &resolved {
+        let walk = scan::walk(abs).map_err(|source| IngestError::Root {
+            path: abs.clone(),
+            source,
+        })?;
+        walks.push((abs.clone(), walk));
+    }
+    let total_files: usize = walks.iter().map(|(_, w)| w.candidates.len()).sum();
+    let total_bytes: u64 = walks
+        .iter()
+        .flat_map(|(_, w)| &w.candidates)
+        .map(|c| c.fingerprint.size)
+        .sum();
+    progress.begin(total_files as u64, total_bytes);
+
+    for (abs, walk) in &walks {
+        let root_abs = abs.to_string_lossy().into_owned();
+        let root_name = abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for s in &walk.skipped {
+            *report
+                .skipped_by_kind
+                .entry(s.kind.label().to_string())
+                .or_insert(0) += 1;
+        }
+        for e in &walk.errors {
+            report.failures.push(Failure {
+                path: e.path.display().to_string(),
+                reason: e.reason.clone(),
+            });
+        }
+        let sidecars = index_sidecars(&walk.sidecars);
+        let mut seen = HashSet::new();
+        let mut to_probe = Vec::new();
+        for cand in &walk.candidates {
+            let path = join_abs(&root_abs, &cand.rel_path);
+            seen.insert(path.clone());
+            let sidecar = find_sidecar(&sidecars, cand);
+            match existing.get(&path) {
+                Some(old)
+                    if !old.offline
+                        && old.fingerprint() == cand.fingerprint
+                        && same_sidecar(old, sidecar, &root_abs) =>
+                {
+                    report.clips_unchanged += 1;
+                    progress.advance(cand.fingerprint.size);
+                }
+                old => to_probe.push((cand, sidecar, old.is_some())),
+            }
+        }
+
+        let merge = &opts.merge;
+        for batch in to_probe.chunks(BATCH) {
+            let results: Vec<_> = batch
+                .par_iter()
+                .map(|(cand, sidecar, existed)| {
+                    let probed = probe::probe_file(&cand.path);
+                    let side = sidecar.and_then(|s| read_sidecar(s, &root_abs));
+                    progress.advance(cand.fingerprint.size);
+                    (*cand, probed, side, *existed)
+                })
+                .collect();
+            let mut wrote = false;
+            for (cand, probed, side, existed) in results {
+                let side = match side {
+                    Some(Ok(s)) => Some(s),
+                    Some(Err(f)) => {
+                        report.failures.push(f);
+                        None
+                    }
+                    None => None,
+                };
+                match probed {
+                    Ok(info) => {
+                        let clip =
+                            build_clip(&root_abs, &root_name, cand, &info, side.as_ref(), merge);
+                        lib.index.put_clip(&writer, &clip)?;
+                        wrote = true;
+                        if existed {
+                            report.clips_updated += 1
+                        } else {
+                            report.clips_added += 1
+                        }
+                    }
+                    Err(e) => classify_failure(cand, e, &mut report),
+                }
+            }
+            if wrote {
+                ClipIndex::commit(&mut writer)?;
+            }
+        }
+
+        // Clips under this folder that the walk no longer finds: offline.
+        let prefix = if root_abs.ends_with('/') {
+            root_abs.clone()
+        } else {
+            format!("{root_abs}/")
+        };
+        let mut marked = false;
+        for clip in existing
+            .values()
+            .filter(|c| c.path.starts_with(&prefix) && !seen.contains(&c.path))
+        {
+            report.clips_offline += 1;
+            if !clip.offline {
+                let mut gone = clip.clone();
+                gone.offline = true;
+                lib.index.put_clip(&writer, &gone)?;
+                marked = true;
+            }
+        }
+        if marked {
+            ClipIndex::commit(&mut writer)?;
+        }
+    }
+    progress.finish();
+    report.skipped = report.skipped_by_kind.values().sum();
+    report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}
+
+/// A probe error is a failure when the file promised media; otherwise the
+/// file is simply not media and is skipped as "other".
+fn classify_failure(cand: &Candidate, err: ProbeError, report: &mut IngestReport) {
+    let ext = cand
+        .rel_path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_uppercase())
+        .unwrap_or_default();
+    let promised = MEDIA_EXTS.contains(&ext.as_str());
+    match err {
+        ProbeError::NotMedia(_) if !promised => {
+            *report.skipped_by_kind.entry("other".into()).or_insert(0) += 1;
+        }
+        e => report.failures.push(Failure {
+            path: cand.path.display().to_string(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+type SidecarIndex<'a> = HashMap<(String, String), &'a Candidate>;
+
+/// Sidecars keyed by (folder, upper-case file name).
+fn index_sidecars(sidecars: &[Candidate]) -> SidecarIndex<'_> {
+    sidecars
+        .iter()
+        .map(|s| {
+            let (dir, name) = s.rel_path.rsplit_once('/').unwrap_or(("", &s.rel_path));
+            ((dir.to_string(), name.to_ascii_uppercase()), s)
+        })
+        .collect()
+}
+
+fn find_sidecar<'a>(index: &SidecarIndex<'a>, cand: &Candidate) -> Option<&'a Candidate> {
+    let (dir, name) = cand
+        .rel_path
+        .rsplit_once('/')
+        .unwrap_or(("", &cand.rel_path));
+    let want = sony_sidecar_name(name)?.to_ascii_uppercase();
+    index.get(&(dir.to_string(), want)).copied()
+}
+
+fn same_sidecar(old: &Clip, now: Option<&Candidate>, root_abs: &str) -> bool {
+    match (&old.sidecar, now) {
+        (None, None) => true,
+        (
+            Some(Sidecar {
+                path,
+                size,
+                mtime_ns,
+            }),
+            Some(c),
+        ) => {
+            *path == join_abs(root_abs, &c.rel_path)
+                && *size == c.fingerprint.size
+                && *mtime_ns == c.fingerprint.mtime_ns
+        }
+        _ => false,
+    }
+}
+
+/// Reads and parses a Sony sidecar; a broken one is a failure of its own
+/// that does not stop its clip from being cataloged.
+fn read_sidecar<'a>(
+    file: &'a Candidate,
+    root_abs: &str,
+) -> Option<Result<SidecarInfo<'a>, Failure>> {
+    let fail = |reason: String| Failure {
+        path: file.path.display().to_string(),
+        reason,
+    };
+    if file.fingerprint.size > MAX_SIDECAR {
+        return Some(Err(fail(format!(
+            "sidecar larger than {MAX_SIDECAR} bytes"
+        ))));
+    }
+    let text = match read_text(&file.path) {
+        Ok(t) => t,
+        Err(e) => return Some(Err(fail(format!("cannot read sidecar: {e}")))),
+    };
+    if !sony_xml::is_nonrealtimemeta(&text) {
+        return None;
+    }
+    Some(
+        sony_xml::parse(&text)
+            .map(|meta| SidecarInfo {
+                file,
+                abs_path: join_abs(root_abs, &file.rel_path),
+                meta,
+            })
+            .map_err(|e| fail(format!("Sony XML sidecar: {e}"))),
+    )
+}
+
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
