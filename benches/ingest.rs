@@ -1,0 +1,130 @@
+//! Ingest throughput on a generated card dump (run: `cargo bench --bench ingest`).
+//!
+//! Builds a dump of N files (default 2,000; `RUSHES_BENCH_FILES` overrides)
+//! by copying the fixture clips into camera/sound card folders under new
+//! names, then measures:
+//! 1. first ingest into an empty library (every file probed),
+//! 2. re-ingest of the unchanged dump (nothing probed),
+//! 3. `ffprobe` run once per file on a sample of the same files, as the
+//!    reference a script-based logger would pay, extrapolated to N.
+//!
+//! Timings are printed, never asserted (see README: targets live in notes).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rushes::ingest::{IngestOptions, NoProgress, ingest};
+use rushes::library::Library;
+
+fn main() {
+    let n: usize = std::env::var("RUSHES_BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dump = tmp.path().join("2026-03-14");
+    let files = make_dump(&dump, n);
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    println!("dump: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
+
+    let lib_dir = tmp.path().join("lib");
+    let lib = Library::open_or_create(&lib_dir).expect("library");
+    let opts = IngestOptions::default();
+
+    let t = Instant::now();
+    let first = ingest(&lib, std::slice::from_ref(&dump), &opts, &NoProgress).expect("ingest");
+    let cold = t.elapsed().as_secs_f64();
+    println!(
+        "first ingest:  {:.3} s  ({:.0} files/s; {} added, {} failed)",
+        cold,
+        files.len() as f64 / cold,
+        first.clips_added,
+        first.failures.len()
+    );
+
+    let t = Instant::now();
+    let again = ingest(&lib, std::slice::from_ref(&dump), &opts, &NoProgress).expect("re-ingest");
+    let warm = t.elapsed().as_secs_f64();
+    println!(
+        "re-ingest:     {:.3} s  ({:.0} files/s; {} unchanged)",
+        warm,
+        files.len() as f64 / warm,
+        again.clips_unchanged
+    );
+
+    let sample: Vec<&PathBuf> = files.iter().step_by((files.len() / 200).max(1)).collect();
+    let t = Instant::now();
+    let mut ok = 0;
+    for f in &sample {
+        let out = Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-print_format",
+                "json",
+                "-show_streams",
+                "-show_format",
+            ])
+            .arg(f)
+            .output();
+        if out.is_ok_and(|o| o.status.success()) {
+            ok += 1;
+        }
+    }
+    if ok == 0 {
+        println!("ffprobe:       not installed, no reference");
+        return;
+    }
+    let per_file = t.elapsed().as_secs_f64() / sample.len() as f64;
+    let ffprobe_total = per_file * files.len() as f64;
+    println!(
+        "ffprobe/file:  {:.1} ms each, {:.1} s for the dump (sampled {} files)",
+        per_file * 1000.0,
+        ffprobe_total,
+        sample.len()
+    );
+    println!(
+        "ratio:         first ingest is {:.0}x faster than ffprobe per file",
+        ffprobe_total / cold
+    );
+}
+
+/// Copies fixture clips into a realistic layout until `n` files exist.
+fn make_dump(dump: &Path, n: usize) -> Vec<PathBuf> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dump/2026-03-14");
+    let sources = [
+        (
+            "A001/PRIVATE/M4ROOT/CLIP/C0001.MP4",
+            "A{card:03}/PRIVATE/M4ROOT/CLIP/C{i:04}.MP4",
+        ),
+        (
+            "B_CAM/A003C012_260314_R1AB.mov",
+            "B_CAM/B{card:03}/B{card:03}C{i:03}_260314_R1AB.mov",
+        ),
+        (
+            "C_CAM/DCIM/100GOPRO/GX010042.MP4",
+            "C_CAM/DCIM/{card:03}GOPRO/GX{i:06}.MP4",
+        ),
+        ("SOUND/T001.WAV", "SOUND/ROLL{card:03}/T{i:04}.WAV"),
+        ("D_CAM/NIGHT0001.MP4", "D_CAM/NIGHT{i:04}.MP4"),
+    ];
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let (src, pattern) = sources[i % sources.len()];
+        let card = i / 100 + 1;
+        let rel = pattern
+            .replace("{card:03}", &format!("{card:03}"))
+            .replace("{i:04}", &format!("{i:04}"))
+            .replace("{i:03}", &format!("{:03}", i % 1000))
+            .replace("{i:06}", &format!("{i:06}"));
+        let dst = dump.join(rel);
+        std::fs::create_dir_all(dst.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(fixtures.join(src), &dst).expect("copy fixture");
+        out.push(dst);
+    }
+    out
+}
