@@ -8,10 +8,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 use crate::clip::Clip;
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
@@ -241,37 +242,48 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// An indicatif bar on a terminal; nothing otherwise.
-struct Bar(Option<ProgressBar>);
+/// An indicatif bar on a terminal (files, bytes, ETA); nothing otherwise.
+struct Bar {
+    bar: Option<ProgressBar>,
+    bytes_done: AtomicU64,
+    bytes_total: AtomicU64,
+}
 
 impl Bar {
     fn new() -> Bar {
-        Bar(std::io::stderr().is_terminal().then(ProgressBar::hidden))
+        Bar {
+            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
+            bytes_done: AtomicU64::new(0),
+            bytes_total: AtomicU64::new(0),
+        }
     }
 }
 
 impl Progress for Bar {
     fn begin(&self, files: u64, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.set_length(bytes);
-            bar.set_message(format!("{files} files"));
+        self.bytes_total.store(bytes, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
             if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} left)",
+                "{spinner} [{bar:30}] {pos}/{len} files, {msg} ({eta} left)",
             ) {
                 bar.set_style(style.progress_chars("=> "));
             }
+            bar.set_length(files);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
     }
 
     fn advance(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(bytes);
+        let done = self.bytes_done.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if let Some(bar) = &self.bar {
+            let total = self.bytes_total.load(Ordering::Relaxed);
+            bar.set_message(format!("{} / {}", HumanBytes(done), HumanBytes(total)));
+            bar.inc(1);
         }
     }
 
     fn finish(&self) {
-        if let Some(bar) = &self.0 {
+        if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
