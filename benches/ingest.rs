@@ -18,17 +18,11 @@ use rushes::ingest::{IngestOptions, NoProgress, ingest};
 use rushes::library::Library;
 
 fn main() {
-    let n: usize = std::env::var("RUSHES_BENCH_FILES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+    let n: usize = std::env::var("RUSHES_BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
     let tmp = tempfile::tempdir().expect("temp dir");
     let dump = tmp.path().join("2026-03-14");
     let files = make_dump(&dump, n);
-    let bytes: u64 = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .sum();
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
     println!("dump: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
 
     let lib_dir = tmp.path().join("lib");
@@ -61,14 +55,7 @@ fn main() {
     let mut ok = 0;
     for f in &sample {
         let out = Command::new("ffprobe")
-            .args([
-                "-v",
-                "error",
-                "-print_format",
-                "json",
-                "-show_streams",
-                "-show_format",
-            ])
+            .args(["-v", "error", "-print_format", "json", "-show_streams", "-show_format"])
             .arg(f)
             .output();
         if out.is_ok_and(|o| o.status.success()) {
@@ -87,28 +74,16 @@ fn main() {
         ffprobe_total,
         sample.len()
     );
-    println!(
-        "ratio:         first ingest is {:.0}x faster than ffprobe per file",
-        ffprobe_total / cold
-    );
+    println!("ratio:         first ingest is {:.0}x faster than ffprobe per file", ffprobe_total / cold);
 }
 
 /// Copies fixture clips into a realistic layout until `n` files exist.
 fn make_dump(dump: &Path, n: usize) -> Vec<PathBuf> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dump/2026-03-14");
     let sources = [
-        (
-            "A001/PRIVATE/M4ROOT/CLIP/C0001.MP4",
-            "A{card:03}/PRIVATE/M4ROOT/CLIP/C{i:04}.MP4",
-        ),
-        (
-            "B_CAM/A003C012_260314_R1AB.mov",
-            "B_CAM/B{card:03}/B{card:03}C{i:03}_260314_R1AB.mov",
-        ),
-        (
-            "C_CAM/DCIM/100GOPRO/GX010042.MP4",
-            "C_CAM/DCIM/{card:03}GOPRO/GX{i:06}.MP4",
-        ),
+        ("A001/PRIVATE/M4ROOT/CLIP/C0001.MP4", "A{card:03}/PRIVATE/M4ROOT/CLIP/C{i:04}.MP4"),
+        ("B_CAM/A003C012_260314_R1AB.mov", "B_CAM/B{card:03}/B{card:03}C{i:03}_260314_R1AB.mov"),
+        ("C_CAM/DCIM/100GOPRO/GX010042.MP4", "C_CAM/DCIM/{card:03}GOPRO/GX{i:06}.MP4"),
         ("SOUND/T001.WAV", "SOUND/ROLL{card:03}/T{i:04}.WAV"),
         ("D_CAM/NIGHT0001.MP4", "D_CAM/NIGHT{i:04}.MP4"),
     ];

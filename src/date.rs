@@ -52,11 +52,7 @@ pub fn date_in_name(name: &str) -> Option<String> {
 
 fn date_of(y: &[u8], m: &[u8], d: &[u8]) -> Option<String> {
     let num = |s: &[u8]| -> Option<u32> {
-        if s.iter().all(u8::is_ascii_digit) {
-            std::str::from_utf8(s).ok()?.parse().ok()
-        } else {
-            None
-        }
+        if s.iter().all(u8::is_ascii_digit) { std::str::from_utf8(s).ok()?.parse().ok() } else { None }
     };
     ymd(num(y)?, num(m)?, num(d)?)
 }
@@ -75,14 +71,8 @@ mod tests {
     #[test]
     fn dates_in_folder_names() {
         assert_eq!(date_in_name("2026-03-14").as_deref(), Some("2026-03-14"));
-        assert_eq!(
-            date_in_name("DAY03_2026_03_14").as_deref(),
-            Some("2026-03-14")
-        );
-        assert_eq!(
-            date_in_name("20260314_interviews").as_deref(),
-            Some("2026-03-14")
-        );
+        assert_eq!(date_in_name("DAY03_2026_03_14").as_deref(), Some("2026-03-14"));
+        assert_eq!(date_in_name("20260314_interviews").as_deref(), Some("2026-03-14"));
         assert_eq!(date_in_name("A003C012_260314_R1AB"), None);
         assert_eq!(date_in_name("2026-13-01"), None);
         assert_eq!(date_in_name("120260314"), None);

@@ -93,10 +93,7 @@ impl Walk {
 pub fn walk(root: &Path) -> std::io::Result<Walk> {
     let meta = fs::metadata(root)?;
     if !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotADirectory,
-            "not a folder",
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
     }
     let mut w = Walk::default();
     let mut seen_dirs = HashSet::new();
@@ -109,10 +106,7 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
         let entries = match fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) => {
-                w.errors.push(WalkError {
-                    path: dir,
-                    reason: format!("cannot read folder: {e}"),
-                });
+                w.errors.push(WalkError { path: dir, reason: format!("cannot read folder: {e}") });
                 continue;
             }
         };
@@ -122,45 +116,28 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
         for entry in entries.into_iter().rev() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = if rel_dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel_dir}/{name}")
-            };
+            let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
             // `metadata` follows links; a dangling link or a loop fails here.
             let meta = match fs::metadata(&path) {
                 Ok(m) => m,
                 Err(e) => {
                     let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
                     if is_link {
-                        w.skipped.push(Skip {
-                            path,
-                            kind: SkipKind::DuplicateLink,
-                        });
+                        w.skipped.push(Skip { path, kind: SkipKind::DuplicateLink });
                     } else {
-                        w.errors.push(WalkError {
-                            path,
-                            reason: format!("cannot read: {e}"),
-                        });
+                        w.errors.push(WalkError { path, reason: format!("cannot read: {e}") });
                     }
                     continue;
                 }
             };
             if meta.is_dir() {
-                let sony_proxies = name.eq_ignore_ascii_case("SUB")
-                    && rel_dir.to_ascii_uppercase().ends_with("M4ROOT");
+                let sony_proxies = name.eq_ignore_ascii_case("SUB") && rel_dir.to_ascii_uppercase().ends_with("M4ROOT");
                 if sony_proxies {
-                    w.skipped.push(Skip {
-                        path,
-                        kind: SkipKind::Proxy,
-                    });
+                    w.skipped.push(Skip { path, kind: SkipKind::Proxy });
                 } else if let Some(kind) = skip_dir(&name) {
                     w.skipped.push(Skip { path, kind });
                 } else if !seen_dirs.insert((meta.dev(), meta.ino())) {
-                    w.skipped.push(Skip {
-                        path,
-                        kind: SkipKind::DuplicateLink,
-                    });
+                    w.skipped.push(Skip { path, kind: SkipKind::DuplicateLink });
                 } else {
                     stack.push((path, rel));
                 }
@@ -173,19 +150,9 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
                 w.skipped.push(Skip { path, kind });
                 continue;
             }
-            let fingerprint = Fingerprint {
-                size: meta.len(),
-                mtime_ns: mtime_ns(&meta),
-            };
-            let file = (
-                Candidate {
-                    path,
-                    rel_path: rel,
-                    fingerprint,
-                },
-                (meta.dev(), meta.ino()),
-                is_sidecar_name(&name),
-            );
+            let fingerprint = Fingerprint { size: meta.len(), mtime_ns: mtime_ns(&meta) };
+            let file =
+                (Candidate { path, rel_path: rel, fingerprint }, (meta.dev(), meta.ino()), is_sidecar_name(&name));
             // Links come after every real file, so the real path is the one
             // cataloged when both are in the dump.
             if entry.file_type().map(|t| t.is_symlink()).unwrap_or(false) {
@@ -197,10 +164,7 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
     }
     for (cand, key, sidecar) in files.into_iter().chain(linked) {
         if !seen_files.insert(key) {
-            w.skipped.push(Skip {
-                path: cand.path,
-                kind: SkipKind::DuplicateLink,
-            });
+            w.skipped.push(Skip { path: cand.path, kind: SkipKind::DuplicateLink });
         } else if sidecar {
             w.sidecars.push(cand);
         } else {
@@ -217,19 +181,12 @@ pub fn mtime_ns(meta: &fs::Metadata) -> i128 {
 }
 
 fn ext_of(name: &str) -> String {
-    name.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_uppercase())
-        .unwrap_or_default()
+    name.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase()).unwrap_or_default()
 }
 
 fn skip_file(name: &str) -> Option<SkipKind> {
     let upper = name.to_ascii_uppercase();
-    if name.starts_with("._")
-        || matches!(
-            upper.as_str(),
-            ".DS_STORE" | "THUMBS.DB" | "DESKTOP.INI" | "EHTHUMBS.DB"
-        )
-    {
+    if name.starts_with("._") || matches!(upper.as_str(), ".DS_STORE" | "THUMBS.DB" | "DESKTOP.INI" | "EHTHUMBS.DB") {
         return Some(SkipKind::System);
     }
     match ext_of(name).as_str() {
@@ -256,10 +213,7 @@ fn skip_dir(name: &str) -> Option<SkipKind> {
 
 /// Text files that describe clips rather than being clips.
 fn is_sidecar_name(name: &str) -> bool {
-    matches!(
-        ext_of(name).as_str(),
-        "XML" | "SRT" | "VTT" | "JSON" | "CSV" | "TSV" | "TXT" | "MHL"
-    )
+    matches!(ext_of(name).as_str(), "XML" | "SRT" | "VTT" | "JSON" | "CSV" | "TSV" | "TXT" | "MHL")
 }
 
 /// What a clip's place in the card dump says about it.
@@ -274,10 +228,7 @@ pub struct CardContext {
 /// Reads camera, reel and day from folder names and the file name.
 /// `root_name` is the ingested folder's own name (it may be the dated one).
 pub fn card_context(root_name: &str, rel_path: &str) -> CardContext {
-    let mut ctx = CardContext {
-        day: date_in_name(root_name),
-        ..CardContext::default()
-    };
+    let mut ctx = CardContext { day: date_in_name(root_name), ..CardContext::default() };
     let parts: Vec<&str> = rel_path.split('/').collect();
     let (file, dirs) = parts.split_last().map_or(("", &[][..]), |(f, d)| (*f, d));
     for dir in dirs {
@@ -367,27 +318,12 @@ mod tests {
     #[test]
     fn cameras_reels_days_from_layout() {
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(
-            ctx("2026-03-14", "A001/PRIVATE/M4ROOT/CLIP/C0001.MP4"),
-            (s("A"), s("A001"), s("2026-03-14"))
-        );
-        assert_eq!(
-            ctx("DAY01", "B_CAM/A003C012_260314_R1AB.mov"),
-            (s("B"), s("A003"), None)
-        );
-        assert_eq!(
-            ctx("DAY01", "CAM_C/DCIM/100GOPRO/GX010042.MP4"),
-            (s("C"), None, None)
-        );
-        assert_eq!(
-            ctx("x", "20260315/B-CAM/clip.mov"),
-            (s("B"), None, s("2026-03-15"))
-        );
+        assert_eq!(ctx("2026-03-14", "A001/PRIVATE/M4ROOT/CLIP/C0001.MP4"), (s("A"), s("A001"), s("2026-03-14")));
+        assert_eq!(ctx("DAY01", "B_CAM/A003C012_260314_R1AB.mov"), (s("B"), s("A003"), None));
+        assert_eq!(ctx("DAY01", "CAM_C/DCIM/100GOPRO/GX010042.MP4"), (s("C"), None, None));
+        assert_eq!(ctx("x", "20260315/B-CAM/clip.mov"), (s("B"), None, s("2026-03-15")));
         assert_eq!(ctx("x", "SOUND/T001.WAV"), (s("SOUND"), None, None));
-        assert_eq!(
-            ctx("x", "A003C012_260314_R1AB.mov"),
-            (s("A"), s("A003"), None)
-        );
+        assert_eq!(ctx("x", "A003C012_260314_R1AB.mov"), (s("A"), s("A003"), None));
         assert_eq!(ctx("x", "DCIM/100CANON/MVI_0001.MP4"), (None, None, None));
         assert_eq!(ctx("x", "CAMERAS/x.mov"), (None, None, None));
     }
@@ -399,10 +335,7 @@ mod tests {
         assert_eq!(skip_file("GX010042.THM"), Some(SkipKind::Thumbnail));
         assert_eq!(skip_file("INDEX.BDM"), Some(SkipKind::CardIndex));
         assert_eq!(skip_file("C0001.MP4"), None);
-        assert_eq!(
-            skip_dir("System Volume Information"),
-            Some(SkipKind::System)
-        );
+        assert_eq!(skip_dir("System Volume Information"), Some(SkipKind::System));
         assert_eq!(skip_dir("THMBNL"), Some(SkipKind::Thumbnail));
     }
 }

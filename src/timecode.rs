@@ -129,10 +129,7 @@ impl Rate {
         }
         // Decimal: scale to an integer over a power of ten and snap.
         let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-        if int.is_empty()
-            || frac.len() > 6
-            || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit())
-        {
+        if int.is_empty() || frac.len() > 6 || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
             return Err(bad());
         }
         let scale = 10u64.pow(frac.len() as u32);
@@ -152,9 +149,7 @@ impl Rate {
             r => {
                 let milli = u64::from(r.num) * 1000 / u64::from(r.den);
                 if milli * u64::from(r.den) == u64::from(r.num) * 1000 {
-                    format!("{}.{:03}", milli / 1000, milli % 1000)
-                        .trim_end_matches('0')
-                        .to_string()
+                    format!("{}.{:03}", milli / 1000, milli % 1000).trim_end_matches('0').to_string()
                 } else {
                     format!("{}/{}", r.num, r.den)
                 }
@@ -208,19 +203,13 @@ pub struct TcFormat {
 impl TcFormat {
     /// Non-drop-frame labelling at `rate`.
     pub fn ndf(rate: Rate) -> TcFormat {
-        TcFormat {
-            rate,
-            drop_frame: false,
-        }
+        TcFormat { rate, drop_frame: false }
     }
 
     /// Drop-frame labelling; only 29.97 and 59.94 allow it.
     pub fn df(rate: Rate) -> Result<TcFormat, TimecodeError> {
         if rate.allows_drop_frame() {
-            Ok(TcFormat {
-                rate,
-                drop_frame: true,
-            })
+            Ok(TcFormat { rate, drop_frame: true })
         } else {
             Err(TimecodeError::DropFrameRate(rate.label()))
         }
@@ -228,10 +217,7 @@ impl TcFormat {
 
     /// Drop-frame when asked and allowed, non-drop otherwise.
     pub fn new(rate: Rate, drop_frame: bool) -> TcFormat {
-        TcFormat {
-            rate,
-            drop_frame: drop_frame && rate.allows_drop_frame(),
-        }
+        TcFormat { rate, drop_frame: drop_frame && rate.allows_drop_frame() }
     }
 
     pub fn rate(self) -> Rate {
@@ -244,11 +230,7 @@ impl TcFormat {
 
     /// Labels skipped at the start of a non-tenth minute.
     fn dropped_per_minute(self) -> u64 {
-        if self.drop_frame {
-            u64::from(self.rate.nominal() / 15)
-        } else {
-            0
-        }
+        if self.drop_frame { u64::from(self.rate.nominal() / 15) } else { 0 }
     }
 
     /// Frames in 24 hours of labels: where timecode wraps.
@@ -265,12 +247,7 @@ pub enum TimecodeError {
     #[error("timecode {0:?}: expected HH:MM:SS:FF")]
     Syntax(String),
     #[error("timecode {text:?}: {field} {value} out of range (max {max})")]
-    Range {
-        text: String,
-        field: &'static str,
-        value: u64,
-        max: u64,
-    },
+    Range { text: String, field: &'static str, value: u64, max: u64 },
     #[error("timecode {0:?}: not a drop-frame label (frames ;00/;01 do not exist at this minute)")]
     DroppedLabel(String),
     #[error("timecode {0:?}: drop-frame separator ';' at a rate without drop-frame")]
@@ -292,10 +269,7 @@ pub struct Timecode {
 impl Timecode {
     /// The timecode `frame` frames after midnight, wrapping past 24 hours.
     pub fn from_frames(frame: u64, format: TcFormat) -> Timecode {
-        Timecode {
-            frame: frame % format.frames_per_day(),
-            format,
-        }
+        Timecode { frame: frame % format.frames_per_day(), format }
     }
 
     /// 00:00:00:00, where NLEs place a clip without timecode.
@@ -338,16 +312,7 @@ impl Timecode {
         let [hh, mm, ss, ff] = fields;
         let nominal = u64::from(format.rate.nominal());
         let check = |field: &'static str, value: u64, max: u64| {
-            if value > max {
-                Err(TimecodeError::Range {
-                    text: t.to_string(),
-                    field,
-                    value,
-                    max,
-                })
-            } else {
-                Ok(())
-            }
+            if value > max { Err(TimecodeError::Range { text: t.to_string(), field, value, max }) } else { Ok(()) }
         };
         check("hours", hh, 23)?;
         check("minutes", mm, 59)?;
@@ -358,8 +323,7 @@ impl Timecode {
             return Err(TimecodeError::DroppedLabel(t.to_string()));
         }
         let total_minutes = hh * 60 + mm;
-        let frame =
-            (hh * 3600 + mm * 60 + ss) * nominal + ff - drop * (total_minutes - total_minutes / 10);
+        let frame = (hh * 3600 + mm * 60 + ss) * nominal + ff - drop * (total_minutes - total_minutes / 10);
         Ok(Timecode { frame, format })
     }
 
@@ -428,11 +392,7 @@ impl fmt::Display for Timecode {
 
 impl PartialOrd for Timecode {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        if self.format == other.format {
-            Some(self.frame.cmp(&other.frame))
-        } else {
-            None
-        }
+        if self.format == other.format { Some(self.frame.cmp(&other.frame)) } else { None }
     }
 }
 
@@ -473,50 +433,19 @@ mod tests {
 
     #[test]
     fn drop_frame_hour_is_frame_107892() {
-        assert_eq!(
-            Timecode::parse("01:00:00;00", Rate::FPS_29_97)
-                .unwrap()
-                .frame(),
-            107_892
-        );
-        assert_eq!(
-            Timecode::parse("01:00:00;00", Rate::FPS_59_94)
-                .unwrap()
-                .frame(),
-            215_784
-        );
-        assert_eq!(
-            Timecode::from_frames(107_892, df30()).to_string(),
-            "01:00:00;00"
-        );
-        assert_eq!(
-            Timecode::from_frames(215_784, df60()).to_string(),
-            "01:00:00;00"
-        );
+        assert_eq!(Timecode::parse("01:00:00;00", Rate::FPS_29_97).unwrap().frame(), 107_892);
+        assert_eq!(Timecode::parse("01:00:00;00", Rate::FPS_59_94).unwrap().frame(), 215_784);
+        assert_eq!(Timecode::from_frames(107_892, df30()).to_string(), "01:00:00;00");
+        assert_eq!(Timecode::from_frames(215_784, df60()).to_string(), "01:00:00;00");
     }
 
     #[test]
     fn drop_frame_minute_boundaries() {
-        assert_eq!(
-            Timecode::from_frames(1799, df30()).to_string(),
-            "00:00:59;29"
-        );
-        assert_eq!(
-            Timecode::from_frames(1800, df30()).to_string(),
-            "00:01:00;02"
-        );
-        assert_eq!(
-            Timecode::from_frames(17_982, df30()).to_string(),
-            "00:10:00;00"
-        );
-        assert_eq!(
-            Timecode::from_frames(3599, df60()).to_string(),
-            "00:00:59;59"
-        );
-        assert_eq!(
-            Timecode::from_frames(3600, df60()).to_string(),
-            "00:01:00;04"
-        );
+        assert_eq!(Timecode::from_frames(1799, df30()).to_string(), "00:00:59;29");
+        assert_eq!(Timecode::from_frames(1800, df30()).to_string(), "00:01:00;02");
+        assert_eq!(Timecode::from_frames(17_982, df30()).to_string(), "00:10:00;00");
+        assert_eq!(Timecode::from_frames(3599, df60()).to_string(), "00:00:59;59");
+        assert_eq!(Timecode::from_frames(3600, df60()).to_string(), "00:01:00;04");
     }
 
     #[test]
@@ -542,12 +471,7 @@ mod tests {
         let tc = Timecode::parse("23:59:59;58", Rate::FPS_59_94).unwrap();
         assert_eq!(tc.add_frames(4).to_string(), "00:00:00;02");
         assert_eq!(tc.add_frames(4).frames_since(tc), 4);
-        assert_eq!(
-            Timecode::zero(TcFormat::ndf(Rate::FPS_25))
-                .sub_frames(1)
-                .to_string(),
-            "23:59:59:24"
-        );
+        assert_eq!(Timecode::zero(TcFormat::ndf(Rate::FPS_25)).sub_frames(1).to_string(), "23:59:59:24");
         assert_eq!(df30().frames_per_day(), 2_589_408);
         assert_eq!(df60().frames_per_day(), 5_178_816);
     }

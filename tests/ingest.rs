@@ -10,10 +10,7 @@ use common::{Env, copy_tree, dump, ffprobe, ndf_label, realdata, snapshot};
 use serde_json::Value;
 
 fn by_name(clips: &[Value]) -> BTreeMap<String, Value> {
-    clips
-        .iter()
-        .map(|c| (c["name"].as_str().expect("name").to_string(), c.clone()))
-        .collect()
+    clips.iter().map(|c| (c["name"].as_str().expect("name").to_string(), c.clone())).collect()
 }
 
 fn ratio(s: &str) -> (u64, u64) {
@@ -29,19 +26,12 @@ fn video_clips_match_ffprobe() {
     env.ingest(&dump());
     let clips = by_name(&env.clips());
     let video: Vec<&Value> = clips.values().filter(|c| !c["video"].is_null()).collect();
-    assert!(
-        video.len() >= 8,
-        "expected the fixture's video clips, got {}",
-        video.len()
-    );
+    assert!(video.len() >= 8, "expected the fixture's video clips, got {}", video.len());
     for clip in video {
         let name = clip["name"].as_str().unwrap_or_default();
         let probe = ffprobe(std::path::Path::new(clip["path"].as_str().expect("path")));
         let streams = probe["streams"].as_array().expect("streams");
-        let v = streams
-            .iter()
-            .find(|s| s["codec_type"] == "video")
-            .expect("video stream");
+        let v = streams.iter().find(|s| s["codec_type"] == "video").expect("video stream");
         let ff_tc = streams.iter().find_map(|s| s["tags"]["timecode"].as_str());
         match (ff_tc, clip["start_tc_source"].as_str()) {
             (Some(tc), _) => {
@@ -55,10 +45,7 @@ fn video_clips_match_ffprobe() {
             }
             (None, src) => {
                 assert_eq!(src, Some("none"), "{name}");
-                assert_eq!(
-                    clip["start_tc"], "00:00:00:00",
-                    "{name}: no TC starts at zero"
-                );
+                assert_eq!(clip["start_tc"], "00:00:00:00", "{name}: no TC starts at zero");
             }
         }
         let (num, den) = ratio(v["r_frame_rate"].as_str().expect("rate"));
@@ -69,10 +56,7 @@ fn video_clips_match_ffprobe() {
             .and_then(|d| d.parse().ok())
             .expect("duration");
         let ours = clip["duration_s"].as_f64().expect("duration_s");
-        assert!(
-            (ours - ff_dur).abs() <= frame_s + 1e-9,
-            "{name}: duration {ours} vs ffprobe {ff_dur}"
-        );
+        assert!((ours - ff_dur).abs() <= frame_s + 1e-9, "{name}: duration {ours} vs ffprobe {ff_dur}");
         if let Some(nb) = v["nb_frames"].as_str().and_then(|n| n.parse::<i64>().ok()) {
             let n = clip["n_frames"].as_i64().expect("n_frames");
             assert!((n - nb).abs() <= 1, "{name}: {n} frames vs ffprobe {nb}");
@@ -97,32 +81,17 @@ fn bwf_clips_match_time_reference() {
     let env = Env::new();
     env.ingest(&dump());
     let clips = by_name(&env.clips());
-    for (name, (num, den), nominal) in [
-        ("T001.WAV", (25u64, 1u64), 25u64),
-        ("T002.WAV", (24000, 1001), 24),
-    ] {
+    for (name, (num, den), nominal) in [("T001.WAV", (25u64, 1u64), 25u64), ("T002.WAV", (24000, 1001), 24)] {
         let clip = &clips[name];
         let probe = ffprobe(std::path::Path::new(clip["path"].as_str().expect("path")));
-        let tr: u64 = probe["format"]["tags"]["time_reference"]
-            .as_str()
-            .and_then(|t| t.parse().ok())
-            .expect("tr");
-        let sr: u64 = probe["streams"][0]["sample_rate"]
-            .as_str()
-            .and_then(|t| t.parse().ok())
-            .expect("sr");
+        let tr: u64 = probe["format"]["tags"]["time_reference"].as_str().and_then(|t| t.parse().ok()).expect("tr");
+        let sr: u64 = probe["streams"][0]["sample_rate"].as_str().and_then(|t| t.parse().ok()).expect("sr");
         let frames = tr * num / (den * sr);
         assert_eq!(clip["start_tc"], ndf_label(frames, nominal), "{name}");
         assert_eq!(clip["start_tc_source"], "bext", "{name}");
         assert_eq!(clip["camera"], "SOUND", "{name}");
-        let ff_dur: f64 = probe["format"]["duration"]
-            .as_str()
-            .and_then(|d| d.parse().ok())
-            .expect("dur");
-        assert!(
-            (clip["duration_s"].as_f64().expect("dur") - ff_dur).abs() < 0.001,
-            "{name}"
-        );
+        let ff_dur: f64 = probe["format"]["duration"].as_str().and_then(|d| d.parse().ok()).expect("dur");
+        assert!((clip["duration_s"].as_f64().expect("dur") - ff_dur).abs() < 0.001, "{name}");
     }
     let t1 = &clips["T001.WAV"];
     assert_eq!(t1["scene"], "12A");
@@ -143,10 +112,7 @@ fn audio_only_files_are_clips() {
     for name in ["memo.m4a", "memo.mp3", "interview.mkv"] {
         let clip = clips.get(name).unwrap_or_else(|| panic!("{name} missing"));
         let probe = ffprobe(std::path::Path::new(clip["path"].as_str().expect("path")));
-        let ff_dur: f64 = probe["format"]["duration"]
-            .as_str()
-            .and_then(|d| d.parse().ok())
-            .expect("dur");
+        let ff_dur: f64 = probe["format"]["duration"].as_str().and_then(|d| d.parse().ok()).expect("dur");
         let ours = clip["duration_s"].as_f64().expect("dur");
         assert!((ours - ff_dur).abs() < 0.05, "{name}: {ours} vs {ff_dur}");
         assert_eq!(clip["start_tc"], "00:00:00:00", "{name}");
@@ -166,32 +132,18 @@ fn junk_broken_and_linked_files_are_reported_not_cataloged() {
         .iter()
         .map(|f| {
             let p = f["path"].as_str().expect("path");
-            (
-                p.rsplit('/').next().unwrap_or(p).to_string(),
-                f["reason"].as_str().expect("reason").to_string(),
-            )
+            (p.rsplit('/').next().unwrap_or(p).to_string(), f["reason"].as_str().expect("reason").to_string())
         })
         .collect();
-    for (name, word) in [
-        ("EMPTY.MOV", "empty"),
-        ("TRUNC.MOV", "truncated"),
-        ("TRUNC2.MP4", "truncated"),
-        ("notes.mov", "not a media"),
-    ] {
-        let reason = failures
-            .get(name)
-            .unwrap_or_else(|| panic!("{name} not in failures: {failures:?}"));
+    for (name, word) in
+        [("EMPTY.MOV", "empty"), ("TRUNC.MOV", "truncated"), ("TRUNC2.MP4", "truncated"), ("notes.mov", "not a media")]
+    {
+        let reason = failures.get(name).unwrap_or_else(|| panic!("{name} not in failures: {failures:?}"));
         assert!(reason.contains(word), "{name}: {reason}");
     }
     assert_eq!(failures.len(), 4, "{failures:?}");
     let clips = by_name(&env.clips());
-    for junk in [
-        "GL010042.LRV",
-        "GX010042.THM",
-        "._C0001.MP4",
-        "link_to_A003.mov",
-        "C0001T01.JPG",
-    ] {
+    for junk in ["GL010042.LRV", "GX010042.THM", "._C0001.MP4", "link_to_A003.mov", "C0001T01.JPG"] {
         assert!(!clips.contains_key(junk), "{junk} must not be a clip");
     }
     let kinds = &report["skipped_by_kind"];
@@ -203,23 +155,13 @@ fn junk_broken_and_linked_files_are_reported_not_cataloged() {
     // Camera, reel and day come from the card layout.
     let c1 = &clips["C0001.MP4"];
     assert_eq!(
-        (
-            c1["camera"].as_str(),
-            c1["reel"].as_str(),
-            c1["day"].as_str()
-        ),
+        (c1["camera"].as_str(), c1["reel"].as_str(), c1["day"].as_str()),
         (Some("A"), Some("A001"), Some("2026-03-14"))
     );
     let arri = &clips["A003C012_260314_R1AB.mov"];
-    assert_eq!(
-        (arri["camera"].as_str(), arri["reel"].as_str()),
-        (Some("B"), Some("A003"))
-    );
+    assert_eq!((arri["camera"].as_str(), arri["reel"].as_str()), (Some("B"), Some("A003")));
     assert!(arri["path"].as_str().is_some_and(|p| p.starts_with('/')));
-    assert_eq!(
-        arri["rel_path"],
-        "2026-03-14/B_CAM/A003C012_260314_R1AB.mov"
-    );
+    assert_eq!(arri["rel_path"], "2026-03-14/B_CAM/A003C012_260314_R1AB.mov");
 }
 
 #[test]
@@ -236,10 +178,7 @@ fn strict_and_fatal_exit_codes() {
     let fresh = Env::new();
     let out = fresh.run(&["clips"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("rushes ingest"),
-        "says how to make a library"
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rushes ingest"), "says how to make a library");
 }
 
 /// Re-ingesting an unchanged dump changes nothing in the library and reads
@@ -257,10 +196,7 @@ fn reingest_is_idempotent_and_source_untouched() {
     assert_eq!(second["clips_unchanged"], first["clips_added"]);
     assert_eq!(env.clips(), clips, "same catalog");
     let after_meta = std::fs::read(env.library().join("index/meta.json")).expect("meta.json");
-    assert_eq!(
-        index_meta, after_meta,
-        "no commit, so no document was added"
-    );
+    assert_eq!(index_meta, after_meta, "no commit, so no document was added");
     assert_eq!(snapshot(&dump()), before, "source tree changed");
 }
 
@@ -296,32 +232,22 @@ fn real_recorder_files_match_the_sound_report() {
     let report = env.ingest(&realdata("wavinfo/tests/test_files"));
     assert_eq!(report["failures"], serde_json::json!([]), "{report}");
     let clips = by_name(&env.clips());
-    let csv = std::fs::read_to_string(realdata(
-        "wavinfo/tests/test_files/WaveAgentSoundReport.csv",
-    ))
-    .expect("csv");
+    let csv = std::fs::read_to_string(realdata("wavinfo/tests/test_files/WaveAgentSoundReport.csv")).expect("csv");
     // CR line ends; rows after the "File Name" header. `_X` names a split
     // mono set: every `NAME_n.WAV` file of it.
     let mut checked = 0;
-    let mut rows = csv
-        .split(['\r', '\n'])
-        .skip_while(|l| !l.starts_with("File Name"));
+    let mut rows = csv.split(['\r', '\n']).skip_while(|l| !l.starts_with("File Name"));
     let header: Vec<&str> = rows.next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
     for line in rows {
-        let cols: Vec<String> = line
-            .split(',')
-            .map(|c| c.trim().trim_matches('"').to_string())
-            .collect();
+        let cols: Vec<String> = line.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
         let Some(file) = cols.first().filter(|f| !f.is_empty()) else {
             continue;
         };
         let matching: Vec<&Value> = match file.strip_suffix("_X.WAV") {
-            Some(prefix) => clips
-                .iter()
-                .filter(|(n, _)| n.starts_with(&format!("{prefix}_")))
-                .map(|(_, c)| c)
-                .collect(),
+            Some(prefix) => {
+                clips.iter().filter(|(n, _)| n.starts_with(&format!("{prefix}_"))).map(|(_, c)| c).collect()
+            }
             None => clips.get(file.as_str()).into_iter().collect(),
         };
         for clip in matching {
@@ -329,37 +255,16 @@ fn real_recorder_files_match_the_sound_report() {
             assert_eq!(clip["scene"], cols[col("Scene")], "{file}: scene");
             // The report zero-pads takes ("01"); the file says "1".
             let take = clip["take"].as_str().unwrap_or_default();
-            assert_eq!(
-                take.trim_start_matches('0'),
-                cols[col("Take")].trim_start_matches('0'),
-                "{file}: take"
-            );
+            assert_eq!(take.trim_start_matches('0'), cols[col("Take")].trim_start_matches('0'), "{file}: take");
             assert_eq!(clip["tape"], cols[col("Tape")], "{file}: tape");
-            assert_eq!(
-                clip["fps"],
-                if cols[col("Frame Rate")].starts_with("23.97") {
-                    "23.976"
-                } else {
-                    "25"
-                }
-            );
+            assert_eq!(clip["fps"], if cols[col("Frame Rate")].starts_with("23.97") { "23.976" } else { "25" });
             checked += 1;
         }
     }
-    assert!(
-        checked >= 6,
-        "checked only {checked} files against the report"
-    );
+    assert!(checked >= 6, "checked only {checked} files against the report");
     let a3 = &clips["A101_3.WAV"];
-    assert_eq!(
-        a3["track_names"],
-        serde_json::json!(["MKH516 A", "Boom"]),
-        "{a3}"
-    );
-    assert_eq!(
-        clips["Sr001-2C-01_01.WAV"]["start_tc"], "13:37:30:07",
-        "floor, not round"
-    );
+    assert_eq!(a3["track_names"], serde_json::json!(["MKH516 A", "Boom"]), "{a3}");
+    assert_eq!(clips["Sr001-2C-01_01.WAV"]["start_tc"], "13:37:30:07", "floor, not round");
     assert_eq!(clips["new_camera bumb 1.wav"]["start_tc_source"], "none");
 }
 

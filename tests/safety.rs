@@ -15,11 +15,7 @@ use serde_json::Value;
 /// A dump of `n` clips copied from the fixtures under distinct names.
 fn big_dump(dst: &Path, n: usize) {
     let src = dump().join("2026-03-14");
-    let sources = [
-        "A001/PRIVATE/M4ROOT/CLIP/C0001.MP4",
-        "SOUND/T001.WAV",
-        "D_CAM/PLAIN.mp4",
-    ];
+    let sources = ["A001/PRIVATE/M4ROOT/CLIP/C0001.MP4", "SOUND/T001.WAV", "D_CAM/PLAIN.mp4"];
     for i in 0..n {
         let from = src.join(sources[i % sources.len()]);
         let ext = from.extension().and_then(|e| e.to_str()).unwrap_or("bin");
@@ -31,10 +27,7 @@ fn big_dump(dst: &Path, n: usize) {
 
 /// Catalog keyed by path, without fields that legitimately differ.
 fn catalog(env: &Env) -> BTreeMap<String, Value> {
-    env.clips()
-        .into_iter()
-        .map(|c| (c["path"].as_str().expect("path").to_string(), c))
-        .collect()
+    env.clips().into_iter().map(|c| (c["path"].as_str().expect("path").to_string(), c)).collect()
 }
 
 #[test]
@@ -73,11 +66,7 @@ fn killed_ingest_recovers_to_the_same_catalog() {
             );
         }
         let report = env.ingest(&src);
-        assert_eq!(
-            report["failures"],
-            serde_json::json!([]),
-            "after kill at {delay_ms} ms"
-        );
+        assert_eq!(report["failures"], serde_json::json!([]), "after kill at {delay_ms} ms");
         assert_eq!(catalog(&env), expected, "after kill at {delay_ms} ms");
         // And a further re-run finds everything unchanged: no duplicates.
         let again = env.ingest(&src);
@@ -107,11 +96,7 @@ fn second_ingest_is_refused_while_clips_still_reads() {
 fn library_of_another_schema_is_refused_clearly() {
     let env = Env::new();
     env.ingest(&dump());
-    std::fs::write(
-        env.library().join("library.json"),
-        r#"{"schema_version": 999}"#,
-    )
-    .expect("write");
+    std::fs::write(env.library().join("library.json"), r#"{"schema_version": 999}"#).expect("write");
     let out = env.run(&["clips"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -128,27 +128,19 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
             });
         }
         _ => {
-            return Err(ProbeError::NotMedia(
-                "no RIFF, RF64 or BW64 signature".into(),
-            ));
+            return Err(ProbeError::NotMedia("no RIFF, RF64 or BW64 signature".into()));
         }
     };
     if n < 12 || file_len < 12 {
         return Err(ProbeError::Truncated {
             format: container,
-            detail: format!(
-                "file is {} bytes; a RIFF header needs 12",
-                (n as u64).min(file_len)
-            ),
+            detail: format!("file is {} bytes; a RIFF header needs 12", (n as u64).min(file_len)),
         });
     }
     if head.get(8..12) != Some(b"WAVE".as_slice()) {
         return Err(ProbeError::Unsupported {
             format: container,
-            detail: format!(
-                "RIFF form {} is not WAVE",
-                show_id(head.get(8..12).unwrap_or_default())
-            ),
+            detail: format!("RIFF form {} is not WAVE", show_id(head.get(8..12).unwrap_or_default())),
         });
     }
 
@@ -177,11 +169,8 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         offset: *fmt_offset,
         detail: format!("fmt chunk is {} bytes; at least 16 needed", fmt_body.len()),
     })?;
-    let bad_fmt = |detail: &str| ProbeError::Malformed {
-        format: container,
-        offset: *fmt_offset,
-        detail: detail.to_string(),
-    };
+    let bad_fmt =
+        |detail: &str| ProbeError::Malformed { format: container, offset: *fmt_offset, detail: detail.to_string() };
     if fmt.sample_rate == 0 {
         return Err(bad_fmt("sample rate 0"));
     }
@@ -192,22 +181,11 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         .ok_or_else(|| bad_fmt("block align 0 and no sample count: the length is unknown"))?;
 
     let bext = walk.bext.as_deref().map(parse_bext);
-    let desc = bext
-        .as_ref()
-        .map(|b| parse_bext_description(&b.description))
-        .unwrap_or_default();
-    let ixml = walk
-        .ixml
-        .as_deref()
-        .map(|bytes| parse_ixml(&xml_text(bytes)))
-        .unwrap_or_default();
+    let desc = bext.as_ref().map(|b| parse_bext_description(&b.description)).unwrap_or_default();
+    let ixml = walk.ixml.as_deref().map(|bytes| parse_ixml(&xml_text(bytes))).unwrap_or_default();
 
     let timing = resolve_start(bext.as_ref(), &desc, &ixml, fmt.sample_rate);
-    let track_names = if ixml.track_names.is_empty() {
-        desc.track_names
-    } else {
-        ixml.track_names
-    };
+    let track_names = if ixml.track_names.is_empty() { desc.track_names } else { ixml.track_names };
     let meta = MediaMeta {
         scene: ixml.scene.or(desc.scene),
         take: ixml.take.or(desc.take),
@@ -288,19 +266,12 @@ pub fn codec_name(tag: u16, bits: u16) -> String {
 /// Reads the fixed part of a `bext` chunk body; missing fields (a chunk cut
 /// short) are left empty.
 pub fn parse_bext(body: &[u8]) -> Bext {
-    let field = |from: usize, to: usize| {
-        body.get(from..to.min(body.len()))
-            .map(fixed_text)
-            .unwrap_or_default()
-    };
+    let field = |from: usize, to: usize| body.get(from..to.min(body.len())).map(fixed_text).unwrap_or_default();
     Bext {
         description: field(0, 256),
         originator: field(256, 288),
         origination_date: body.get(320..330).and_then(normalise_date),
-        time_reference: body
-            .get(338..346)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_le_bytes),
+        time_reference: body.get(338..346).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes),
     }
 }
 
@@ -315,9 +286,7 @@ pub fn normalise_date(raw: &[u8]) -> Option<String> {
         }
         std::str::from_utf8(part).ok()?.parse().ok()
     };
-    let seps_ok = [4, 7]
-        .iter()
-        .all(|&i| matches!(raw.get(i), Some(b'-' | b':' | b'/' | b'.')));
+    let seps_ok = [4, 7].iter().all(|&i| matches!(raw.get(i), Some(b'-' | b':' | b'/' | b'.')));
     let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     if !seps_ok || year == 0 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
@@ -369,16 +338,10 @@ pub fn parse_bext_description(desc: &str) -> BextDescription {
 /// `23.976ND`, `25.000ND`, `029.970-DF` or `29.97D` into a timecode format.
 pub fn parse_speed(value: &str) -> Option<TcFormat> {
     let v = value.trim();
-    let split = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '/'))
-        .unwrap_or(v.len());
+    let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '/')).unwrap_or(v.len());
     let (number, flag) = v.split_at_checked(split)?;
     let rate = Rate::parse(number).ok()?;
-    let flag = flag
-        .trim()
-        .trim_start_matches('-')
-        .trim()
-        .to_ascii_uppercase();
+    let flag = flag.trim().trim_start_matches('-').trim().to_ascii_uppercase();
     // Only the drop-frame spellings turn drop-frame on; ND, NDF, an empty
     // flag or anything unknown is non-drop, the far more common case.
     let drop = matches!(flag.as_str(), "DF" | "D" | "DROP");
@@ -507,18 +470,14 @@ impl IxmlFields {
                 out.timestamp_sample_rate = value.parse::<u32>().ok().filter(|&r| r > 0)
             }
             ["TRACK_LIST", "TRACK", "NAME"] => self.track_name = Some(value.to_string()),
-            ["TRACK_LIST", "TRACK"] => out
-                .track_names
-                .push(self.track_name.take().unwrap_or_default()),
+            ["TRACK_LIST", "TRACK"] => out.track_names.push(self.track_name.take().unwrap_or_default()),
             _ => {}
         }
     }
 
     fn finish(self) -> Ixml {
         let mut out = self.out;
-        out.timecode = self
-            .rate
-            .map(|r| TcFormat::new(r, self.drop.unwrap_or(false)));
+        out.timecode = self.rate.map(|r| TcFormat::new(r, self.drop.unwrap_or(false)));
         // A timestamp needs its low half; a lone high half is ignored.
         out.timestamp_samples = self.lo.map(|lo| (self.hi.unwrap_or(0) << 32) | lo);
         if out.track_names.iter().all(String::is_empty) {
@@ -533,11 +492,7 @@ impl IxmlFields {
 /// for its BEXT copy; a negative value is the same 32 bits.
 fn parse_u32_word(value: &str) -> Option<u64> {
     let n: i64 = value.trim().parse().ok()?;
-    if (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&n) {
-        Some(u64::from(n as u32))
-    } else {
-        None
-    }
+    if (i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&n) { Some(u64::from(n as u32)) } else { None }
 }
 
 /// The start timecode, its rate, and the bare time reference when no rate
@@ -550,47 +505,28 @@ struct Timing {
 
 /// Combines the time (bext TimeReference, else the iXML timestamp) with the
 /// rate (iXML TIMECODE_RATE, else the description's speed).
-fn resolve_start(
-    bext: Option<&Bext>,
-    desc: &BextDescription,
-    ixml: &Ixml,
-    sample_rate: u32,
-) -> Timing {
+fn resolve_start(bext: Option<&Bext>, desc: &BextDescription, ixml: &Ixml, sample_rate: u32) -> Timing {
     let format = ixml.timecode.or(desc.speed);
     let bext_time = bext.and_then(|b| b.time_reference);
-    let ixml_time = ixml.timestamp_samples.map(|t| {
-        (
-            t,
-            ixml.timestamp_sample_rate.unwrap_or(sample_rate),
-            TcSource::Ixml,
-        )
-    });
+    let ixml_time =
+        ixml.timestamp_samples.map(|t| (t, ixml.timestamp_sample_rate.unwrap_or(sample_rate), TcSource::Ixml));
     // A zero TimeReference is what a recorder without timecode writes, so a
     // non-zero iXML timestamp is preferred to it.
     let time = match bext_time {
         Some(t) if t != 0 => Some((t, sample_rate, TcSource::Bext)),
-        Some(t) => ixml_time
-            .filter(|(s, _, _)| *s != 0)
-            .or(Some((t, sample_rate, TcSource::Bext))),
+        Some(t) => ixml_time.filter(|(s, _, _)| *s != 0).or(Some((t, sample_rate, TcSource::Bext))),
         None => ixml_time,
     };
     match (format, time) {
         (Some(format), Some((samples, rate_hz, source))) => {
             let frames = format.rate().frames_from_samples(samples, rate_hz);
             Timing {
-                start: Some(StartTc {
-                    tc: Timecode::from_frames(frames, format),
-                    source,
-                }),
+                start: Some(StartTc { tc: Timecode::from_frames(frames, format), source }),
                 rate: Some(format.rate()),
                 time_reference: None,
             }
         }
-        (Some(format), None) => Timing {
-            start: None,
-            rate: Some(format.rate()),
-            time_reference: None,
-        },
+        (Some(format), None) => Timing { start: None, rate: Some(format.rate()), time_reference: None },
         (None, Some((samples, rate_hz, _))) => {
             // The caller labels this at the file's sample rate, so an iXML
             // timestamp counted at another rate is rescaled (rounding down,
@@ -601,28 +537,15 @@ fn resolve_start(
                 let scaled = u128::from(samples) * u128::from(sample_rate) / u128::from(rate_hz);
                 u64::try_from(scaled).unwrap_or(u64::MAX)
             };
-            Timing {
-                start: None,
-                rate: None,
-                time_reference: Some(at_file_rate),
-            }
+            Timing { start: None, rate: None, time_reference: Some(at_file_rate) }
         }
-        (None, None) => Timing {
-            start: None,
-            rate: None,
-            time_reference: None,
-        },
+        (None, None) => Timing { start: None, rate: None, time_reference: None },
     }
 }
 
 /// The clip length: whole sample frames for PCM-like formats, else the
 /// `fact` (or `ds64`) sample count, else the byte length over the byte rate.
-fn length_of(
-    fmt: &WavFormat,
-    data_size: u64,
-    fact: Option<u32>,
-    ds64: Option<&Ds64>,
-) -> Option<Length> {
+fn length_of(fmt: &WavFormat, data_size: u64, fact: Option<u32>, ds64: Option<&Ds64>) -> Option<Length> {
     let sample_rate = fmt.sample_rate;
     if matches!(fmt.tag, 1 | 3 | 6 | 7) {
         let block_align = if fmt.block_align != 0 {
@@ -635,25 +558,16 @@ fn length_of(
         if block_align == 0 {
             return None;
         }
-        return Some(Length::Samples {
-            samples: data_size / block_align,
-            sample_rate,
-        });
+        return Some(Length::Samples { samples: data_size / block_align, sample_rate });
     }
     let counted = match fact {
         Some(SIZE_IN_DS64) => ds64.map(|d| d.sample_count),
         other => other.map(u64::from),
     };
     if let Some(samples) = counted {
-        return Some(Length::Samples {
-            samples,
-            sample_rate,
-        });
+        return Some(Length::Samples { samples, sample_rate });
     }
-    (fmt.byte_rate != 0).then_some(Length::Ticks {
-        ticks: data_size,
-        timescale: fmt.byte_rate,
-    })
+    (fmt.byte_rate != 0).then_some(Length::Ticks { ticks: data_size, timescale: fmt.byte_rate })
 }
 
 /// The sizes an RF64/BW64 file keeps in its `ds64` chunk.
@@ -679,11 +593,7 @@ fn parse_ds64(body: &[u8]) -> Option<Ds64> {
             Some((id, le_u64(body, at.checked_add(4)?)?))
         })
         .collect();
-    Some(Ds64 {
-        data_size,
-        sample_count,
-        table,
-    })
+    Some(Ds64 { data_size, sample_count, table })
 }
 
 /// Where the `data` chunk's body starts and how long it says it is.
@@ -765,10 +675,8 @@ fn walk_chunks<R: Read + Seek>(r: &mut R, file_len: u64, rf64: bool) -> Result<W
                 header = earlier;
             }
         }
-        let (Some(id), Some(size32)) = (
-            header.get(..4).and_then(|b| <[u8; 4]>::try_from(b).ok()),
-            le_u32(&header, 4),
-        ) else {
+        let (Some(id), Some(size32)) = (header.get(..4).and_then(|b| <[u8; 4]>::try_from(b).ok()), le_u32(&header, 4))
+        else {
             walk.stop = Some(Stop::HeaderPastEnd { offset });
             walk.end = offset;
             return Ok(walk);
@@ -780,11 +688,9 @@ fn walk_chunks<R: Read + Seek>(r: &mut R, file_len: u64, rf64: bool) -> Result<W
         }
         let size = match (&walk.ds64, rf64 && size32 == SIZE_IN_DS64) {
             (Some(ds64), true) if &id == b"data" => ds64.data_size,
-            (Some(ds64), true) => ds64
-                .table
-                .iter()
-                .find(|(table_id, _)| *table_id == id)
-                .map_or(u64::from(size32), |(_, s)| *s),
+            (Some(ds64), true) => {
+                ds64.table.iter().find(|(table_id, _)| *table_id == id).map_or(u64::from(size32), |(_, s)| *s)
+            }
             _ => u64::from(size32),
         };
         // The header check above keeps `body` within the file.
@@ -847,11 +753,9 @@ fn missing_chunk(format: &'static str, which: &str, walk: &Walk) -> ProbeError {
             offset: *offset,
             detail: format!("{missing} in the first {MAX_CHUNKS} chunks"),
         },
-        None => ProbeError::Malformed {
-            format,
-            offset: walk.end,
-            detail: format!("{missing} before the end of the file"),
-        },
+        None => {
+            ProbeError::Malformed { format, offset: walk.end, detail: format!("{missing} before the end of the file") }
+        }
     }
 }
 
@@ -885,10 +789,7 @@ fn show_id(id: &[u8]) -> String {
     if is_chunk_id(id) {
         format!("'{}'", String::from_utf8_lossy(id))
     } else {
-        format!(
-            "0x{}",
-            id.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        )
+        format!("0x{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>())
     }
 }
 
@@ -896,27 +797,19 @@ fn show_id(id: &[u8]) -> String {
 /// else UTF-8 with invalid bytes replaced, without trailing NUL padding.
 fn xml_text(bytes: &[u8]) -> String {
     let utf16 = |big_endian: bool| {
-        let units = bytes
-            .get(2..)
-            .unwrap_or_default()
-            .chunks_exact(2)
-            .map(|p| match p {
-                [a, b] if big_endian => u16::from_be_bytes([*a, *b]),
-                [a, b] => u16::from_le_bytes([*a, *b]),
-                _ => 0,
-            });
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect::<String>()
+        let units = bytes.get(2..).unwrap_or_default().chunks_exact(2).map(|p| match p {
+            [a, b] if big_endian => u16::from_be_bytes([*a, *b]),
+            [a, b] => u16::from_le_bytes([*a, *b]),
+            _ => 0,
+        });
+        char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect::<String>()
     };
     let text = match bytes {
         [0xFF, 0xFE, ..] => utf16(false),
         [0xFE, 0xFF, ..] => utf16(true),
-        _ => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-            .into_owned(),
+        _ => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned(),
     };
-    text.trim_end_matches(['\0', ' ', '\r', '\n', '\t'])
-        .to_string()
+    text.trim_end_matches(['\0', ' ', '\r', '\n', '\t']).to_string()
 }
 
 /// Text of a fixed-size `bext` field: up to the first NUL (Metacorder
@@ -936,9 +829,7 @@ fn fixed_text(bytes: &[u8]) -> String {
 fn strip_writer_prefix(key: &str) -> &str {
     let bytes = key.as_bytes();
     match (bytes.first(), bytes.get(1)) {
-        (Some(p), Some(next)) if p.is_ascii_lowercase() && next.is_ascii_uppercase() => {
-            key.get(1..).unwrap_or(key)
-        }
+        (Some(p), Some(next)) if p.is_ascii_lowercase() && next.is_ascii_uppercase() => key.get(1..).unwrap_or(key),
         _ => key,
     }
 }
@@ -957,21 +848,15 @@ fn non_empty(value: &str) -> Option<String> {
 }
 
 fn le_u16(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at.checked_add(2)?)
-        .and_then(|s| <[u8; 2]>::try_from(s).ok())
-        .map(u16::from_le_bytes)
+    b.get(at..at.checked_add(2)?).and_then(|s| <[u8; 2]>::try_from(s).ok()).map(u16::from_le_bytes)
 }
 
 fn le_u32(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at.checked_add(4)?)
-        .and_then(|s| <[u8; 4]>::try_from(s).ok())
-        .map(u32::from_le_bytes)
+    b.get(at..at.checked_add(4)?).and_then(|s| <[u8; 4]>::try_from(s).ok()).map(u32::from_le_bytes)
 }
 
 fn le_u64(b: &[u8], at: usize) -> Option<u64> {
-    b.get(at..at.checked_add(8)?)
-        .and_then(|s| <[u8; 8]>::try_from(s).ok())
-        .map(u64::from_le_bytes)
+    b.get(at..at.checked_add(8)?).and_then(|s| <[u8; 8]>::try_from(s).ok()).map(u64::from_le_bytes)
 }
 
 #[cfg(test)]
@@ -981,10 +866,7 @@ mod tests {
     use std::io::Cursor;
     use std::path::{Path, PathBuf};
 
-    const TEST_FILES: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/realdata/wavinfo/tests/test_files"
-    );
+    const TEST_FILES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/wavinfo/tests/test_files");
 
     fn path(rel: &str) -> PathBuf {
         Path::new(TEST_FILES).join(rel)
@@ -1037,11 +919,7 @@ mod tests {
             assert_eq!(info.container, "wav");
             assert!(info.video.is_none());
             let audio = info.audio.as_ref().unwrap();
-            assert!(
-                audio.codec.starts_with("pcm_"),
-                "{}: {audio:?}",
-                p.display()
-            );
+            assert!(audio.codec.starts_with("pcm_"), "{}: {audio:?}", p.display());
         }
     }
 
@@ -1084,18 +962,14 @@ mod tests {
         assert_eq!(start(&real("sounddevices/A101_3.WAV")).0, "12:40:14:00");
         assert_eq!(start(&real("sounddevices/A101_4.WAV")).0, "12:40:15:00");
         assert_eq!(start(&real("protools/PT A101_4.A1.wav")).0, "12:40:15:00");
-        assert_eq!(
-            start(&real("metacorder/Sr001-2C-01_01.WAV")).0,
-            "13:37:30:07"
-        );
+        assert_eq!(start(&real("metacorder/Sr001-2C-01_01.WAV")).0, "13:37:30:07");
     }
 
     #[test]
     fn sound_devices_polywav_metadata_from_ixml() {
-        for (file, take, samples) in [
-            ("sounddevices/A101_3.WAV", "3", 48_044),
-            ("sounddevices/A101_4.WAV", "4", 144_140),
-        ] {
+        for (file, take, samples) in
+            [("sounddevices/A101_3.WAV", "3", 48_044), ("sounddevices/A101_4.WAV", "4", 144_140)]
+        {
             let info = real(file);
             let m = &info.meta;
             assert_eq!(m.scene.as_deref(), Some("A101"), "{file}");
@@ -1108,21 +982,10 @@ mod tests {
             let audio = info.audio.unwrap();
             assert_eq!(
                 audio,
-                AudioInfo {
-                    codec: "pcm_s24le".into(),
-                    sample_rate: 48_000,
-                    channels: 2,
-                    bits: Some(24)
-                }
+                AudioInfo { codec: "pcm_s24le".into(), sample_rate: 48_000, channels: 2, bits: Some(24) }
             );
             // Sample counts as ffprobe 5.1 reports them (duration_ts).
-            assert_eq!(
-                info.length,
-                Length::Samples {
-                    samples,
-                    sample_rate: 48_000
-                }
-            );
+            assert_eq!(info.length, Length::Samples { samples, sample_rate: 48_000 });
         }
     }
 
@@ -1136,13 +999,7 @@ mod tests {
         assert_eq!(b.meta.track_names, ["Boom"]);
         // The data chunk is odd-sized and the file ends without its pad
         // byte; that is not truncation.
-        assert_eq!(
-            a.length,
-            Length::Samples {
-                samples: 240_239,
-                sample_rate: 48_000
-            }
-        );
+        assert_eq!(a.length, Length::Samples { samples: 240_239, sample_rate: 48_000 });
     }
 
     #[test]
@@ -1187,10 +1044,7 @@ mod tests {
         assert_eq!(info.meta.take.as_deref(), Some("001"));
         assert_eq!(info.meta.note.as_deref(), Some("Test 01 wavinfo"));
         assert_eq!(info.meta.track_names, ["BOOM"]);
-        assert_eq!(
-            info.meta.family_uid.as_deref(),
-            Some("ZOOM F8    201902132240180180000")
-        );
+        assert_eq!(info.meta.family_uid.as_deref(), Some("ZOOM F8    201902132240180180000"));
         assert_eq!(info.length.seconds(), 11.0);
     }
 
@@ -1200,13 +1054,7 @@ mod tests {
         assert_eq!(info.start, None);
         assert_eq!(info.rate, None);
         assert_eq!(info.meta, MediaMeta::default());
-        assert_eq!(
-            info.length,
-            Length::Samples {
-                samples: 45_859,
-                sample_rate: 48_000
-            }
-        );
+        assert_eq!(info.length, Length::Samples { samples: 45_859, sample_rate: 48_000 });
     }
 
     #[test]
@@ -1218,29 +1066,14 @@ mod tests {
         assert_eq!(info.meta.time_reference, Some(676_200));
         assert_eq!(info.meta.recorded_date.as_deref(), Some("2020-01-05"));
         let audio = info.audio.unwrap();
-        assert_eq!(
-            (audio.codec.as_str(), audio.sample_rate),
-            ("pcm_s24le", 44_100)
-        );
-        assert_eq!(
-            info.length,
-            Length::Samples {
-                samples: 44_100,
-                sample_rate: 44_100
-            }
-        );
+        assert_eq!((audio.codec.as_str(), audio.sample_rate), ("pcm_s24le", 44_100));
+        assert_eq!(info.length, Length::Samples { samples: 44_100, sample_rate: 44_100 });
 
         let h4n = real("cue_chunks/STE-000.wav");
         assert_eq!(h4n.start, None);
         assert_eq!(h4n.meta.time_reference, Some(3_094_800_000));
         assert_eq!(h4n.audio.unwrap().codec, "pcm_s16le");
-        assert_eq!(
-            h4n.length,
-            Length::Samples {
-                samples: 242_624,
-                sample_rate: 48_000
-            }
-        );
+        assert_eq!(h4n.length, Length::Samples { samples: 242_624, sample_rate: 48_000 });
     }
 
     #[test]
@@ -1300,17 +1133,11 @@ mod tests {
     #[test]
     fn data_larger_than_the_file_is_truncated() {
         let fmt = pcm_fmt(2, 48_000, 24);
-        let bytes = riff(
-            b"RIFF",
-            &[(b"fmt ", 16, &fmt), (b"data", 6_000, &[0u8; 600])],
-        );
+        let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 6_000, &[0u8; 600])]);
         match probe_bytes(&bytes) {
             Err(ProbeError::Truncated { format, detail }) => {
                 assert_eq!(format, "wav");
-                assert!(
-                    detail.contains("6000") && detail.contains("600"),
-                    "{detail}"
-                );
+                assert!(detail.contains("6000") && detail.contains("600"), "{detail}");
             }
             other => panic!("{other:?}"),
         }
@@ -1321,26 +1148,14 @@ mod tests {
         let fmt = pcm_fmt(1, 48_000, 16);
         let no_data = riff(b"RIFF", &[(b"fmt ", 16, &fmt)]);
         let err = probe_bytes(&no_data).unwrap_err().to_string();
-        assert!(
-            err.contains("malformed at byte 36") && err.contains("data"),
-            "{err}"
-        );
+        assert!(err.contains("malformed at byte 36") && err.contains("data"), "{err}");
         let no_fmt = riff(b"RIFF", &[(b"data", 4, &[0; 4])]);
         let err = probe_bytes(&no_fmt).unwrap_err().to_string();
         assert!(err.contains("fmt"), "{err}");
         let not_wave = b"RIFF\x04\0\0\0AVI ".to_vec();
-        assert!(matches!(
-            probe_bytes(&not_wave),
-            Err(ProbeError::Unsupported { .. })
-        ));
-        assert!(matches!(
-            probe_bytes(b"RIF"),
-            Err(ProbeError::Truncated { .. })
-        ));
-        assert!(matches!(
-            probe_bytes(b""),
-            Err(ProbeError::Truncated { .. })
-        ));
+        assert!(matches!(probe_bytes(&not_wave), Err(ProbeError::Unsupported { .. })));
+        assert!(matches!(probe_bytes(b"RIF"), Err(ProbeError::Truncated { .. })));
+        assert!(matches!(probe_bytes(b""), Err(ProbeError::Truncated { .. })));
     }
 
     /// A reader that records the largest read it was asked for, to show that
@@ -1369,53 +1184,24 @@ mod tests {
         let bext = bext_body("sSPEED=025.000-ND\r\n", "2024-05-06", 48_000);
         // The bext and iXML chunks declare 4 GB but hold a few hundred bytes.
         for id in [b"bext", b"iXML"] {
-            let bytes = riff(
-                b"RIFF",
-                &[
-                    (b"fmt ", 16, &fmt),
-                    (b"data", 4, &[0; 4]),
-                    (id, 0xFFFF_FFF0, &bext),
-                ],
-            );
-            let mut spy = Spy {
-                inner: Cursor::new(&bytes),
-                largest_read: 0,
-            };
+            let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 4, &[0; 4]), (id, 0xFFFF_FFF0, &bext)]);
+            let mut spy = Spy { inner: Cursor::new(&bytes), largest_read: 0 };
             let info = probe(&mut spy, bytes.len() as u64).unwrap();
             assert!(spy.largest_read <= 1024, "{}", spy.largest_read);
-            assert_eq!(
-                info.length,
-                Length::Samples {
-                    samples: 2,
-                    sample_rate: 48_000
-                }
-            );
+            assert_eq!(info.length, Length::Samples { samples: 2, sample_rate: 48_000 });
             if id == b"bext" {
                 // The fixed fields are all present, so they are read.
                 assert_eq!(start(&info), ("00:00:01:00".into(), TcSource::Bext));
             }
         }
         // Before the data chunk, a 4 GB bext hides it: a clean error.
-        let bytes = riff(
-            b"RIFF",
-            &[(b"fmt ", 16, &fmt), (b"bext", 0xFFFF_FFF0, &bext)],
-        );
+        let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"bext", 0xFFFF_FFF0, &bext)]);
         let err = probe_bytes(&bytes).unwrap_err();
         assert!(matches!(err, ProbeError::Truncated { .. }), "{err}");
         // An iXML over the cap is skipped even when it is all there.
         let big = vec![b' '; (MAX_IXML + 2) as usize];
-        let bytes = riff(
-            b"RIFF",
-            &[
-                (b"iXML", big.len() as u32, &big),
-                (b"fmt ", 16, &fmt),
-                (b"data", 4, &[0; 4]),
-            ],
-        );
-        let mut spy = Spy {
-            inner: Cursor::new(&bytes),
-            largest_read: 0,
-        };
+        let bytes = riff(b"RIFF", &[(b"iXML", big.len() as u32, &big), (b"fmt ", 16, &fmt), (b"data", 4, &[0; 4])]);
+        let mut spy = Spy { inner: Cursor::new(&bytes), largest_read: 0 };
         assert!(probe(&mut spy, bytes.len() as u64).is_ok());
         assert!(spy.largest_read <= 1024, "{}", spy.largest_read);
     }
@@ -1445,23 +1231,10 @@ mod tests {
             bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
             let info = probe_bytes(&bytes).unwrap();
             assert_eq!(info.container, "rf64");
-            assert_eq!(
-                info.length,
-                Length::Samples {
-                    samples: 100,
-                    sample_rate: 48_000
-                }
-            );
+            assert_eq!(info.length, Length::Samples { samples: 100, sample_rate: 48_000 });
         }
         let big_ds64 = ds64(10_000_000_000);
-        let bytes = riff(
-            b"RF64",
-            &[
-                (b"ds64", 28, &big_ds64),
-                (b"fmt ", 16, &fmt),
-                (b"data", u32::MAX, &[0u8; 400]),
-            ],
-        );
+        let bytes = riff(b"RF64", &[(b"ds64", 28, &big_ds64), (b"fmt ", 16, &fmt), (b"data", u32::MAX, &[0u8; 400])]);
         match probe_bytes(&bytes) {
             Err(ProbeError::Truncated { format, detail }) => {
                 assert_eq!(format, "rf64");
@@ -1477,14 +1250,7 @@ mod tests {
         // 25 fps, 13:00:00:00 = 46800 s.
         let bext = bext_body("dSPEED=025.000-ND", "2024:05:06", 46_800 * 48_000);
         let data = [0u8; 9]; // three 24-bit samples: an odd size
-        let bytes = riff(
-            b"RIFF",
-            &[
-                (b"data", 9, &data),
-                (b"bext", 602, &bext),
-                (b"fmt ", 16, &fmt),
-            ],
-        );
+        let bytes = riff(b"RIFF", &[(b"data", 9, &data), (b"bext", 602, &bext), (b"fmt ", 16, &fmt)]);
         let info = probe_bytes(&bytes).unwrap();
         assert_eq!(start(&info), ("13:00:00:00".into(), TcSource::Bext));
         assert_eq!(info.meta.recorded_date.as_deref(), Some("2024-05-06"));
@@ -1505,14 +1271,8 @@ mod tests {
             <TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI>1</TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_HI>\
             <TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO>0</TIMESTAMP_SAMPLES_SINCE_MIDNIGHT_LO>\
             </SPEED></BWFXML>";
-        let bytes = riff(
-            b"RIFF",
-            &[
-                (b"iXML", xml.len() as u32, xml.as_bytes()),
-                (b"fmt ", 16, &fmt),
-                (b"data", 2, &[0; 2]),
-            ],
-        );
+        let bytes =
+            riff(b"RIFF", &[(b"iXML", xml.len() as u32, xml.as_bytes()), (b"fmt ", 16, &fmt), (b"data", 2, &[0; 2])]);
         let info = probe_bytes(&bytes).unwrap();
         // 2^32 samples at 96 kHz = 44739.24 s = 12:25:39 and 7 frames.
         let frames = Rate::FPS_29_97.frames_from_samples(1 << 32, 96_000);
@@ -1524,14 +1284,7 @@ mod tests {
 
         // A zero bext TimeReference with no rate: no timecode.
         let bext = bext_body("", "", 0);
-        let bytes = riff(
-            b"RIFF",
-            &[
-                (b"bext", 602, &bext),
-                (b"fmt ", 16, &fmt),
-                (b"data", 2, &[0; 2]),
-            ],
-        );
+        let bytes = riff(b"RIFF", &[(b"bext", 602, &bext), (b"fmt ", 16, &fmt), (b"data", 2, &[0; 2])]);
         let info = probe_bytes(&bytes).unwrap();
         assert_eq!((info.start, info.rate), (None, None));
     }
@@ -1553,21 +1306,12 @@ mod tests {
         let pt = parse_bext_description("dFRAMERATE=23.976ND\ndSPEED=023.976-NDF\n");
         assert_eq!(pt.speed, Some(TcFormat::ndf(Rate::FPS_23_976)));
         let framerate_only = parse_bext_description("dFRAMERATE=29.97DF");
-        assert_eq!(
-            framerate_only.speed,
-            Some(TcFormat::df(Rate::FPS_29_97).unwrap())
-        );
-        assert_eq!(
-            parse_speed("023.976-ND"),
-            Some(TcFormat::ndf(Rate::FPS_23_976))
-        );
+        assert_eq!(framerate_only.speed, Some(TcFormat::df(Rate::FPS_29_97).unwrap()));
+        assert_eq!(parse_speed("023.976-ND"), Some(TcFormat::ndf(Rate::FPS_23_976)));
         assert_eq!(parse_speed("29.97-D"), TcFormat::df(Rate::FPS_29_97).ok());
         assert_eq!(parse_speed("-ND"), None);
         assert_eq!(parse_speed("fast"), None);
-        assert_eq!(
-            parse_bext_description("ééé=\u{0}=x"),
-            BextDescription::default()
-        );
+        assert_eq!(parse_bext_description("ééé=\u{0}=x"), BextDescription::default());
     }
 
     #[test]
@@ -1598,9 +1342,7 @@ mod tests {
         // The unclosed TAPE is not committed half-read.
         assert_eq!(x.tape, None);
         // Mismatched end tags close what they name.
-        let x = parse_ixml(
-            "<BWFXML><SCENE>4</TAKE></SCENE><SPEED><TIMECODE_RATE>25</TIMECODE_RATE></BWFXML>",
-        );
+        let x = parse_ixml("<BWFXML><SCENE>4</TAKE></SCENE><SPEED><TIMECODE_RATE>25</TIMECODE_RATE></BWFXML>");
         assert_eq!(x.scene.as_deref(), Some("4"));
         assert_eq!(x.timecode, Some(TcFormat::ndf(Rate::FPS_25)));
         assert_eq!(parse_ixml(""), Ixml::default());
@@ -1635,21 +1377,13 @@ mod tests {
         ext.extend_from_slice(&22u16.to_le_bytes());
         ext.extend_from_slice(&32u16.to_le_bytes());
         ext.extend_from_slice(&3u32.to_le_bytes());
-        ext.extend_from_slice(&[
-            3, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71,
-        ]);
+        ext.extend_from_slice(&[3, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71]);
         let fmt = parse_fmt(&ext).unwrap();
         assert_eq!(codec_name(fmt.tag, fmt.bits), "pcm_f32le");
         let bytes = riff(b"RIFF", &[(b"fmt ", 40, &ext), (b"data", 16, &[0; 16])]);
         let info = probe_bytes(&bytes).unwrap();
         assert_eq!(info.audio.unwrap().codec, "pcm_f32le");
-        assert_eq!(
-            info.length,
-            Length::Samples {
-                samples: 2,
-                sample_rate: 48_000
-            }
-        );
+        assert_eq!(info.length, Length::Samples { samples: 2, sample_rate: 48_000 });
     }
 
     /// A small deterministic generator so the fuzz tests need no seed file.
@@ -1679,15 +1413,8 @@ mod tests {
                 }
                 // Plausible chunk ids with random sizes and bodies.
                 1 => {
-                    let ids: [&[u8; 4]; 7] = [
-                        b"fmt ", b"data", b"bext", b"iXML", b"ds64", b"fact", b"JUNK",
-                    ];
-                    let mut b = if rng.next().is_multiple_of(2) {
-                        b"RF64"
-                    } else {
-                        b"RIFF"
-                    }
-                    .to_vec();
+                    let ids: [&[u8; 4]; 7] = [b"fmt ", b"data", b"bext", b"iXML", b"ds64", b"fact", b"JUNK"];
+                    let mut b = if rng.next().is_multiple_of(2) { b"RF64" } else { b"RIFF" }.to_vec();
                     b.extend_from_slice(&(rng.next() as u32).to_le_bytes());
                     b.extend_from_slice(b"WAVE");
                     for _ in 0..rng.next() % 8 {

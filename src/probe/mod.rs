@@ -83,10 +83,7 @@ impl Length {
     pub fn seconds(self) -> f64 {
         match self {
             Length::Frames(_) => f64::NAN,
-            Length::Samples {
-                samples,
-                sample_rate,
-            } => samples as f64 / f64::from(sample_rate.max(1)),
+            Length::Samples { samples, sample_rate } => samples as f64 / f64::from(sample_rate.max(1)),
             Length::Ticks { ticks, timescale } => ticks as f64 / f64::from(timescale.max(1)),
         }
     }
@@ -96,10 +93,7 @@ impl Length {
     pub fn frames_at(self, rate: Rate) -> u64 {
         let (n, d) = match self {
             Length::Frames(f) => return f,
-            Length::Samples {
-                samples,
-                sample_rate,
-            } => (u128::from(samples), u128::from(sample_rate)),
+            Length::Samples { samples, sample_rate } => (u128::from(samples), u128::from(sample_rate)),
             Length::Ticks { ticks, timescale } => (u128::from(ticks), u128::from(timescale)),
         };
         let num = n * u128::from(rate.num());
@@ -157,21 +151,11 @@ pub enum ProbeError {
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
     #[error("{format}: truncated: {detail}")]
-    Truncated {
-        format: &'static str,
-        detail: String,
-    },
+    Truncated { format: &'static str, detail: String },
     #[error("{format}: malformed at byte {offset}: {detail}")]
-    Malformed {
-        format: &'static str,
-        offset: u64,
-        detail: String,
-    },
+    Malformed { format: &'static str, offset: u64, detail: String },
     #[error("{format}: {detail}")]
-    Unsupported {
-        format: &'static str,
-        detail: String,
-    },
+    Unsupported { format: &'static str, detail: String },
     #[error("not a media file ({0})")]
     NotMedia(String),
 }
@@ -192,9 +176,7 @@ pub fn detect(head: &[u8]) -> Kind {
     if head.is_empty() {
         return Kind::NotMedia;
     }
-    if head.len() >= 12
-        && (head.starts_with(b"RIFF") || head.starts_with(b"RF64") || head.starts_with(b"BW64"))
-    {
+    if head.len() >= 12 && (head.starts_with(b"RIFF") || head.starts_with(b"RF64") || head.starts_with(b"BW64")) {
         return Kind::Riff;
     }
     if head.len() >= 8 && quicktime::looks_like(head) {
@@ -222,9 +204,7 @@ pub fn probe_file(path: &Path) -> Result<MediaInfo, ProbeError> {
         Kind::Riff => bwf::probe(&mut file, len),
         Kind::Other => symph::probe(file, path),
         Kind::NotMedia if n == 0 => Err(ProbeError::NotMedia("empty file".into())),
-        Kind::NotMedia => Err(ProbeError::NotMedia(
-            "no media signature in the first bytes".into(),
-        )),
+        Kind::NotMedia => Err(ProbeError::NotMedia("no media signature in the first bytes".into())),
     }
 }
 

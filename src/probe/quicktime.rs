@@ -18,9 +18,7 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{
-    AudioInfo, Length, MediaInfo, MediaMeta, ProbeError, StartTc, TcSource, VideoInfo, read_up_to,
-};
+use super::{AudioInfo, Length, MediaInfo, MediaMeta, ProbeError, StartTc, TcSource, VideoInfo, read_up_to};
 use crate::date::civil_date;
 use crate::timecode::{Rate, TcFormat, Timecode};
 
@@ -34,9 +32,7 @@ const QT_EPOCH_OFFSET: u64 = 2_082_844_800;
 pub fn looks_like(head: &[u8]) -> bool {
     matches!(
         head.get(4..8),
-        Some(
-            b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip" | b"pnot" | b"uuid" | b"junk"
-        )
+        Some(b"ftyp" | b"moov" | b"mdat" | b"free" | b"wide" | b"skip" | b"pnot" | b"uuid" | b"junk")
     )
 }
 
@@ -57,32 +53,14 @@ struct Track {
 
 #[derive(Debug)]
 enum SampleEntry {
-    Video {
-        fourcc: [u8; 4],
-        width: u32,
-        height: u32,
-    },
-    Audio {
-        fourcc: [u8; 4],
-        channels: u32,
-        bits: u32,
-        sample_rate: u32,
-    },
-    Tmcd {
-        drop_frame: bool,
-        timescale: u32,
-        frame_duration: u32,
-        name: Option<String>,
-    },
+    Video { fourcc: [u8; 4], width: u32, height: u32 },
+    Audio { fourcc: [u8; 4], channels: u32, bits: u32, sample_rate: u32 },
+    Tmcd { drop_frame: bool, timescale: u32, frame_duration: u32, name: Option<String> },
     Other,
 }
 
 /// Probes a MOV/MP4 file. `path` only steers the container name.
-pub fn probe<R: Read + Seek>(
-    r: &mut R,
-    file_len: u64,
-    path: &Path,
-) -> Result<MediaInfo, ProbeError> {
+pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<MediaInfo, ProbeError> {
     let mut pos = 0u64;
     let mut moov: Option<(u64, u64)> = None;
     let mut brand: Option<[u8; 4]> = None;
@@ -99,10 +77,7 @@ pub fn probe<R: Read + Seek>(
             s => (u64::from(s), 8),
         };
         if size < hdr_len {
-            return Err(malformed(
-                pos,
-                format!("box '{}' declares size {size}", fourcc_str(&kind)),
-            ));
+            return Err(malformed(pos, format!("box '{}' declares size {size}", fourcc_str(&kind))));
         }
         if pos + size > file_len {
             return Err(truncated(format!(
@@ -119,9 +94,7 @@ pub fn probe<R: Read + Seek>(
         pos += size;
     }
     let Some((moov_at, moov_len)) = moov else {
-        return Err(truncated(
-            "no 'moov' box: the file was not finished (recording or copy cut short?)".into(),
-        ));
+        return Err(truncated("no 'moov' box: the file was not finished (recording or copy cut short?)".into()));
     };
     if moov_len > MAX_MOOV {
         return Err(ProbeError::Unsupported {
@@ -145,10 +118,7 @@ pub fn probe<R: Read + Seek>(
         video: None,
         audio: None,
         rate: None,
-        length: Length::Ticks {
-            ticks: movie.duration,
-            timescale: movie.timescale.max(1),
-        },
+        length: Length::Ticks { ticks: movie.duration, timescale: movie.timescale.max(1) },
         start: None,
         meta: MediaMeta::default(),
     };
@@ -159,64 +129,29 @@ pub fn probe<R: Read + Seek>(
     let mut audio_channels = 0u32;
     for t in &movie.tracks {
         match (&t.handler, &t.entry) {
-            (
-                b"vide",
-                Some(SampleEntry::Video {
-                    fourcc,
-                    width,
-                    height,
-                }),
-            ) if info.video.is_none() => {
-                info.video = Some(VideoInfo {
-                    codec: video_codec(fourcc),
-                    width: *width,
-                    height: *height,
-                });
+            (b"vide", Some(SampleEntry::Video { fourcc, width, height })) if info.video.is_none() => {
+                info.video = Some(VideoInfo { codec: video_codec(fourcc), width: *width, height: *height });
                 let rate = match t.single_delta {
                     Some(d) if d > 0 => Rate::snap(u64::from(t.timescale), u64::from(d)),
-                    _ if t.n_samples > 0 => {
-                        Rate::snap(u64::from(t.timescale) * t.n_samples, t.total_ticks)
-                    }
+                    _ if t.n_samples > 0 => Rate::snap(u64::from(t.timescale) * t.n_samples, t.total_ticks),
                     _ => None,
                 };
                 if let Some(rate) = rate {
                     info.rate = Some(rate);
                     info.length = Length::Frames(t.n_samples);
                 } else {
-                    info.length = Length::Ticks {
-                        ticks: t.duration,
-                        timescale: t.timescale.max(1),
-                    };
+                    info.length = Length::Ticks { ticks: t.duration, timescale: t.timescale.max(1) };
                 }
             }
-            (
-                b"soun",
-                Some(SampleEntry::Audio {
-                    fourcc,
-                    channels,
-                    bits,
-                    sample_rate,
-                }),
-            ) => {
+            (b"soun", Some(SampleEntry::Audio { fourcc, channels, bits, sample_rate })) => {
                 audio_channels += channels;
                 if info.audio.is_none() {
-                    let sample_rate = if *sample_rate > 0 {
-                        *sample_rate
-                    } else {
-                        t.timescale
-                    };
+                    let sample_rate = if *sample_rate > 0 { *sample_rate } else { t.timescale };
                     let pcm = pcm_bits(fourcc, *bits);
-                    info.audio = Some(AudioInfo {
-                        codec: audio_codec(fourcc, *bits),
-                        sample_rate,
-                        channels: 0,
-                        bits: pcm,
-                    });
+                    info.audio =
+                        Some(AudioInfo { codec: audio_codec(fourcc, *bits), sample_rate, channels: 0, bits: pcm });
                     if info.video.is_none() && t.timescale > 0 {
-                        info.length = Length::Ticks {
-                            ticks: t.total_ticks.max(t.duration),
-                            timescale: t.timescale,
-                        };
+                        info.length = Length::Ticks { ticks: t.total_ticks.max(t.duration), timescale: t.timescale };
                     }
                 }
             }
@@ -233,10 +168,7 @@ pub fn probe<R: Read + Seek>(
         info.start = Some(start);
     }
     if info.video.is_none() && info.audio.is_none() {
-        return Err(ProbeError::Unsupported {
-            format: FORMAT,
-            detail: "no video or audio track".into(),
-        });
+        return Err(ProbeError::Unsupported { format: FORMAT, detail: "no video or audio track".into() });
     }
     Ok(info)
 }
@@ -249,13 +181,7 @@ fn read_tmcd<R: Read + Seek>(
     meta: &mut MediaMeta,
 ) -> Result<Option<StartTc>, ProbeError> {
     for t in tracks {
-        let Some(SampleEntry::Tmcd {
-            drop_frame,
-            timescale,
-            frame_duration,
-            name,
-        }) = &t.entry
-        else {
+        let Some(SampleEntry::Tmcd { drop_frame, timescale, frame_duration, name }) = &t.entry else {
             continue;
         };
         let Some(rate) = Rate::snap(u64::from(*timescale), u64::from(*frame_duration)) else {
@@ -265,9 +191,7 @@ fn read_tmcd<R: Read + Seek>(
             continue;
         };
         if offset + 4 > file_len {
-            return Err(truncated(format!(
-                "timecode sample at byte {offset} lies past the end of the file"
-            )));
+            return Err(truncated(format!("timecode sample at byte {offset} lies past the end of the file")));
         }
         r.seek(SeekFrom::Start(offset))?;
         let mut counter = [0u8; 4];
@@ -277,10 +201,7 @@ fn read_tmcd<R: Read + Seek>(
             meta.reel = Some(n.trim().to_string());
         }
         let tc = Timecode::from_frames(frame, TcFormat::new(rate, *drop_frame));
-        return Ok(Some(StartTc {
-            tc,
-            source: TcSource::Tmcd,
-        }));
+        return Ok(Some(StartTc { tc, source: TcSource::Tmcd }));
     }
     Ok(None)
 }
@@ -293,12 +214,7 @@ struct Movie {
 }
 
 fn parse_moov(moov: &[u8], base: u64) -> Result<Movie, ProbeError> {
-    let mut movie = Movie {
-        timescale: 0,
-        duration: 0,
-        creation_time: 0,
-        tracks: Vec::new(),
-    };
+    let mut movie = Movie { timescale: 0, duration: 0, creation_time: 0, tracks: Vec::new() };
     for child in boxes(moov, base) {
         let (kind, body, at) = child?;
         match &kind {
@@ -307,11 +223,7 @@ fn parse_moov(moov: &[u8], base: u64) -> Result<Movie, ProbeError> {
                 let (ct, ts, dur) = if v1 {
                     (be_u64(body, 4), be_u32(body, 20), be_u64(body, 24))
                 } else {
-                    (
-                        be_u32(body, 4).map(u64::from),
-                        be_u32(body, 12),
-                        be_u32(body, 16).map(u64::from),
-                    )
+                    (be_u32(body, 4).map(u64::from), be_u32(body, 12), be_u32(body, 16).map(u64::from))
                 };
                 movie.creation_time = ct.unwrap_or(0);
                 movie.timescale = ts.ok_or_else(|| malformed(at, "'mvhd' too short".into()))?;
@@ -367,12 +279,8 @@ fn parse_stbl(stbl: &[u8], base: u64, t: &mut Track) -> Result<(), ProbeError> {
                 let count = be_u32(body, 4).unwrap_or(0) as usize;
                 let mut deltas = std::collections::BTreeSet::new();
                 for i in 0..count {
-                    let (Some(n), Some(d)) = (be_u32(body, 8 + i * 8), be_u32(body, 12 + i * 8))
-                    else {
-                        return Err(malformed(
-                            at,
-                            format!("'stts' declares {count} entries but holds fewer"),
-                        ));
+                    let (Some(n), Some(d)) = (be_u32(body, 8 + i * 8), be_u32(body, 12 + i * 8)) else {
+                        return Err(malformed(at, format!("'stts' declares {count} entries but holds fewer")));
                     };
                     t.n_samples += u64::from(n);
                     t.total_ticks += u64::from(n) * u64::from(d);
@@ -380,11 +288,7 @@ fn parse_stbl(stbl: &[u8], base: u64, t: &mut Track) -> Result<(), ProbeError> {
                         deltas.insert(d);
                     }
                 }
-                t.single_delta = if deltas.len() == 1 {
-                    deltas.first().copied()
-                } else {
-                    None
-                };
+                t.single_delta = if deltas.len() == 1 { deltas.first().copied() } else { None };
             }
             b"stco" if be_u32(body, 4).unwrap_or(0) > 0 => {
                 t.first_chunk_offset = be_u32(body, 8).map(u64::from);
@@ -397,11 +301,7 @@ fn parse_stbl(stbl: &[u8], base: u64, t: &mut Track) -> Result<(), ProbeError> {
 }
 
 /// The first sample entry of `stsd`, read according to the track handler.
-fn parse_stsd(
-    stsd: &[u8],
-    base: u64,
-    handler: &[u8; 4],
-) -> Result<Option<SampleEntry>, ProbeError> {
+fn parse_stsd(stsd: &[u8], base: u64, handler: &[u8; 4]) -> Result<Option<SampleEntry>, ProbeError> {
     // Full box: version/flags (4), entry count (4), then entries as boxes.
     let Some(entries) = stsd.get(8..) else {
         return Ok(None);
@@ -419,28 +319,19 @@ fn parse_stsd(
         },
         b"soun" => parse_sound_entry(fourcc, e),
         b"tmcd" if &fourcc == b"tmcd" => {
-            let (Some(flags), Some(timescale), Some(frame_duration)) =
-                (be_u32(e, 12), be_u32(e, 16), be_u32(e, 20))
+            let (Some(flags), Some(timescale), Some(frame_duration)) = (be_u32(e, 12), be_u32(e, 16), be_u32(e, 20))
             else {
                 return Err(malformed(at, "'tmcd' sample entry too short".into()));
             };
             // A 'name' box may follow the fixed fields (at 26): the reel name.
             let name = e.get(26..).and_then(|rest| {
-                boxes(rest, at + 26)
-                    .filter_map(Result::ok)
-                    .find(|(k, _, _)| k == b"name")
-                    .and_then(|(_, b, _)| {
-                        let len = usize::from(be_u16(b, 0)?);
-                        let text = b.get(4..4 + len)?;
-                        Some(String::from_utf8_lossy(text).into_owned())
-                    })
+                boxes(rest, at + 26).filter_map(Result::ok).find(|(k, _, _)| k == b"name").and_then(|(_, b, _)| {
+                    let len = usize::from(be_u16(b, 0)?);
+                    let text = b.get(4..4 + len)?;
+                    Some(String::from_utf8_lossy(text).into_owned())
+                })
             });
-            SampleEntry::Tmcd {
-                drop_frame: flags & 1 == 1,
-                timescale,
-                frame_duration,
-                name,
-            }
+            SampleEntry::Tmcd { drop_frame: flags & 1 == 1, timescale, frame_duration, name }
         }
         _ => SampleEntry::Other,
     };
@@ -456,11 +347,7 @@ fn parse_sound_entry(fourcc: [u8; 4], e: &[u8]) -> SampleEntry {
             fourcc,
             channels: be_u32(e, 40).unwrap_or(0),
             bits: be_u32(e, 48).unwrap_or(0),
-            sample_rate: if rate.is_finite() && rate > 0.0 && rate < 1e7 {
-                rate.round() as u32
-            } else {
-                0
-            },
+            sample_rate: if rate.is_finite() && rate > 0.0 && rate < 1e7 { rate.round() as u32 } else { 0 },
         };
     }
     SampleEntry::Audio {
@@ -473,10 +360,7 @@ fn parse_sound_entry(fourcc: [u8; 4], e: &[u8]) -> SampleEntry {
 }
 
 /// Iterates the boxes packed in `data`, whose first byte is at file offset `base`.
-fn boxes(
-    data: &[u8],
-    base: u64,
-) -> impl Iterator<Item = Result<([u8; 4], &[u8], u64), ProbeError>> {
+fn boxes(data: &[u8], base: u64) -> impl Iterator<Item = Result<([u8; 4], &[u8], u64), ProbeError>> {
     let mut pos = 0usize;
     let mut failed = false;
     std::iter::from_fn(move || {
@@ -502,11 +386,7 @@ fn boxes(
             failed = true;
             return Some(Err(malformed(
                 at,
-                format!(
-                    "box '{}' declares {size} bytes, its parent has {}",
-                    fourcc_str(&kind),
-                    data.len() - pos
-                ),
+                format!("box '{}' declares {size} bytes, its parent has {}", fourcc_str(&kind), data.len() - pos),
             )));
         }
         let body = &data[pos + hdr..end as usize];
@@ -515,11 +395,7 @@ fn boxes(
     })
 }
 
-fn find<'a>(
-    data: &'a [u8],
-    base: u64,
-    want: &[u8; 4],
-) -> Result<Option<(&'a [u8], u64)>, ProbeError> {
+fn find<'a>(data: &'a [u8], base: u64, want: &[u8; 4]) -> Result<Option<(&'a [u8], u64)>, ProbeError> {
     for child in boxes(data, base) {
         let (kind, body, at) = child?;
         if &kind == want {
@@ -574,54 +450,31 @@ fn pcm_bits(fourcc: &[u8; 4], bits: u32) -> Option<u32> {
 }
 
 fn has_ext(path: &Path, ext: &str) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 fn fourcc_str(k: &[u8; 4]) -> String {
-    k.iter()
-        .map(|&b| {
-            if b.is_ascii_graphic() || b == b' ' {
-                b as char
-            } else {
-                '?'
-            }
-        })
-        .collect()
+    k.iter().map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '?' }).collect()
 }
 
 fn truncated(detail: String) -> ProbeError {
-    ProbeError::Truncated {
-        format: FORMAT,
-        detail,
-    }
+    ProbeError::Truncated { format: FORMAT, detail }
 }
 
 fn malformed(offset: u64, detail: String) -> ProbeError {
-    ProbeError::Malformed {
-        format: FORMAT,
-        offset,
-        detail,
-    }
+    ProbeError::Malformed { format: FORMAT, offset, detail }
 }
 
 pub(crate) fn be_u16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(
-        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
+    Some(u16::from_be_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
 }
 
 pub(crate) fn be_u32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(
-        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
+    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
 }
 
 pub(crate) fn be_u64(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_be_bytes(
-        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
-    ))
+    Some(u64::from_be_bytes(b.get(at..at.checked_add(8)?)?.try_into().ok()?))
 }
 
 #[cfg(test)]
@@ -630,9 +483,7 @@ mod tests {
     use std::io::Cursor;
 
     fn realdata(rel: &str) -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/realdata")
-            .join(rel)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata").join(rel)
     }
 
     #[test]

@@ -24,8 +24,7 @@ pub struct SonyMeta {
 
 /// True when `xml` is a NonRealTimeMeta document (checked on its start).
 pub fn is_nonrealtimemeta(xml: &str) -> bool {
-    xml.get(..xml.len().min(2048))
-        .is_some_and(|head| head.contains("NonRealTimeMeta"))
+    xml.get(..xml.len().min(2048)).is_some_and(|head| head.contains("NonRealTimeMeta"))
 }
 
 /// Reads a sidecar. Errors say what is wrong; a document without a
@@ -41,9 +40,7 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
     let mut first_value: Option<String> = None;
     let mut capture_fps: Option<String> = None;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
         let e = match event {
             Event::Start(e) | Event::Empty(e) => e,
             Event::Eof => break,
@@ -53,11 +50,7 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
             e.attributes()
                 .flatten()
                 .find(|a| a.key.local_name().as_ref() == name)
-                .and_then(|a| {
-                    a.normalized_value(XmlVersion::Implicit1_0)
-                        .ok()
-                        .map(|v| v.into_owned())
-                })
+                .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
         };
         match e.local_name().as_ref() {
             "Duration" => meta.duration_frames = attr("value").and_then(|v| v.trim().parse().ok()),
@@ -76,13 +69,10 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
             _ => {}
         }
     }
-    meta.rate = capture_fps
-        .as_deref()
-        .and_then(rate_from_label)
-        .or_else(|| {
-            let fps = tc_fps? * if half_step { 2 } else { 1 };
-            Rate::new(fps, 1)
-        });
+    meta.rate = capture_fps.as_deref().and_then(rate_from_label).or_else(|| {
+        let fps = tc_fps? * if half_step { 2 } else { 1 };
+        Rate::new(fps, 1)
+    });
     if let Some(value) = first_value {
         let rate = meta.rate.ok_or("timecode table without a frame rate")?;
         meta.start = Some(decode_ltc(&value, rate, half_step)?);
@@ -103,17 +93,11 @@ fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, Stri
     if v.len() != 8 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
-    let byte = |i: usize| {
-        u8::from_str_radix(v.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16).map_err(|_| bad())
-    };
+    let byte = |i: usize| u8::from_str_radix(v.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16).map_err(|_| bad());
     let (ff_b, ss_b, mm_b, hh_b) = (byte(0)?, byte(1)?, byte(2)?, byte(3)?);
     let bcd = |b: u8| -> Result<u64, String> {
         let (hi, lo) = (b >> 4, b & 0x0F);
-        if hi > 9 || lo > 9 {
-            Err(bad())
-        } else {
-            Ok(u64::from(hi * 10 + lo))
-        }
+        if hi > 9 || lo > 9 { Err(bad()) } else { Ok(u64::from(hi * 10 + lo)) }
     };
     let drop = ff_b & 0x40 != 0;
     let mut ff = bcd(ff_b & 0x3F)?;
@@ -123,8 +107,7 @@ fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, Stri
     }
     let format = TcFormat::new(rate, drop);
     let sep = if format.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format)
-        .map_err(|e| e.to_string())
+    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -162,19 +145,14 @@ mod tests {
             r#"<LtcChangeTable tcFps="25" halfStep="true"><LtcChange frameCount="0" value="12000010" status="increment"/></LtcChangeTable>"#,
             "50p",
         );
-        assert_eq!(
-            parse(&xml).unwrap().start.unwrap().to_string(),
-            "10:00:00:24"
-        );
+        assert_eq!(parse(&xml).unwrap().start.unwrap().to_string(), "10:00:00:24");
     }
 
     #[test]
     fn bad_values_are_errors_not_panics() {
         for v in ["", "zz", "9A000010", "0A000000", "0000001", "é0000000"] {
             let xml = doc(
-                &format!(
-                    r#"<LtcChangeTable tcFps="25"><LtcChange frameCount="0" value="{v}"/></LtcChangeTable>"#
-                ),
+                &format!(r#"<LtcChangeTable tcFps="25"><LtcChange frameCount="0" value="{v}"/></LtcChangeTable>"#),
                 "25p",
             );
             assert!(parse(&xml).is_err(), "{v}");

@@ -30,27 +30,15 @@ pub fn probe(file: File, path: &Path) -> Result<MediaInfo, ProbeError> {
     // Symphonia may panic on hostile input in places; a panic in one file
     // must not take the ingest down, so it is caught and reported.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        symphonia::default::get_probe().probe(
-            &hint,
-            mss,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
+        symphonia::default::get_probe().probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
     }));
     let reader = match result {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
-            return Err(ProbeError::Unsupported {
-                format: "symphonia",
-                detail: e.to_string(),
-            });
+            return Err(ProbeError::Unsupported { format: "symphonia", detail: e.to_string() });
         }
         Err(_) => {
-            return Err(ProbeError::Malformed {
-                format: "symphonia",
-                offset: 0,
-                detail: "reader crashed".into(),
-            });
+            return Err(ProbeError::Malformed { format: "symphonia", offset: 0, detail: "reader crashed".into() });
         }
     };
     let container = match reader.format_info().short_name {
@@ -75,10 +63,7 @@ pub fn probe(file: File, path: &Path) -> Result<MediaInfo, ProbeError> {
                 if audio.is_none() {
                     let codec = symphonia::default::get_codecs()
                         .get_audio_decoder(p.codec)
-                        .map_or_else(
-                            || p.codec.to_string(),
-                            |d| d.codec.info.short_name.to_string(),
-                        );
+                        .map_or_else(|| p.codec.to_string(), |d| d.codec.info.short_name.to_string());
                     audio = Some(AudioInfo {
                         codec,
                         sample_rate: p.sample_rate.unwrap_or(0),
@@ -103,28 +88,14 @@ pub fn probe(file: File, path: &Path) -> Result<MediaInfo, ProbeError> {
         a.channels = channels;
     }
     if audio.is_none() && video.is_none() {
-        return Err(ProbeError::Unsupported {
-            format: container,
-            detail: "no audio or video track".into(),
-        });
+        return Err(ProbeError::Unsupported { format: container, detail: "no audio or video track".into() });
     }
     // Matroska states the duration for the file, not per track.
     let media = reader.media_info();
-    let length = length
-        .or_else(|| ticks_length(media.time_base?, media.duration?))
-        .ok_or_else(|| ProbeError::Unsupported {
-            format: container,
-            detail: "the container states no duration".into(),
-        })?;
-    Ok(MediaInfo {
-        container,
-        video,
-        audio,
-        rate: None,
-        length,
-        start: None,
-        meta: MediaMeta::default(),
-    })
+    let length = length.or_else(|| ticks_length(media.time_base?, media.duration?)).ok_or_else(|| {
+        ProbeError::Unsupported { format: container, detail: "the container states no duration".into() }
+    })?;
+    Ok(MediaInfo { container, video, audio, rate: None, length, start: None, meta: MediaMeta::default() })
 }
 
 /// A track's length from its time base and duration, or from its frame
@@ -134,10 +105,7 @@ fn track_length(track: &Track, sample_rate: Option<u32>) -> Option<Length> {
         return ticks_length(tb, dur);
     }
     match (track.num_frames, sample_rate) {
-        (Some(n), Some(sr)) if sr > 0 => Some(Length::Samples {
-            samples: n,
-            sample_rate: sr,
-        }),
+        (Some(n), Some(sr)) if sr > 0 => Some(Length::Samples { samples: n, sample_rate: sr }),
         _ => None,
     }
 }
@@ -145,10 +113,7 @@ fn track_length(track: &Track, sample_rate: Option<u32>) -> Option<Length> {
 /// `dur` ticks of `tb` seconds each, kept exact: ticks × numer / denom.
 fn ticks_length(tb: TimeBase, dur: Duration) -> Option<Length> {
     let ticks = dur.get().checked_mul(u64::from(tb.numer.get()))?;
-    Some(Length::Ticks {
-        ticks,
-        timescale: tb.denom.get(),
-    })
+    Some(Length::Ticks { ticks, timescale: tb.denom.get() })
 }
 
 fn video_codec_name(id: symphonia::core::codecs::video::VideoCodecId) -> &'static str {

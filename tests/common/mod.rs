@@ -30,9 +30,7 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
-        Env {
-            tmp: tempfile::tempdir().expect("temp dir"),
-        }
+        Env { tmp: tempfile::tempdir().expect("temp dir") }
     }
 
     pub fn library(&self) -> PathBuf {
@@ -61,10 +59,7 @@ impl Env {
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "rushes {args:?}: stdout is not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
+            panic!("rushes {args:?}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
         })
     }
 
@@ -83,14 +78,7 @@ impl Env {
 /// `ffprobe -show_streams -show_format` as JSON.
 pub fn ffprobe(path: &Path) -> Value {
     let out = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_streams",
-            "-show_format",
-        ])
+        .args(["-v", "error", "-print_format", "json", "-show_streams", "-show_format"])
         .arg(path)
         .output()
         .expect("ffprobe must be installed (.ci/run installs ffmpeg)");
@@ -108,10 +96,7 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, i64, u64)> {
             let path = entry.path();
             let meta = std::fs::symlink_metadata(&path).expect("metadata");
             let hash = if meta.file_type().is_symlink() {
-                fnv(std::fs::read_link(&path)
-                    .expect("link")
-                    .to_string_lossy()
-                    .as_bytes())
+                fnv(std::fs::read_link(&path).expect("link").to_string_lossy().as_bytes())
             } else if meta.is_dir() {
                 stack.push(path.clone());
                 0
@@ -125,21 +110,13 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, i64, i64, u64)> {
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Formats a non-drop-frame label independently of the crate's code.
 pub fn ndf_label(frames: u64, nominal: u64) -> String {
     let secs = frames / nominal;
-    format!(
-        "{:02}:{:02}:{:02}:{:02}",
-        secs / 3600 % 24,
-        secs / 60 % 60,
-        secs % 60,
-        frames % nominal
-    )
+    format!("{:02}:{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60, frames % nominal)
 }
 
 /// Copies a tree (files and symlinks) to `dst`.
@@ -151,8 +128,7 @@ pub fn copy_tree(src: &Path, dst: &Path) {
         let to = dst.join(entry.file_name());
         let ft = entry.file_type().expect("type");
         if ft.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(&from).expect("link"), &to)
-                .expect("symlink");
+            std::os::unix::fs::symlink(std::fs::read_link(&from).expect("link"), &to).expect("symlink");
         } else if ft.is_dir() {
             copy_tree(&from, &to);
         } else {
