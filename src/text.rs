@@ -1,0 +1,103 @@
+//! Turning the bytes of a text file that people and tools produced into a
+//! `String`: BOMs (UTF-8, UTF-16 LE/BE), plain UTF-8, and otherwise a
+//! legacy code page detected by chardetng (Windows-1252 vs Latin-1,
+//! GB2312, Big5, Shift_JIS...). Line ends are normalised to `\n` (CRLF and
+//! lone CR, as old Mac tools and WaveAgent write, both occur).
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Decoded text and the encoding it was read as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// WHATWG name of the encoding, e.g. "UTF-8", "windows-1252", "GBK".
+    pub encoding: &'static str,
+    /// True when bytes were invalid in that encoding and replaced.
+    pub had_errors: bool,
+}
+
+/// Decodes `bytes`, strips the BOM and normalises line ends.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let (encoding, body): (&'static Encoding, &[u8]) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        (UTF_8, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (UTF_16LE, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (UTF_16BE, rest)
+    } else if let Some(enc) = utf16_without_bom(bytes) {
+        (enc, bytes)
+    } else if std::str::from_utf8(bytes).is_ok() {
+        (UTF_8, bytes)
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        (detector.guess(None, chardetng::Utf8Detection::Deny), bytes)
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    Decoded { text: normalise_line_ends(&text), encoding: encoding.name(), had_errors }
+}
+
+/// UTF-16 written without a BOM shows as ASCII with every other byte zero.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(512) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let zeros_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let zeros_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    if zeros_odd * 10 >= half * 9 && zeros_even == 0 {
+        Some(UTF_16LE)
+    } else if zeros_even * 10 >= half * 9 && zeros_odd == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// CRLF and lone CR become LF.
+pub fn normalise_line_ends(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_string();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boms_and_line_ends() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi\r\nthere\rnow").text, "hi\nthere\nnow");
+        let le: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("caf\u{e9}\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let d = decode(&le);
+        assert_eq!((d.text.as_str(), d.encoding), ("caf\u{e9}\n", "UTF-16LE"));
+        let be: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain("caf\u{e9}".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decode(&be).text, "caf\u{e9}");
+    }
+
+    #[test]
+    fn windows_1252_euro_and_accents() {
+        // "café 5€" in Windows-1252: é = 0xE9, € = 0x80 (absent from Latin-1).
+        let bytes = b"1\n00:00:01,000 --> 00:00:02,000\nLe caf\xE9 co\xFBte 5\x80, tr\xE8s cher\n";
+        let d = decode(bytes);
+        assert!(d.text.contains("café coûte 5€, très cher"), "{} as {}", d.text, d.encoding);
+    }
+
+    #[test]
+    fn real_legacy_code_pages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/realdata/JuvoPlayer/JuvoPlayer.Tests/res/subtitles");
+        let utf8 = std::fs::read_to_string(dir.join("media_player_subs_utf8.srt")).expect("utf8 reference");
+        for (file, enc) in [("media_player_subs_gb2312.srt", "GBK"), ("media_player_subs_big5.srt", "Big5")] {
+            let d = decode(&std::fs::read(dir.join(file)).expect("file"));
+            assert_eq!(d.encoding, enc, "{file}");
+            assert!(!d.had_errors, "{file}");
+            assert!(!d.text.contains('\u{FFFD}'), "{file}");
+        }
+        assert!(!utf8.is_empty());
+    }
+}
