@@ -1,0 +1,539 @@
+//! Transcript readers: SRT, WebVTT and Whisper-style JSON, as real tools
+//! and people produce them. Pure: bytes in, cues plus diagnostics out.
+//!
+//! Every reader recovers per block: one broken cue is reported with its
+//! line and the rest are kept. Times are integer milliseconds from the
+//! file's zero (clip-relative or record TC: `merge` decides which).
+
+pub mod srt;
+pub mod vtt;
+pub mod whisper;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+
+/// One timed piece of speech.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    /// Plain text: tags stripped, speaker prefix removed, lines joined by
+    /// `\n`.
+    pub text: String,
+    /// From a voice tag, a JSON `speaker`, or a `NAME:` prefix.
+    pub speaker: Option<String>,
+    /// 1-based line of the cue's timing line (SRT/VTT) or segment index
+    /// (JSON) in the source, for reports.
+    pub line: usize,
+}
+
+/// Something in the file that was not read, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// The transcript formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Srt,
+    Vtt,
+    Whisper,
+}
+
+/// What reading a file gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A transcript (possibly with some blocks reported and skipped).
+    Transcript { format: Format, cues: Vec<Cue>, diagnostics: Vec<Diagnostic>, encoding: &'static str },
+    /// A file of that name that is not a transcript (DJI drone telemetry
+    /// `.SRT`, JSON that is not Whisper-shaped): skipped with a reason.
+    NotTranscript { reason: String },
+    /// A transcript file that cannot be read at all (e.g. no WEBVTT
+    /// signature), with the reason.
+    Invalid { reason: String },
+}
+
+/// Reads a transcript; `ext` (lower case, no dot) chooses the reader.
+pub fn parse(bytes: &[u8], ext: &str) -> Outcome {
+    let decoded = text::decode(bytes);
+    let encoding = decoded.encoding;
+    let result = match ext {
+        "srt" => srt::parse(&decoded.text).map(|(c, d)| (Format::Srt, c, d)),
+        "vtt" => vtt::parse(&decoded.text).map(|(c, d)| (Format::Vtt, c, d)),
+        "json" => whisper::parse(&decoded.text).map(|(c, d)| (Format::Whisper, c, d)),
+        other => return Outcome::NotTranscript { reason: format!("not a transcript extension: .{other}") },
+    };
+    match result {
+        Ok((format, cues, diagnostics)) => Outcome::Transcript { format, cues, diagnostics, encoding },
+        Err(e) => e,
+    }
+}
+
+/// Splits a `NAME:` speaker prefix off the start of a cue's text.
+///
+/// Recognised: `MARIA: Hello`, `Maria: Hello`, `SPEAKER 1: Hello`,
+/// `DR. SMITH: Hello`, `JOHN (V.O.): Hello`, also after a `>>` or `- `
+/// turn marker, and a name alone on the first line (`MAN:` then the words
+/// on the next line). The rule is conservative because a false speaker
+/// both loses words from the text and invents a person: the name has at
+/// most four words and 32 characters, starts with a letter, every word
+/// starts with a capital, a digit or an opening bracket (so `Remember
+/// this:` is not a name), the colon is followed by a space or the end of
+/// the line (so `10:30`, `http://` and `Note:x` are not names; CJK text
+/// puts no space after a full-width `：`), and what follows is not a
+/// quotation (`Digo: "…"` reports speech). The name is returned trimmed
+/// as written; callers compare case-insensitively.
+/// Without a speaker the text is returned unchanged.
+pub fn split_speaker(text: &str) -> (Option<String>, String) {
+    let (first, rest) = match text.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (text, None),
+    };
+    let body = strip_turn_marker(first.trim_start());
+    let Some((colon, colon_len)) =
+        body.char_indices().find(|&(_, c)| c == ':' || c == '\u{FF1A}').map(|(i, c)| (i, c.len_utf8()))
+    else {
+        return (None, text.to_string());
+    };
+    let name = body[..colon].trim();
+    let after = &body[colon + colon_len..];
+    // CJK text puts no space after a full-width colon.
+    let spaced = after.is_empty() || after.starts_with(char::is_whitespace) || colon_len > 1;
+    if !spaced || !looks_like_name(name) {
+        return (None, text.to_string());
+    }
+    let said = after.trim();
+    // A colon before quotation marks introduces reported speech (`Digo:
+    // "Le doy un abrazo"`, "I say: ..."), not a speaker's turn.
+    if said.starts_with(['"', '\u{201C}', '\u{201E}', '\u{00AB}']) {
+        return (None, text.to_string());
+    }
+    let text = match (said.is_empty(), rest) {
+        (true, Some(rest)) => rest.to_string(),
+        (true, None) => String::new(),
+        (false, Some(rest)) => format!("{said}\n{rest}"),
+        (false, None) => said.to_string(),
+    };
+    (Some(name.to_string()), text)
+}
+
+/// `>>` (broadcast captions) and `- ` (dialogue dash) mark a change of
+/// speaker; they carry no words of their own.
+fn strip_turn_marker(line: &str) -> &str {
+    if let Some(rest) = line.strip_prefix(">>") {
+        rest.trim_start()
+    } else if let Some(rest) = line.strip_prefix("- ") {
+        rest.trim_start()
+    } else {
+        line
+    }
+}
+
+fn looks_like_name(name: &str) -> bool {
+    const MAX_CHARS: usize = 32;
+    const MAX_WORDS: usize = 4;
+    // A scheme before the colon is a web address read aloud or pasted in.
+    const URL_SCHEMES: [&str; 5] = ["http", "https", "ftp", "mailto", "file"];
+    let mut chars = name.chars();
+    let starts_with_letter = chars.next().is_some_and(char::is_alphabetic);
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || ".'\u{2019}-_()".contains(c);
+    let capitalised = |word: &&str| {
+        word.chars().next().is_some_and(|c| (c.is_alphabetic() && !c.is_lowercase()) || c.is_ascii_digit() || c == '(')
+    };
+    starts_with_letter
+        && name.chars().count() <= MAX_CHARS
+        && words.len() <= MAX_WORDS
+        && name.chars().all(allowed)
+        && words.iter().all(capitalised)
+        && !words.last().is_some_and(|w| URL_SCHEMES.iter().any(|s| w.eq_ignore_ascii_case(s)))
+}
+
+/// Decodes the HTML character references that subtitle tools write:
+/// the named ones that occur in SRT and WebVTT (`&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&apos;`, `&nbsp;`, `&lrm;`, `&rlm;`) and numeric ones
+/// (`&#39;`, `&#x2019;`). Anything else, like a lone `&` in "Q&A", stays as
+/// written. `&nbsp;` becomes a plain space: its only job, keeping a line
+/// from breaking on screen, means nothing in a transcript, and a plain
+/// space is what a search for the phrase will contain.
+fn decode_entities(text: &str) -> String {
+    const NAMED: [(&str, char); 8] = [
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("nbsp", ' '),
+        ("lrm", '\u{200E}'),
+        ("rlm", '\u{200F}'),
+    ];
+    // The longest reference we decode is `&#x10FFFF;`.
+    const MAX_REF_LEN: usize = 10;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after.find(';').filter(|&semi| semi < MAX_REF_LEN).and_then(|semi| {
+            let name = &after[..semi];
+            let c = if let Some(num) = name.strip_prefix('#') {
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse::<u32>().ok(),
+                };
+                code.and_then(char::from_u32)
+            } else {
+                NAMED.iter().find(|(n, _)| *n == name).map(|&(_, c)| c)
+            };
+            c.map(|c| (c, semi))
+        });
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Trims each line, drops lines left empty (by markup removal or a blank
+/// line inside an SRT cue) and joins the rest with `\n`.
+fn tidy_lines(text: &str) -> String {
+    text.split('\n').map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// Parses a cue timing line, `START --> END[ settings]`, into milliseconds
+/// and the text after the end time (WebVTT settings, SRT `X1:` positions).
+/// Only the first `-->` separates: settings may contain arrows of their
+/// own. Spaces and tabs around the arrow are optional.
+fn parse_timing(line: &str) -> Result<(u64, u64, &str), String> {
+    let Some((left, right)) = line.split_once("-->") else {
+        return Err("no `-->` between the times".to_string());
+    };
+    let start_text = left.trim();
+    let right = right.trim_start();
+    let end_len =
+        right.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.' || c == ',')).unwrap_or(right.len());
+    let (end_text, settings) = right.split_at(end_len);
+    let start = parse_clock(start_text).map_err(|e| format!("start time `{start_text}`: {e}"))?;
+    let end = parse_clock(end_text).map_err(|e| format!("end time `{end_text}`: {e}"))?;
+    // Settings glued to the end time (`00:01.000line:40%`) occur and are
+    // accepted after a complete `.mmm`; otherwise a stray character is a
+    // typo inside the time (`00:00:1d.890`), not the start of settings.
+    let complete = end_text.rfind(['.', ',']).is_some_and(|dot| end_text.len() - dot == 4);
+    if !(settings.is_empty() || settings.starts_with(char::is_whitespace) || complete) {
+        return Err(format!(
+            "end time `{end_text}{}`: unexpected characters",
+            settings.split_whitespace().next().unwrap_or_default()
+        ));
+    }
+    Ok((start, end, settings.trim()))
+}
+
+/// Parses `[H+:]MM:SS[(.|,)F+]` into milliseconds, as tools actually write
+/// it: hours optional and of any width, `,` or `.` before the fraction,
+/// the fraction of any length and read as a decimal fraction (`,5` is
+/// 500 ms, `,04` is 40 ms; past three digits it is rounded to the
+/// millisecond), and no fraction at all. Minutes and seconds above 59 are
+/// refused: `120:10.000` could be minutes or hours, and a reader that
+/// guesses puts words two hours away from where they were said.
+fn parse_clock(text: &str) -> Result<u64, String> {
+    const MAX_FIELD_DIGITS: usize = 9;
+    let (clock, fraction) = match text.find(['.', ',']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let fields: Vec<&str> = clock.split(':').collect();
+    let digits = |s: &str| !s.is_empty() && s.len() <= MAX_FIELD_DIGITS && s.bytes().all(|b| b.is_ascii_digit());
+    if text.is_empty() {
+        return Err("missing".to_string());
+    }
+    if !fields.iter().all(|f| digits(f)) {
+        return Err("expected digits as [hours:]minutes:seconds".to_string());
+    }
+    let numbers: Vec<u64> = fields.iter().filter_map(|f| f.parse().ok()).collect();
+    let (hours, minutes, seconds) = match (numbers.as_slice(), fields.as_slice()) {
+        ([h, m, s], [_, mf, sf]) if mf.len() <= 2 && sf.len() <= 2 => (*h, *m, *s),
+        ([m, s], [_, sf]) if sf.len() <= 2 => (0, *m, *s),
+        _ => {
+            return Err("expected [hours:]minutes:seconds with two-digit minutes and seconds".to_string());
+        }
+    };
+    if minutes > 59 || seconds > 59 {
+        return Err("minutes and seconds must be below 60".to_string());
+    }
+    let millis = match fraction {
+        None => 0,
+        Some(f) if f.bytes().all(|b| b.is_ascii_digit()) => fraction_to_ms(f),
+        Some(_) => return Err("expected digits after the decimal separator".to_string()),
+    };
+    Ok(((hours * 60 + minutes) * 60 + seconds) * 1000 + millis)
+}
+
+/// Reads the digits after the decimal separator as a decimal fraction of a
+/// second, rounded to the millisecond (`5` → 500, `04` → 40, `1235` → 124).
+fn fraction_to_ms(digits: &str) -> u64 {
+    let mut bytes = digits.bytes().map(|b| u64::from(b - b'0'));
+    let mut ms = 0;
+    for _ in 0..3 {
+        ms = ms * 10 + bytes.next().unwrap_or(0);
+    }
+    if bytes.next().is_some_and(|d| d >= 5) {
+        ms += 1;
+    }
+    ms
+}
+
+/// A cue's end before its start is a typo in one of the two times; the
+/// start is kept because it places the words, and the end is clamped to it
+/// so every consumer can rely on `start_ms <= end_ms`.
+fn clamp_end(start_ms: u64, end_ms: u64, line: usize, diagnostics: &mut Vec<Diagnostic>) -> u64 {
+    if end_ms < start_ms {
+        diagnostics.push(Diagnostic {
+            line,
+            reason: format!("cue ends ({end_ms} ms) before it starts ({start_ms} ms); end set to the start"),
+        });
+        start_ms
+    } else {
+        end_ms
+    }
+}
+
+/// The shared real-world test data (`../shared/realdata`).
+#[cfg(test)]
+fn realdata(relative: &str) -> String {
+    format!("{}{relative}", concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/realdata/"))
+}
+
+/// A real file's text, decoded as `parse` decodes it.
+#[cfg(test)]
+fn realdata_text(relative: &str) -> String {
+    let path = realdata(relative);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text::decode(&bytes).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaker_prefixes() {
+        for (input, speaker, text) in [
+            ("MARIA: Where were you?", Some("MARIA"), "Where were you?"),
+            ("Maria: Where were you?", Some("Maria"), "Where were you?"),
+            ("SPEAKER 1: Hello", Some("SPEAKER 1"), "Hello"),
+            ("DR. SMITH: Hello", Some("DR. SMITH"), "Hello"),
+            ("JOHN (V.O.): Hello", Some("JOHN (V.O.)"), "Hello"),
+            ("O'BRIEN: Hi", Some("O'BRIEN"), "Hi"),
+            ("Mary-Jane Watson: Hi", Some("Mary-Jane Watson"), "Hi"),
+            ("SPEAKER_00: hi", Some("SPEAKER_00"), "hi"),
+            (">> JOHN: Back to you.", Some("JOHN"), "Back to you."),
+            (">>JOHN: Back to you.", Some("JOHN"), "Back to you."),
+            ("- Maria: At 10:30?", Some("Maria"), "At 10:30?"),
+            ("  Maria:   spaced  ", Some("Maria"), "spaced"),
+            ("MAN:\nHow did we end up here?", Some("MAN"), "How did we end up here?"),
+            ("JOHN: Hi\nthere", Some("JOHN"), "Hi\nthere"),
+            ("MAN:", Some("MAN"), ""),
+            ("张三：你好", Some("张三"), "你好"),
+            // Not speakers: the text comes back unchanged.
+            ("Meet me at 10:30", None, "Meet me at 10:30"),
+            ("10:30 we start", None, "10:30 we start"),
+            ("http://example.com", None, "http://example.com"),
+            ("Go to https: now", None, "Go to https: now"),
+            ("Remember this: it matters", None, "Remember this: it matters"),
+            ("kontaktieren Sie uns: sales@x", None, "kontaktieren Sie uns: sales@x"),
+            ("The Four Main Things Are: x", None, "The Four Main Things Are: x"),
+            ("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG: x", None, "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG: x"),
+            ("Digo: \"Le doy un abrazo\".", None, "Digo: \"Le doy un abrazo\"."),
+            ("(laughs): hi", None, "(laughs): hi"),
+            ("[Korean] 0.5: text", None, "[Korean] 0.5: text"),
+            ("Note:x", None, "Note:x"),
+            ("JOHN, MARY: hi", None, "JOHN, MARY: hi"),
+            ("- just a dash", None, "- just a dash"),
+            ("Hello", None, "Hello"),
+            ("", None, ""),
+        ] {
+            assert_eq!(split_speaker(input), (speaker.map(str::to_string), text.to_string()), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn entities() {
+        for (input, expected) in [
+            ("&amp; &lt; &gt; &quot; &apos; &#39; &#x41; &#X42;", "& < > \" ' ' A B"),
+            ("Go,&nbsp;then", "Go, then"),
+            ("&lrm;&rlm;", "\u{200E}\u{200F}"),
+            ("&amp;amp;", "&amp;"),
+            ("Q&A &unknown; &#xZZ; &#1114112; & &amp &am&amp;", "Q&A &unknown; &#xZZ; &#1114112; & &amp &am&"),
+            ("&#0000000000000065; trailing &", "&#0000000000000065; trailing &"),
+        ] {
+            assert_eq!(decode_entities(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn clock_times() {
+        for (input, expected) in [
+            ("00:00:01,000", Ok(1000)),
+            ("00:00:01.000", Ok(1000)),
+            ("0:00:01,5", Ok(1500)),
+            ("00:00:01,05", Ok(1050)),
+            ("00:00:01,0506", Ok(1051)),
+            ("00:00:01", Ok(1000)),
+            ("00:01.000", Ok(1000)),
+            ("000:00.000", Ok(0)),
+            ("123:59:59,999", Ok(((123 * 60 + 59) * 60 + 59) * 1000 + 999)),
+            ("00:00:01.", Ok(1000)),
+            ("00:60:00,000", Err("minutes and seconds must be below 60")),
+            ("00:00:60,000", Err("minutes and seconds must be below 60")),
+            ("60:00.000", Err("minutes and seconds must be below 60")),
+            ("00:000.000", Err("expected [hours:]minutes:seconds with two-digit minutes and seconds")),
+            ("00:00:00:00", Err("expected [hours:]minutes:seconds with two-digit minutes and seconds")),
+            ("00.00.000", Err("expected [hours:]minutes:seconds with two-digit minutes and seconds")),
+            ("00:00:0x,000", Err("expected digits as [hours:]minutes:seconds")),
+            ("00:00:01,5x", Err("expected digits after the decimal separator")),
+            ("1234567890:00:00,000", Err("expected digits as [hours:]minutes:seconds")),
+            ("", Err("missing")),
+        ] {
+            assert_eq!(parse_clock(input), expected.map_err(str::to_string), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn timing_lines() {
+        assert_eq!(parse_timing("00:00:01,000 --> 00:00:02,000"), Ok((1000, 2000, "")));
+        assert_eq!(parse_timing("00:00:01,000-->00:00:02,000"), Ok((1000, 2000, "")));
+        assert_eq!(parse_timing("00:01.000\t-->\t00:02.000 align:start"), Ok((1000, 2000, "align:start")));
+        assert_eq!(parse_timing("00:00.000 --> 00:01.000line:40% size:40%"), Ok((0, 1000, "line:40% size:40%")));
+        assert_eq!(parse_timing("00:00.000 --> 00:02.000 region:fred-->"), Ok((0, 2000, "region:fred-->")));
+        assert_eq!(
+            parse_timing("00:02:04,08 --> 00:02:07,12 X1:40 X2:600 Y1:20 Y2:50"),
+            Ok((124_080, 127_120, "X1:40 X2:600 Y1:20 Y2:50"))
+        );
+        assert_eq!(
+            parse_timing("00:00:07.000 --> 00:00:1d.890"),
+            Err("end time `00:00:1d.890`: unexpected characters".to_string())
+        );
+        assert_eq!(parse_timing("00:00:07.000 --> "), Err("end time ``: missing".to_string()));
+        assert_eq!(parse_timing("-->"), Err("start time ``: missing".to_string()));
+    }
+
+    #[test]
+    fn dispatch_by_extension() {
+        // Windows-1252 bytes with CRLF line ends, through the whole path.
+        let srt = b"1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xE9 cr\xE8me, 5\x80 \xE0 la carte, tr\xE8s cher\r\n";
+        match parse(srt, "srt") {
+            Outcome::Transcript { format, cues, diagnostics, encoding } => {
+                assert_eq!((format, encoding), (Format::Srt, "windows-1252"));
+                assert_eq!(cues.first().map(|c| c.text.as_str()), Some("Café crème, 5€ à la carte, très cher"));
+                assert!(diagnostics.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        let vtt = parse(b"\xEF\xBB\xBFWEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Hi", "vtt");
+        assert!(matches!(vtt, Outcome::Transcript { format: Format::Vtt, ref cues, .. } if cues.len() == 1));
+        let json = parse(br#"{"segments": [{"start": 1, "end": 2, "text": "Hi"}]}"#, "json");
+        assert!(matches!(json, Outcome::Transcript { format: Format::Whisper, ref cues, .. } if cues.len() == 1));
+        assert_eq!(
+            parse(b"hello", "txt"),
+            Outcome::NotTranscript { reason: "not a transcript extension: .txt".to_string() }
+        );
+    }
+
+    /// Every real subtitle file: every byte prefix (a stride of them for
+    /// the large ones) through decoding and each reader must not panic.
+    #[test]
+    fn prefixes_of_real_files_never_panic() {
+        let root_name = realdata("");
+        let mut dirs = vec![std::path::PathBuf::from(root_name)];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+                if !matches!(ext.as_str(), "srt" | "vtt") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap_or_default();
+                // Every prefix of the small files (the odd ones: UTF-16, CR,
+                // legacy code pages, vtt.js edge cases); 100 of each larger
+                // one, to keep the test to seconds in a debug build.
+                let stride = if bytes.len() <= 2_048 { 1 } else { bytes.len() / 100 };
+                for end in (0..=bytes.len()).step_by(stride) {
+                    let prefix = bytes.get(..end).unwrap_or_default();
+                    let decoded = text::decode(prefix);
+                    let _ = srt::parse(&decoded.text);
+                    let _ = vtt::parse(&decoded.text);
+                    let _ = whisper::parse(&decoded.text);
+                }
+                files += 1;
+            }
+        }
+        assert_eq!(files, 188);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines made of the pieces the readers look for, so that random
+        /// input reaches past the first check.
+        const SUBTITLE_LIKE: &str = "(WEBVTT\n|NOTE x\n|[0-9]{1,3}\n|[0-9:.,]{0,14} ?--> ?[0-9:.,]{0,14}[ a-z:%0-9]{0,6}\n|<[a-z/. ]{0,6}>?|[A-Z ]{0,6}: |&[a-z#0-9]{0,5};?|\\{\\\\an8\\}|[a-z ]{0,10}|\n){0,40}";
+
+        proptest! {
+            #[test]
+            fn any_text_never_panics(s in "\\PC{0,400}") {
+                let _ = srt::parse(&s);
+                let _ = vtt::parse(&s);
+                let _ = whisper::parse(&s);
+                let _ = split_speaker(&s);
+            }
+
+            #[test]
+            fn subtitle_like_text_never_panics(s in SUBTITLE_LIKE) {
+                if let Ok((cues, _)) = srt::parse(&s) {
+                    prop_assert!(cues.iter().all(|c| c.start_ms <= c.end_ms && !c.text.is_empty()));
+                }
+                let vtt_text = format!("WEBVTT\n\n{s}");
+                if let Ok((cues, _)) = vtt::parse(&vtt_text) {
+                    prop_assert!(cues.iter().all(|c| c.start_ms <= c.end_ms && !c.text.is_empty()));
+                }
+            }
+
+            #[test]
+            fn any_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1_000)) {
+                for ext in ["srt", "vtt", "json"] {
+                    let _ = parse(&bytes, ext);
+                }
+            }
+
+            #[test]
+            fn whisper_like_json_never_panics(
+                start in proptest::option::of(any::<f64>()),
+                end in proptest::option::of(-10.0f64..1e12),
+                text in "\\PC{0,20}",
+                speaker in proptest::option::of("[A-Z_0-9]{0,10}"),
+            ) {
+                let number = |v: Option<f64>| v.and_then(serde_json::Number::from_f64).map_or(serde_json::Value::Null, serde_json::Value::Number);
+                let segment = serde_json::json!({"start": number(start), "end": number(end), "text": text, "speaker": speaker, "words": [{"speaker": speaker}]});
+                let doc = serde_json::json!({"segments": [segment.clone(), segment]});
+                let _ = whisper::parse(&doc.to_string());
+            }
+        }
+    }
+}
