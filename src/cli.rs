@@ -14,10 +14,12 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::Clip;
+use crate::clip::{Clip, NoteRecord, Segment};
+use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
+use crate::merge::Timebase;
 use crate::timecode::Rate;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
@@ -26,12 +28,7 @@ use crate::timecode::Rate;
 #[command(name = "rushes", version, about)]
 struct Cli {
     /// Library folder (embedded, no server). Created on first ingest.
-    #[arg(
-        long,
-        global = true,
-        env = "RUSHES_LIBRARY",
-        default_value = "rushes-library"
-    )]
+    #[arg(long, global = true, env = "RUSHES_LIBRARY", default_value = "rushes-library")]
     library: PathBuf,
 
     #[command(subcommand)]
@@ -67,6 +64,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import transcripts (SRT, WebVTT, Whisper JSON) and shoot notes
+    /// (CSV/TSV, plain-text logs) and place them on clips by timecode.
+    Import {
+        /// Files to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Attach transcripts to this clip (file name or id) instead of
+        /// matching by file name.
+        #[arg(long)]
+        clip: Option<String>,
+        /// Camera for notes that name none (A, B, SOUND...).
+        #[arg(long)]
+        camera: Option<String>,
+        /// Transcript times count from the clip's first frame (clip) or are
+        /// its record timecode (record). Detected when not given.
+        #[arg(long, value_parser = ["clip", "record"])]
+        timebase: Option<String>,
+        /// Shoot day (YYYY-MM-DD) for notes that carry none.
+        #[arg(long)]
+        day: Option<String>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One clip's metadata, notes and transcript in timecode order: the
+    /// shot log for that clip.
+    Show {
+        /// Clip file name, id or path inside the dump.
+        clip: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs the program and turns the outcome into an exit code.
@@ -90,32 +119,16 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest {
-            dirs,
-            day,
-            fps,
-            json,
-            strict,
-        } => {
-            let project_rate = fps
-                .as_deref()
-                .map(Rate::parse)
-                .transpose()
-                .context("--fps")?;
+        Command::Ingest { dirs, day, fps, json, strict } => {
+            let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
             let day = day.map(|d| validate_day(&d)).transpose()?;
-            let opts = IngestOptions {
-                merge: MergeOptions { day, project_rate },
-            };
+            let opts = IngestOptions { merge: MergeOptions { day, project_rate } };
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             let bar = Bar::new();
             let report = ingest(&lib, &dirs, &opts, &bar)?;
             print_ingest(&report, json)?;
-            Ok(if strict && !report.failures.is_empty() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Clips { json } => {
             let lib = Library::open(&cli.library)?;
@@ -124,7 +137,181 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_clips(&clips, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { files, clip, camera, timebase, day, json } => {
+            let timebase = match timebase.as_deref() {
+                Some("record") => Some(Timebase::Record),
+                Some(_) => Some(Timebase::Clip),
+                None => None,
+            };
+            let day = day.map(|d| validate_day(&d)).transpose()?;
+            let opts = ImportOptions { clip, camera, timebase, day };
+            let mut list = Vec::new();
+            for f in &files {
+                let abs = f.canonicalize().with_context(|| format!("{}", f.display()))?;
+                if !abs.is_file() {
+                    anyhow::bail!("{}: not a file", f.display());
+                }
+                list.push((abs.clone(), abs.to_string_lossy().into_owned(), opts.clone()));
+            }
+            let lib = Library::open(&cli.library)?;
+            let mut writer = lib.index.writer()?;
+            let mut report = ImportReport::default();
+            import_files(&lib, &mut writer, &list, &mut report)?;
+            print_words(&report, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { clip, json } => {
+            let lib = Library::open(&cli.library)?;
+            let log = shot_log(&lib, &clip)?;
+            print_show(&log, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// One clip with its notes and transcript, in timecode order.
+#[derive(serde::Serialize)]
+struct ShotLog {
+    clip: Clip,
+    notes: Vec<NoteRecord>,
+    transcript: Vec<Segment>,
+}
+
+fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
+    let clips = lib.index.clips()?;
+    let found: Vec<&Clip> = clips
+        .iter()
+        .filter(|c| {
+            c.id == want
+                || c.name.eq_ignore_ascii_case(want)
+                || c.rel_path == want
+                || c.path == want
+                || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
+        })
+        .collect();
+    let clip = match found.as_slice() {
+        [one] => (*one).clone(),
+        [] => anyhow::bail!("no clip {want:?} in the library (see `rushes clips`)"),
+        many => {
+            let list: Vec<String> = many.iter().map(|c| format!("  {}  {}", c.id, c.path)).collect();
+            anyhow::bail!("{} clips match {want:?}; give the id:\n{}", many.len(), list.join("\n"))
+        }
+    };
+    let parse = |kind: &str| -> Result<Vec<String>> { Ok(lib.index.records_of_clip(kind, &clip.id)?) };
+    let mut transcript: Vec<Segment> =
+        parse("segment")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    transcript
+        .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
+    let mut notes: Vec<NoteRecord> =
+        parse("note")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    notes.sort_by(|a, b| a.offset_s.unwrap_or(0.0).total_cmp(&b.offset_s.unwrap_or(0.0)).then(a.line.cmp(&b.line)));
+    Ok(ShotLog { clip, notes, transcript })
+}
+
+fn print_show(log: &ShotLog, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, log)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let c = &log.clip;
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "{}  ({})", c.name, c.path)?;
+    writeln!(
+        out,
+        "day {}  camera {}  reel {}  {} fps{}  {} - {}  ({:.3} s, TC from {})",
+        or_dash(&c.day),
+        or_dash(&c.camera),
+        or_dash(&c.reel),
+        or_dash(&c.fps),
+        if c.drop_frame == Some(true) { " DF" } else { "" },
+        or_dash(&c.start_tc),
+        or_dash(&c.end_tc),
+        c.duration_s,
+        serde_json::to_value(c.start_tc_source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    )?;
+    for (label, v) in [("scene", &c.scene), ("take", &c.take), ("tape", &c.tape), ("note", &c.note)] {
+        if let Some(v) = v {
+            writeln!(out, "{label}: {v}")?;
+        }
+    }
+    if !log.notes.is_empty() {
+        writeln!(out, "\nNOTES")?;
+        for n in &log.notes {
+            let tags = if n.tags.is_empty() { String::new() } else { format!("  [{}]", n.tags.join(", ")) };
+            writeln!(
+                out,
+                "  {:<12}  {}{}",
+                n.tc_in.clone().unwrap_or_else(|| n.tc.clone()),
+                n.text.replace('\n', " / "),
+                tags
+            )?;
+        }
+    }
+    if !log.transcript.is_empty() {
+        writeln!(out, "\nTRANSCRIPT")?;
+        for s in &log.transcript {
+            let span = match (&s.tc_in, &s.tc_out) {
+                (Some(i), Some(o)) => format!("{i} - {o}"),
+                _ => format!("{:.3}s - {:.3}s", s.offset_in_s, s.offset_out_s),
+            };
+            let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
+            writeln!(out, "  {span}  {who}{}", s.text.replace('\n', " "))?;
+        }
+    }
+    Ok(())
+}
+
+/// The transcripts-and-notes part of an ingest or import summary.
+fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
+    let any = r.transcripts_attached + r.notes_placed + r.sources_unchanged > 0
+        || !r.notes_unplaced.is_empty()
+        || !r.transcripts_unmatched.is_empty()
+        || !r.sidecars_skipped.is_empty();
+    if !any {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "transcripts: {} attached ({} segments); notes: {} placed; {} files already imported",
+        r.transcripts_attached, r.segments, r.notes_placed, r.sources_unchanged
+    )?;
+    if !r.transcripts_unmatched.is_empty() {
+        writeln!(out, "transcripts kept but not attached: {}", r.transcripts_unmatched.len())?;
+        for t in &r.transcripts_unmatched {
+            writeln!(out, "  {}: {}", t.path, t.reason)?;
+        }
+    }
+    if !r.notes_unplaced.is_empty() {
+        writeln!(out, "notes kept but not placed: {}", r.notes_unplaced.len())?;
+        for n in &r.notes_unplaced {
+            writeln!(out, "  {}: {} {:?}: {}", n.source, n.tc, n.text, n.reason)?;
+        }
+    }
+    if !r.warnings.is_empty() {
+        writeln!(out, "lines not read: {}", r.warnings.len())?;
+        for w in &r.warnings {
+            writeln!(out, "  {}: {}", w.source, w.reason)?;
+        }
+    }
+    if !r.sidecars_skipped.is_empty() {
+        writeln!(out, "files not imported: {}", r.sidecars_skipped.len())?;
+        for s in &r.sidecars_skipped {
+            writeln!(out, "  {}: {}", s.path, s.reason)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_words(r: &ImportReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, r)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    print_words_human(&mut out, r)
 }
 
 fn validate_day(d: &str) -> Result<String> {
@@ -149,11 +336,7 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
         r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
     )?;
     if r.skipped > 0 {
-        let kinds: Vec<String> = r
-            .skipped_by_kind
-            .iter()
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
+        let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;
     }
     if !r.failures.is_empty() {
@@ -162,6 +345,7 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
             writeln!(out, "  {}: {}", f.path, f.reason)?;
         }
     }
+    print_words_human(&mut out, &r.words)?;
     writeln!(out, "library: {}", r.library)?;
     Ok(())
 }
@@ -181,20 +365,10 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
                 c.day.clone().unwrap_or_else(dash),
                 c.camera.clone().unwrap_or_else(dash),
                 c.reel.clone().unwrap_or_else(dash),
-                if c.offline {
-                    format!("{} (offline)", c.rel_path)
-                } else {
-                    c.rel_path.clone()
-                },
+                if c.offline { format!("{} (offline)", c.rel_path) } else { c.rel_path.clone() },
                 c.fps
                     .clone()
-                    .map(|f| {
-                        if c.drop_frame == Some(true) {
-                            format!("{f} DF")
-                        } else {
-                            f
-                        }
-                    })
+                    .map(|f| if c.drop_frame == Some(true) { format!("{f} DF") } else { f })
                     .unwrap_or_else(dash),
                 c.start_tc.clone().unwrap_or_else(dash),
                 c.end_tc.clone().unwrap_or_else(dash),
@@ -206,9 +380,7 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
             ]
         })
         .collect();
-    let header = [
-        "DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM",
-    ];
+    let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM"];
     let mut widths = header.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -216,14 +388,7 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
         }
     }
     let line = |cells: &[String]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
+        cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&header.map(String::from)))?;
     for row in &rows {
@@ -235,8 +400,7 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || c.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
@@ -263,9 +427,9 @@ impl Progress for Bar {
     fn begin(&self, files: u64, bytes: u64) {
         self.bytes_total.store(bytes, Ordering::Relaxed);
         if let Some(bar) = &self.bar {
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {pos}/{len} files, {msg} ({eta} left)",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} files, {msg} ({eta} left)")
+            {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_length(files);

@@ -74,6 +74,13 @@ pub struct Clip {
     pub sidecar: Option<Sidecar>,
     /// The file has vanished from its folder; the record is kept.
     pub offline: bool,
+    /// Transcript segments and notes attached, and the speakers heard.
+    #[serde(default)]
+    pub segments: usize,
+    #[serde(default)]
+    pub notes: usize,
+    #[serde(default)]
+    pub speakers: Vec<String>,
 }
 
 /// A sidecar file and its fingerprint.
@@ -86,10 +93,7 @@ pub struct Sidecar {
 
 impl Clip {
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint {
-            size: self.size,
-            mtime_ns: self.mtime_ns,
-        }
+        Fingerprint { size: self.size, mtime_ns: self.mtime_ns }
     }
 }
 
@@ -101,4 +105,54 @@ pub fn clip_id(abs_path: &str) -> String {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// One transcript cue placed on a clip: the unit soundbite search finds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub clip_id: String,
+    /// Transcript file (absolute path) and the cue's line in it.
+    pub source: String,
+    pub line: usize,
+    /// Position of the cue in its transcript (0-based), for context.
+    pub n: usize,
+    /// Seconds from the clip's first frame.
+    pub offset_in_s: f64,
+    pub offset_out_s: f64,
+    /// Frames from the clip's first frame (at the clip's rate).
+    pub frame_in: Option<u64>,
+    pub frame_out: Option<u64>,
+    /// Record timecode in the clip's labelling (null for a clip without a rate).
+    pub tc_in: Option<String>,
+    pub tc_out: Option<String>,
+    pub speaker: Option<String>,
+    pub text: String,
+}
+
+/// One shoot note, placed on a clip or not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoteRecord {
+    /// The clip it landed on; `None` for an unplaced note.
+    pub clip_id: Option<String>,
+    /// Notes file (absolute path) and line.
+    pub source: String,
+    pub line: usize,
+    /// Position of the note in its file (0-based).
+    pub n: usize,
+    /// The timecode as the AP wrote it.
+    pub tc: String,
+    /// The note's position in the clip's timecode (placed notes only).
+    pub tc_in: Option<String>,
+    pub tc_out: Option<String>,
+    pub offset_s: Option<f64>,
+    pub frame_in: Option<u64>,
+    pub camera: Option<String>,
+    pub day: Option<String>,
+    pub text: String,
+    pub tags: Vec<String>,
+    pub rating: Option<String>,
+    pub speaker: Option<String>,
+    /// Why it was not placed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }

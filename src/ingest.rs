@@ -6,16 +6,18 @@
 //!
 //! Nothing is ever opened for writing under an ingested folder.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::clip::{Clip, Sidecar};
-use crate::library::{ClipIndex, Library, LibraryError};
+use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reconcile, source_kind};
+use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
+use crate::scan::card_context;
 use crate::scan::{self, Candidate};
 
 /// Files probed between two commits.
@@ -26,8 +28,8 @@ const MAX_SIDECAR: u64 = 4 << 20;
 /// Extensions that promise media: a file so named that is not readable
 /// media is a failure to report, not an unrelated file to skip.
 const MEDIA_EXTS: &[&str] = &[
-    "MOV", "MP4", "M4V", "MXF", "WAV", "BWF", "RF64", "M4A", "MP3", "MKV", "WEBM", "AIF", "AIFF",
-    "FLAC", "OGG", "CAF", "AVI", "MTS", "M2TS", "BRAW", "R3D", "3GP", "AAC",
+    "MOV", "MP4", "M4V", "MXF", "WAV", "BWF", "RF64", "M4A", "MP3", "MKV", "WEBM", "AIF", "AIFF", "FLAC", "OGG", "CAF",
+    "AVI", "MTS", "M2TS", "BRAW", "R3D", "3GP", "AAC",
 ];
 
 /// What an ingest does besides the folders.
@@ -55,6 +57,9 @@ pub struct IngestReport {
     pub skipped: usize,
     pub skipped_by_kind: BTreeMap<String, usize>,
     pub failures: Vec<Failure>,
+    /// Transcripts and notes found in the dump (or waiting for these clips).
+    #[serde(flatten)]
+    pub words: ImportReport,
     pub library: String,
 }
 
@@ -78,12 +83,17 @@ impl Progress for NoProgress {
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{path}: {source}")]
-    Root {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Root { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Library(#[from] LibraryError),
+}
+
+impl From<ImportError> for IngestError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Index(i) => IngestError::Library(LibraryError::Index(i)),
+        }
+    }
 }
 
 impl From<crate::library::IndexError> for IngestError {
@@ -102,64 +112,43 @@ pub fn ingest(
     // Resolve every root before touching the library: a typo is fatal.
     let mut resolved = Vec::new();
     for root in roots {
-        let abs = root.canonicalize().map_err(|source| IngestError::Root {
-            path: root.clone(),
-            source,
-        })?;
+        let abs = root.canonicalize().map_err(|source| IngestError::Root { path: root.clone(), source })?;
         if !abs.is_dir() {
             let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
-            return Err(IngestError::Root {
-                path: root.clone(),
-                source,
-            });
+            return Err(IngestError::Root { path: root.clone(), source });
         }
         resolved.push(abs);
     }
     let mut writer = lib.index.writer()?;
-    let existing: HashMap<String, Clip> = lib
-        .index
-        .clips()?
-        .into_iter()
-        .map(|c| (c.path.clone(), c))
-        .collect();
-    let mut report = IngestReport {
-        library: lib.dir.display().to_string(),
-        ..IngestReport::default()
-    };
+    let existing: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.path.clone(), c)).collect();
+    let mut report = IngestReport { library: lib.dir.display().to_string(), ..IngestReport::default() };
 
+    let mut changed_clips = BTreeSet::new();
+    let mut word_files = Vec::new();
     let mut walks = Vec::new();
     for abs in &resolved {
-        let walk = scan::walk(abs).map_err(|source| IngestError::Root {
-            path: abs.clone(),
-            source,
-        })?;
+        let walk = scan::walk(abs).map_err(|source| IngestError::Root { path: abs.clone(), source })?;
         walks.push((abs.clone(), walk));
     }
     let total_files: usize = walks.iter().map(|(_, w)| w.candidates.len()).sum();
-    let total_bytes: u64 = walks
-        .iter()
-        .flat_map(|(_, w)| &w.candidates)
-        .map(|c| c.fingerprint.size)
-        .sum();
+    let total_bytes: u64 = walks.iter().flat_map(|(_, w)| &w.candidates).map(|c| c.fingerprint.size).sum();
     progress.begin(total_files as u64, total_bytes);
 
     for (abs, walk) in &walks {
         let root_abs = abs.to_string_lossy().into_owned();
-        let root_name = abs
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let root_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for s in &walk.skipped {
-            *report
-                .skipped_by_kind
-                .entry(s.kind.label().to_string())
-                .or_insert(0) += 1;
+            *report.skipped_by_kind.entry(s.kind.label().to_string()).or_insert(0) += 1;
         }
         for e in &walk.errors {
-            report.failures.push(Failure {
-                path: e.path.display().to_string(),
-                reason: e.reason.clone(),
-            });
+            report.failures.push(Failure { path: e.path.display().to_string(), reason: e.reason.clone() });
+        }
+        for side in &walk.sidecars {
+            if source_kind(&side.path).is_some() {
+                let day = opts.merge.day.clone().or_else(|| card_context(&root_name, &side.rel_path).day);
+                let opts = ImportOptions { day, ..ImportOptions::default() };
+                word_files.push((side.path.clone(), join_abs(&root_abs, &side.rel_path), opts));
+            }
         }
         let sidecars = index_sidecars(&walk.sidecars);
         let mut seen = HashSet::new();
@@ -204,48 +193,45 @@ pub fn ingest(
                 };
                 match probed {
                     Ok(info) => {
-                        let clip =
-                            build_clip(&root_abs, &root_name, cand, &info, side.as_ref(), merge);
-                        lib.index.put_clip(&writer, &clip)?;
-                        wrote = true;
-                        if existed {
-                            report.clips_updated += 1
-                        } else {
-                            report.clips_added += 1
+                        let mut clip = build_clip(&root_abs, &root_name, cand, &info, side.as_ref(), merge);
+                        if let Some(old) = existing.get(&clip.path) {
+                            // What was attached stays attached; reconcile re-places it.
+                            clip.segments = old.segments;
+                            clip.notes = old.notes;
+                            clip.speakers.clone_from(&old.speakers);
                         }
+                        changed_clips.insert(clip.id.clone());
+                        writer.put_clip(&clip)?;
+                        wrote = true;
+                        if existed { report.clips_updated += 1 } else { report.clips_added += 1 }
                     }
                     Err(e) => classify_failure(cand, e, &mut report),
                 }
             }
             if wrote {
-                ClipIndex::commit(&mut writer)?;
+                writer.commit()?;
             }
         }
 
         // Clips under this folder that the walk no longer finds: offline.
-        let prefix = if root_abs.ends_with('/') {
-            root_abs.clone()
-        } else {
-            format!("{root_abs}/")
-        };
+        let prefix = if root_abs.ends_with('/') { root_abs.clone() } else { format!("{root_abs}/") };
         let mut marked = false;
-        for clip in existing
-            .values()
-            .filter(|c| c.path.starts_with(&prefix) && !seen.contains(&c.path))
-        {
+        for clip in existing.values().filter(|c| c.path.starts_with(&prefix) && !seen.contains(&c.path)) {
             report.clips_offline += 1;
             if !clip.offline {
                 let mut gone = clip.clone();
                 gone.offline = true;
-                lib.index.put_clip(&writer, &gone)?;
+                writer.put_clip(&gone)?;
                 marked = true;
             }
         }
         if marked {
-            ClipIndex::commit(&mut writer)?;
+            writer.commit()?;
         }
     }
     progress.finish();
+    import_files(lib, &mut writer, &word_files, &mut report.words)?;
+    reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
@@ -254,20 +240,13 @@ pub fn ingest(
 /// A probe error is a failure when the file promised media; otherwise the
 /// file is simply not media and is skipped as "other".
 fn classify_failure(cand: &Candidate, err: ProbeError, report: &mut IngestReport) {
-    let ext = cand
-        .rel_path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_uppercase())
-        .unwrap_or_default();
+    let ext = cand.rel_path.rsplit_once('.').map(|(_, e)| e.to_ascii_uppercase()).unwrap_or_default();
     let promised = MEDIA_EXTS.contains(&ext.as_str());
     match err {
         ProbeError::NotMedia(_) if !promised => {
             *report.skipped_by_kind.entry("other".into()).or_insert(0) += 1;
         }
-        e => report.failures.push(Failure {
-            path: cand.path.display().to_string(),
-            reason: e.to_string(),
-        }),
+        e => report.failures.push(Failure { path: cand.path.display().to_string(), reason: e.to_string() }),
     }
 }
 
@@ -285,10 +264,7 @@ fn index_sidecars(sidecars: &[Candidate]) -> SidecarIndex<'_> {
 }
 
 fn find_sidecar<'a>(index: &SidecarIndex<'a>, cand: &Candidate) -> Option<&'a Candidate> {
-    let (dir, name) = cand
-        .rel_path
-        .rsplit_once('/')
-        .unwrap_or(("", &cand.rel_path));
+    let (dir, name) = cand.rel_path.rsplit_once('/').unwrap_or(("", &cand.rel_path));
     let want = sony_sidecar_name(name)?.to_ascii_uppercase();
     index.get(&(dir.to_string(), want)).copied()
 }
@@ -296,14 +272,7 @@ fn find_sidecar<'a>(index: &SidecarIndex<'a>, cand: &Candidate) -> Option<&'a Ca
 fn same_sidecar(old: &Clip, now: Option<&Candidate>, root_abs: &str) -> bool {
     match (&old.sidecar, now) {
         (None, None) => true,
-        (
-            Some(Sidecar {
-                path,
-                size,
-                mtime_ns,
-            }),
-            Some(c),
-        ) => {
+        (Some(Sidecar { path, size, mtime_ns }), Some(c)) => {
             *path == join_abs(root_abs, &c.rel_path)
                 && *size == c.fingerprint.size
                 && *mtime_ns == c.fingerprint.mtime_ns
@@ -314,18 +283,10 @@ fn same_sidecar(old: &Clip, now: Option<&Candidate>, root_abs: &str) -> bool {
 
 /// Reads and parses a Sony sidecar; a broken one is a failure of its own
 /// that does not stop its clip from being cataloged.
-fn read_sidecar<'a>(
-    file: &'a Candidate,
-    root_abs: &str,
-) -> Option<Result<SidecarInfo<'a>, Failure>> {
-    let fail = |reason: String| Failure {
-        path: file.path.display().to_string(),
-        reason,
-    };
+fn read_sidecar<'a>(file: &'a Candidate, root_abs: &str) -> Option<Result<SidecarInfo<'a>, Failure>> {
+    let fail = |reason: String| Failure { path: file.path.display().to_string(), reason };
     if file.fingerprint.size > MAX_SIDECAR {
-        return Some(Err(fail(format!(
-            "sidecar larger than {MAX_SIDECAR} bytes"
-        ))));
+        return Some(Err(fail(format!("sidecar larger than {MAX_SIDECAR} bytes"))));
     }
     let text = match read_text(&file.path) {
         Ok(t) => t,
@@ -336,11 +297,7 @@ fn read_sidecar<'a>(
     }
     Some(
         sony_xml::parse(&text)
-            .map(|meta| SidecarInfo {
-                file,
-                abs_path: join_abs(root_abs, &file.rel_path),
-                meta,
-            })
+            .map(|meta| SidecarInfo { file, abs_path: join_abs(root_abs, &file.rel_path), meta })
             .map_err(|e| fail(format!("Sony XML sidecar: {e}"))),
     )
 }

@@ -8,9 +8,13 @@
 pub mod cli;
 pub mod clip;
 pub mod date;
+pub mod import;
 pub mod ingest;
 pub mod library;
 pub mod merge;
+pub mod notes;
 pub mod probe;
 pub mod scan;
+pub mod text;
 pub mod timecode;
+pub mod transcript;

@@ -11,12 +11,14 @@
 //! - Day: `--day`, else a dated folder, else the file's recording date,
 //!   else its modification date.
 
-use crate::clip::{Clip, Sidecar, clip_id};
+use crate::clip::{Clip, NoteRecord, Segment, Sidecar, clip_id};
 use crate::date::civil_date;
+use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
 use crate::probe::{Length, MediaInfo, StartTc, TcSource};
 use crate::scan::{Candidate, card_context};
 use crate::timecode::{Rate, TcFormat, Timecode};
+use crate::transcript::Cue;
 
 /// Options that apply to a whole ingest.
 #[derive(Clone, Debug, Default)]
@@ -42,12 +44,7 @@ pub fn build_clip(
     opts: &MergeOptions,
 ) -> Clip {
     let path = join_abs(root_abs, &cand.rel_path);
-    let name = cand
-        .rel_path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&cand.rel_path)
-        .to_string();
+    let name = cand.rel_path.rsplit('/').next().unwrap_or(&cand.rel_path).to_string();
     let ctx = card_context(root_name, &cand.rel_path);
     let meta = &info.meta;
 
@@ -55,10 +52,7 @@ pub fn build_clip(
     let mut start: Option<StartTc> = info.start;
     let mut rate = info.rate;
     if let (None, Some(tc)) = (start, sidecar.and_then(|s| s.meta.start)) {
-        start = Some(StartTc {
-            tc,
-            source: TcSource::Sidecar,
-        });
+        start = Some(StartTc { tc, source: TcSource::Sidecar });
         rate = rate.or(Some(tc.format().rate()));
     }
     let mut start_samples = None;
@@ -66,10 +60,7 @@ pub fn build_clip(
         match opts.project_rate {
             Some(r) if audio.sample_rate > 0 => {
                 let frames = r.frames_from_samples(samples, audio.sample_rate);
-                start = Some(StartTc {
-                    tc: Timecode::from_frames(frames, TcFormat::ndf(r)),
-                    source: TcSource::Bext,
-                });
+                start = Some(StartTc { tc: Timecode::from_frames(frames, TcFormat::ndf(r)), source: TcSource::Bext });
             }
             _ => start_samples = Some(samples),
         }
@@ -105,30 +96,18 @@ pub fn build_clip(
         _ => None,
     };
 
-    let reel = meta
-        .reel
-        .clone()
-        .or(ctx.reel)
-        .or_else(|| meta.tape.clone().filter(|_| info.video.is_none()));
+    let reel = meta.reel.clone().or(ctx.reel).or_else(|| meta.tape.clone().filter(|_| info.video.is_none()));
     let camera = ctx.camera.or_else(|| {
         // A recorder file (bext/iXML) outside any camera folder is sound.
-        (info.video.is_none()
-            && matches!(
-                info.start.map(|s| s.source),
-                Some(TcSource::Bext | TcSource::Ixml)
-            ))
-        .then(|| "SOUND".to_string())
+        (info.video.is_none() && matches!(info.start.map(|s| s.source), Some(TcSource::Bext | TcSource::Ixml)))
+            .then(|| "SOUND".to_string())
     });
     let day = opts
         .day
         .clone()
         .or(ctx.day)
         .or(meta.recorded_date.clone())
-        .or_else(|| {
-            Some(civil_date(
-                (cand.fingerprint.mtime_ns / 1_000_000_000) as i64,
-            ))
-        });
+        .or_else(|| Some(civil_date((cand.fingerprint.mtime_ns / 1_000_000_000) as i64)));
 
     Clip {
         id: clip_id(&path),
@@ -140,11 +119,7 @@ pub fn build_clip(
         reel,
         day,
         container: info.container.to_string(),
-        duration_s: if duration_s.is_finite() {
-            duration_s
-        } else {
-            0.0
-        },
+        duration_s: if duration_s.is_finite() { duration_s } else { 0.0 },
         n_frames,
         fps: format.map(|f| f.rate().label()),
         rate: format.map(|f| format!("{}/{}", f.rate().num(), f.rate().den())),
@@ -176,16 +151,15 @@ pub fn build_clip(
             mtime_ns: s.file.fingerprint.mtime_ns,
         }),
         offline: false,
+        segments: 0,
+        notes: 0,
+        speakers: Vec::new(),
     }
 }
 
 /// `root` + `/` + `rel`, as the absolute path users see.
 pub fn join_abs(root_abs: &str, rel: &str) -> String {
-    if root_abs.ends_with('/') {
-        format!("{root_abs}{rel}")
-    } else {
-        format!("{root_abs}/{rel}")
-    }
+    if root_abs.ends_with('/') { format!("{root_abs}{rel}") } else { format!("{root_abs}/{rel}") }
 }
 
 /// The Sony sidecar name for a clip: `C0001.MP4` → `C0001M01.XML`
@@ -193,4 +167,420 @@ pub fn join_abs(root_abs: &str, rel: &str) -> String {
 pub fn sony_sidecar_name(clip_name: &str) -> Option<String> {
     let stem = clip_name.rsplit_once('.').map(|(s, _)| s)?;
     Some(format!("{stem}M01.XML"))
+}
+
+// ---------------------------------------------------------------------------
+// Transcripts and notes onto clips.
+
+/// How a transcript's times relate to its clip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Timebase {
+    /// 00:00:00.000 is the clip's first frame.
+    Clip,
+    /// Times are the clip's record timecode (time of day).
+    Record,
+}
+
+/// The clip's timecode labelling and start, from its record.
+pub fn clip_start(clip: &Clip) -> Option<Timecode> {
+    let rate = Rate::parse(clip.rate.as_deref()?).ok()?;
+    let format = TcFormat::new(rate, clip.drop_frame.unwrap_or(false));
+    Timecode::parse_in(clip.start_tc.as_deref()?, format).ok()
+}
+
+/// Names a transcript file may be matched by, most specific first:
+/// `C0002.en.srt`, `C0002_transcript.vtt`, `C0002 (1).srt` → `C0002`.
+pub fn transcript_stems(file_name: &str) -> Vec<String> {
+    let mut stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s).trim().to_string();
+    let mut out = vec![stem.clone()];
+    loop {
+        let before = stem.clone();
+        // A copy suffix: ` (1)`, `(2)`.
+        if let Some(open) = stem.rfind('(') {
+            let inner = &stem[open + 1..];
+            if inner.ends_with(')') && inner[..inner.len() - 1].bytes().all(|b| b.is_ascii_digit()) {
+                stem = stem[..open].trim_end().to_string();
+            }
+        }
+        // A language suffix: `.en`, `.eng`, `.en-US`, `.pt_BR`.
+        if let Some((head, lang)) = stem.rsplit_once('.') {
+            let base = lang.split(['-', '_']).next().unwrap_or("");
+            if (2..=3).contains(&base.len()) && base.bytes().all(|b| b.is_ascii_alphabetic()) && lang.len() <= 6 {
+                stem = head.to_string();
+            }
+        }
+        // A word the transcription tool appended.
+        let lower = stem.to_ascii_lowercase();
+        for word in ["transcript", "transcription", "captions", "subtitles", "subs", "whisper"] {
+            for sep in ['_', '-', ' ', '.'] {
+                if lower.ends_with(&format!("{sep}{word}")) {
+                    stem.truncate(stem.len() - word.len() - 1);
+                }
+            }
+        }
+        if stem.is_empty() || stem == before {
+            break;
+        }
+        out.push(stem.clone());
+    }
+    out.dedup();
+    out
+}
+
+/// Finds the one clip a transcript belongs to by its file name. When
+/// several clips share the name (two cards both have `C0001.MP4`), the one
+/// in the transcript's own folder wins; otherwise it is ambiguous.
+pub fn match_transcript<'a>(file_name: &str, folder: Option<&str>, clips: &'a [Clip]) -> Result<&'a Clip, String> {
+    for stem in transcript_stems(file_name) {
+        let found: Vec<&Clip> = clips
+            .iter()
+            .filter(|c| c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s).eq_ignore_ascii_case(&stem))
+            .collect();
+        match found.as_slice() {
+            [] => continue,
+            [one] => return Ok(one),
+            many => {
+                let local: Vec<&&Clip> = many
+                    .iter()
+                    .filter(|c| folder.is_some_and(|f| c.path.rsplit_once('/').is_some_and(|(dir, _)| dir == f)))
+                    .collect();
+                if let [one] = local.as_slice() {
+                    return Ok(one);
+                }
+                let names: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
+                return Err(format!("matches {} clips ({}); use --clip", many.len(), names.join(", ")));
+            }
+        }
+    }
+    Err("matches no clip by name".into())
+}
+
+/// Decides whether cue times are clip-relative or record timecode: times
+/// beyond the clip's length but inside its timecode span are record.
+pub fn detect_timebase(cues: &[Cue], clip: &Clip) -> Timebase {
+    let Some(max_end) = cues.iter().map(|c| c.end_ms).max() else { return Timebase::Clip };
+    if max_end as f64 <= clip.duration_s * 1000.0 + 1000.0 {
+        return Timebase::Clip;
+    }
+    let (Some(start), Some(n)) = (clip_start(clip), clip.n_frames) else { return Timebase::Clip };
+    let first = cues.iter().map(|c| c.start_ms).min().unwrap_or(0);
+    let label = label_from_ms(first, start.format());
+    let slack = u64::from(start.format().rate().nominal());
+    if label.frames_since(start) < n + slack { Timebase::Record } else { Timebase::Clip }
+}
+
+/// A time-of-day in ms read as a timecode label: seconds as written, the
+/// milliseconds turned into frames of the nominal rate.
+fn label_from_ms(ms: u64, format: TcFormat) -> Timecode {
+    let nominal = u64::from(format.rate().nominal());
+    let secs = ms / 1000;
+    let ff = ((ms % 1000) * nominal + 500) / 1000;
+    label_lenient(secs / 3600 % 24, secs / 60 % 60, secs % 60, ff.min(nominal - 1), format)
+}
+
+/// Builds a label, moving a drop-frame label that does not exist to the
+/// first one that does (`00:01:00;00` → `00:01:00;02`).
+fn label_lenient(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Timecode {
+    let nominal = u64::from(format.rate().nominal());
+    let mut ff = ff.min(nominal.saturating_sub(1));
+    if format.is_drop_frame() && ss == 0 && !mm.is_multiple_of(10) {
+        ff = ff.max(u64::from(format.rate().nominal() / 15));
+    }
+    let sep = if format.is_drop_frame() { ';' } else { ':' };
+    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).unwrap_or(Timecode::zero(format))
+}
+
+/// Reads a note's timecode at a clip's rate, forgiving what people write:
+/// frames omitted (`14:31:05`), a `;` at a non-drop rate, frames beyond
+/// the rate (a 29.97 label checked against a 25 fps clip).
+pub fn note_label(text: &str, format: TcFormat) -> Option<Timecode> {
+    let parts: Vec<&str> = text.trim().split([':', ';', '.']).collect();
+    let num = |s: &str| -> Option<u64> {
+        if !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
+    };
+    let (hh, mm, ss, ff) = match parts.as_slice() {
+        [h, m, s] => (num(h)?, num(m)?, num(s)?, 0),
+        [h, m, s, f] => (num(h)?, num(m)?, num(s)?, num(f)?),
+        _ => return None,
+    };
+    if hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    Some(label_lenient(hh, mm, ss, ff, format))
+}
+
+/// Places a transcript's cues on its clip.
+pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -> Vec<Segment> {
+    let start = clip_start(clip);
+    let rate = start.map(|s| s.format().rate());
+    cues.iter()
+        .enumerate()
+        .map(|(n, cue)| {
+            let (frames, secs) = match (timebase, start, rate) {
+                (Timebase::Record, Some(s), Some(r)) => {
+                    let fi = label_from_ms(cue.start_ms, s.format()).frames_since(s);
+                    let fo = label_from_ms(cue.end_ms, s.format()).frames_since(s).max(fi);
+                    (Some((fi, fo)), (r.seconds(fi), r.seconds(fo)))
+                }
+                (_, _, r) => {
+                    let to_frames = |ms: u64, r: Rate| {
+                        let num = u128::from(ms) * u128::from(r.num()) * 2;
+                        let den = u128::from(r.den()) * 1000;
+                        u64::try_from((num / den).div_ceil(2)).unwrap_or(u64::MAX)
+                    };
+                    let frames = r.map(|r| {
+                        (to_frames(cue.start_ms, r), to_frames(cue.end_ms, r).max(to_frames(cue.start_ms, r)))
+                    });
+                    (frames, (cue.start_ms as f64 / 1000.0, cue.end_ms as f64 / 1000.0))
+                }
+            };
+            Segment {
+                clip_id: clip.id.clone(),
+                source: source.to_string(),
+                line: cue.line,
+                n,
+                offset_in_s: secs.0,
+                offset_out_s: secs.1,
+                frame_in: frames.map(|f| f.0),
+                frame_out: frames.map(|f| f.1),
+                tc_in: start.zip(frames).map(|(s, f)| s.add_frames(f.0).to_string()),
+                tc_out: start.zip(frames).map(|(s, f)| s.add_frames(f.1).to_string()),
+                speaker: cue.speaker.clone(),
+                text: cue.text.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Where a note may land: restricted by camera and day when known.
+pub struct NoteScope<'a> {
+    pub camera: Option<&'a str>,
+    pub day: Option<&'a str>,
+}
+
+/// Places one note on every clip whose [start_tc, end_tc) holds its
+/// timecode (several clips for multicam), or returns it unplaced with the
+/// reason. A note naming its clip goes to that clip.
+pub fn place_note(note: &Note, n: usize, source: &str, clips: &[Clip], scope: &NoteScope<'_>) -> Vec<NoteRecord> {
+    let camera = note.camera.as_deref().or(scope.camera);
+    let day = note.day.as_deref().or(scope.day);
+    let base = NoteRecord {
+        clip_id: None,
+        source: source.to_string(),
+        line: note.line,
+        n,
+        tc: note.tc.clone(),
+        tc_in: None,
+        tc_out: None,
+        offset_s: None,
+        frame_in: None,
+        camera: camera.map(str::to_string),
+        day: day.map(str::to_string),
+        text: note.text.clone(),
+        tags: note.tags.clone(),
+        rating: note.rating.clone(),
+        speaker: note.speaker.clone(),
+        reason: None,
+    };
+    let named = note.clip.as_deref().map(|want| {
+        clips
+            .iter()
+            .filter(|c| {
+                c.id == want
+                    || c.name.eq_ignore_ascii_case(want)
+                    || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut placed = Vec::new();
+    for clip in clips {
+        if let Some(named) = &named {
+            if !named.iter().any(|c| c.id == clip.id) {
+                continue;
+            }
+        } else {
+            if camera.is_some_and(|cam| !camera_matches(cam, clip)) {
+                continue;
+            }
+            if day.zip(clip.day.as_deref()).is_some_and(|(d, cd)| d != cd) {
+                continue;
+            }
+        }
+        let (Some(start), Some(n_frames)) = (clip_start(clip), clip.n_frames) else { continue };
+        let inside = note_label(&note.tc, start.format()).map(|t| t.frames_since(start)).filter(|&off| off < n_frames);
+        if inside.is_none() && named.is_none() {
+            continue;
+        }
+        let mut rec = base.clone();
+        rec.clip_id = Some(clip.id.clone());
+        if let Some(off) = inside {
+            rec.frame_in = Some(off);
+            rec.offset_s = Some(start.format().rate().seconds(off));
+            rec.tc_in = Some(start.add_frames(off).to_string());
+            rec.tc_out = note.tc_out.as_deref().and_then(|t| note_label(t, start.format())).map(|t| t.to_string());
+        }
+        placed.push(rec);
+    }
+    if placed.is_empty() {
+        let mut rec = base;
+        rec.reason = Some(match (&named, camera) {
+            (Some(_), _) => format!("names clip {:?}, which is not in the catalog", note.clip.as_deref().unwrap_or("")),
+            (None, Some(cam)) => format!("no clip of camera {cam} holds {}", note.tc),
+            (None, None) => format!("no clip holds {}", note.tc),
+        });
+        return vec![rec];
+    }
+    placed
+}
+
+/// `A` matches camera A or reel `A`; `SOUND`/`AUDIO` matches recorder files.
+fn camera_matches(cam: &str, clip: &Clip) -> bool {
+    let eq = |v: &Option<String>| v.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(cam));
+    let sound = ["SOUND", "AUDIO", "SND"].iter().any(|s| s.eq_ignore_ascii_case(cam));
+    eq(&clip.camera) || eq(&clip.reel) || (sound && clip.camera.as_deref() == Some("SOUND"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip(name: &str, camera: &str, rate: Rate, drop: bool, start: &str, n_frames: u64) -> Clip {
+        let format = TcFormat::new(rate, drop);
+        let start_tc = Timecode::parse_in(start, format).unwrap();
+        Clip {
+            id: format!("id-{name}"),
+            path: format!("/dump/{camera}/{name}"),
+            rel_path: format!("{camera}/{name}"),
+            root: "/dump".into(),
+            name: name.into(),
+            camera: Some(camera.into()),
+            reel: None,
+            day: Some("2026-03-14".into()),
+            container: "mov".into(),
+            duration_s: rate.seconds(n_frames),
+            n_frames: Some(n_frames),
+            fps: Some(rate.label()),
+            rate: Some(format!("{}/{}", rate.num(), rate.den())),
+            drop_frame: Some(format.is_drop_frame()),
+            start_tc: Some(start_tc.to_string()),
+            end_tc: Some(start_tc.add_frames(n_frames).to_string()),
+            start_tc_source: TcSource::Tmcd,
+            start_samples: None,
+            video: None,
+            audio: None,
+            size: 1,
+            mtime_ns: 0,
+            scene: None,
+            take: None,
+            tape: None,
+            track_names: vec![],
+            note: None,
+            circled: None,
+            family_uid: None,
+            sidecar: None,
+            offline: false,
+            segments: 0,
+            notes: 0,
+            speakers: vec![],
+        }
+    }
+
+    fn cue(start_ms: u64, end_ms: u64) -> Cue {
+        Cue { start_ms, end_ms, text: "x".into(), speaker: None, line: 1 }
+    }
+
+    fn note(tc: &str, camera: Option<&str>) -> Note {
+        Note {
+            tc: tc.into(),
+            tc_out: None,
+            camera: camera.map(Into::into),
+            clip: None,
+            text: "n".into(),
+            tags: vec![],
+            rating: None,
+            speaker: None,
+            day: None,
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn stems_of_transcript_names() {
+        let check = |name: &str, want: &[&str]| assert_eq!(transcript_stems(name), want, "{name}");
+        check("C0002.srt", &["C0002"]);
+        check("C0002.en.srt", &["C0002.en", "C0002"]);
+        check("C0002_transcript.vtt", &["C0002_transcript", "C0002"]);
+        check("C0002 (1).srt", &["C0002 (1)", "C0002"]);
+        check("A003C012_260314_R1AB.en-US.vtt", &["A003C012_260314_R1AB.en-US", "A003C012_260314_R1AB"]);
+    }
+
+    #[test]
+    fn transcript_matching_prefers_the_local_folder() {
+        let a = clip("C0001.MP4", "A001", Rate::FPS_25, false, "10:00:00:00", 50);
+        let mut b = clip("C0001.MP4", "B001", Rate::FPS_25, false, "11:00:00:00", 50);
+        b.id = "other".into();
+        let clips = vec![a, b];
+        assert!(match_transcript("c0001.en.srt", None, &clips).unwrap_err().contains("2 clips"));
+        assert_eq!(match_transcript("C0001.srt", Some("/dump/B001"), &clips).unwrap().id, "other");
+        assert!(match_transcript("C0009.srt", None, &clips).is_err());
+    }
+
+    #[test]
+    fn clip_relative_cues_round_to_frames_drop_frame() {
+        let c = clip("C0001.MP4", "A", Rate::FPS_29_97, true, "14:30:59;28", 60);
+        let segs = place_cues(&[cue(100, 900), cue(1000, 1900)], &c, "s.srt", detect_timebase(&[cue(100, 900)], &c));
+        // 0.1 s × 30000/1001 = 2.997 → frame 3: ;29, then ;02 (;00 and ;01
+        // of minute 31 do not exist), then ;03.
+        assert_eq!(segs[0].tc_in.as_deref(), Some("14:31:00;03"));
+        assert_eq!(segs[0].frame_in, Some(3));
+        assert_eq!(segs[1].frame_in, Some(30));
+        assert_eq!(segs[1].tc_in.as_deref(), Some("14:31:01;00"));
+        assert_eq!(segs[1].offset_in_s, 1.0);
+    }
+
+    #[test]
+    fn record_timebase_is_detected_and_placed() {
+        let c = clip("A003.mov", "B", Rate::FPS_23_976, false, "14:31:10:00", 48);
+        let ms = |h: u64, m: u64, s: u64, milli: u64| ((h * 60 + m) * 60 + s) * 1000 + milli;
+        let cues = [cue(ms(14, 31, 10, 0), ms(14, 31, 10, 900)), cue(ms(14, 31, 11, 0), ms(14, 31, 11, 500))];
+        assert_eq!(detect_timebase(&cues, &c), Timebase::Record);
+        let segs = place_cues(&cues, &c, "t.vtt", Timebase::Record);
+        assert_eq!(segs[0].tc_in.as_deref(), Some("14:31:10:00"));
+        assert_eq!(segs[0].frame_in, Some(0));
+        assert_eq!(segs[1].tc_in.as_deref(), Some("14:31:11:00"));
+        assert_eq!(segs[1].frame_in, Some(24));
+        // 900 ms of a 24-frame label second is frame 22 (21.6 rounded).
+        assert_eq!(segs[0].tc_out.as_deref(), Some("14:31:10:22"));
+    }
+
+    #[test]
+    fn notes_land_by_camera_day_and_across_midnight() {
+        let a = clip("C0001.MP4", "A", Rate::FPS_29_97, true, "14:30:59;28", 60);
+        let b = clip("B.mov", "B", Rate::FPS_25, false, "14:31:00:00", 100);
+        let night = clip("N.mp4", "D", Rate::FPS_59_94, true, "23:59:58;00", 240);
+        let clips = vec![a, b, night];
+        let scope = NoteScope { camera: None, day: None };
+        // No camera: both cameras rolling at 14:31:01 get it (multicam).
+        let placed = place_note(&note("14:31:01", None), 0, "n.csv", &clips, &scope);
+        assert_eq!(
+            placed.iter().filter_map(|p| p.clip_id.as_deref()).collect::<Vec<_>>(),
+            ["id-C0001.MP4", "id-B.mov"]
+        );
+        // A drop-frame label checked against the 25 fps clip still lands.
+        let placed = place_note(&note("14:31:01;10", Some("b")), 0, "n.csv", &clips, &scope);
+        assert_eq!(placed[0].clip_id.as_deref(), Some("id-B.mov"));
+        assert_eq!(placed[0].tc_in.as_deref(), Some("14:31:01:10"));
+        // After midnight inside the night clip.
+        let placed = place_note(&note("00:00:01;00", None), 0, "n.csv", &clips, &scope);
+        assert_eq!(placed[0].clip_id.as_deref(), Some("id-N.mp4"));
+        // Between clips: kept, unplaced, with a reason.
+        let placed = place_note(&note("14:40:00:00", Some("A")), 3, "n.csv", &clips, &scope);
+        assert_eq!(placed.len(), 1);
+        assert!(placed[0].clip_id.is_none());
+        assert!(placed[0].reason.as_deref().unwrap_or("").contains("camera A"));
+        // Another day does not match.
+        let other_day = NoteScope { camera: None, day: Some("2026-03-15") };
+        assert!(place_note(&note("14:31:01", None), 0, "n.csv", &clips, &other_day)[0].clip_id.is_none());
+    }
 }

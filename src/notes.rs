@@ -79,17 +79,10 @@ pub fn parse(bytes: &[u8], ext: &str) -> Outcome {
     match parsed {
         Ok((notes, mut diagnostics)) => {
             if decoded.had_errors {
-                let reason = format!(
-                    "some bytes are not valid {} and were replaced",
-                    decoded.encoding
-                );
+                let reason = format!("some bytes are not valid {} and were replaced", decoded.encoding);
                 diagnostics.insert(0, Diagnostic { line: 0, reason });
             }
-            Outcome::Notes {
-                notes,
-                diagnostics,
-                encoding: decoded.encoding,
-            }
+            Outcome::Notes { notes, diagnostics, encoding: decoded.encoding }
         }
         Err(reason) => Outcome::NotNotes { reason },
     }
@@ -118,14 +111,9 @@ enum Role {
 /// everything but letters and digits removed, so `TC In`, `tc_in` and
 /// `TC-IN:` are one name.
 fn role_of(header: &str) -> Option<Role> {
-    let key: String = header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let key: String = header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
     let role = match key.as_str() {
-        "timecode" | "tc" | "time" | "in" | "tcin" | "intc" | "timecodein" | "start"
-        | "starttc" => Role::Tc,
+        "timecode" | "tc" | "time" | "in" | "tcin" | "intc" | "timecodein" | "start" | "starttc" => Role::Tc,
         "out" | "tcout" | "outtc" | "timecodeout" | "end" | "endtc" => Role::Out,
         "camera" | "cam" => Role::Camera,
         "reel" => Role::Reel,
@@ -220,36 +208,20 @@ struct Header {
 /// reports the line each record starts on, which stays right across
 /// quoted newlines because `text::decode` already made every line end `\n`.
 fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<Diagnostic>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     while rows.len() < limit {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                rows.push(Row {
-                    line,
-                    cells: record.iter().map(|c| c.trim().to_string()).collect(),
-                });
+                let line = record.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                rows.push(Row { line, cells: record.iter().map(|c| c.trim().to_string()).collect() });
             }
             Ok(false) => break,
             Err(err) => {
-                let line = err
-                    .position()
-                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                return (
-                    rows,
-                    Some(Diagnostic {
-                        line,
-                        reason: format!("CSV: {err}"),
-                    }),
-                );
+                let line = err.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                return (rows, Some(Diagnostic { line, reason: format!("CSV: {err}") }));
             }
         }
     }
@@ -266,13 +238,7 @@ fn find_header(text: &str, delimiters: &[u8]) -> Option<Header> {
         let (rows, _) = read_rows(text, delimiter, HEADER_SEARCH_ROWS);
         let found = rows.into_iter().enumerate().find_map(|(row_idx, row)| {
             let columns = Columns::from_header(&row.cells);
-            columns.tc.is_some().then_some(Header {
-                delimiter,
-                row_idx,
-                line: row.line,
-                cells: row.cells,
-                columns,
-            })
+            columns.tc.is_some().then_some(Header { delimiter, row_idx, line: row.line, cells: row.cells, columns })
         });
         if let Some(header) = found {
             let better = best.as_ref().is_none_or(|b| {
@@ -313,19 +279,11 @@ fn read_table(text: &str, header: &Header) -> Parsed {
 }
 
 fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Option<Note> {
-    let cell = |col: Option<usize>| {
-        col.and_then(|idx| row.cells.get(idx))
-            .map(String::as_str)
-            .filter(|s| !s.is_empty())
-    };
+    let cell =
+        |col: Option<usize>| col.and_then(|idx| row.cells.get(idx)).map(String::as_str).filter(|s| !s.is_empty());
     let text = cell(columns.text).unwrap_or("");
     let tags_cell = cell(columns.tags);
-    let mut report = |reason: String| {
-        diagnostics.push(Diagnostic {
-            line: row.line,
-            reason,
-        })
-    };
+    let mut report = |reason: String| diagnostics.push(Diagnostic { line: row.line, reason });
     let Some(tc) = cell(columns.tc) else {
         // A row with nothing to say (blank, or only a camera letter filled
         // in ahead of time) is not worth a warning.
@@ -346,11 +304,7 @@ fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> 
         }
     });
     let mut tags = Vec::new();
-    for tag in tags_cell
-        .unwrap_or("")
-        .split([',', ';'])
-        .flat_map(str::split_whitespace)
-    {
+    for tag in tags_cell.unwrap_or("").split([',', ';']).flat_map(str::split_whitespace) {
         add_tag(&mut tags, tag.trim_start_matches('#'));
     }
     for tag in hashtags(text) {
@@ -360,9 +314,7 @@ fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> 
         tc: tc.to_string(),
         tc_out: tc_out.map(str::to_string),
         // The camera column wins; a reel column stands in where it is blank.
-        camera: cell(columns.camera)
-            .or(cell(columns.reel))
-            .map(str::to_string),
+        camera: cell(columns.camera).or(cell(columns.reel)).map(str::to_string),
         clip: cell(columns.clip).map(str::to_string),
         text: text.to_string(),
         tags,
@@ -380,10 +332,7 @@ fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> 
 /// and at least one other known column, above the first timecoded line,
 /// makes it a table.
 fn parse_txt(text: &str) -> Result<Parsed, String> {
-    let first_note_line = text
-        .lines()
-        .position(|l| matches!(plain_line(l.trim()), Plain::Note(_)))
-        .map(|idx| idx + 1);
+    let first_note_line = text.lines().position(|l| matches!(plain_line(l.trim()), Plain::Note(_))).map(|idx| idx + 1);
     if let Some(header) = find_header(text, b"\t,;")
         && header.columns.recognised() >= 2
         && first_note_line.is_none_or(|line| header.line < line)
@@ -423,10 +372,7 @@ fn parse_txt(text: &str) -> Result<Parsed, String> {
                 if let Some(heading) = day_heading(trimmed) {
                     day = Some(heading);
                 } else if !is_comment(trimmed) {
-                    diagnostics.push(Diagnostic {
-                        line,
-                        reason: "does not start with a timecode".to_string(),
-                    });
+                    diagnostics.push(Diagnostic { line, reason: "does not start with a timecode".to_string() });
                 }
             }
         }
@@ -461,8 +407,7 @@ fn plain_line(line: &str) -> Plain<'_> {
     let mut rest = rest.trim_start();
     // `14:31:05 - 14:31:20 text`: a range. `14:31:05 - text` is not.
     let mut tc_out = None;
-    if let Some(Some(Ok((out, after)))) = strip_separator(rest).map(|r| leading_tc(r.trim_start()))
-    {
+    if let Some(Some(Ok((out, after)))) = strip_separator(rest).map(|r| leading_tc(r.trim_start())) {
         tc_out = Some(out);
         rest = after.trim_start();
     }
@@ -472,20 +417,13 @@ fn plain_line(line: &str) -> Plain<'_> {
         rest = after.trim_start();
     }
     let text = strip_separator(rest).unwrap_or(rest).trim();
-    Plain::Note(PlainNote {
-        tc,
-        tc_out,
-        camera,
-        text,
-    })
+    Plain::Note(PlainNote { tc, tc_out, camera, text })
 }
 
 /// The timecode a line starts with and the rest of the line. `None` when
 /// the line does not start with digits containing a `:`.
 fn leading_tc(s: &str) -> Option<Result<(&str, &str), String>> {
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ';' | '.')))
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ';' | '.'))).unwrap_or(s.len());
     let (token, rest) = s.split_at(end);
     if !token.starts_with(|c: char| c.is_ascii_digit()) || !token.contains(':') {
         return None;
@@ -493,10 +431,7 @@ fn leading_tc(s: &str) -> Option<Result<(&str, &str), String>> {
     // `14:31:05: text` and `14:31:05. text`: the last separator is punctuation.
     let tc = token.trim_end_matches([':', ';', '.']);
     let ends_cleanly = tc.len() < token.len()
-        || rest
-            .chars()
-            .next()
-            .is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '-' | '–' | '—' | '|'));
+        || rest.chars().next().is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '-' | '–' | '—' | '|'));
     if !ends_cleanly {
         return Some(Err(format!("timecode {token:?} runs into the text")));
     }
@@ -505,9 +440,7 @@ fn leading_tc(s: &str) -> Option<Result<(&str, &str), String>> {
 
 /// A separator between the parts of a log line.
 fn strip_separator(s: &str) -> Option<&str> {
-    ["-->", "->", "--", "-", "–", "—", "|", ":"]
-        .iter()
-        .find_map(|sep| s.strip_prefix(sep))
+    ["-->", "->", "--", "-", "–", "—", "|", ":"].iter().find_map(|sep| s.strip_prefix(sep))
 }
 
 fn is_comment(line: &str) -> bool {
@@ -522,9 +455,8 @@ fn is_comment(line: &str) -> bool {
 /// the one date, so a sentence that mentions a date is not a heading.
 fn day_heading(line: &str) -> Option<String> {
     let body = line.trim_start_matches('#');
-    let words = body.split(|c: char| {
-        c.is_whitespace() || matches!(c, ',' | ':' | '|' | '(' | ')' | '–' | '—' | '=' | '*')
-    });
+    let words =
+        body.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '|' | '(' | ')' | '–' | '—' | '=' | '*'));
     let mut found = None;
     for word in words.filter(|w| !w.is_empty() && *w != "-") {
         if let Some(day) = parse_date(word) {
@@ -536,9 +468,7 @@ fn day_heading(line: &str) -> Option<String> {
         }
         let lower = word.to_lowercase();
         let numbered = lower.strip_prefix("day").unwrap_or(&lower);
-        let is_day_number = !numbered.is_empty()
-            && numbered.len() <= 3
-            && numbered.bytes().all(|b| b.is_ascii_digit());
+        let is_day_number = !numbered.is_empty() && numbered.len() <= 3 && numbered.bytes().all(|b| b.is_ascii_digit());
         let is_day_word = matches!(
             lower.as_str(),
             "day"
@@ -577,8 +507,7 @@ fn check_tc(tc: &str) -> Result<(), String> {
         [hh, mm, ss, rest @ ..] => {
             // Hours, minutes and seconds are separated by `:` only; `;` and
             // `.` mark drop-frame or Avid frames and come last.
-            let colons = tc.get(hh.len()..=hh.len()) == Some(":")
-                && tc.get(hh.len() + 3..=hh.len() + 3) == Some(":");
+            let colons = tc.get(hh.len()..=hh.len()) == Some(":") && tc.get(hh.len() + 3..=hh.len() + 3) == Some(":");
             colons
                 && digits(hh, 1..=2)
                 && digits(mm, 2..=2)
@@ -594,12 +523,7 @@ fn check_tc(tc: &str) -> Result<(), String> {
     if !shape_ok {
         return bad("expected HH:MM:SS or HH:MM:SS:FF");
     }
-    let value = |idx: usize| {
-        fields
-            .get(idx)
-            .and_then(|f| f.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
+    let value = |idx: usize| fields.get(idx).and_then(|f| f.parse::<u32>().ok()).unwrap_or(0);
     if value(0) > 23 {
         return bad("hours above 23");
     }
@@ -618,25 +542,15 @@ fn check_tc(tc: &str) -> Result<(), String> {
 fn parse_date(text: &str) -> Option<String> {
     let s = text.trim().split([' ', 'T']).next()?;
     let num = |p: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
-        if lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) {
-            p.parse().ok()
-        } else {
-            None
-        }
+        if lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }
     };
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return date::ymd(
-            num(s.get(0..4)?, 4..=4)?,
-            num(s.get(4..6)?, 2..=2)?,
-            num(s.get(6..8)?, 2..=2)?,
-        );
+        return date::ymd(num(s.get(0..4)?, 4..=4)?, num(s.get(4..6)?, 2..=2)?, num(s.get(6..8)?, 2..=2)?);
     }
-    ['-', '/']
-        .iter()
-        .find_map(|&sep| match s.split(sep).collect::<Vec<_>>().as_slice() {
-            [y, m, d] => date::ymd(num(y, 4..=4)?, num(m, 1..=2)?, num(d, 1..=2)?),
-            _ => None,
-        })
+    ['-', '/'].iter().find_map(|&sep| match s.split(sep).collect::<Vec<_>>().as_slice() {
+        [y, m, d] => date::ymd(num(y, 4..=4)?, num(m, 1..=2)?, num(d, 1..=2)?),
+        _ => None,
+    })
 }
 
 /// `#hashtags` in free text. A `#` only starts a tag at the start of a
@@ -646,14 +560,11 @@ fn hashtags(text: &str) -> Vec<&str> {
     let mut tags = Vec::new();
     let mut prev: Option<char> = None;
     for (idx, c) in text.char_indices() {
-        let starts_word =
-            prev.is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '_' | '#' | '&')));
+        let starts_word = prev.is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '_' | '#' | '&')));
         if c == '#' && starts_word {
             // `#` is one byte, so idx + 1 is a char boundary.
             let rest = text.get(idx + 1..).unwrap_or("");
-            let len = rest
-                .find(|ch: char| !(ch.is_alphanumeric() || matches!(ch, '_' | '-')))
-                .unwrap_or(rest.len());
+            let len = rest.find(|ch: char| !(ch.is_alphanumeric() || matches!(ch, '_' | '-'))).unwrap_or(rest.len());
             let tag = rest.get(..len).unwrap_or("").trim_end_matches('-');
             if tag.chars().any(char::is_alphabetic) {
                 tags.push(tag);
@@ -681,11 +592,7 @@ mod tests {
     fn render(outcome: &Outcome) -> String {
         let (notes, diagnostics, encoding) = match outcome {
             Outcome::NotNotes { reason } => return format!("not notes: {reason}"),
-            Outcome::Notes {
-                notes,
-                diagnostics,
-                encoding,
-            } => (notes, diagnostics, encoding),
+            Outcome::Notes { notes, diagnostics, encoding } => (notes, diagnostics, encoding),
         };
         let mut out = vec![format!("encoding {encoding}")];
         for n in notes {
@@ -709,29 +616,18 @@ mod tests {
             s += &format!(" {:?}", n.text);
             out.push(s);
         }
-        out.extend(
-            diagnostics
-                .iter()
-                .map(|d| format!("! {}: {}", d.line, d.reason)),
-        );
+        out.extend(diagnostics.iter().map(|d| format!("! {}: {}", d.line, d.reason)));
         out.join("\n")
     }
 
     #[track_caller]
     fn check(input: &[u8], ext: &str, expected: &str) {
-        let expected: Vec<&str> = expected
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let expected: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         assert_eq!(render(&parse(input, ext)), expected.join("\n"));
     }
 
     fn utf16le_bom(text: &str) -> Vec<u8> {
-        [0xFF, 0xFE]
-            .into_iter()
-            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-            .collect()
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
     }
 
     #[test]
@@ -903,12 +799,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/realdata/wavinfo/tests/test_files/WaveAgentSoundReport.csv");
         let bytes = std::fs::read(&path).expect("WaveAgent sound report in shared/realdata");
-        let Outcome::Notes {
-            notes,
-            diagnostics,
-            encoding,
-        } = parse(&bytes, "csv")
-        else {
+        let Outcome::Notes { notes, diagnostics, encoding } = parse(&bytes, "csv") else {
             panic!("not parsed as notes");
         };
         assert_eq!((encoding, diagnostics.len(), notes.len()), ("UTF-8", 0, 9));
@@ -928,19 +819,14 @@ mod tests {
                 line: 15,
             }
         );
-        assert_eq!(
-            (notes[0].line, notes[0].tc.as_str(), notes[0].text.as_str()),
-            (7, "00:00:00:18", "")
-        );
+        assert_eq!((notes[0].line, notes[0].tc.as_str(), notes[0].text.as_str()), (7, "00:00:00:18", ""));
     }
 
     /// The fixture dump's notes (fixtures/README.md says where each lands).
     #[test]
     fn fixture_dump_notes() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dump/2026-03-14/NOTES");
-        let read =
-            |name: &str| std::fs::read(dir.join(name)).expect("fixture; run fixtures/make_dump.sh");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dump/2026-03-14/NOTES");
+        let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture; run fixtures/make_dump.sh");
         check(
             &read("ap_log.csv"),
             "csv",
@@ -967,15 +853,7 @@ mod tests {
 
     #[test]
     fn timecode_shapes() {
-        for good in [
-            "14:31:05",
-            "4:31:05",
-            "14:31:05:00",
-            "14:31:05;00",
-            "14:31:05.12",
-            "23:59:59:119",
-            "00:00:00.5",
-        ] {
+        for good in ["14:31:05", "4:31:05", "14:31:05:00", "14:31:05;00", "14:31:05.12", "23:59:59:119", "00:00:00.5"] {
             assert_eq!(check_tc(good), Ok(()), "{good}");
         }
         for bad in [

@@ -14,14 +14,11 @@ use std::path::Path;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions, Value,
+    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::clip::Clip;
@@ -46,6 +43,8 @@ struct Fields {
     doc_key: Field,
     kind: Field,
     clip_id: Field,
+    source_id: Field,
+    speaker: Field,
     camera: Field,
     reel: Field,
     day: Field,
@@ -56,14 +55,14 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let folded = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(FOLDED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default().set_tokenizer(FOLDED).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
         doc_key: b.add_text_field("doc_key", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         clip_id: b.add_text_field("clip_id", STRING | STORED),
+        source_id: b.add_text_field("source_id", STRING | STORED),
+        speaker: b.add_text_field("speaker", STRING),
         camera: b.add_text_field("camera", STRING),
         reel: b.add_text_field("reel", STRING),
         day: b.add_text_field("day", STRING),
@@ -105,93 +104,158 @@ impl ClipIndex {
     }
 
     /// Takes the single writer lock; a second ingest gets [`IndexError::Busy`].
-    pub fn writer(&self) -> Result<IndexWriter, IndexError> {
-        match self
-            .index
-            .writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)
-        {
-            Ok(w) => Ok(w),
+    pub fn writer(&self) -> Result<Writer, IndexError> {
+        match self.index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY) {
+            Ok(inner) => Ok(Writer { inner, fields: self.fields, dirty: std::cell::Cell::new(false) }),
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => Err(IndexError::Busy),
             Err(e) => Err(e.into()),
         }
     }
 
     fn reader(&self) -> Result<IndexReader, IndexError> {
-        Ok(self
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
     }
 
     /// Every clip record in the last commit.
     pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
-        let searcher = self.reader()?.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.kind, "clip"),
-            IndexRecordOption::Basic,
-        );
-        let addrs = searcher.search(&query, &DocSetCollector)?;
-        let mut clips = Vec::with_capacity(addrs.len());
-        for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let json = doc
-                .get_first(self.fields.record)
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
-            let clip: Clip =
-                serde_json::from_str(json).map_err(|e| IndexError::Record(e.to_string()))?;
-            clips.push(clip);
-        }
-        Ok(clips)
+        self.records("clip")?
+            .iter()
+            .map(|json| serde_json::from_str(json).map_err(|e| IndexError::Record(e.to_string())))
+            .collect()
     }
 
-    /// Replaces (or adds) the clip's document; visible after commit.
-    pub fn put_clip(&self, writer: &IndexWriter, clip: &Clip) -> Result<(), IndexError> {
-        let f = self.fields;
-        let key = format!("clip:{}", clip.id);
-        writer.delete_term(Term::from_field_text(f.doc_key, &key));
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.doc_key, &key);
-        doc.add_text(f.kind, "clip");
-        doc.add_text(f.clip_id, &clip.id);
-        for (field, value) in [
-            (f.camera, &clip.camera),
-            (f.reel, &clip.reel),
-            (f.day, &clip.day),
-        ] {
-            if let Some(v) = value {
-                doc.add_text(field, v.to_lowercase());
+    /// The stored records (JSON) of every document of `kind`.
+    pub fn records(&self, kind: &str) -> Result<Vec<String>, IndexError> {
+        self.records_where(&[(self.fields.kind, kind)])
+    }
+
+    /// The stored records of `kind` belonging to one clip.
+    pub fn records_of_clip(&self, kind: &str, clip_id: &str) -> Result<Vec<String>, IndexError> {
+        self.records_where(&[(self.fields.kind, kind), (self.fields.clip_id, clip_id)])
+    }
+
+    /// The stored records of `kind` a source file brought.
+    pub fn records_of_source(&self, kind: &str, source_id: &str) -> Result<Vec<String>, IndexError> {
+        self.records_where(&[(self.fields.kind, kind), (self.fields.source_id, source_id)])
+    }
+
+    /// Records of documents matching every `(field, value)` term, in
+    /// index order (stable between runs for the same commit).
+    fn records_where(&self, terms: &[(Field, &str)]) -> Result<Vec<String>, IndexError> {
+        let searcher = self.reader()?.searcher();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|(field, value)| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(Term::from_field_text(*field, value), IndexRecordOption::Basic));
+                (Occur::Must, q)
+            })
+            .collect();
+        let query = BooleanQuery::new(clauses);
+        let mut addrs: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+        addrs.sort();
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(json) = doc.get_first(self.fields.record).and_then(|v| v.as_str()) {
+                out.push(json.to_string());
             }
         }
-        doc.add_text(f.text, clip_text(clip));
+        Ok(out)
+    }
+}
+
+/// The library's single writer (holds the lock until dropped). Nothing
+/// written is visible to readers before [`Writer::commit`].
+pub struct Writer {
+    inner: IndexWriter,
+    fields: Fields,
+    /// Whether anything was written since the last commit: a commit with
+    /// nothing new is skipped, so an unchanged re-ingest leaves the index
+    /// files byte-identical.
+    dirty: std::cell::Cell<bool>,
+}
+
+impl Writer {
+    /// Replaces (or adds) the clip's document; visible after commit.
+    pub fn put_clip(&self, clip: &Clip) -> Result<(), IndexError> {
         let json = serde_json::to_string(clip).map_err(|e| IndexError::Record(e.to_string()))?;
-        doc.add_text(f.record, json);
-        writer.add_document(doc)?;
+        let key = format!("clip:{}", clip.id);
+        let doc = DocMeta {
+            kind: "clip",
+            key: &key,
+            clip_id: Some(&clip.id),
+            source_id: None,
+            camera: clip.camera.as_deref(),
+            reel: clip.reel.as_deref(),
+            day: clip.day.as_deref(),
+            speaker: None,
+            text: &clip_text(clip),
+        };
+        self.put(&doc, &json)
+    }
+
+    /// Replaces (or adds) the document with `doc.key`.
+    pub fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
+        let f = self.fields;
+        self.dirty.set(true);
+        self.inner.delete_term(Term::from_field_text(f.doc_key, doc.key));
+        let mut d = TantivyDocument::default();
+        d.add_text(f.doc_key, doc.key);
+        d.add_text(f.kind, doc.kind);
+        for (field, value) in [(f.clip_id, doc.clip_id), (f.source_id, doc.source_id)] {
+            if let Some(v) = value {
+                d.add_text(field, v);
+            }
+        }
+        // Filter fields are stored lower-case so filters ignore case.
+        for (field, value) in [(f.camera, doc.camera), (f.reel, doc.reel), (f.day, doc.day), (f.speaker, doc.speaker)] {
+            if let Some(v) = value {
+                d.add_text(field, v.to_lowercase());
+            }
+        }
+        d.add_text(f.text, doc.text);
+        d.add_text(f.record, record_json);
+        self.inner.add_document(d)?;
         Ok(())
+    }
+
+    /// Deletes every document a source file brought (visible after commit).
+    pub fn delete_source(&self, source_id: &str) {
+        self.dirty.set(true);
+        self.inner.delete_term(Term::from_field_text(self.fields.source_id, source_id));
     }
 
     /// Makes everything written so far durable and visible, atomically.
-    pub fn commit(writer: &mut IndexWriter) -> Result<(), IndexError> {
-        writer.commit()?;
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        if !self.dirty.replace(false) {
+            return Ok(());
+        }
+        self.inner.commit()?;
         Ok(())
     }
+}
+
+/// What the index needs to know of a document besides its record.
+pub struct DocMeta<'a> {
+    /// "clip", "segment", "note" or "source".
+    pub kind: &'a str,
+    /// Unique key: an update deletes the old document with this key.
+    pub key: &'a str,
+    pub clip_id: Option<&'a str>,
+    pub source_id: Option<&'a str>,
+    pub camera: Option<&'a str>,
+    pub reel: Option<&'a str>,
+    pub day: Option<&'a str>,
+    pub speaker: Option<&'a str>,
+    /// Searchable text.
+    pub text: &'a str,
 }
 
 /// The searchable words of a clip: name, reel, scene/take, notes, tracks.
 fn clip_text(clip: &Clip) -> String {
     let mut parts: Vec<&str> = vec![&clip.name, &clip.rel_path];
-    for v in [
-        &clip.camera,
-        &clip.reel,
-        &clip.scene,
-        &clip.take,
-        &clip.tape,
-        &clip.note,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for v in [&clip.camera, &clip.reel, &clip.scene, &clip.take, &clip.tape, &clip.note].into_iter().flatten() {
         parts.push(v);
     }
     parts.extend(clip.track_names.iter().map(String::as_str));

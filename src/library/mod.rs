@@ -15,10 +15,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use index::{ClipIndex, IndexError};
+pub use index::{ClipIndex, DocMeta, IndexError, Writer};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const META_FILE: &str = "library.json";
 
 /// Why the library could not be used.
@@ -27,19 +27,12 @@ pub enum LibraryError {
     #[error("no library at {0} (run `rushes ingest DIR` to make one, or pass --library)")]
     Missing(PathBuf),
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error(
         "library {path} has schema version {found}, this rushes reads version {expected}; \
          re-ingest into a new library (--library NEW_DIR)"
     )]
-    Version {
-        path: PathBuf,
-        found: u32,
-        expected: u32,
-    },
+    Version { path: PathBuf, found: u32, expected: u32 },
     #[error("{path}: library.json is unreadable: {reason}")]
     Meta { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -66,10 +59,7 @@ impl Library {
         }
         check_version(&meta_path)?;
         let index = ClipIndex::open(&dir.join("index"), false)?;
-        Ok(Library {
-            dir: dir.to_path_buf(),
-            index,
-        })
+        Ok(Library { dir: dir.to_path_buf(), index })
     }
 
     /// Opens the library, creating it on first use.
@@ -78,35 +68,21 @@ impl Library {
         if meta_path.exists() {
             return Library::open(dir);
         }
-        let io = |source| LibraryError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
+        let io = |source| LibraryError::Io { path: dir.to_path_buf(), source };
         fs::create_dir_all(dir).map_err(io)?;
         let index = ClipIndex::open(&dir.join("index"), true)?;
         // The version file is written last and atomically: a library whose
         // creation was interrupted is simply created again.
-        let json = serde_json::to_vec_pretty(&Meta {
-            schema_version: SCHEMA_VERSION,
-        })
-        .unwrap_or_default();
+        let json = serde_json::to_vec_pretty(&Meta { schema_version: SCHEMA_VERSION }).unwrap_or_default();
         write_atomic(&meta_path, &json).map_err(io)?;
-        Ok(Library {
-            dir: dir.to_path_buf(),
-            index,
-        })
+        Ok(Library { dir: dir.to_path_buf(), index })
     }
 }
 
 fn check_version(meta_path: &Path) -> Result<(), LibraryError> {
-    let bytes = fs::read(meta_path).map_err(|source| LibraryError::Io {
-        path: meta_path.to_path_buf(),
-        source,
-    })?;
-    let meta: Meta = serde_json::from_slice(&bytes).map_err(|e| LibraryError::Meta {
-        path: meta_path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = fs::read(meta_path).map_err(|source| LibraryError::Io { path: meta_path.to_path_buf(), source })?;
+    let meta: Meta = serde_json::from_slice(&bytes)
+        .map_err(|e| LibraryError::Meta { path: meta_path.to_path_buf(), reason: e.to_string() })?;
     if meta.schema_version != SCHEMA_VERSION {
         return Err(LibraryError::Version {
             path: meta_path.parent().unwrap_or(meta_path).to_path_buf(),

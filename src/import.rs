@@ -1,0 +1,522 @@
+//! Bringing in the words: transcripts (SRT, WebVTT, Whisper JSON) and the
+//! AP's shoot notes (CSV/TSV, plain-text logs), either found in an ingested
+//! dump or given to `rushes import`. Reading is done by the pure parsers in
+//! `transcript` and `notes`; placing by `merge`; this module does the file
+//! I/O and keeps the library consistent.
+//!
+//! Every file becomes a *source* document that keeps what it brought (its
+//! parsed cues or notes, its fingerprint and how it was placed), plus one
+//! document per segment or note. So:
+//! - importing the same file again adds nothing (same fingerprint);
+//! - a changed file replaces everything it brought (delete by source id);
+//! - a transcript that matches no clip is kept and attached by a later
+//!   ingest that brings its clip; notes are placed again when clips change.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::clip::{Clip, NoteRecord, Segment, clip_id};
+use crate::library::{DocMeta, IndexError, Library, Writer};
+use crate::merge::{NoteScope, Timebase, detect_timebase, match_transcript, place_cues, place_note};
+use crate::notes::{self, Note};
+use crate::transcript::{self, Cue, Format};
+
+/// The largest transcript or notes file read.
+const MAX_SOURCE: u64 = 256 << 20;
+
+/// How the user asked a file to be placed (`rushes import` flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    /// Attach transcripts to this clip (name or id) instead of by file name.
+    pub clip: Option<String>,
+    /// Camera for notes that name none.
+    pub camera: Option<String>,
+    /// Force the transcript timebase instead of detecting it.
+    pub timebase: Option<Timebase>,
+    /// Shoot day for notes that carry none.
+    pub day: Option<String>,
+}
+
+/// What a source file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Transcript,
+    Notes,
+}
+
+/// The stored record of one imported file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SourceRecord {
+    pub id: String,
+    pub path: String,
+    pub kind: SourceKind,
+    pub size: u64,
+    pub hash: String,
+    pub options: ImportOptions,
+    pub format: Option<Format>,
+    pub encoding: String,
+    #[serde(default)]
+    pub cues: Vec<Cue>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Blocks or rows that could not be read: `(line, reason)`.
+    #[serde(default)]
+    pub diagnostics: Vec<(usize, String)>,
+    /// Transcripts: the clip attached and the timebase used, or why not.
+    pub clip_id: Option<String>,
+    pub timebase: Option<Timebase>,
+    pub unmatched: Option<String>,
+}
+
+/// A note that landed on no clip.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Unplaced {
+    /// `file:line`.
+    pub source: String,
+    pub tc: String,
+    pub text: String,
+    pub reason: String,
+}
+
+/// A transcript kept but not attached.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Unmatched {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A part of a file that was not read (a broken SRT block, a notes row).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Warning {
+    /// `file:line`.
+    pub source: String,
+    pub reason: String,
+}
+
+/// A file that was not imported at all, and why.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an import (or the sidecar part of an ingest) did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub transcripts_attached: usize,
+    pub segments: usize,
+    pub notes_placed: usize,
+    pub notes_unplaced: Vec<Unplaced>,
+    pub transcripts_unmatched: Vec<Unmatched>,
+    /// Files already imported with the same content.
+    pub sources_unchanged: usize,
+    /// Files of a transcript/notes kind that are something else (DJI
+    /// telemetry, a README) or cannot be read.
+    pub sidecars_skipped: Vec<Skipped>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Errors that stop an import (per-file problems are in the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// The kind of source a file name suggests, if any.
+pub fn source_kind(path: &Path) -> Option<SourceKind> {
+    match ext(path).as_str() {
+        "srt" | "vtt" | "json" => Some(SourceKind::Transcript),
+        "csv" | "tsv" | "txt" => Some(SourceKind::Notes),
+        _ => None,
+    }
+}
+
+fn ext(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+}
+
+/// Imports `files` (each a path to open, its absolute form and how to
+/// place it) into the library through `writer`. Commits before returning.
+pub fn import_files(
+    lib: &Library,
+    writer: &mut Writer,
+    files: &[(std::path::PathBuf, String, ImportOptions)],
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let clips = lib.index.clips()?;
+    let mut sources = load_sources(lib)?;
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for (path, abs, opts) in files {
+        let bytes = match read_capped(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                report.sidecars_skipped.push(Skipped { path: abs.clone(), reason });
+                continue;
+            }
+        };
+        let id = format!("src:{}", clip_id(abs));
+        let hash = format!("{:016x}", fnv(&bytes));
+        if let Some(old) =
+            sources.get(&id).filter(|o| o.hash == hash && o.size == bytes.len() as u64 && o.options == *opts)
+        {
+            report.sources_unchanged += 1;
+            report_state(old, &clips, report);
+            continue;
+        }
+        let Some(mut record) = parse_source(&id, abs, path, &bytes, hash, opts, report) else {
+            // Not a transcript or notes file after all; forget what it brought.
+            if let Some(old) = sources.remove(&id) {
+                writer.delete_source(&id);
+                touched.extend(old_clip_ids(lib, &old)?);
+            }
+            continue;
+        };
+        if let Some(old) = sources.get(&id) {
+            touched.extend(old_clip_ids(lib, old)?);
+        }
+        writer.delete_source(&id);
+        touched.extend(place(writer, &mut record, &clips, report)?);
+        write_source(writer, &record)?;
+        sources.insert(id, record);
+    }
+    writer.commit()?;
+    refresh_summaries(lib, writer, &touched)?;
+    Ok(())
+}
+
+/// After clips were added or re-probed: attach transcripts that were
+/// waiting for them, re-place transcripts of changed clips and all notes.
+pub fn reconcile(
+    lib: &Library,
+    writer: &mut Writer,
+    changed_clips: &BTreeSet<String>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    if changed_clips.is_empty() {
+        return Ok(());
+    }
+    let clips = lib.index.clips()?;
+    let mut touched = changed_clips.clone();
+    let mut scratch = ImportReport::default();
+    for (id, mut record) in load_sources(lib)? {
+        let redo = match record.kind {
+            SourceKind::Notes => true,
+            SourceKind::Transcript => {
+                record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| changed_clips.contains(c))
+            }
+        };
+        if !redo {
+            continue;
+        }
+        touched.extend(old_clip_ids(lib, &record)?);
+        writer.delete_source(&id);
+        touched.extend(place(writer, &mut record, &clips, &mut scratch)?);
+        write_source(writer, &record)?;
+    }
+    writer.commit()?;
+    refresh_summaries(lib, writer, &touched)?;
+    // The ingest's report shows the state after reconciling.
+    report.notes_unplaced.clear();
+    report.transcripts_unmatched.clear();
+    for record in load_sources(lib)?.values() {
+        report_state(record, &clips, report);
+    }
+    Ok(())
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a file".into());
+    }
+    if meta.len() > MAX_SOURCE {
+        return Err(format!("larger than {MAX_SOURCE} bytes"));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}
+
+/// Parses a file into a source record; `None` (with the reason reported)
+/// when it is not a transcript or notes file.
+fn parse_source(
+    id: &str,
+    abs: &str,
+    path: &Path,
+    bytes: &[u8],
+    hash: String,
+    opts: &ImportOptions,
+    report: &mut ImportReport,
+) -> Option<SourceRecord> {
+    let ext = ext(path);
+    let mut record = SourceRecord {
+        id: id.to_string(),
+        path: abs.to_string(),
+        kind: SourceKind::Transcript,
+        size: bytes.len() as u64,
+        hash,
+        options: opts.clone(),
+        format: None,
+        encoding: String::new(),
+        cues: Vec::new(),
+        notes: Vec::new(),
+        diagnostics: Vec::new(),
+        clip_id: None,
+        timebase: None,
+        unmatched: None,
+    };
+    match source_kind(path) {
+        Some(SourceKind::Transcript) => match transcript::parse(bytes, &ext) {
+            transcript::Outcome::Transcript { format, cues, diagnostics, encoding } => {
+                record.format = Some(format);
+                record.encoding = encoding.to_string();
+                record.cues = cues;
+                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+            }
+            transcript::Outcome::NotTranscript { reason } | transcript::Outcome::Invalid { reason } => {
+                report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
+                return None;
+            }
+        },
+        Some(SourceKind::Notes) => match notes::parse(bytes, &ext) {
+            notes::Outcome::Notes { notes, diagnostics, encoding } => {
+                record.kind = SourceKind::Notes;
+                record.encoding = encoding.to_string();
+                record.notes = notes;
+                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+            }
+            notes::Outcome::NotNotes { reason } => {
+                report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
+                return None;
+            }
+        },
+        None => {
+            report
+                .sidecars_skipped
+                .push(Skipped { path: abs.to_string(), reason: format!("not a transcript or notes file (.{ext})") });
+            return None;
+        }
+    }
+    for (line, reason) in &record.diagnostics {
+        report.warnings.push(Warning { source: format!("{abs}:{line}"), reason: reason.clone() });
+    }
+    Some(record)
+}
+
+/// Places a source's cues or notes and writes their documents. Returns the
+/// clips that gained documents.
+fn place(
+    writer: &Writer,
+    record: &mut SourceRecord,
+    clips: &[Clip],
+    report: &mut ImportReport,
+) -> Result<BTreeSet<String>, ImportError> {
+    let mut touched = BTreeSet::new();
+    match record.kind {
+        SourceKind::Transcript => {
+            let file_name = record.path.rsplit('/').next().unwrap_or(&record.path).to_string();
+            let folder = record.path.rsplit_once('/').map(|(d, _)| d.to_string());
+            let found = match &record.options.clip {
+                Some(want) => find_clip(want, clips),
+                None => match_transcript(&file_name, folder.as_deref(), clips),
+            };
+            match found {
+                Ok(clip) => {
+                    let timebase = record.options.timebase.unwrap_or_else(|| detect_timebase(&record.cues, clip));
+                    let segments = place_cues(&record.cues, clip, &record.path, timebase);
+                    for seg in &segments {
+                        write_segment(writer, &record.id, seg, clip)?;
+                    }
+                    record.clip_id = Some(clip.id.clone());
+                    record.timebase = Some(timebase);
+                    record.unmatched = None;
+                    report.transcripts_attached += 1;
+                    report.segments += segments.len();
+                    touched.insert(clip.id.clone());
+                }
+                Err(reason) => {
+                    record.clip_id = None;
+                    record.timebase = None;
+                    record.unmatched = Some(reason.clone());
+                    report.transcripts_unmatched.push(Unmatched { path: record.path.clone(), reason });
+                }
+            }
+        }
+        SourceKind::Notes => {
+            let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
+            for (n, note) in record.notes.iter().enumerate() {
+                for placed in place_note(note, n, &record.path, clips, &scope) {
+                    let clip = placed.clip_id.as_ref().and_then(|id| clips.iter().find(|c| &c.id == id));
+                    write_note(writer, &record.id, &placed, clip)?;
+                    match &placed.clip_id {
+                        Some(id) => {
+                            report.notes_placed += 1;
+                            touched.insert(id.clone());
+                        }
+                        None => report.notes_unplaced.push(unplaced(&placed)),
+                    }
+                }
+            }
+        }
+    }
+    Ok(touched)
+}
+
+fn unplaced(n: &NoteRecord) -> Unplaced {
+    Unplaced {
+        source: format!("{}:{}", n.source, n.line),
+        tc: n.tc.clone(),
+        text: n.text.clone(),
+        reason: n.reason.clone().unwrap_or_default(),
+    }
+}
+
+/// Adds a still-unmatched or unplaced state of an unchanged source to the report.
+fn report_state(record: &SourceRecord, clips: &[Clip], report: &mut ImportReport) {
+    if let Some(reason) = &record.unmatched {
+        report.transcripts_unmatched.push(Unmatched { path: record.path.clone(), reason: reason.clone() });
+    }
+    if record.kind == SourceKind::Notes {
+        let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
+        for (n, note) in record.notes.iter().enumerate() {
+            for placed in place_note(note, n, &record.path, clips, &scope) {
+                if placed.clip_id.is_none() {
+                    report.notes_unplaced.push(unplaced(&placed));
+                }
+            }
+        }
+    }
+}
+
+fn find_clip<'a>(want: &str, clips: &'a [Clip]) -> Result<&'a Clip, String> {
+    let found: Vec<&Clip> = clips
+        .iter()
+        .filter(|c| {
+            c.id == want
+                || c.name.eq_ignore_ascii_case(want)
+                || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("--clip {want}: no such clip")),
+        many => Err(format!("--clip {want}: {} clips have that name; give the id", many.len())),
+    }
+}
+
+fn write_segment(writer: &Writer, source_id: &str, seg: &Segment, clip: &Clip) -> Result<(), ImportError> {
+    let json = serde_json::to_string(seg).map_err(|e| IndexError::Record(e.to_string()))?;
+    let key = format!("seg:{source_id}:{}", seg.n);
+    let doc = DocMeta {
+        kind: "segment",
+        key: &key,
+        clip_id: Some(&clip.id),
+        source_id: Some(source_id),
+        camera: clip.camera.as_deref(),
+        reel: clip.reel.as_deref(),
+        day: clip.day.as_deref(),
+        speaker: seg.speaker.as_deref(),
+        text: &seg.text,
+    };
+    Ok(writer.put(&doc, &json)?)
+}
+
+fn write_note(writer: &Writer, source_id: &str, note: &NoteRecord, clip: Option<&Clip>) -> Result<(), ImportError> {
+    let json = serde_json::to_string(note).map_err(|e| IndexError::Record(e.to_string()))?;
+    let key = format!("note:{source_id}:{}:{}", note.n, note.clip_id.as_deref().unwrap_or("-"));
+    let text = if note.tags.is_empty() { note.text.clone() } else { format!("{} {}", note.text, note.tags.join(" ")) };
+    let doc = DocMeta {
+        kind: "note",
+        key: &key,
+        clip_id: note.clip_id.as_deref(),
+        source_id: Some(source_id),
+        camera: clip.and_then(|c| c.camera.as_deref()).or(note.camera.as_deref()),
+        reel: clip.and_then(|c| c.reel.as_deref()),
+        day: clip.and_then(|c| c.day.as_deref()).or(note.day.as_deref()),
+        speaker: note.speaker.as_deref(),
+        text: &text,
+    };
+    Ok(writer.put(&doc, &json)?)
+}
+
+fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportError> {
+    let json = serde_json::to_string(record).map_err(|e| IndexError::Record(e.to_string()))?;
+    let doc = DocMeta {
+        kind: "source",
+        key: &record.id,
+        clip_id: None,
+        source_id: Some(&record.id),
+        camera: None,
+        reel: None,
+        day: None,
+        speaker: None,
+        text: "",
+    };
+    Ok(writer.put(&doc, &json)?)
+}
+
+fn load_sources(lib: &Library) -> Result<BTreeMap<String, SourceRecord>, ImportError> {
+    let mut out = BTreeMap::new();
+    for json in lib.index.records("source")? {
+        let record: SourceRecord = serde_json::from_str(&json).map_err(|e| IndexError::Record(e.to_string()))?;
+        out.insert(record.id.clone(), record);
+    }
+    Ok(out)
+}
+
+/// The clips a source's current documents sit on (their summaries change
+/// when it is replaced).
+fn old_clip_ids(lib: &Library, record: &SourceRecord) -> Result<BTreeSet<String>, ImportError> {
+    let mut ids = BTreeSet::new();
+    if let Some(id) = &record.clip_id {
+        ids.insert(id.clone());
+    }
+    if record.kind == SourceKind::Notes {
+        for json in lib.index.records_of_source("note", &record.id)? {
+            if let Ok(n) = serde_json::from_str::<NoteRecord>(&json) {
+                ids.extend(n.clip_id);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Recounts segments, notes and speakers of `clip_ids` and stores them on
+/// the clip records.
+fn refresh_summaries(lib: &Library, writer: &mut Writer, clip_ids: &BTreeSet<String>) -> Result<(), ImportError> {
+    if clip_ids.is_empty() {
+        return Ok(());
+    }
+    let clips: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let mut changed = false;
+    for id in clip_ids {
+        let Some(clip) = clips.get(id) else { continue };
+        let segments: Vec<Segment> =
+            lib.index.records_of_clip("segment", id)?.iter().filter_map(|j| serde_json::from_str(j).ok()).collect();
+        let notes = lib.index.records_of_clip("note", id)?.len();
+        let mut speakers: Vec<String> = Vec::new();
+        for s in segments.iter().filter_map(|s| s.speaker.as_ref()) {
+            if !speakers.iter().any(|k| k.eq_ignore_ascii_case(s)) {
+                speakers.push(s.clone());
+            }
+        }
+        if clip.segments != segments.len() || clip.notes != notes || clip.speakers != speakers {
+            let mut updated = clip.clone();
+            updated.segments = segments.len();
+            updated.notes = notes;
+            updated.speakers = speakers;
+            writer.put_clip(&updated)?;
+            changed = true;
+        }
+    }
+    if changed {
+        writer.commit()?;
+    }
+    Ok(())
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
