@@ -108,7 +108,8 @@ fn generate(n: usize) -> (String, String, String, String) {
             (start + 1800) as f64 / 1000.0
         );
         if i % 10 == 0 {
-            let _ = writeln!(csv, "{};A;\"{text}\"", &ts(start, ':')[..8]);
+            // Notes are time of day: wrap at 24 h.
+            let _ = writeln!(csv, "{};A;\"{text}\"", &ts(start % 86_400_000, ':')[..8]);
         }
     }
     json.push_str("]}");
