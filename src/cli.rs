@@ -20,6 +20,7 @@ use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
+use crate::search::{Hit, HitKind, SearchRequest, search};
 use crate::timecode::Rate;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
@@ -85,6 +86,41 @@ enum Command {
         #[arg(long)]
         day: Option<String>,
         /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find soundbites, notes and clips by phrase. Exit 0 with hits, 1 with
+    /// none, 2 on error.
+    ///
+    /// Query language: words (all must match), "exact phrase" (also across
+    /// two consecutive cues), "words near"~3, a OR b, -word, flood* (prefix),
+    /// maria~1 (fuzzy), speaker:maria, camera:a, reel:a001, day:2026-03-14,
+    /// kind:note. Case and accents are ignored (cafe finds café).
+    Search {
+        query: String,
+        /// Only this speaker (case-insensitive).
+        #[arg(long)]
+        speaker: Option<String>,
+        /// Only this camera (A, B, SOUND...).
+        #[arg(long)]
+        camera: Option<String>,
+        #[arg(long)]
+        reel: Option<String>,
+        /// Only this shoot day (YYYY-MM-DD).
+        #[arg(long)]
+        day: Option<String>,
+        /// soundbite, note or clip.
+        #[arg(long, value_parser = ["soundbite", "note", "clip"])]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Show N cues before and after each soundbite.
+        #[arg(long, default_value_t = 0)]
+        context: usize,
+        /// Every word matches within one typo (as word~1).
+        #[arg(long)]
+        fuzzy: bool,
+        /// Print an array of hits.
         #[arg(long)]
         json: bool,
     },
@@ -159,6 +195,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             import_files(&lib, &mut writer, &list, &mut report)?;
             print_words(&report, json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, speaker, camera, reel, day, kind, limit, context, fuzzy, json } => {
+            let lib = Library::open(&cli.library)?;
+            let req = SearchRequest {
+                query,
+                fuzzy,
+                speaker,
+                camera,
+                reel,
+                day,
+                kind: kind.as_deref().and_then(HitKind::parse),
+                limit,
+                context,
+            };
+            let hits = search(&lib, &req)?;
+            print_hits(&hits, json)?;
+            Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { clip, json } => {
             let lib = Library::open(&cli.library)?;
@@ -258,6 +311,77 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             };
             let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
             writeln!(out, "  {span}  {who}{}", s.text.replace('\n', " "))?;
+        }
+    }
+    Ok(())
+}
+
+fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, hits)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let tty = std::io::stdout().is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
+    let (dim, undim) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
+    for (i, h) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let kind = match h.kind {
+            HitKind::Soundbite => "",
+            HitKind::Note => "NOTE  ",
+            HitKind::Clip => "CLIP  ",
+        };
+        let place = [h.camera.as_deref(), h.reel.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        let span = match (&h.tc_in, &h.tc_out) {
+            (Some(a), Some(b)) => format!("{a} - {b}"),
+            (Some(a), None) => a.clone(),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{kind}{}  {}  {}  {}",
+            h.clip.as_deref().unwrap_or("(no clip)"),
+            if place.is_empty() { "-" } else { &place },
+            span,
+            h.speaker.as_deref().unwrap_or("")
+        )?;
+        for c in &h.context_before {
+            writeln!(
+                out,
+                "  {dim}{}{}{undim}",
+                c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(),
+                c.text
+            )?;
+        }
+        let mut marked = String::new();
+        let mut pos = 0;
+        for &(a, b) in &h.matches {
+            if a < pos || b > h.text.len() {
+                continue;
+            }
+            marked.push_str(&h.text[pos..a]);
+            marked.push_str(open);
+            marked.push_str(&h.text[a..b]);
+            marked.push_str(close);
+            pos = b;
+        }
+        marked.push_str(&h.text[pos..]);
+        writeln!(out, "  {}", marked.replace('\n', " / "))?;
+        for c in &h.context_after {
+            writeln!(
+                out,
+                "  {dim}{}{}{undim}",
+                c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(),
+                c.text
+            )?;
+        }
+        if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
+            writeln!(out, "  {dim}{p}{undim}")?;
         }
     }
     Ok(())

@@ -329,6 +329,9 @@ fn place(
                     for seg in &segments {
                         write_segment(writer, &record.id, seg, clip)?;
                     }
+                    for pair in segments.windows(2) {
+                        write_pair(writer, &record.id, &pair[0], &pair[1], clip)?;
+                    }
                     record.clip_id = Some(clip.id.clone());
                     record.timebase = Some(timebase);
                     record.unmatched = None;
@@ -417,10 +420,51 @@ fn write_segment(writer: &Writer, source_id: &str, seg: &Segment, clip: &Clip) -
         camera: clip.camera.as_deref(),
         reel: clip.reel.as_deref(),
         day: clip.day.as_deref(),
-        speaker: seg.speaker.as_deref(),
+        speakers: seg.speaker.as_deref().into_iter().collect(),
         text: &seg.text,
     };
     Ok(writer.put(&doc, &json)?)
+}
+
+/// Two consecutive cues as one searchable document, so a phrase that runs
+/// across a cue boundary is found (search reports it spanning both cues).
+fn write_pair(
+    writer: &Writer,
+    source_id: &str,
+    first: &Segment,
+    second: &Segment,
+    clip: &Clip,
+) -> Result<(), ImportError> {
+    let json = serde_json::to_string(&PairRecord {
+        first: format!("seg:{source_id}:{}", first.n),
+        second: format!("seg:{source_id}:{}", second.n),
+    })
+    .map_err(|e| IndexError::Record(e.to_string()))?;
+    let key = format!("pair:{source_id}:{}", first.n);
+    let text = format!("{}\n{}", first.text, second.text);
+    let mut speakers: Vec<&str> = first.speaker.as_deref().into_iter().collect();
+    speakers.extend(
+        second.speaker.as_deref().filter(|s| !first.speaker.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(s))),
+    );
+    let doc = DocMeta {
+        kind: "pair",
+        key: &key,
+        clip_id: Some(&clip.id),
+        source_id: Some(source_id),
+        camera: clip.camera.as_deref(),
+        reel: clip.reel.as_deref(),
+        day: clip.day.as_deref(),
+        speakers,
+        text: &text,
+    };
+    Ok(writer.put(&doc, &json)?)
+}
+
+/// The stored record of a pair document: the keys of its two segments.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PairRecord {
+    pub first: String,
+    pub second: String,
 }
 
 fn write_note(writer: &Writer, source_id: &str, note: &NoteRecord, clip: Option<&Clip>) -> Result<(), ImportError> {
@@ -435,7 +479,7 @@ fn write_note(writer: &Writer, source_id: &str, note: &NoteRecord, clip: Option<
         camera: clip.and_then(|c| c.camera.as_deref()).or(note.camera.as_deref()),
         reel: clip.and_then(|c| c.reel.as_deref()),
         day: clip.and_then(|c| c.day.as_deref()).or(note.day.as_deref()),
-        speaker: note.speaker.as_deref(),
+        speakers: note.speaker.as_deref().into_iter().collect(),
         text: &text,
     };
     Ok(writer.put(&doc, &json)?)
@@ -451,7 +495,7 @@ fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportErro
         camera: None,
         reel: None,
         day: None,
-        speaker: None,
+        speakers: Vec::new(),
         text: "",
     };
     Ok(writer.put(&doc, &json)?)

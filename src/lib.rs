@@ -15,6 +15,7 @@ pub mod merge;
 pub mod notes;
 pub mod probe;
 pub mod scan;
+pub mod search;
 pub mod text;
 pub mod timecode;
 pub mod transcript;

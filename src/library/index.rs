@@ -18,7 +18,9 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::clip::Clip;
@@ -26,6 +28,7 @@ use crate::clip::Clip;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 64 << 20;
 const FOLDED: &str = "folded";
+const KEYWORD: &str = "keyword";
 
 /// Errors from the index, with what the user should do.
 #[derive(Debug, thiserror::Error)]
@@ -39,17 +42,17 @@ pub enum IndexError {
 }
 
 #[derive(Clone, Copy)]
-struct Fields {
-    doc_key: Field,
-    kind: Field,
-    clip_id: Field,
-    source_id: Field,
-    speaker: Field,
-    camera: Field,
-    reel: Field,
-    day: Field,
-    text: Field,
-    record: Field,
+pub(super) struct Fields {
+    pub(super) doc_key: Field,
+    pub(super) kind: Field,
+    pub(super) clip_id: Field,
+    pub(super) source_id: Field,
+    pub(super) speaker: Field,
+    pub(super) camera: Field,
+    pub(super) reel: Field,
+    pub(super) day: Field,
+    pub(super) text: Field,
+    pub(super) record: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -57,15 +60,20 @@ fn schema() -> (Schema, Fields) {
     let folded = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(FOLDED).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // Filter fields hold one lower-cased token per value, so a filter
+    // ignores case (`MARIA` is `Maria`) and keeps spaces (`SPEAKER 1`).
+    let keyword = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(IndexRecordOption::Basic),
+    );
     let fields = Fields {
         doc_key: b.add_text_field("doc_key", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         clip_id: b.add_text_field("clip_id", STRING | STORED),
         source_id: b.add_text_field("source_id", STRING | STORED),
-        speaker: b.add_text_field("speaker", STRING),
-        camera: b.add_text_field("camera", STRING),
-        reel: b.add_text_field("reel", STRING),
-        day: b.add_text_field("day", STRING),
+        speaker: b.add_text_field("speaker", keyword.clone()),
+        camera: b.add_text_field("camera", keyword.clone()),
+        reel: b.add_text_field("reel", keyword.clone()),
+        day: b.add_text_field("day", keyword),
         text: b.add_text_field("text", folded),
         record: b.add_text_field("record", STORED),
     };
@@ -79,12 +87,17 @@ fn register_analyzers(index: &Index) {
         .filter(AsciiFoldingFilter)
         .build();
     index.tokenizers().register(FOLDED, analyzer);
+    let keyword = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build();
+    index.tokenizers().register(KEYWORD, keyword);
 }
 
 /// An open index.
 pub struct ClipIndex {
     index: Index,
     fields: Fields,
+    /// Reader for searches, opened on first use (catalog reads open a
+    /// fresh one so they see commits made by this process).
+    search_reader: std::sync::OnceLock<IndexReader>,
 }
 
 impl ClipIndex {
@@ -100,7 +113,7 @@ impl ClipIndex {
             return Err(TantivyError::SystemError(format!("no index in {}", dir.display())).into());
         };
         register_analyzers(&index);
-        Ok(ClipIndex { index, fields })
+        Ok(ClipIndex { index, fields, search_reader: std::sync::OnceLock::new() })
     }
 
     /// Takes the single writer lock; a second ingest gets [`IndexError::Busy`].
@@ -110,6 +123,24 @@ impl ClipIndex {
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => Err(IndexError::Busy),
             Err(e) => Err(e.into()),
         }
+    }
+
+    pub(super) fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    pub(super) fn searcher(&self) -> Result<tantivy::Searcher, IndexError> {
+        if let Some(r) = self.search_reader.get() {
+            return Ok(r.searcher());
+        }
+        let reader = self.reader()?;
+        let searcher = reader.searcher();
+        let _ = self.search_reader.set(reader);
+        Ok(searcher)
+    }
+
+    pub(super) fn tokenizer_for(&self, field: Field) -> Option<TextAnalyzer> {
+        self.index.tokenizer_for_field(field).ok()
     }
 
     fn reader(&self) -> Result<IndexReader, IndexError> {
@@ -189,7 +220,7 @@ impl Writer {
             camera: clip.camera.as_deref(),
             reel: clip.reel.as_deref(),
             day: clip.day.as_deref(),
-            speaker: None,
+            speakers: Vec::new(),
             text: &clip_text(clip),
         };
         self.put(&doc, &json)
@@ -209,10 +240,13 @@ impl Writer {
             }
         }
         // Filter fields are stored lower-case so filters ignore case.
-        for (field, value) in [(f.camera, doc.camera), (f.reel, doc.reel), (f.day, doc.day), (f.speaker, doc.speaker)] {
+        for (field, value) in [(f.camera, doc.camera), (f.reel, doc.reel), (f.day, doc.day)] {
             if let Some(v) = value {
-                d.add_text(field, v.to_lowercase());
+                d.add_text(field, v);
             }
+        }
+        for speaker in &doc.speakers {
+            d.add_text(f.speaker, speaker);
         }
         d.add_text(f.text, doc.text);
         d.add_text(f.record, record_json);
@@ -247,7 +281,8 @@ pub struct DocMeta<'a> {
     pub camera: Option<&'a str>,
     pub reel: Option<&'a str>,
     pub day: Option<&'a str>,
-    pub speaker: Option<&'a str>,
+    /// Speakers heard (a pair of cues may have two).
+    pub speakers: Vec<&'a str>,
     /// Searchable text.
     pub text: &'a str,
 }

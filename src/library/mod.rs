@@ -10,15 +10,17 @@
 //! ```
 
 pub mod index;
+pub mod query;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use index::{ClipIndex, DocMeta, IndexError, Writer};
+pub use query::{Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const META_FILE: &str = "library.json";
 
 /// Why the library could not be used.

@@ -1,0 +1,372 @@
+//! Searching the index: the user's query language turned into tantivy
+//! queries, filters, and the raw hits `crate::search` assembles. Part of
+//! the index module: nothing outside `library` sees a tantivy type.
+//!
+//! The query language is tantivy's grammar (phrases `"..."`, slop
+//! `"..."~3`, `AND`/`OR`/`-word`, `field:value`, `^boost`) with our own
+//! meaning for its leaves, because tantivy's parser has no fuzzy syntax and
+//! no bare prefix:
+//! - `word~1` (or `--fuzzy` for every word) is a fuzzy term (Levenshtein
+//!   distance 1–2, transpositions cost 1) for misspelt names and ASR errors;
+//! - `flood*` is a prefix; `"the river c"*` a phrase prefix;
+//! - words without an operator must all match (AND), like search boxes do;
+//! - `speaker:`, `camera:`/`cam:`, `reel:`, `day:` filter (case-insensitive),
+//!   `kind:soundbite|note|clip` narrows.
+//!
+//! A query of plain words also scores their exact phrase, so the exact
+//! phrase outranks the same words scattered.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
+};
+use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
+use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::index::{ClipIndex, IndexError};
+
+/// Boost of the exact phrase of a plain-words query.
+const PHRASE_BOOST: f32 = 2.0;
+
+/// What to search for.
+#[derive(Clone, Debug, Default)]
+pub struct SearchSpec {
+    pub query: String,
+    /// Every word fuzzy (distance 1), as if written `word~1`.
+    pub fuzzy: bool,
+    pub speaker: Option<String>,
+    pub camera: Option<String>,
+    pub reel: Option<String>,
+    pub day: Option<String>,
+    /// Document kinds to search: "segment", "pair", "note", "clip".
+    pub kinds: Vec<String>,
+}
+
+/// A word of the query, as the highlighter needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryWord {
+    /// Folded (lower case, ASCII) form.
+    pub text: String,
+    pub prefix: bool,
+    /// Levenshtein distance allowed (0 = exact).
+    pub distance: u8,
+}
+
+/// A parsed query, ready to run many times.
+pub struct Prepared {
+    query: Box<dyn Query>,
+    /// The query without kind and filter clauses, for "does this document
+    /// match on its own" checks.
+    words_query: Box<dyn Query>,
+    pub words: Vec<QueryWord>,
+}
+
+/// One matching document.
+#[derive(Clone, Debug)]
+pub struct RawHit {
+    pub kind: String,
+    pub key: String,
+    pub score: f32,
+    pub record: String,
+}
+
+/// Why a query cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("query {query:?}: {message} (at character {pos})")]
+    Syntax { query: String, pos: usize, message: String },
+    #[error("query {query:?}: {message}")]
+    Invalid { query: String, message: String },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl From<tantivy::TantivyError> for QueryError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        QueryError::Index(IndexError::Tantivy(e))
+    }
+}
+
+impl ClipIndex {
+    /// Parses and checks a query. Errors say where and why.
+    pub fn prepare(&self, spec: &SearchSpec) -> Result<Prepared, QueryError> {
+        // tantivy's grammar reads `word~1` as one word; take the fuzzy marks
+        // out first (positions stay the same: the marks become spaces).
+        let (text, fuzzy_words) = extract_fuzzy(&spec.query);
+        let (ast, errors) = tantivy::query_grammar::parse_query_lenient(&text);
+        if let Some(e) = errors.first() {
+            return Err(QueryError::Syntax { query: spec.query.clone(), pos: e.pos + 1, message: e.message.clone() });
+        }
+        let mut b = Builder { index: self, spec, words: Vec::new(), fuzzy_words };
+        let main = b.convert(&ast)?;
+        let main = match b.plain_phrase(&ast)? {
+            Some(phrase) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, main),
+                (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST)) as Box<dyn Query>),
+            ])) as Box<dyn Query>,
+            None => main,
+        };
+        let words = std::mem::take(&mut b.words);
+        let f = self.fields();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
+        let kinds: Vec<(Occur, Box<dyn Query>)> =
+            spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect();
+        if !kinds.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(kinds))));
+        }
+        for (field, value) in
+            [(f.speaker, &spec.speaker), (f.camera, &spec.camera), (f.reel, &spec.reel), (f.day, &spec.day)]
+        {
+            if let Some(v) = value {
+                clauses.push((Occur::Must, term_query(field, &v.trim().to_lowercase())));
+            }
+        }
+        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, words })
+    }
+
+    /// The best `limit` documents, best first.
+    pub fn search(&self, prepared: &Prepared, limit: usize) -> Result<Vec<RawHit>, QueryError> {
+        let searcher = self.searcher()?;
+        let top = searcher.search(&*prepared.query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
+    }
+
+    /// Whether the document with `key` matches the query's words.
+    pub fn matches_key(&self, prepared: &Prepared, key: &str) -> Result<bool, QueryError> {
+        let searcher = self.searcher()?;
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, prepared.words_query.box_clone()),
+            (Occur::Must, term_query(self.fields().doc_key, key)),
+        ]);
+        Ok(searcher.search(&q, &Count)? > 0)
+    }
+
+    /// The stored record of the document with `key`.
+    pub fn record_by_key(&self, key: &str) -> Result<Option<String>, QueryError> {
+        let searcher = self.searcher()?;
+        let top =
+            searcher.search(&*term_query(self.fields().doc_key, key), &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.raw_hit(&searcher, 0.0, *addr)?.record)),
+            None => Ok(None),
+        }
+    }
+
+    /// Folded tokens of `text` with their byte ranges, as the index sees them.
+    pub fn tokens(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let Some(mut analyzer) = self.tokenizer_for(self.fields().text) else { return Vec::new() };
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.offset_from, t.offset_to, t.text.clone()));
+        }
+        out
+    }
+
+    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress) -> Result<RawHit, QueryError> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let f = self.fields();
+        let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        Ok(RawHit { kind: get(f.kind), key: get(f.doc_key), score, record: get(f.record) })
+    }
+}
+
+fn term_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+struct Builder<'a> {
+    index: &'a ClipIndex,
+    spec: &'a SearchSpec,
+    words: Vec<QueryWord>,
+    /// Bare words written `word~N`, lower-cased, with N.
+    fuzzy_words: Vec<(String, u8)>,
+}
+
+/// Finds bare `word~N` (outside quotes) and blanks the `~N`, returning the
+/// words and their distance (capped at 2, as tantivy's automaton allows).
+fn extract_fuzzy(query: &str) -> (String, Vec<(String, u8)>) {
+    let mut out = String::with_capacity(query.len());
+    let mut words = Vec::new();
+    let mut quoted = false;
+    let mut word_start = 0;
+    let chars: Vec<(usize, char)> = query.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c.is_whitespace() || matches!(c, '(' | ')' | '"' | ':' | '+' | '-') {
+            word_start = at + c.len_utf8();
+        }
+        let next_digit = chars.get(i + 1).and_then(|(_, d)| d.to_digit(10));
+        let after = chars.get(i + 2).map(|(_, d)| *d);
+        let ends_word = after.is_none_or(|d| d.is_whitespace() || d == ')');
+        if let (Some(n), '~', false, true, true) = (next_digit, c, quoted, at > word_start, ends_word) {
+            words.push((query[word_start..at].to_lowercase(), n.min(2) as u8));
+            out.push_str("  ");
+            i += 2;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    (out, words)
+}
+
+impl Builder<'_> {
+    fn invalid(&self, message: String) -> QueryError {
+        QueryError::Invalid { query: self.spec.query.clone(), message }
+    }
+
+    fn convert(&mut self, ast: &UserInputAst) -> Result<Box<dyn Query>, QueryError> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (occur, sub) in clauses {
+                    let occur = match occur {
+                        Some(AstOccur::Should) => Occur::Should,
+                        Some(AstOccur::MustNot) => Occur::MustNot,
+                        // Plain words must all match, as in a search box.
+                        Some(AstOccur::Must) | None => Occur::Must,
+                    };
+                    out.push((occur, self.convert(sub)?));
+                }
+                if out.is_empty() {
+                    return Err(self.invalid("nothing to search for".into()));
+                }
+                // Only exclusions: exclude from everything.
+                if out.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    out.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(out)))
+            }
+            UserInputAst::Boost(sub, boost) => {
+                Ok(Box::new(BoostQuery::new(self.convert(sub)?, boost.into_inner() as f32)))
+            }
+            UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+                UserInputLeaf::Literal(lit) => self.literal(lit),
+                UserInputLeaf::All => Ok(Box::new(AllQuery)),
+                UserInputLeaf::Exists { field } => {
+                    Err(self.invalid(format!("`{field}:` needs a value, e.g. {field}:maria")))
+                }
+                UserInputLeaf::Range { .. } | UserInputLeaf::Set { .. } => {
+                    Err(self.invalid("ranges and sets are not supported; use words, phrases and filters".into()))
+                }
+                UserInputLeaf::Regex { .. } => {
+                    Err(self.invalid("wildcards are supported only at the end of a word (flood*)".into()))
+                }
+            },
+        }
+    }
+
+    fn literal(&mut self, lit: &UserInputLiteral) -> Result<Box<dyn Query>, QueryError> {
+        let f = self.index.fields();
+        let field_name = lit.field_name.as_deref().map(str::to_ascii_lowercase);
+        let keyword = match field_name.as_deref() {
+            None | Some("text") => None,
+            Some("speaker") | Some("who") => Some(f.speaker),
+            Some("camera") | Some("cam") => Some(f.camera),
+            Some("reel") | Some("tape") => Some(f.reel),
+            Some("day") | Some("date") => Some(f.day),
+            Some("kind") => {
+                let kinds: &[&str] = match lit.phrase.trim().to_ascii_lowercase().as_str() {
+                    "soundbite" | "soundbites" | "segment" => &["segment", "pair"],
+                    "note" | "notes" => &["note"],
+                    "clip" | "clips" => &["clip"],
+                    other => return Err(self.invalid(format!("kind:{other}: expected soundbite, note or clip"))),
+                };
+                return Ok(Box::new(BooleanQuery::new(
+                    kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect(),
+                )));
+            }
+            Some(other) => {
+                return Err(self.invalid(format!(
+                    "unknown field `{other}:`; use speaker:, camera:, reel:, day: or kind: (or quote the colon)"
+                )));
+            }
+        };
+        if let Some(field) = keyword {
+            let value = lit.phrase.trim().to_lowercase();
+            if value.is_empty() {
+                let name = field_name.unwrap_or_default();
+                return Err(self.invalid(format!("`{name}:` needs a value, e.g. {name}:maria")));
+            }
+            return Ok(term_query(field, &value));
+        }
+        let tokens: Vec<String> = self.index.tokens(&lit.phrase).into_iter().map(|t| t.2).collect();
+        if tokens.is_empty() {
+            return Err(self.invalid(format!("{:?} has no word to search for", lit.phrase)));
+        }
+        let text = f.text;
+        let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(text, t)).collect();
+        let quoted = lit.delimiter != Delimiter::None;
+        // A bare word with `~N` is fuzzy; on a phrase `~N` is slop.
+        let marked = self.fuzzy_words.iter().find(|(w, _)| !quoted && w.trim() == lit.phrase.trim().to_lowercase());
+        let distance = if let (Some((_, d)), 1) = (marked, tokens.len()) {
+            *d
+        } else if self.spec.fuzzy && !quoted {
+            1
+        } else {
+            0
+        };
+        let last = tokens.len() - 1;
+        for (i, t) in tokens.iter().enumerate() {
+            self.words.push(QueryWord {
+                text: t.clone(),
+                prefix: lit.prefix && i == last,
+                distance: if tokens.len() == 1 { distance } else { 0 },
+            });
+        }
+        let query: Box<dyn Query> = match (terms.len(), lit.prefix) {
+            (_, true) => Box::new(PhrasePrefixQuery::new(terms)),
+            (1, false) if distance > 0 => Box::new(FuzzyTermQuery::new(
+                terms.into_iter().next().ok_or_else(|| self.invalid("empty".into()))?,
+                distance,
+                true,
+            )),
+            (1, false) => Box::new(TermQuery::new(
+                terms.into_iter().next().ok_or_else(|| self.invalid("empty".into()))?,
+                IndexRecordOption::WithFreqs,
+            )),
+            (_, false) => {
+                let mut q = PhraseQuery::new(terms);
+                q.set_slop(lit.slop);
+                Box::new(q)
+            }
+        };
+        Ok(query)
+    }
+
+    /// For a query of two or more plain words, their exact phrase.
+    fn plain_phrase(&self, ast: &UserInputAst) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let UserInputAst::Clause(clauses) = ast else { return Ok(None) };
+        let mut tokens = Vec::new();
+        for (occur, sub) in clauses {
+            let plain = match (occur, sub) {
+                (None | Some(AstOccur::Must), UserInputAst::Leaf(leaf)) => match leaf.as_ref() {
+                    UserInputLeaf::Literal(l)
+                        if l.field_name.is_none() && l.delimiter == Delimiter::None && !l.prefix && l.slop == 0 =>
+                    {
+                        Some(&l.phrase)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            match plain {
+                Some(p) => tokens.extend(self.index.tokens(p).into_iter().map(|t| t.2)),
+                None => return Ok(None),
+            }
+        }
+        if tokens.len() < 2 {
+            return Ok(None);
+        }
+        let text = self.index.fields().text;
+        Ok(Some(Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(text, t)).collect()))))
+    }
+}

@@ -1,0 +1,460 @@
+//! Soundbite search: runs a query on the library and turns the raw index
+//! hits into what an editor needs — clip, record timecode in/out, speaker,
+//! the text with the matched words marked, and optional surrounding cues.
+//!
+//! A phrase that runs across two consecutive cues is found through the
+//! index's *pair* documents (two cues' text as one); such a hit spans both
+//! cues (`tc_in` of the first, `tc_out` of the second). A pair is reported
+//! only when neither of its cues matches on its own, so a bite is never
+//! listed twice.
+//!
+//! Ranking is the index's BM25 (with the exact phrase of a plain-words
+//! query boosted); ties go to the earlier day, then the earlier timecode,
+//! so results are stable between runs.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::clip::{Clip, NoteRecord, Segment};
+use crate::import::PairRecord;
+use crate::library::{Library, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+
+/// Marks around a highlighted word in `snippet`.
+pub const MARK_OPEN: &str = "<b>";
+pub const MARK_CLOSE: &str = "</b>";
+/// Longest snippet, in characters, before it is cut around the first match.
+const SNIPPET_CHARS: usize = 240;
+
+/// The kinds of thing search returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HitKind {
+    Soundbite,
+    Note,
+    Clip,
+}
+
+impl HitKind {
+    pub fn parse(s: &str) -> Option<HitKind> {
+        match s.to_ascii_lowercase().as_str() {
+            "soundbite" | "soundbites" => Some(HitKind::Soundbite),
+            "note" | "notes" => Some(HitKind::Note),
+            "clip" | "clips" => Some(HitKind::Clip),
+            _ => None,
+        }
+    }
+
+    fn doc_kinds(self) -> &'static [&'static str] {
+        match self {
+            HitKind::Soundbite => &["segment", "pair"],
+            HitKind::Note => &["note"],
+            HitKind::Clip => &["clip"],
+        }
+    }
+}
+
+/// A search request.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub fuzzy: bool,
+    pub speaker: Option<String>,
+    pub camera: Option<String>,
+    pub reel: Option<String>,
+    pub day: Option<String>,
+    pub kind: Option<HitKind>,
+    pub limit: usize,
+    /// Cues to show before and after each soundbite.
+    pub context: usize,
+}
+
+/// A neighbouring cue shown for context.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContextCue {
+    pub tc_in: Option<String>,
+    pub tc_out: Option<String>,
+    pub speaker: Option<String>,
+    pub text: String,
+}
+
+/// One result. The JSON shape is the `rushes search --json` contract.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    pub kind: HitKind,
+    /// Clip file name (null for a note placed on no clip).
+    pub clip: Option<String>,
+    pub clip_id: Option<String>,
+    pub path: Option<String>,
+    pub camera: Option<String>,
+    pub reel: Option<String>,
+    pub day: Option<String>,
+    pub speaker: Option<String>,
+    pub text: String,
+    /// `text` (cut around the first match when long) with matches between
+    /// `<b>` and `</b>`.
+    pub snippet: String,
+    /// Record timecode (the clip's own labelling).
+    pub tc_in: Option<String>,
+    pub tc_out: Option<String>,
+    pub offset_in_s: Option<f64>,
+    pub offset_out_s: Option<f64>,
+    pub score: f32,
+    /// Where the words came from: `file:line` (transcript or notes).
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context_before: Vec<ContextCue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context_after: Vec<ContextCue>,
+    /// Byte ranges of the matched words in `text` (for terminals).
+    #[serde(skip)]
+    pub matches: Vec<(usize, usize)>,
+    #[serde(skip)]
+    sort_tc: String,
+    #[serde(skip)]
+    key: String,
+    /// For soundbites: the transcript's key prefix and the first and last
+    /// cue index the hit covers (for context).
+    #[serde(skip)]
+    cues: Option<(String, usize, usize)>,
+}
+
+/// Runs a search. An error is the user's query (with where) or the index.
+pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError> {
+    let kinds = match req.kind {
+        Some(k) => k.doc_kinds().to_vec(),
+        None => vec!["segment", "pair", "note", "clip"],
+    };
+    let spec = SearchSpec {
+        query: req.query.clone(),
+        fuzzy: req.fuzzy,
+        speaker: req.speaker.clone(),
+        camera: req.camera.clone(),
+        reel: req.reel.clone(),
+        day: req.day.clone(),
+        kinds: kinds.iter().map(|k| k.to_string()).collect(),
+    };
+    let prepared = lib.index.prepare(&spec)?;
+    let limit = req.limit.max(1);
+    // Over-fetch: pairs that duplicate a single cue are dropped below.
+    let raw = lib.index.search(&prepared, limit * 2 + 10)?;
+    let mut clips = ClipCache { lib, map: HashMap::new() };
+    let mut hits = Vec::new();
+    for r in raw {
+        if let Some(hit) = assemble(lib, &prepared, &mut clips, r)? {
+            hits.push(hit);
+        }
+    }
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.day.cmp(&b.day))
+            .then_with(|| a.sort_tc.cmp(&b.sort_tc))
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    hits.truncate(limit);
+    for hit in &mut hits {
+        let (ranges, snippet) = highlight(lib, &hit.text, &prepared.words);
+        hit.matches = ranges;
+        hit.snippet = snippet;
+        if req.context > 0 && hit.kind == HitKind::Soundbite {
+            add_context(lib, hit, req.context)?;
+        }
+    }
+    Ok(hits)
+}
+
+struct ClipCache<'a> {
+    lib: &'a Library,
+    map: HashMap<String, Option<Clip>>,
+}
+
+impl ClipCache<'_> {
+    fn get(&mut self, id: &str) -> Result<Option<Clip>, QueryError> {
+        if let Some(c) = self.map.get(id) {
+            return Ok(c.clone());
+        }
+        let clip = self.lib.index.record_by_key(&format!("clip:{id}"))?.and_then(|j| serde_json::from_str(&j).ok());
+        self.map.insert(id.to_string(), clip.clone());
+        Ok(clip)
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, QueryError> {
+    serde_json::from_str(json).map_err(|e| QueryError::Index(crate::library::IndexError::Record(e.to_string())))
+}
+
+fn assemble(
+    lib: &Library,
+    prepared: &Prepared,
+    clips: &mut ClipCache<'_>,
+    r: RawHit,
+) -> Result<Option<Hit>, QueryError> {
+    let hit = match r.kind.as_str() {
+        "segment" => {
+            let seg: Segment = parse(&r.record)?;
+            let clip = clips.get(&seg.clip_id)?;
+            soundbite(&seg, None, clip.as_ref(), r.score, r.key)
+        }
+        "pair" => {
+            let pair: PairRecord = parse(&r.record)?;
+            if lib.index.matches_key(prepared, &pair.first)? || lib.index.matches_key(prepared, &pair.second)? {
+                return Ok(None);
+            }
+            let (Some(first), Some(second)) =
+                (lib.index.record_by_key(&pair.first)?, lib.index.record_by_key(&pair.second)?)
+            else {
+                return Ok(None);
+            };
+            let (first, second): (Segment, Segment) = (parse(&first)?, parse(&second)?);
+            let clip = clips.get(&first.clip_id)?;
+            soundbite(&first, Some(&second), clip.as_ref(), r.score, pair.first)
+        }
+        "note" => {
+            let note: NoteRecord = parse(&r.record)?;
+            let clip = match &note.clip_id {
+                Some(id) => clips.get(id)?,
+                None => None,
+            };
+            // Tags the AP typed as #hashtags are already in the text.
+            let lower = note.text.to_lowercase();
+            let extra: Vec<String> =
+                note.tags.iter().filter(|t| !lower.contains(&format!("#{}", t.to_lowercase()))).cloned().collect();
+            let text = if extra.is_empty() { note.text.clone() } else { format!("{} {}", note.text, hashtags(&extra)) };
+            Hit {
+                kind: HitKind::Note,
+                clip: clip.as_ref().map(|c| c.name.clone()),
+                clip_id: note.clip_id.clone(),
+                path: clip.as_ref().map(|c| c.path.clone()),
+                camera: clip.as_ref().and_then(|c| c.camera.clone()).or(note.camera.clone()),
+                reel: clip.as_ref().and_then(|c| c.reel.clone()),
+                day: clip.as_ref().and_then(|c| c.day.clone()).or(note.day.clone()),
+                speaker: note.speaker.clone(),
+                text,
+                snippet: String::new(),
+                tc_in: note.tc_in.clone().or(Some(note.tc.clone())),
+                tc_out: note.tc_out.clone(),
+                offset_in_s: note.offset_s,
+                offset_out_s: None,
+                score: r.score,
+                source: Some(format!("{}:{}", note.source, note.line)),
+                context_before: Vec::new(),
+                context_after: Vec::new(),
+                matches: Vec::new(),
+                sort_tc: sort_key(note.tc_in.as_deref().unwrap_or(&note.tc)),
+                key: r.key,
+                cues: None,
+            }
+        }
+        "clip" => {
+            let clip: Clip = parse(&r.record)?;
+            let mut text = clip.name.clone();
+            for v in [&clip.scene, &clip.take, &clip.note].into_iter().flatten() {
+                text.push_str(" · ");
+                text.push_str(v);
+            }
+            Hit {
+                kind: HitKind::Clip,
+                clip: Some(clip.name.clone()),
+                clip_id: Some(clip.id.clone()),
+                path: Some(clip.path.clone()),
+                camera: clip.camera.clone(),
+                reel: clip.reel.clone(),
+                day: clip.day.clone(),
+                speaker: None,
+                text,
+                snippet: String::new(),
+                tc_in: clip.start_tc.clone(),
+                tc_out: clip.end_tc.clone(),
+                offset_in_s: Some(0.0),
+                offset_out_s: Some(clip.duration_s),
+                score: r.score,
+                source: None,
+                context_before: Vec::new(),
+                context_after: Vec::new(),
+                matches: Vec::new(),
+                sort_tc: sort_key(clip.start_tc.as_deref().unwrap_or("")),
+                key: r.key,
+                cues: None,
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(hit))
+}
+
+fn hashtags(tags: &[String]) -> String {
+    tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")
+}
+
+/// A soundbite hit from one cue, or from two consecutive cues.
+fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, score: f32, key: String) -> Hit {
+    let last = second.unwrap_or(first);
+    let speaker = match (&first.speaker, second.and_then(|s| s.speaker.as_ref())) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => Some(format!("{a} / {b}")),
+        (a, b) => a.clone().or(b.cloned()),
+    };
+    let text = match second {
+        Some(s) => format!("{} {}", first.text, s.text),
+        None => first.text.clone(),
+    };
+    Hit {
+        kind: HitKind::Soundbite,
+        clip: clip.map(|c| c.name.clone()),
+        clip_id: Some(first.clip_id.clone()),
+        path: clip.map(|c| c.path.clone()),
+        camera: clip.and_then(|c| c.camera.clone()),
+        reel: clip.and_then(|c| c.reel.clone()),
+        day: clip.and_then(|c| c.day.clone()),
+        speaker,
+        text: text.replace('\n', " "),
+        snippet: String::new(),
+        tc_in: first.tc_in.clone(),
+        tc_out: last.tc_out.clone(),
+        offset_in_s: Some(first.offset_in_s),
+        offset_out_s: Some(last.offset_out_s),
+        score,
+        source: Some(format!("{}:{}", first.source, first.line)),
+        context_before: Vec::new(),
+        context_after: Vec::new(),
+        matches: Vec::new(),
+        sort_tc: format!("{}{:012.3}", sort_key(first.tc_in.as_deref().unwrap_or("")), first.offset_in_s),
+        cues: key.rsplit_once(':').map(|(prefix, _)| (prefix.to_string(), first.n, last.n)),
+        key,
+    }
+}
+
+/// Timecode labels compare as text once `;` and `:` agree.
+fn sort_key(tc: &str) -> String {
+    tc.replace(';', ":")
+}
+
+/// Adds up to `n` cues before and after a soundbite, from its transcript.
+fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError> {
+    let Some((prefix, first, last)) = hit.cues.clone() else { return Ok(()) };
+    let fetch = |i: usize| -> Result<Option<ContextCue>, QueryError> {
+        Ok(lib
+            .index
+            .record_by_key(&format!("{prefix}:{i}"))?
+            .and_then(|j| serde_json::from_str::<Segment>(&j).ok())
+            .map(|s| ContextCue {
+                tc_in: s.tc_in,
+                tc_out: s.tc_out,
+                speaker: s.speaker,
+                text: s.text.replace('\n', " "),
+            }))
+    };
+    for i in first.saturating_sub(n)..first {
+        hit.context_before.extend(fetch(i)?);
+    }
+    for i in last + 1..=last + n {
+        hit.context_after.extend(fetch(i)?);
+    }
+    Ok(())
+}
+
+/// Marks the words of `text` the query matched; returns their byte ranges
+/// and the snippet with `<b>`…`</b>` marks.
+pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> (Vec<(usize, usize)>, String) {
+    let ranges: Vec<(usize, usize)> = lib
+        .index
+        .tokens(text)
+        .into_iter()
+        .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    (ranges.clone(), snippet(text, &ranges))
+}
+
+fn word_matches(w: &QueryWord, token: &str) -> bool {
+    if w.prefix {
+        return token.starts_with(&w.text);
+    }
+    if w.distance == 0 {
+        return token == w.text;
+    }
+    edit_distance(&w.text, token) <= usize::from(w.distance)
+}
+
+/// Damerau–Levenshtein (optimal string alignment) distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The text (or a window of it around the first match) with marks.
+fn snippet(text: &str, ranges: &[(usize, usize)]) -> String {
+    let (mut from, mut to) = (0, text.len());
+    if text.chars().count() > SNIPPET_CHARS {
+        let centre = ranges.first().map_or(0, |r| r.0);
+        from = floor_char(text, centre.saturating_sub(SNIPPET_CHARS / 3));
+        to = floor_char(text, (from + SNIPPET_CHARS).min(text.len()));
+    }
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut pos = from;
+    for &(a, b) in ranges.iter().filter(|r| r.0 >= from && r.1 <= to) {
+        out.push_str(&text[pos..a]);
+        out.push_str(MARK_OPEN);
+        out.push_str(&text[a..b]);
+        out.push_str(MARK_CLOSE);
+        pos = b;
+    }
+    out.push_str(&text[pos..to]);
+    if to < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("maria", "maria"), 0);
+        assert_eq!(edit_distance("maria", "mariah"), 1);
+        assert_eq!(edit_distance("maria", "amria"), 1);
+        assert_eq!(edit_distance("flood", "blood"), 1);
+        assert_eq!(edit_distance("flood", "fold"), 2);
+    }
+
+    #[test]
+    fn snippets_mark_and_cut() {
+        assert_eq!(snippet("the river came", &[(4, 9)]), "the <b>river</b> came");
+        let long = format!("{} needle {}", "a ".repeat(200), "b ".repeat(200));
+        let at = long.find("needle").unwrap_or(0);
+        let s = snippet(&long, &[(at, at + 6)]);
+        assert!(s.starts_with('…') && s.ends_with('…') && s.contains("<b>needle</b>"), "{s}");
+        assert_eq!(snippet("café", &[(0, 5)]), "<b>café</b>");
+    }
+}
