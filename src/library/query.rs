@@ -18,7 +18,8 @@
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -298,7 +299,11 @@ impl Builder<'_> {
             }
             return Ok(term_query(field, &value));
         }
-        let tokens: Vec<String> = self.index.tokens(&lit.phrase).into_iter().map(|t| t.2).collect();
+        // The grammar keeps a bare word's trailing `*` in the word.
+        let bare_prefix = lit.delimiter == Delimiter::None && lit.phrase.ends_with('*');
+        let phrase = if bare_prefix { lit.phrase.trim_end_matches('*') } else { lit.phrase.as_str() };
+        let is_prefix = lit.prefix || bare_prefix;
+        let tokens: Vec<String> = self.index.tokens(phrase).into_iter().map(|t| t.2).collect();
         if tokens.is_empty() {
             return Err(self.invalid(format!("{:?} has no word to search for", lit.phrase)));
         }
@@ -306,7 +311,7 @@ impl Builder<'_> {
         let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(text, t)).collect();
         let quoted = lit.delimiter != Delimiter::None;
         // A bare word with `~N` is fuzzy; on a phrase `~N` is slop.
-        let marked = self.fuzzy_words.iter().find(|(w, _)| !quoted && w.trim() == lit.phrase.trim().to_lowercase());
+        let marked = self.fuzzy_words.iter().find(|(w, _)| !quoted && w.trim() == phrase.trim().to_lowercase());
         let distance = if let (Some((_, d)), 1) = (marked, tokens.len()) {
             *d
         } else if self.spec.fuzzy && !quoted {
@@ -318,11 +323,18 @@ impl Builder<'_> {
         for (i, t) in tokens.iter().enumerate() {
             self.words.push(QueryWord {
                 text: t.clone(),
-                prefix: lit.prefix && i == last,
+                prefix: is_prefix && i == last,
                 distance: if tokens.len() == 1 { distance } else { 0 },
             });
         }
-        let query: Box<dyn Query> = match (terms.len(), lit.prefix) {
+        let query: Box<dyn Query> = match (terms.len(), is_prefix) {
+            // A single-word prefix: every indexed word that starts with it.
+            // Tokens are letters and digits only, so the pattern needs no
+            // escaping.
+            (1, true) => Box::new(
+                RegexQuery::from_pattern(&format!("{}.*", tokens[0]), text)
+                    .map_err(|e| self.invalid(format!("prefix {:?}: {e}", tokens[0])))?,
+            ),
             (_, true) => Box::new(PhrasePrefixQuery::new(terms)),
             (1, false) if distance > 0 => Box::new(FuzzyTermQuery::new(
                 terms.into_iter().next().ok_or_else(|| self.invalid("empty".into()))?,
