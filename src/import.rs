@@ -18,10 +18,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::clip::{Clip, NoteRecord, Segment, clip_id};
+use crate::library::Snapshot;
 use crate::library::{DocMeta, IndexError, Library, Writer};
-use crate::merge::{NoteScope, Timebase, detect_timebase, match_transcript, place_cues, place_note};
+use crate::merge::{Catalog, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, Note};
 use crate::transcript::{self, Cue, Format};
+
+/// Words each side of a cue boundary indexed for phrases across it.
+const PAIR_WORDS: usize = 8;
 
 /// The largest transcript or notes file read.
 const MAX_SOURCE: u64 = 256 << 20;
@@ -148,7 +152,9 @@ pub fn import_files(
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
     let clips = lib.index.clips()?;
-    let mut sources = load_sources(lib)?;
+    let catalog = Catalog::new(&clips);
+    let snap = lib.index.snapshot()?;
+    let mut sources = load_sources(&snap)?;
     let mut touched: BTreeSet<String> = BTreeSet::new();
     for (path, abs, opts) in files {
         let bytes = match read_capped(path) {
@@ -164,27 +170,27 @@ pub fn import_files(
             sources.get(&id).filter(|o| o.hash == hash && o.size == bytes.len() as u64 && o.options == *opts)
         {
             report.sources_unchanged += 1;
-            report_state(old, &clips, report);
+            report_state(old, &catalog, report);
             continue;
         }
         let Some(mut record) = parse_source(&id, abs, path, &bytes, hash, opts, report) else {
             // Not a transcript or notes file after all; forget what it brought.
             if let Some(old) = sources.remove(&id) {
                 writer.delete_source(&id);
-                touched.extend(old_clip_ids(lib, &old)?);
+                touched.extend(old_clip_ids(&snap, &old)?);
             }
             continue;
         };
         if let Some(old) = sources.get(&id) {
-            touched.extend(old_clip_ids(lib, old)?);
+            touched.extend(old_clip_ids(&snap, old)?);
         }
         writer.delete_source(&id);
-        touched.extend(place(writer, &mut record, &clips, report)?);
+        touched.extend(place(writer, &mut record, &catalog, report)?);
         write_source(writer, &record)?;
         sources.insert(id, record);
     }
     writer.commit()?;
-    refresh_summaries(lib, writer, &touched)?;
+    refresh_summaries(lib, writer, &touched, &sources)?;
     Ok(())
 }
 
@@ -200,9 +206,12 @@ pub fn reconcile(
         return Ok(());
     }
     let clips = lib.index.clips()?;
+    let catalog = Catalog::new(&clips);
+    let snap = lib.index.snapshot()?;
     let mut touched = changed_clips.clone();
     let mut scratch = ImportReport::default();
-    for (id, mut record) in load_sources(lib)? {
+    let mut sources = load_sources(&snap)?;
+    for (id, record) in sources.iter_mut() {
         let redo = match record.kind {
             SourceKind::Notes => true,
             SourceKind::Transcript => {
@@ -212,18 +221,18 @@ pub fn reconcile(
         if !redo {
             continue;
         }
-        touched.extend(old_clip_ids(lib, &record)?);
-        writer.delete_source(&id);
-        touched.extend(place(writer, &mut record, &clips, &mut scratch)?);
-        write_source(writer, &record)?;
+        touched.extend(old_clip_ids(&snap, record)?);
+        writer.delete_source(id);
+        touched.extend(place(writer, record, &catalog, &mut scratch)?);
+        write_source(writer, record)?;
     }
     writer.commit()?;
-    refresh_summaries(lib, writer, &touched)?;
+    refresh_summaries(lib, writer, &touched, &sources)?;
     // The ingest's report shows the state after reconciling.
     report.notes_unplaced.clear();
     report.transcripts_unmatched.clear();
-    for record in load_sources(lib)?.values() {
-        report_state(record, &clips, report);
+    for record in sources.values() {
+        report_state(record, &catalog, report);
     }
     Ok(())
 }
@@ -310,9 +319,10 @@ fn parse_source(
 fn place(
     writer: &Writer,
     record: &mut SourceRecord,
-    clips: &[Clip],
+    catalog: &Catalog<'_>,
     report: &mut ImportReport,
 ) -> Result<BTreeSet<String>, ImportError> {
+    let clips = catalog.clips;
     let mut touched = BTreeSet::new();
     match record.kind {
         SourceKind::Transcript => {
@@ -320,7 +330,7 @@ fn place(
             let folder = record.path.rsplit_once('/').map(|(d, _)| d.to_string());
             let found = match &record.options.clip {
                 Some(want) => find_clip(want, clips),
-                None => match_transcript(&file_name, folder.as_deref(), clips),
+                None => catalog.match_transcript(&file_name, folder.as_deref()),
             };
             match found {
                 Ok(clip) => {
@@ -350,7 +360,7 @@ fn place(
         SourceKind::Notes => {
             let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
             for (n, note) in record.notes.iter().enumerate() {
-                for placed in place_note(note, n, &record.path, clips, &scope) {
+                for placed in catalog.place_note(note, n, &record.path, &scope) {
                     let clip = placed.clip_id.as_ref().and_then(|id| clips.iter().find(|c| &c.id == id));
                     write_note(writer, &record.id, &placed, clip)?;
                     match &placed.clip_id {
@@ -377,14 +387,14 @@ fn unplaced(n: &NoteRecord) -> Unplaced {
 }
 
 /// Adds a still-unmatched or unplaced state of an unchanged source to the report.
-fn report_state(record: &SourceRecord, clips: &[Clip], report: &mut ImportReport) {
+fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut ImportReport) {
     if let Some(reason) = &record.unmatched {
         report.transcripts_unmatched.push(Unmatched { path: record.path.clone(), reason: reason.clone() });
     }
     if record.kind == SourceKind::Notes {
         let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
         for (n, note) in record.notes.iter().enumerate() {
-            for placed in place_note(note, n, &record.path, clips, &scope) {
+            for placed in catalog.place_note(note, n, &record.path, &scope) {
                 if placed.clip_id.is_none() {
                     report.notes_unplaced.push(unplaced(&placed));
                 }
@@ -423,7 +433,7 @@ fn write_segment(writer: &Writer, source_id: &str, seg: &Segment, clip: &Clip) -
         speakers: seg.speaker.as_deref().into_iter().collect(),
         text: &seg.text,
     };
-    Ok(writer.put(&doc, &json)?)
+    Ok(writer.add(&doc, &json)?)
 }
 
 /// Two consecutive cues as one searchable document, so a phrase that runs
@@ -441,7 +451,11 @@ fn write_pair(
     })
     .map_err(|e| IndexError::Record(e.to_string()))?;
     let key = format!("pair:{source_id}:{}", first.n);
-    let text = format!("{}\n{}", first.text, second.text);
+    // Only the words around the boundary: enough for any phrase that runs
+    // across it, and a third of the size of both cues' text.
+    let tail: Vec<&str> = first.text.split_whitespace().collect();
+    let head: Vec<&str> = second.text.split_whitespace().take(PAIR_WORDS).collect();
+    let text = format!("{}\n{}", tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" "), head.join(" "));
     let mut speakers: Vec<&str> = first.speaker.as_deref().into_iter().collect();
     speakers.extend(
         second.speaker.as_deref().filter(|s| !first.speaker.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(s))),
@@ -457,7 +471,7 @@ fn write_pair(
         speakers,
         text: &text,
     };
-    Ok(writer.put(&doc, &json)?)
+    Ok(writer.add(&doc, &json)?)
 }
 
 /// The stored record of a pair document: the keys of its two segments.
@@ -482,7 +496,7 @@ fn write_note(writer: &Writer, source_id: &str, note: &NoteRecord, clip: Option<
         speakers: note.speaker.as_deref().into_iter().collect(),
         text: &text,
     };
-    Ok(writer.put(&doc, &json)?)
+    Ok(writer.add(&doc, &json)?)
 }
 
 fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportError> {
@@ -501,9 +515,9 @@ fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportErro
     Ok(writer.put(&doc, &json)?)
 }
 
-fn load_sources(lib: &Library) -> Result<BTreeMap<String, SourceRecord>, ImportError> {
+fn load_sources(snap: &Snapshot) -> Result<BTreeMap<String, SourceRecord>, ImportError> {
     let mut out = BTreeMap::new();
-    for json in lib.index.records("source")? {
+    for json in snap.records("source")? {
         let record: SourceRecord = serde_json::from_str(&json).map_err(|e| IndexError::Record(e.to_string()))?;
         out.insert(record.id.clone(), record);
     }
@@ -512,13 +526,13 @@ fn load_sources(lib: &Library) -> Result<BTreeMap<String, SourceRecord>, ImportE
 
 /// The clips a source's current documents sit on (their summaries change
 /// when it is replaced).
-fn old_clip_ids(lib: &Library, record: &SourceRecord) -> Result<BTreeSet<String>, ImportError> {
+fn old_clip_ids(snap: &Snapshot, record: &SourceRecord) -> Result<BTreeSet<String>, ImportError> {
     let mut ids = BTreeSet::new();
     if let Some(id) = &record.clip_id {
         ids.insert(id.clone());
     }
     if record.kind == SourceKind::Notes {
-        for json in lib.index.records_of_source("note", &record.id)? {
+        for json in snap.records_of_source("note", &record.id)? {
             if let Ok(n) = serde_json::from_str::<NoteRecord>(&json) {
                 ids.extend(n.clip_id);
             }
@@ -527,28 +541,39 @@ fn old_clip_ids(lib: &Library, record: &SourceRecord) -> Result<BTreeSet<String>
     Ok(ids)
 }
 
-/// Recounts segments, notes and speakers of `clip_ids` and stores them on
-/// the clip records.
-fn refresh_summaries(lib: &Library, writer: &mut Writer, clip_ids: &BTreeSet<String>) -> Result<(), ImportError> {
+/// Recounts segments and notes of `clip_ids` (index counts, no record is
+/// read) and collects their speakers from the transcripts attached, and
+/// stores them on the clip records.
+fn refresh_summaries(
+    lib: &Library,
+    writer: &mut Writer,
+    clip_ids: &BTreeSet<String>,
+    sources: &BTreeMap<String, SourceRecord>,
+) -> Result<(), ImportError> {
     if clip_ids.is_empty() {
         return Ok(());
     }
-    let clips: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let snap = lib.index.snapshot()?;
+    let clips: HashMap<String, Clip> = snap.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let mut speakers_of: HashMap<&str, Vec<String>> = HashMap::new();
+    for record in sources.values().filter(|r| r.kind == SourceKind::Transcript) {
+        let Some(id) = record.clip_id.as_deref().filter(|id| clip_ids.contains(*id)) else { continue };
+        let list = speakers_of.entry(id).or_default();
+        for s in record.cues.iter().filter_map(|c| c.speaker.as_ref()) {
+            if !list.iter().any(|k| k.eq_ignore_ascii_case(s)) {
+                list.push(s.clone());
+            }
+        }
+    }
     let mut changed = false;
     for id in clip_ids {
         let Some(clip) = clips.get(id) else { continue };
-        let segments: Vec<Segment> =
-            lib.index.records_of_clip("segment", id)?.iter().filter_map(|j| serde_json::from_str(j).ok()).collect();
-        let notes = lib.index.records_of_clip("note", id)?.len();
-        let mut speakers: Vec<String> = Vec::new();
-        for s in segments.iter().filter_map(|s| s.speaker.as_ref()) {
-            if !speakers.iter().any(|k| k.eq_ignore_ascii_case(s)) {
-                speakers.push(s.clone());
-            }
-        }
-        if clip.segments != segments.len() || clip.notes != notes || clip.speakers != speakers {
+        let segments = snap.count_of_clip("segment", id)?;
+        let notes = snap.count_of_clip("note", id)?;
+        let speakers = speakers_of.remove(id.as_str()).unwrap_or_default();
+        if clip.segments != segments || clip.notes != notes || clip.speakers != speakers {
             let mut updated = clip.clone();
-            updated.segments = segments.len();
+            updated.segments = segments;
             updated.notes = notes;
             updated.speakers = speakers;
             writer.put_clip(&updated)?;

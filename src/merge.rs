@@ -11,6 +11,8 @@
 //! - Day: `--day`, else a dated folder, else the file's recording date,
 //!   else its modification date.
 
+use std::collections::HashMap;
+
 use crate::clip::{Clip, NoteRecord, Segment, Sidecar, clip_id};
 use crate::date::civil_date;
 use crate::notes::Note;
@@ -228,32 +230,50 @@ pub fn transcript_stems(file_name: &str) -> Vec<String> {
     out
 }
 
-/// Finds the one clip a transcript belongs to by its file name. When
-/// several clips share the name (two cards both have `C0001.MP4`), the one
-/// in the transcript's own folder wins; otherwise it is ambiguous.
-pub fn match_transcript<'a>(file_name: &str, folder: Option<&str>, clips: &'a [Clip]) -> Result<&'a Clip, String> {
-    for stem in transcript_stems(file_name) {
-        let found: Vec<&Clip> = clips
-            .iter()
-            .filter(|c| c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s).eq_ignore_ascii_case(&stem))
-            .collect();
-        match found.as_slice() {
-            [] => continue,
-            [one] => return Ok(one),
-            many => {
-                let local: Vec<&&Clip> = many
-                    .iter()
-                    .filter(|c| folder.is_some_and(|f| c.path.rsplit_once('/').is_some_and(|(dir, _)| dir == f)))
-                    .collect();
-                if let [one] = local.as_slice() {
-                    return Ok(one);
+/// The catalog prepared for placing many transcripts and notes: clips by
+/// lower-case name stem, and each clip's start timecode parsed once.
+pub struct Catalog<'a> {
+    pub clips: &'a [Clip],
+    starts: Vec<Option<(Timecode, u64)>>,
+    by_stem: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(clips: &'a [Clip]) -> Catalog<'a> {
+        let mut by_stem: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in clips.iter().enumerate() {
+            let stem = c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s);
+            by_stem.entry(stem.to_lowercase()).or_default().push(i);
+        }
+        let starts = clips.iter().map(|c| clip_start(c).zip(c.n_frames)).collect();
+        Catalog { clips, starts, by_stem }
+    }
+
+    /// Finds the one clip a transcript belongs to by its file name. When
+    /// several clips share the name (two cards both have `C0001.MP4`), the
+    /// one in the transcript's own folder wins; otherwise it is ambiguous.
+    pub fn match_transcript(&self, file_name: &str, folder: Option<&str>) -> Result<&'a Clip, String> {
+        for stem in transcript_stems(file_name) {
+            let found: Vec<&'a Clip> =
+                self.by_stem.get(&stem.to_lowercase()).into_iter().flatten().map(|&i| &self.clips[i]).collect();
+            match found.as_slice() {
+                [] => continue,
+                [one] => return Ok(one),
+                many => {
+                    let local: Vec<&&Clip> = many
+                        .iter()
+                        .filter(|c| folder.is_some_and(|f| c.path.rsplit_once('/').is_some_and(|(dir, _)| dir == f)))
+                        .collect();
+                    if let [one] = local.as_slice() {
+                        return Ok(one);
+                    }
+                    let names: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
+                    return Err(format!("matches {} clips ({}); use --clip", many.len(), names.join(", ")));
                 }
-                let names: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
-                return Err(format!("matches {} clips ({}); use --clip", many.len(), names.join(", ")));
             }
         }
+        Err("matches no clip by name".into())
     }
-    Err("matches no clip by name".into())
 }
 
 /// Decides whether cue times are clip-relative or record timecode: times
@@ -362,76 +382,92 @@ pub struct NoteScope<'a> {
 /// Places one note on every clip whose [start_tc, end_tc) holds its
 /// timecode (several clips for multicam), or returns it unplaced with the
 /// reason. A note naming its clip goes to that clip.
-pub fn place_note(note: &Note, n: usize, source: &str, clips: &[Clip], scope: &NoteScope<'_>) -> Vec<NoteRecord> {
-    let camera = note.camera.as_deref().or(scope.camera);
-    let day = note.day.as_deref().or(scope.day);
-    let base = NoteRecord {
-        clip_id: None,
-        source: source.to_string(),
-        line: note.line,
-        n,
-        tc: note.tc.clone(),
-        tc_in: None,
-        tc_out: None,
-        offset_s: None,
-        frame_in: None,
-        camera: camera.map(str::to_string),
-        day: day.map(str::to_string),
-        text: note.text.clone(),
-        tags: note.tags.clone(),
-        rating: note.rating.clone(),
-        speaker: note.speaker.clone(),
-        reason: None,
-    };
-    let named = note.clip.as_deref().map(|want| {
-        clips
-            .iter()
-            .filter(|c| {
-                c.id == want
-                    || c.name.eq_ignore_ascii_case(want)
-                    || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
-            })
-            .collect::<Vec<_>>()
-    });
-    let mut placed = Vec::new();
-    for clip in clips {
-        if let Some(named) = &named {
-            if !named.iter().any(|c| c.id == clip.id) {
-                continue;
-            }
-        } else {
-            if camera.is_some_and(|cam| !camera_matches(cam, clip)) {
-                continue;
-            }
-            if day.zip(clip.day.as_deref()).is_some_and(|(d, cd)| d != cd) {
-                continue;
-            }
-        }
-        let (Some(start), Some(n_frames)) = (clip_start(clip), clip.n_frames) else { continue };
-        let inside = note_label(&note.tc, start.format()).map(|t| t.frames_since(start)).filter(|&off| off < n_frames);
-        if inside.is_none() && named.is_none() {
-            continue;
-        }
-        let mut rec = base.clone();
-        rec.clip_id = Some(clip.id.clone());
-        if let Some(off) = inside {
-            rec.frame_in = Some(off);
-            rec.offset_s = Some(start.format().rate().seconds(off));
-            rec.tc_in = Some(start.add_frames(off).to_string());
-            rec.tc_out = note.tc_out.as_deref().and_then(|t| note_label(t, start.format())).map(|t| t.to_string());
-        }
-        placed.push(rec);
-    }
-    if placed.is_empty() {
-        let mut rec = base;
-        rec.reason = Some(match (&named, camera) {
-            (Some(_), _) => format!("names clip {:?}, which is not in the catalog", note.clip.as_deref().unwrap_or("")),
-            (None, Some(cam)) => format!("no clip of camera {cam} holds {}", note.tc),
-            (None, None) => format!("no clip holds {}", note.tc),
+impl Catalog<'_> {
+    pub fn place_note(&self, note: &Note, n: usize, source: &str, scope: &NoteScope<'_>) -> Vec<NoteRecord> {
+        let clips = self.clips;
+        // The note's label depends only on the clip's labelling: parse it once
+        // per distinct format, not once per clip.
+        let mut labels: Vec<(TcFormat, Option<Timecode>)> = Vec::new();
+        let camera = note.camera.as_deref().or(scope.camera);
+        let day = note.day.as_deref().or(scope.day);
+        let base = NoteRecord {
+            clip_id: None,
+            source: source.to_string(),
+            line: note.line,
+            n,
+            tc: note.tc.clone(),
+            tc_in: None,
+            tc_out: None,
+            offset_s: None,
+            frame_in: None,
+            camera: camera.map(str::to_string),
+            day: day.map(str::to_string),
+            text: note.text.clone(),
+            tags: note.tags.clone(),
+            rating: note.rating.clone(),
+            speaker: note.speaker.clone(),
+            reason: None,
+        };
+        let named = note.clip.as_deref().map(|want| {
+            clips
+                .iter()
+                .filter(|c| {
+                    c.id == want
+                        || c.name.eq_ignore_ascii_case(want)
+                        || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
+                })
+                .collect::<Vec<_>>()
         });
-        return vec![rec];
+        let mut placed = Vec::new();
+        for (clip, start) in clips.iter().zip(&self.starts) {
+            if let Some(named) = &named {
+                if !named.iter().any(|c| c.id == clip.id) {
+                    continue;
+                }
+            } else {
+                if camera.is_some_and(|cam| !camera_matches(cam, clip)) {
+                    continue;
+                }
+                if day.zip(clip.day.as_deref()).is_some_and(|(d, cd)| d != cd) {
+                    continue;
+                }
+            }
+            let Some((start, n_frames)) = *start else { continue };
+            let label = match labels.iter().find(|(f, _)| *f == start.format()) {
+                Some((_, l)) => *l,
+                None => {
+                    let l = note_label(&note.tc, start.format());
+                    labels.push((start.format(), l));
+                    l
+                }
+            };
+            let inside = label.map(|t| t.frames_since(start)).filter(|&off| off < n_frames);
+            if inside.is_none() && named.is_none() {
+                continue;
+            }
+            let mut rec = base.clone();
+            rec.clip_id = Some(clip.id.clone());
+            if let Some(off) = inside {
+                rec.frame_in = Some(off);
+                rec.offset_s = Some(start.format().rate().seconds(off));
+                rec.tc_in = Some(start.add_frames(off).to_string());
+                rec.tc_out = note.tc_out.as_deref().and_then(|t| note_label(t, start.format())).map(|t| t.to_string());
+            }
+            placed.push(rec);
+        }
+        if placed.is_empty() {
+            let mut rec = base;
+            rec.reason = Some(match (&named, camera) {
+                (Some(_), _) => {
+                    format!("names clip {:?}, which is not in the catalog", note.clip.as_deref().unwrap_or(""))
+                }
+                (None, Some(cam)) => format!("no clip of camera {cam} holds {}", note.tc),
+                (None, None) => format!("no clip holds {}", note.tc),
+            });
+            return vec![rec];
+        }
+        placed
     }
-    placed
 }
 
 /// `A` matches camera A or reel `A`; `SOUND`/`AUDIO` matches recorder files.
@@ -521,9 +557,10 @@ mod tests {
         let mut b = clip("C0001.MP4", "B001", Rate::FPS_25, false, "11:00:00:00", 50);
         b.id = "other".into();
         let clips = vec![a, b];
-        assert!(match_transcript("c0001.en.srt", None, &clips).unwrap_err().contains("2 clips"));
-        assert_eq!(match_transcript("C0001.srt", Some("/dump/B001"), &clips).unwrap().id, "other");
-        assert!(match_transcript("C0009.srt", None, &clips).is_err());
+        let cat = Catalog::new(&clips);
+        assert!(cat.match_transcript("c0001.en.srt", None).unwrap_err().contains("2 clips"));
+        assert_eq!(cat.match_transcript("C0001.srt", Some("/dump/B001")).unwrap().id, "other");
+        assert!(cat.match_transcript("C0009.srt", None).is_err());
     }
 
     #[test]
@@ -560,27 +597,28 @@ mod tests {
         let b = clip("B.mov", "B", Rate::FPS_25, false, "14:31:00:00", 100);
         let night = clip("N.mp4", "D", Rate::FPS_59_94, true, "23:59:58;00", 240);
         let clips = vec![a, b, night];
+        let cat = Catalog::new(&clips);
         let scope = NoteScope { camera: None, day: None };
         // No camera: both cameras rolling at 14:31:01 get it (multicam).
-        let placed = place_note(&note("14:31:01", None), 0, "n.csv", &clips, &scope);
+        let placed = cat.place_note(&note("14:31:01", None), 0, "n.csv", &scope);
         assert_eq!(
             placed.iter().filter_map(|p| p.clip_id.as_deref()).collect::<Vec<_>>(),
             ["id-C0001.MP4", "id-B.mov"]
         );
         // A drop-frame label checked against the 25 fps clip still lands.
-        let placed = place_note(&note("14:31:01;10", Some("b")), 0, "n.csv", &clips, &scope);
+        let placed = cat.place_note(&note("14:31:01;10", Some("b")), 0, "n.csv", &scope);
         assert_eq!(placed[0].clip_id.as_deref(), Some("id-B.mov"));
         assert_eq!(placed[0].tc_in.as_deref(), Some("14:31:01:10"));
         // After midnight inside the night clip.
-        let placed = place_note(&note("00:00:01;00", None), 0, "n.csv", &clips, &scope);
+        let placed = cat.place_note(&note("00:00:01;00", None), 0, "n.csv", &scope);
         assert_eq!(placed[0].clip_id.as_deref(), Some("id-N.mp4"));
         // Between clips: kept, unplaced, with a reason.
-        let placed = place_note(&note("14:40:00:00", Some("A")), 3, "n.csv", &clips, &scope);
+        let placed = cat.place_note(&note("14:40:00:00", Some("A")), 3, "n.csv", &scope);
         assert_eq!(placed.len(), 1);
         assert!(placed[0].clip_id.is_none());
         assert!(placed[0].reason.as_deref().unwrap_or("").contains("camera A"));
         // Another day does not match.
         let other_day = NoteScope { camera: None, day: Some("2026-03-15") };
-        assert!(place_note(&note("14:31:01", None), 0, "n.csv", &clips, &other_day)[0].clip_id.is_none());
+        assert!(cat.place_note(&note("14:31:01", None), 0, "n.csv", &other_day)[0].clip_id.is_none());
     }
 }

@@ -12,13 +12,13 @@
 //! query boosted); ties go to the earlier day, then the earlier timecode,
 //! so results are stable between runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::import::PairRecord;
-use crate::library::{Library, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+use crate::library::{Library, QueryError, QueryWord, RawHit, SearchSpec};
 
 /// Marks around a highlighted word in `snippet`.
 pub const MARK_OPEN: &str = "<b>";
@@ -136,15 +136,31 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError
     };
     let prepared = lib.index.prepare(&spec)?;
     let limit = req.limit.max(1);
-    // Over-fetch: pairs that duplicate a single cue are dropped below.
-    let raw = lib.index.search(&prepared, limit * 2 + 10)?;
     let mut clips = ClipCache { lib, map: HashMap::new() };
-    let mut hits = Vec::new();
-    for r in raw {
-        if let Some(hit) = assemble(lib, &prepared, &mut clips, r)? {
-            hits.push(hit);
+    // Over-fetch: pairs that duplicate a single cue are dropped, so fetch
+    // more until `limit` hits remain or the index has no more.
+    let mut fetch = limit * 2 + 10;
+    let mut hits = loop {
+        let raw = lib.index.search(&prepared, fetch)?;
+        let exhausted = raw.len() < fetch;
+        let pair_keys: Vec<String> = raw
+            .iter()
+            .filter(|r| r.kind == "pair")
+            .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
+            .flat_map(|p| [p.first, p.second])
+            .collect();
+        let alone: HashSet<String> = lib.index.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
+        let mut hits = Vec::new();
+        for r in raw {
+            if let Some(hit) = assemble(lib, &alone, &mut clips, r)? {
+                hits.push(hit);
+            }
         }
-    }
+        if hits.len() >= limit || exhausted || fetch >= 100_000 {
+            break hits;
+        }
+        fetch *= 4;
+    };
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -187,7 +203,7 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, QueryError> {
 
 fn assemble(
     lib: &Library,
-    prepared: &Prepared,
+    alone: &HashSet<String>,
     clips: &mut ClipCache<'_>,
     r: RawHit,
 ) -> Result<Option<Hit>, QueryError> {
@@ -199,7 +215,8 @@ fn assemble(
         }
         "pair" => {
             let pair: PairRecord = parse(&r.record)?;
-            if lib.index.matches_key(prepared, &pair.first)? || lib.index.matches_key(prepared, &pair.second)? {
+            // Either cue matching on its own is the better hit.
+            if alone.contains(&pair.first) || alone.contains(&pair.second) {
                 return Ok(None);
             }
             let (Some(first), Some(second)) =

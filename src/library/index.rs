@@ -25,8 +25,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term}
 
 use crate::clip::Clip;
 
-/// Memory the writer may use before it flushes a segment.
-const WRITER_MEMORY: usize = 64 << 20;
+/// Memory the writer may use (all threads) before it flushes a segment.
+const WRITER_MEMORY: usize = 256 << 20;
 const FOLDED: &str = "folded";
 const KEYWORD: &str = "keyword";
 
@@ -118,7 +118,8 @@ impl ClipIndex {
 
     /// Takes the single writer lock; a second ingest gets [`IndexError::Busy`].
     pub fn writer(&self) -> Result<Writer, IndexError> {
-        match self.index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        match self.index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY) {
             Ok(inner) => Ok(Writer { inner, fields: self.fields, dirty: std::cell::Cell::new(false) }),
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => Err(IndexError::Busy),
             Err(e) => Err(e.into()),
@@ -149,6 +150,39 @@ impl ClipIndex {
 
     /// Every clip record in the last commit.
     pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
+        self.snapshot()?.clips()
+    }
+
+    /// The stored records (JSON) of every document of `kind`.
+    pub fn records(&self, kind: &str) -> Result<Vec<String>, IndexError> {
+        self.snapshot()?.records(kind)
+    }
+
+    /// The stored records of `kind` belonging to one clip.
+    pub fn records_of_clip(&self, kind: &str, clip_id: &str) -> Result<Vec<String>, IndexError> {
+        self.snapshot()?.records_of_clip(kind, clip_id)
+    }
+
+    /// The stored records of `kind` a source file brought.
+    pub fn records_of_source(&self, kind: &str, source_id: &str) -> Result<Vec<String>, IndexError> {
+        self.snapshot()?.records_of_source(kind, source_id)
+    }
+
+    /// A consistent view of the last commit, for many reads in a row.
+    pub fn snapshot(&self) -> Result<Snapshot, IndexError> {
+        Ok(Snapshot { searcher: self.reader()?.searcher(), fields: self.fields })
+    }
+}
+
+/// The library as of one commit: reads through it share one searcher.
+pub struct Snapshot {
+    searcher: tantivy::Searcher,
+    fields: Fields,
+}
+
+impl Snapshot {
+    /// Every clip record.
+    pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
         self.records("clip")?
             .iter()
             .map(|json| serde_json::from_str(json).map_err(|e| IndexError::Record(e.to_string())))
@@ -170,19 +204,17 @@ impl ClipIndex {
         self.records_where(&[(self.fields.kind, kind), (self.fields.source_id, source_id)])
     }
 
+    /// How many documents of `kind` belong to one clip (no record is read).
+    pub fn count_of_clip(&self, kind: &str, clip_id: &str) -> Result<usize, IndexError> {
+        let query = all_terms(&[(self.fields.kind, kind), (self.fields.clip_id, clip_id)]);
+        Ok(self.searcher.search(&query, &tantivy::collector::Count)?)
+    }
+
     /// Records of documents matching every `(field, value)` term, in
     /// index order (stable between runs for the same commit).
     fn records_where(&self, terms: &[(Field, &str)]) -> Result<Vec<String>, IndexError> {
-        let searcher = self.reader()?.searcher();
-        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
-            .iter()
-            .map(|(field, value)| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(Term::from_field_text(*field, value), IndexRecordOption::Basic));
-                (Occur::Must, q)
-            })
-            .collect();
-        let query = BooleanQuery::new(clauses);
+        let searcher = &self.searcher;
+        let query = all_terms(terms);
         let mut addrs: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
         addrs.sort();
         let mut out = Vec::with_capacity(addrs.len());
@@ -194,6 +226,19 @@ impl ClipIndex {
         }
         Ok(out)
     }
+}
+
+fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
+    BooleanQuery::new(
+        terms
+            .iter()
+            .map(|(field, value)| {
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(Term::from_field_text(*field, value), IndexRecordOption::Basic));
+                (Occur::Must, q)
+            })
+            .collect(),
+    )
 }
 
 /// The library's single writer (holds the lock until dropped). Nothing
@@ -228,9 +273,14 @@ impl Writer {
 
     /// Replaces (or adds) the document with `doc.key`.
     pub fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
-        let f = self.fields;
         self.dirty.set(true);
-        self.inner.delete_term(Term::from_field_text(f.doc_key, doc.key));
+        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, doc.key));
+        self.inner.add_document(self.document(doc, record_json))?;
+        Ok(())
+    }
+
+    fn document(&self, doc: &DocMeta<'_>, record_json: &str) -> TantivyDocument {
+        let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.doc_key, doc.key);
         d.add_text(f.kind, doc.kind);
@@ -250,7 +300,14 @@ impl Writer {
         }
         d.add_text(f.text, doc.text);
         d.add_text(f.record, record_json);
-        self.inner.add_document(d)?;
+        d
+    }
+
+    /// Adds a document whose key is new (its source's documents were just
+    /// deleted): no delete is queued, which keeps big imports lean.
+    pub fn add(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
+        self.dirty.set(true);
+        self.inner.add_document(self.document(doc, record_json))?;
         Ok(())
     }
 

@@ -16,7 +16,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use index::{ClipIndex, DocMeta, IndexError, Writer};
+pub use index::{ClipIndex, DocMeta, IndexError, Snapshot, Writer};
 pub use query::{Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.

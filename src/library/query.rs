@@ -16,10 +16,10 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -112,16 +112,22 @@ impl ClipIndex {
         let words = std::mem::take(&mut b.words);
         let f = self.fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
-        let kinds: Vec<(Occur, Box<dyn Query>)> =
-            spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect();
-        if !kinds.is_empty() {
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(kinds))));
+        // Kind and filters restrict without scoring (a scored clause over a
+        // million documents would swamp BM25 and slow every query). Source
+        // documents have no text, so "every kind" needs no clause at all.
+        let searchable = ["segment", "pair", "note", "clip"];
+        let all_kinds = searchable.iter().all(|k| spec.kinds.iter().any(|s| s == k));
+        if !spec.kinds.is_empty() && !all_kinds {
+            let kinds: Vec<(Occur, Box<dyn Query>)> =
+                spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect();
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(kinds)), 0.0))));
         }
         for (field, value) in
             [(f.speaker, &spec.speaker), (f.camera, &spec.camera), (f.reel, &spec.reel), (f.day, &spec.day)]
         {
             if let Some(v) = value {
-                clauses.push((Occur::Must, term_query(field, &v.trim().to_lowercase())));
+                let q = term_query(field, &v.trim().to_lowercase());
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
             }
         }
         Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, words })
@@ -134,14 +140,26 @@ impl ClipIndex {
         top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
     }
 
-    /// Whether the document with `key` matches the query's words.
-    pub fn matches_key(&self, prepared: &Prepared, key: &str) -> Result<bool, QueryError> {
+    /// Which of the documents with `keys` match the query's words on their
+    /// own (one query for all of them).
+    pub fn matching_keys(&self, prepared: &Prepared, keys: &[String]) -> Result<Vec<String>, QueryError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let searcher = self.searcher()?;
+        let f = self.fields();
+        let any_key: Vec<(Occur, Box<dyn Query>)> =
+            keys.iter().map(|k| (Occur::Should, term_query(f.doc_key, k))).collect();
         let q = BooleanQuery::new(vec![
             (Occur::Must, prepared.words_query.box_clone()),
-            (Occur::Must, term_query(self.fields().doc_key, key)),
+            (Occur::Must, Box::new(BooleanQuery::new(any_key))),
         ]);
-        Ok(searcher.search(&q, &Count)? > 0)
+        let found = searcher.search(&q, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(found.len());
+        for addr in found {
+            out.push(self.raw_hit(&searcher, 0.0, addr)?.key);
+        }
+        Ok(out)
     }
 
     /// The stored record of the document with `key`.
