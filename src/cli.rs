@@ -15,13 +15,16 @@ use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 use crate::clip::{Clip, NoteRecord, Segment};
+use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
 use crate::search::{Hit, HitKind, SearchRequest, search};
+use crate::selects::{self, Format};
 use crate::timecode::Rate;
+use crate::timecode::TcFormat;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
 /// with exact timecode.
@@ -124,6 +127,59 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export selects for the edit: CMX3600 EDL, FCPXML, FCP7 XML (Premiere),
+    /// Avid ALE, OpenTimelineIO or CSV, frame-accurate, with handles.
+    Export {
+        /// Export the hits of this search (soundbites unless --kind says
+        /// otherwise), in timecode order by clip.
+        #[arg(long, conflicts_with = "selects", required_unless_present = "selects")]
+        query: Option<String>,
+        /// Export a selects CSV (clip, tc_in, tc_out[, comment, speaker,
+        /// text]) — e.g. an edited `--format csv` export.
+        #[arg(long)]
+        selects: Option<PathBuf>,
+        /// edl, fcpxml, xmeml, ale, otio or csv.
+        #[arg(long, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
+        format: String,
+        /// Pad each select, clamped to its clip: 2s, 500ms, 12f.
+        #[arg(long)]
+        handles: Option<String>,
+        /// Join overlapping selects of the same clip.
+        #[arg(long)]
+        merge: bool,
+        /// Sequence title.
+        #[arg(long, default_value = "rushes selects")]
+        title: String,
+        /// Sequence rate (default: the first select's clip's rate).
+        #[arg(long)]
+        fps: Option<String>,
+        /// Sequence drop-frame labelling (29.97/59.94) with --fps.
+        #[arg(long)]
+        drop_frame: bool,
+        /// Record timecode of the first event (default 01:00:00:00).
+        #[arg(long)]
+        record_start: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        speaker: Option<String>,
+        #[arg(long)]
+        camera: Option<String>,
+        #[arg(long)]
+        reel: Option<String>,
+        #[arg(long)]
+        day: Option<String>,
+        #[arg(long, value_parser = ["soundbite", "note", "clip"])]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+        #[arg(long)]
+        fuzzy: bool,
+    },
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
     Show {
@@ -213,6 +269,85 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_hits(&hits, json)?;
             Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Export {
+            query,
+            selects,
+            format,
+            handles,
+            merge,
+            title,
+            fps,
+            drop_frame,
+            record_start,
+            output,
+            force,
+            speaker,
+            camera,
+            reel,
+            day,
+            kind,
+            limit,
+            fuzzy,
+        } => {
+            let format = Format::parse(&format).context("--format")?;
+            let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
+            let seq_rate = fps
+                .as_deref()
+                .map(|f| Rate::parse(f).map(|r| TcFormat::new(r, drop_frame)))
+                .transpose()
+                .context("--fps")?;
+            if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
+                anyhow::bail!("{} exists; use --force to overwrite it", out.display());
+            }
+            let lib = Library::open(&cli.library)?;
+            let (picked, rejected) = match (&query, &selects) {
+                (Some(q), _) => {
+                    let req = SearchRequest {
+                        query: q.clone(),
+                        fuzzy,
+                        speaker,
+                        camera,
+                        reel,
+                        day,
+                        kind: Some(kind.as_deref().and_then(HitKind::parse).unwrap_or(HitKind::Soundbite)),
+                        limit,
+                        context: 0,
+                    };
+                    let hits = search(&lib, &req)?;
+                    selects::from_hits(&lib, &hits)?
+                }
+                (None, Some(file)) => {
+                    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
+                    let (picked, rejected) = selects::from_csv(&lib, &file.display().to_string(), &bytes)?;
+                    if !rejected.is_empty() {
+                        let list: Vec<String> =
+                            rejected.iter().map(|r| format!("  {}: {}", r.source, r.reason)).collect();
+                        anyhow::bail!(
+                            "{} selects cannot be exported; nothing written:\n{}",
+                            rejected.len(),
+                            list.join("\n")
+                        );
+                    }
+                    (picked, rejected)
+                }
+                (None, None) => anyhow::bail!("give --query or --selects"),
+            };
+            for r in &rejected {
+                eprintln!("rushes: skipped {}: {}", r.source, r.reason);
+            }
+            if picked.is_empty() {
+                anyhow::bail!("nothing to export");
+            }
+            let picked = apply_handles(picked, handles, merge);
+            let seq = Sequence::for_selects(&title, &picked, seq_rate, record_start.as_deref())
+                .map_err(anyhow::Error::msg)?;
+            let text = format.render(&seq, &picked);
+            match output {
+                Some(path) => write_output(&path, text.as_bytes())?,
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Show { clip, json } => {
             let lib = Library::open(&cli.library)?;
             let log = shot_log(&lib, &clip)?;
@@ -220,6 +355,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes beside the target then renames, so a reader never sees half a file.
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.rushes-tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("{}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}", path.display()))?;
+    Ok(())
 }
 
 /// One clip with its notes and transcript, in timecode order.
@@ -482,7 +626,7 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
         return Ok(());
     }
     let dash = || "-".to_string();
-    let rows: Vec<[String; 9]> = clips
+    let rows: Vec<[String; 10]> = clips
         .iter()
         .map(|c| {
             [
@@ -501,10 +645,14 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
                     .ok()
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default(),
+                match (c.segments, c.notes) {
+                    (0, 0) => String::new(),
+                    (s, n) => format!("{s} cues, {n} notes"),
+                },
             ]
         })
         .collect();
-    let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM"];
+    let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM", "WORDS"];
     let mut widths = header.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod clip;
 pub mod date;
+pub mod export;
 pub mod import;
 pub mod ingest;
 pub mod library;
@@ -16,6 +17,7 @@ pub mod notes;
 pub mod probe;
 pub mod scan;
 pub mod search;
+pub mod selects;
 pub mod text;
 pub mod timecode;
 pub mod transcript;

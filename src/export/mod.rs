@@ -1,0 +1,275 @@
+//! Selects export: the AP's chosen soundbites as an edit decision list or
+//! timeline for Avid, Premiere, Resolve and Final Cut.
+//!
+//! Exporters take plain domain values — [`Select`]s on [`ExportClip`]s —
+//! and never see the library or tantivy. Every time is an integer frame at
+//! the clip's own exact rate; each format module states its contract in its
+//! doc comment (what a reader expects, where source timecode goes, how in/out
+//! are counted).
+
+pub mod ale;
+pub mod edl;
+pub mod fcpxml;
+pub mod otio;
+pub mod table;
+pub mod xmeml;
+
+use crate::timecode::{Rate, TcFormat, Timecode};
+
+/// What an exporter needs to know about a source clip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportClip {
+    pub id: String,
+    /// File name, e.g. `C0001.MP4`.
+    pub name: String,
+    /// Absolute path of the media.
+    pub path: String,
+    pub camera: Option<String>,
+    /// Reel / tape name as the clip states it (may be long; EDL shortens).
+    pub reel: Option<String>,
+    /// The clip's timecode labelling (rate and DF) and first frame's label.
+    pub format: TcFormat,
+    pub start: Timecode,
+    /// Length in frames at `format.rate()`.
+    pub n_frames: u64,
+    pub has_video: bool,
+    /// Audio channels (0 = none).
+    pub audio_channels: u32,
+    pub audio_sample_rate: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl ExportClip {
+    pub fn rate(&self) -> Rate {
+        self.format.rate()
+    }
+
+    /// The label of the frame `offset` frames into the clip.
+    pub fn tc_at(&self, offset: u64) -> Timecode {
+        self.start.add_frames(offset)
+    }
+}
+
+/// One select: a span of a clip, `[in_frame, out_frame)` counted from the
+/// clip's first frame at the clip's rate (out is exclusive, as EDL wants).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    pub clip: ExportClip,
+    pub in_frame: u64,
+    pub out_frame: u64,
+    pub speaker: Option<String>,
+    /// The soundbite's words.
+    pub text: String,
+    /// The AP's comment.
+    pub comment: Option<String>,
+}
+
+impl Select {
+    pub fn duration(&self) -> u64 {
+        self.out_frame.saturating_sub(self.in_frame)
+    }
+
+    pub fn tc_in(&self) -> Timecode {
+        self.clip.tc_at(self.in_frame)
+    }
+
+    pub fn tc_out(&self) -> Timecode {
+        self.clip.tc_at(self.out_frame)
+    }
+}
+
+/// Settings of one export.
+#[derive(Clone, Debug)]
+pub struct Sequence {
+    pub title: String,
+    /// Sequence (record) rate and labelling: the first select's clip's, or
+    /// `--fps`.
+    pub format: TcFormat,
+    /// Record timecode of the first event (EDL default 01:00:00:00).
+    pub record_start: Timecode,
+}
+
+impl Sequence {
+    /// The sequence for `selects`: the first clip's rate unless one is given.
+    pub fn for_selects(
+        title: &str,
+        selects: &[Select],
+        rate: Option<TcFormat>,
+        record_start: Option<&str>,
+    ) -> Result<Sequence, String> {
+        let format = rate.or_else(|| selects.first().map(|s| s.clip.format)).unwrap_or(TcFormat::ndf(Rate::FPS_25));
+        let record_start = match record_start {
+            Some(t) => Timecode::parse_in(t, format).map_err(|e| format!("--record-start: {e}"))?,
+            None => {
+                let sep = if format.is_drop_frame() { ';' } else { ':' };
+                Timecode::parse_in(&format!("01:00:00{sep}00"), format).map_err(|e| e.to_string())?
+            }
+        };
+        Ok(Sequence { title: title.to_string(), format, record_start })
+    }
+
+    /// A select's length on the sequence: its duration converted to the
+    /// sequence rate when the clip's differs (rounded to the nearest frame).
+    pub fn record_frames(&self, s: &Select) -> u64 {
+        convert_frames(s.duration(), s.clip.rate(), self.format.rate())
+    }
+}
+
+/// `n` frames at `from` as the nearest whole number of frames at `to`.
+pub fn convert_frames(n: u64, from: Rate, to: Rate) -> u64 {
+    if from == to {
+        return n;
+    }
+    let num = u128::from(n) * u128::from(from.den()) * u128::from(to.num());
+    let den = u128::from(from.num()) * u128::from(to.den());
+    u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
+}
+
+/// Handles to pad each select with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handles {
+    Frames(u64),
+    /// Milliseconds, converted at each clip's own rate.
+    Millis(u64),
+}
+
+impl Handles {
+    /// `12f`, `2s`, `1.5s`, `500ms`, or a bare number of frames.
+    pub fn parse(text: &str) -> Result<Handles, String> {
+        let t = text.trim().to_ascii_lowercase();
+        let bad = || format!("handles {text:?}: expected e.g. 2s, 500ms or 12f");
+        if let Some(f) = t.strip_suffix('f') {
+            return f.trim().parse().map(Handles::Frames).map_err(|_| bad());
+        }
+        if let Some(ms) = t.strip_suffix("ms") {
+            return ms.trim().parse().map(Handles::Millis).map_err(|_| bad());
+        }
+        if let Some(sec) = t.strip_suffix('s') {
+            let (int, frac) = sec.trim().split_once('.').unwrap_or((sec.trim(), ""));
+            if int.is_empty() && frac.is_empty()
+                || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+                || frac.len() > 3
+            {
+                return Err(bad());
+            }
+            let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
+            let frac_ms: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
+            return Ok(Handles::Millis(int * 1000 + frac_ms));
+        }
+        t.parse().map(Handles::Frames).map_err(|_| bad())
+    }
+
+    /// The handle length in frames at `rate` (rounded to the nearest frame).
+    pub fn frames_at(self, rate: Rate) -> u64 {
+        match self {
+            Handles::Frames(f) => f,
+            Handles::Millis(ms) => {
+                let num = u128::from(ms) * u128::from(rate.num());
+                let den = u128::from(rate.den()) * 1000;
+                u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
+            }
+        }
+    }
+}
+
+/// Pads every select with handles, clamped to its clip's media, and (with
+/// `merge`) joins overlapping or touching selects of the same clip.
+pub fn apply_handles(selects: Vec<Select>, handles: Option<Handles>, merge: bool) -> Vec<Select> {
+    let mut out: Vec<Select> = selects
+        .into_iter()
+        .map(|mut s| {
+            if let Some(h) = handles {
+                let pad = h.frames_at(s.clip.rate());
+                s.in_frame = s.in_frame.saturating_sub(pad);
+                s.out_frame = s.out_frame.saturating_add(pad).min(s.clip.n_frames);
+            }
+            s.out_frame = s.out_frame.min(s.clip.n_frames).max(s.in_frame);
+            s
+        })
+        .collect();
+    if merge {
+        let mut merged: Vec<Select> = Vec::with_capacity(out.len());
+        for s in out {
+            match merged.last_mut() {
+                Some(prev) if prev.clip.id == s.clip.id && s.in_frame <= prev.out_frame => {
+                    prev.out_frame = prev.out_frame.max(s.out_frame);
+                    if !s.text.is_empty() {
+                        prev.text = format!("{} {}", prev.text, s.text).trim().to_string();
+                    }
+                    prev.comment = match (prev.comment.take(), s.comment) {
+                        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                        (a, b) => a.or(b),
+                    };
+                }
+                _ => merged.push(s),
+            }
+        }
+        out = merged;
+    }
+    out
+}
+
+/// A file URL for a path: `file:///abs/path` with each byte outside the
+/// unreserved set percent-encoded (spaces, `&`, `#`, non-ASCII), as NLEs
+/// write them.
+pub fn file_url(path: &str) -> String {
+    let mut out = String::from("file://");
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab/newline are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_parse_and_convert() {
+        assert_eq!(Handles::parse("12f"), Ok(Handles::Frames(12)));
+        assert_eq!(Handles::parse("2s"), Ok(Handles::Millis(2000)));
+        assert_eq!(Handles::parse("1.5s"), Ok(Handles::Millis(1500)));
+        assert_eq!(Handles::parse("500ms"), Ok(Handles::Millis(500)));
+        assert!(Handles::parse("two").is_err());
+        assert!(Handles::parse("s").is_err());
+        assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_29_97), 60);
+        assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_25), 50);
+        assert_eq!(Handles::Millis(1000).frames_at(Rate::FPS_23_976), 24);
+    }
+
+    #[test]
+    fn frames_convert_between_rates() {
+        assert_eq!(convert_frames(48, Rate::FPS_23_976, Rate::FPS_23_976), 48);
+        assert_eq!(convert_frames(50, Rate::FPS_25, Rate::FPS_50), 100);
+        assert_eq!(convert_frames(60, Rate::FPS_29_97, Rate::FPS_25), 50);
+    }
+
+    #[test]
+    fn urls_and_xml() {
+        assert_eq!(file_url("/a b/C&D é.mov"), "file:///a%20b/C%26D%20%C3%A9.mov");
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot; ");
+    }
+}

@@ -1,0 +1,198 @@
+//! Turning what the editor chose into [`Select`]s for export: the hits of a
+//! search, or a selects CSV the AP edited (the same columns `--format csv`
+//! writes, so an export can be edited and fed back). Knows the library;
+//! the exporters in `export` do not.
+
+use std::collections::HashMap;
+
+use crate::clip::Clip;
+use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
+use crate::export::{Sequence, table::SelectRow};
+use crate::library::Library;
+use crate::merge::clip_start;
+use crate::search::{Hit, HitKind};
+use crate::timecode::Timecode;
+
+/// Length given to a note that marks a moment but has no out point.
+const NOTE_SECONDS: u64 = 5;
+
+/// The export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Edl,
+    Fcpxml,
+    Xmeml,
+    Ale,
+    Otio,
+    Csv,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "edl" | "cmx3600" => Some(Format::Edl),
+            "fcpxml" => Some(Format::Fcpxml),
+            "xmeml" | "fcp7" | "xml" | "premiere" => Some(Format::Xmeml),
+            "ale" => Some(Format::Ale),
+            "otio" => Some(Format::Otio),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// Writes `selects` in this format.
+    pub fn render(self, seq: &Sequence, selects: &[Select]) -> String {
+        match self {
+            Format::Edl => edl::write(seq, selects),
+            Format::Fcpxml => fcpxml::write(seq, selects),
+            Format::Xmeml => xmeml::write(seq, selects),
+            Format::Ale => ale::write(seq, selects),
+            Format::Otio => otio::write(seq, selects),
+            Format::Csv => table::write(seq, selects),
+        }
+    }
+}
+
+/// What an exporter needs of a catalog clip; `None` for a clip without a
+/// frame rate (it has no frames to cut on).
+pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
+    let start = clip_start(clip)?;
+    Some(ExportClip {
+        id: clip.id.clone(),
+        name: clip.name.clone(),
+        path: clip.path.clone(),
+        camera: clip.camera.clone(),
+        reel: clip.reel.clone().or(clip.tape.clone()),
+        format: start.format(),
+        start,
+        n_frames: clip.n_frames?,
+        has_video: clip.video.is_some(),
+        audio_channels: clip.audio.as_ref().map_or(0, |a| a.channels),
+        audio_sample_rate: clip.audio.as_ref().map_or(0, |a| a.sample_rate),
+        width: clip.video.as_ref().map_or(0, |v| v.width),
+        height: clip.video.as_ref().map_or(0, |v| v.height),
+    })
+}
+
+/// A reason a hit or row could not become a select.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// `file:line` or the hit's clip and timecode.
+    pub source: String,
+    pub reason: String,
+}
+
+/// Selects from search hits, in timecode order by clip.
+pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
+    let clips: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let mut selects = Vec::new();
+    let mut rejected = Vec::new();
+    for h in hits {
+        let where_ = format!("{} {}", h.clip.as_deref().unwrap_or("(no clip)"), h.tc_in.as_deref().unwrap_or(""));
+        let reject = |reason: &str| Rejected { source: where_.clone(), reason: reason.to_string() };
+        let Some(clip) = h.clip_id.as_ref().and_then(|id| clips.get(id)) else {
+            rejected.push(reject("not placed on a clip"));
+            continue;
+        };
+        let Some(ec) = export_clip(clip) else {
+            rejected.push(reject("the clip has no frame rate"));
+            continue;
+        };
+        let offset = |tc: &Option<String>| {
+            tc.as_deref().and_then(|t| Timecode::parse_in(t, ec.format).ok()).map(|t| t.frames_since(ec.start))
+        };
+        let (in_frame, out_frame) = match h.kind {
+            HitKind::Clip => (0, ec.n_frames),
+            HitKind::Soundbite | HitKind::Note => {
+                let Some(i) = offset(&h.tc_in) else {
+                    rejected.push(reject("no timecode"));
+                    continue;
+                };
+                let o = offset(&h.tc_out)
+                    .filter(|&o| o > i)
+                    .unwrap_or_else(|| i + u64::from(ec.rate().nominal()) * NOTE_SECONDS);
+                (i, o.min(ec.n_frames))
+            }
+        };
+        let comment = (h.kind == HitKind::Note).then(|| h.text.clone());
+        let text = if h.kind == HitKind::Soundbite { h.text.clone() } else { String::new() };
+        selects.push(Select { clip: ec, in_frame, out_frame, speaker: h.speaker.clone(), text, comment });
+    }
+    sort(&mut selects, &clips);
+    Ok((selects, rejected))
+}
+
+/// Selects from a selects CSV (`clip` name or id, `tc_in`, `tc_out` in the
+/// clip's own timecode; `comment`, `speaker`, `text` optional). Every bad
+/// row is reported with its line; nothing is guessed.
+pub fn from_csv(
+    lib: &Library,
+    file: &str,
+    bytes: &[u8],
+) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
+    let clips = lib.index.clips()?;
+    let (rows, errors) = table::read_selects_bytes(bytes);
+    let mut rejected: Vec<Rejected> =
+        errors.into_iter().map(|(line, reason)| Rejected { source: format!("{file}:{line}"), reason }).collect();
+    let mut selects = Vec::new();
+    for row in rows {
+        match select_from_row(&row, &clips) {
+            Ok(s) => selects.push(s),
+            Err(reason) => rejected.push(Rejected { source: format!("{file}:{}", row.line), reason }),
+        }
+    }
+    // The file's order is the editor's: keep it.
+    Ok((selects, rejected))
+}
+
+fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
+    let want = row.clip.trim();
+    let found: Vec<&Clip> = clips
+        .iter()
+        .filter(|c| c.id == want || c.name.eq_ignore_ascii_case(want) || c.path == want || c.rel_path == want)
+        .collect();
+    let clip = match found.as_slice() {
+        [one] => *one,
+        [] => return Err(format!("no clip {want:?} in the library")),
+        many => return Err(format!("{} clips are named {want:?}; give the id or path", many.len())),
+    };
+    let ec = export_clip(clip).ok_or_else(|| format!("{want}: the clip has no frame rate"))?;
+    let label = |t: &str, what: &str| {
+        Timecode::parse_in(t.trim(), ec.format).map_err(|e| format!("{what}: {e} (the clip is {})", ec.rate().label()))
+    };
+    let tc_in = label(&row.tc_in, "tc_in")?;
+    let tc_out = label(&row.tc_out, "tc_out")?;
+    let in_frame = tc_in.frames_since(ec.start);
+    let out_frame = tc_out.frames_since(ec.start);
+    if in_frame >= ec.n_frames {
+        return Err(format!(
+            "tc_in {} is outside the clip ({} - {})",
+            row.tc_in.trim(),
+            ec.start,
+            ec.tc_at(ec.n_frames)
+        ));
+    }
+    if out_frame <= in_frame || out_frame > ec.n_frames {
+        return Err(format!(
+            "tc_out {} must be after tc_in and at most the clip's end {}",
+            row.tc_out.trim(),
+            ec.tc_at(ec.n_frames)
+        ));
+    }
+    Ok(Select {
+        clip: ec,
+        in_frame,
+        out_frame,
+        speaker: row.speaker.clone().filter(|s| !s.is_empty()),
+        text: row.text.clone().unwrap_or_default(),
+        comment: row.comment.clone().filter(|s| !s.is_empty()),
+    })
+}
+
+/// Timecode order by clip: day, clip path, then in point.
+fn sort(selects: &mut [Select], clips: &HashMap<String, Clip>) {
+    selects.sort_by(|a, b| {
+        let day = |s: &Select| clips.get(&s.clip.id).and_then(|c| c.day.clone());
+        (day(a), &a.clip.path, a.in_frame).cmp(&(day(b), &b.clip.path, b.in_frame))
+    });
+}

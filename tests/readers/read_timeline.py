@@ -1,0 +1,98 @@
+"""Reads an exported timeline with the industry's readers and prints what
+they see as JSON, one object per clip event:
+
+    {"name", "url", "start", "duration", "rate", "reader"}
+
+`start` and `duration` are frame counts at `rate` as the reader reports
+them (for pycmx, frames counted from the source timecode labels with the
+EDL's drop-frame flag). The Rust test compares them with what we meant.
+
+usage: read_timeline.py FORMAT FILE RATE
+"""
+import json
+import sys
+
+
+def otio_clips(path, adapter, rate):
+    import opentimelineio as otio
+
+    kwargs = {"adapter_name": adapter}
+    if adapter in ("cmx_3600", "ale"):
+        kwargs["rate"] = rate
+    result = otio.adapters.read_from_file(path, **kwargs)
+    if isinstance(result, otio.schema.SerializableCollection):
+        clips = [c for item in result for c in (item.find_clips() if hasattr(item, "find_clips") else [item])]
+    else:
+        clips = list(result.find_clips())
+    out = []
+    for clip in clips:
+        ref = clip.media_reference
+        url = getattr(ref, "target_url", None)
+        sr = clip.source_range
+        out.append(
+            {
+                "reader": "otio:" + adapter,
+                "name": clip.name,
+                "url": url,
+                "start": sr.start_time.value if sr else None,
+                "duration": sr.duration.value if sr else None,
+                "rate": sr.start_time.rate if sr else None,
+                "track": clip.parent().kind if clip.parent() is not None else None,
+            }
+        )
+    return out
+
+
+def tc_frames(tc, nominal, drop):
+    hh, mm, ss, ff = [int(x) for x in tc.replace(";", ":").replace(".", ":").split(":")]
+    total_minutes = hh * 60 + mm
+    dropped = (nominal // 15) if drop else 0
+    return ((hh * 3600 + mm * 60 + ss) * nominal + ff) - dropped * (total_minutes - total_minutes // 10)
+
+
+def pycmx_clips(path, rate):
+    import pycmx
+
+    nominal = int(round(rate))
+    out = []
+    with open(path) as f:
+        edl = pycmx.parse_cmx3600(f)
+    drop = "DROP FRAME" in open(path).read() and "NON-DROP" not in open(path).read()
+    for event in edl.events:
+        for edit in event.edits:
+            start = tc_frames(edit.source_in, nominal, drop)
+            end = tc_frames(edit.source_out, nominal, drop)
+            out.append(
+                {
+                    "reader": "pycmx",
+                    "name": edit.clip_name,
+                    "url": None,
+                    "start": start,
+                    "duration": end - start,
+                    "rate": rate,
+                    "reel": edit.source,
+                    "channels": str(edit.channels),
+                }
+            )
+    return out
+
+
+def main():
+    fmt, path, rate = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    if fmt == "edl":
+        clips = otio_clips(path, "cmx_3600", rate) + pycmx_clips(path, rate)
+    elif fmt == "otio":
+        clips = otio_clips(path, "otio_json", rate)
+    elif fmt == "xmeml":
+        clips = otio_clips(path, "fcp_xml", rate)
+    elif fmt == "fcpxml":
+        clips = otio_clips(path, "fcpx_xml", rate)
+    elif fmt == "ale":
+        clips = otio_clips(path, "ale", rate)
+    else:
+        raise SystemExit("unknown format " + fmt)
+    json.dump(clips, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
