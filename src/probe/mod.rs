@@ -167,6 +167,9 @@ pub enum Kind {
     Riff,
     /// Anything symphonia may read: MP3, FLAC, OGG, MKV/WebM, AIFF, CAF.
     Other,
+    /// Camera media we recognise but do not read (MXF, RED R3D): reported
+    /// as such, not as "not media".
+    Unsupported(&'static str),
     /// Recognisably not media (text, XML, empty).
     NotMedia,
 }
@@ -181,6 +184,13 @@ pub fn detect(head: &[u8]) -> Kind {
     }
     if head.len() >= 8 && quicktime::looks_like(head) {
         return Kind::QuickTime;
+    }
+    // SMPTE 377 partition pack key: 06 0E 2B 34 02 05 01 01 0D 01 02.
+    if head.starts_with(&[0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0D, 0x01, 0x02]) {
+        return Kind::Unsupported("MXF");
+    }
+    if head.get(4..8).is_some_and(|m| m == b"RED1" || m == b"RED2") {
+        return Kind::Unsupported("RED R3D");
     }
     let known = head.starts_with(b"ID3")
         || head.starts_with(b"fLaC")
@@ -203,7 +213,11 @@ pub fn probe_file(path: &Path) -> Result<MediaInfo, ProbeError> {
         Kind::QuickTime => quicktime::probe(&mut file, len, path),
         Kind::Riff => bwf::probe(&mut file, len),
         Kind::Other => symph::probe(file, path),
-        Kind::NotMedia if n == 0 => Err(ProbeError::NotMedia("empty file".into())),
+        Kind::Unsupported(format) => Err(ProbeError::Unsupported {
+            format,
+            detail: "recognised, but this container is not read yet; the file is listed, not cataloged".into(),
+        }),
+        Kind::NotMedia if n == 0 => Err(ProbeError::NotMedia("empty file (0 bytes)".into())),
         Kind::NotMedia => Err(ProbeError::NotMedia("no media signature in the first bytes".into())),
     }
 }
@@ -220,4 +234,21 @@ pub(crate) fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<
         }
     }
     Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_by_content() {
+        let mut mxf = vec![0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0D, 0x01, 0x02, 0x01];
+        mxf.resize(64, 0);
+        assert_eq!(detect(&mxf), Kind::Unsupported("MXF"));
+        assert_eq!(detect(b"\0\0\0\x14ftypqt  \0\0\0\0"), Kind::QuickTime);
+        assert_eq!(detect(b"RIFF\0\0\0\0WAVEfmt "), Kind::Riff);
+        assert_eq!(detect(b"ID3\x04\0\0\0\0\0\0"), Kind::Other);
+        assert_eq!(detect(b"hello, this is text"), Kind::NotMedia);
+        assert_eq!(detect(b""), Kind::NotMedia);
+    }
 }
