@@ -309,6 +309,22 @@ fn clamp_end(start_ms: u64, end_ms: u64, line: usize, diagnostics: &mut Vec<Diag
     }
 }
 
+/// Renders a reader's result for inline expectations: each cue as
+/// `start-end [speaker] text` with `|` for line breaks, each diagnostic as
+/// `!line reason`, or the refusal.
+#[cfg(test)]
+fn render(result: Result<(Vec<Cue>, Vec<Diagnostic>), Outcome>) -> Vec<String> {
+    let (cues, diagnostics) = match result {
+        Ok(ok) => ok,
+        Err(outcome) => return vec![format!("{outcome:?}")],
+    };
+    let cues = cues.into_iter().map(|c| {
+        let speaker = c.speaker.map(|s| format!("[{s}] ")).unwrap_or_default();
+        format!("{}-{} {speaker}{}", c.start_ms, c.end_ms, c.text.replace('\n', "|"))
+    });
+    cues.chain(diagnostics.into_iter().map(|d| format!("!{} {}", d.line, d.reason))).collect()
+}
+
 /// The shared real-world test data (`../shared/realdata`).
 #[cfg(test)]
 fn realdata(relative: &str) -> String {

@@ -205,18 +205,8 @@ mod tests {
     use super::super::{realdata, realdata_text};
     use super::*;
 
-    /// Parses inline SRT and renders each cue as `start-end [speaker] text`
-    /// with `|` for line breaks, and each diagnostic as `!line reason`.
     fn render(input: &str) -> Vec<String> {
-        let (cues, diagnostics) = match parse(input) {
-            Ok(ok) => ok,
-            Err(outcome) => return vec![format!("{outcome:?}")],
-        };
-        let cues = cues.into_iter().map(|c| {
-            let speaker = c.speaker.map(|s| format!("[{s}] ")).unwrap_or_default();
-            format!("{}-{} {speaker}{}", c.start_ms, c.end_ms, c.text.replace('\n', "|"))
-        });
-        cues.chain(diagnostics.into_iter().map(|d| format!("!{} {}", d.line, d.reason))).collect()
+        super::super::render(parse(input))
     }
 
     fn check(input: &str, expected: &[&str]) {
