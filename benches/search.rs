@@ -590,7 +590,7 @@ fn build_library(corpus: &Corpus, dir: &Path, lib_dir: &Path) -> Value {
 
     let t = Instant::now();
     let mut report = ImportReport::default();
-    import_files(&lib, &mut writer, &files, &mut report).expect("import");
+    import_files(&lib, &mut writer, &files, false, &mut report).expect("import");
     drop(writer);
     let import_s = t.elapsed().as_secs_f64();
     let rss = vm_hwm_mb();

@@ -215,6 +215,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
             let day = day.map(|d| validate_day(&d)).transpose()?;
             let opts = IngestOptions { merge: MergeOptions { day, project_rate } };
+            refuse_library_inside(&cli.library, &dirs)?;
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             let bar = Bar::new();
@@ -248,7 +249,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = Library::open(&cli.library)?;
             let mut writer = lib.index.writer()?;
             let mut report = ImportReport::default();
-            import_files(&lib, &mut writer, &list, &mut report)?;
+            import_files(&lib, &mut writer, &list, false, &mut report)?;
             print_words(&report, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -293,9 +294,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
             let seq_rate = fps
                 .as_deref()
-                .map(|f| Rate::parse(f).map(|r| TcFormat::new(r, drop_frame)))
+                .map(|f| Rate::parse(f).map(|r| if drop_frame { TcFormat::df(r) } else { Ok(TcFormat::ndf(r)) }))
                 .transpose()
-                .context("--fps")?;
+                .context("--fps")?
+                .transpose()
+                .context("--drop-frame")?;
+            if drop_frame && fps.is_none() {
+                anyhow::bail!("--drop-frame goes with --fps 29.97 or --fps 59.94");
+            }
             if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
                 anyhow::bail!("{} exists; use --force to overwrite it", out.display());
             }
@@ -580,6 +586,26 @@ fn print_words(r: &ImportReport, json: bool) -> Result<()> {
         return Ok(());
     }
     print_words_human(&mut out, r)
+}
+
+/// The library must not live inside a folder being ingested: creating it
+/// there would write into the source, and the next ingest would read it.
+fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<()> {
+    let lib = std::path::absolute(library).with_context(|| format!("{}", library.display()))?;
+    let lib = lib.canonicalize().unwrap_or(lib);
+    for dir in dirs {
+        if let Ok(root) = dir.canonicalize() {
+            if lib.starts_with(&root) {
+                anyhow::bail!(
+                    "the library {} would be inside {}, the folder being ingested; nothing is ever written \
+                     there: choose another place with --library or $RUSHES_LIBRARY",
+                    lib.display(),
+                    dir.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn validate_day(d: &str) -> Result<String> {

@@ -149,6 +149,7 @@ pub fn import_files(
     lib: &Library,
     writer: &mut Writer,
     files: &[(std::path::PathBuf, String, ImportOptions)],
+    keep_stored_options: bool,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
     let clips = lib.index.clips()?;
@@ -166,6 +167,12 @@ pub fn import_files(
         };
         let id = format!("src:{}", clip_id(abs));
         let hash = format!("{:016x}", fnv(&bytes));
+        // A file found again in a dump keeps how the user imported it
+        // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
+        let opts = match sources.get(&id) {
+            Some(old) if keep_stored_options => &old.options,
+            _ => opts,
+        };
         if let Some(old) =
             sources.get(&id).filter(|o| o.hash == hash && o.size == bytes.len() as u64 && o.options == *opts)
         {
@@ -336,6 +343,20 @@ fn place(
                 Ok(clip) => {
                     let timebase = record.options.timebase.unwrap_or_else(|| detect_timebase(&record.cues, clip));
                     let segments = place_cues(&record.cues, clip, &record.path, timebase);
+                    // Kept, but said: a cue past the clip's end usually means
+                    // the wrong clip or the wrong timebase.
+                    let past = segments.iter().filter(|s| s.offset_in_s >= clip.duration_s).count();
+                    if past > 0 {
+                        report.warnings.push(Warning {
+                            source: record.path.clone(),
+                            reason: format!(
+                                "{past} of {} cues start after the end of {} ({:.3} s); check --clip and --timebase",
+                                segments.len(),
+                                clip.name,
+                                clip.duration_s
+                            ),
+                        });
+                    }
                     for seg in &segments {
                         write_segment(writer, &record.id, seg, clip)?;
                     }

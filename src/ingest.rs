@@ -82,7 +82,7 @@ impl Progress for NoProgress {
 /// Why an ingest could not run at all (per-file problems are failures).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{path}: {source}")]
+    #[error("cannot ingest {path}")]
     Root { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Library(#[from] LibraryError),
@@ -230,7 +230,7 @@ pub fn ingest(
         }
     }
     progress.finish();
-    import_files(lib, &mut writer, &word_files, &mut report.words)?;
+    import_files(lib, &mut writer, &word_files, true, &mut report.words)?;
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));

@@ -132,7 +132,11 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
             };
             if meta.is_dir() {
                 let sony_proxies = name.eq_ignore_ascii_case("SUB") && rel_dir.to_ascii_uppercase().ends_with("M4ROOT");
-                if sony_proxies {
+                // A rushes library is ours, not footage.
+                let library = path.join("library.json").is_file() && path.join("index").is_dir();
+                if library {
+                    w.skipped.push(Skip { path, kind: SkipKind::System });
+                } else if sony_proxies {
                     w.skipped.push(Skip { path, kind: SkipKind::Proxy });
                 } else if let Some(kind) = skip_dir(&name) {
                     w.skipped.push(Skip { path, kind });

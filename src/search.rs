@@ -135,11 +135,12 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
     };
     let prepared = lib.index.prepare(&spec)?;
-    let limit = req.limit.max(1);
+    // More than this many hits is no longer a search result list.
+    let limit = req.limit.clamp(1, 10_000);
     let mut clips = ClipCache { lib, map: HashMap::new() };
     // Over-fetch: pairs that duplicate a single cue are dropped, so fetch
     // more until `limit` hits remain or the index has no more.
-    let mut fetch = limit * 2 + 10;
+    let mut fetch = limit.saturating_mul(2).saturating_add(10);
     let mut hits = loop {
         let raw = lib.index.search(&prepared, fetch)?;
         let exhausted = raw.len() < fetch;
@@ -259,7 +260,10 @@ fn assemble(
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
-                sort_tc: sort_key(note.tc_in.as_deref().unwrap_or(&note.tc)),
+                sort_tc: match (clip.as_ref().and_then(|c| c.start_tc.as_deref()), note.offset_s) {
+                    (Some(start), Some(off)) => format!("{}{off:012.3}", sort_key(start)),
+                    _ => sort_key(&note.tc),
+                },
                 key: r.key,
                 cues: None,
             }
@@ -336,7 +340,13 @@ fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, sco
         context_before: Vec::new(),
         context_after: Vec::new(),
         matches: Vec::new(),
-        sort_tc: format!("{}{:012.3}", sort_key(first.tc_in.as_deref().unwrap_or("")), first.offset_in_s),
+        // The clip's start then the offset: a cue after midnight in a clip
+        // that started before it sorts after the earlier cues.
+        sort_tc: format!(
+            "{}{:012.3}",
+            sort_key(clip.and_then(|c| c.start_tc.as_deref()).unwrap_or("")),
+            first.offset_in_s
+        ),
         cues: key.rsplit_once(':').map(|(prefix, _)| (prefix.to_string(), first.n, last.n)),
         key,
     }
@@ -362,11 +372,18 @@ fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError>
                 text: s.text.replace('\n', " "),
             }))
     };
-    for i in first.saturating_sub(n)..first {
-        hit.context_before.extend(fetch(i)?);
+    // Stop at the transcript's ends: a cue that does not exist ends the walk.
+    for i in (first.saturating_sub(n)..first).rev() {
+        match fetch(i)? {
+            Some(c) => hit.context_before.insert(0, c),
+            None => break,
+        }
     }
-    for i in last + 1..=last + n {
-        hit.context_after.extend(fetch(i)?);
+    for i in last.saturating_add(1)..=last.saturating_add(n) {
+        match fetch(i)? {
+            Some(c) => hit.context_after.push(c),
+            None => break,
+        }
     }
     Ok(())
 }

@@ -108,6 +108,10 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
                     rejected.push(reject("no timecode"));
                     continue;
                 };
+                if i >= ec.n_frames {
+                    rejected.push(reject("starts after the end of its clip"));
+                    continue;
+                }
                 let o = offset(&h.tc_out)
                     .filter(|&o| o > i)
                     .unwrap_or_else(|| i + u64::from(ec.rate().nominal()) * NOTE_SECONDS);
@@ -141,7 +145,8 @@ pub fn from_csv(
             Err(reason) => rejected.push(Rejected { source: format!("{file}:{}", row.line), reason }),
         }
     }
-    // The file's order is the editor's: keep it.
+    // The file's order is the editor's: keep it. Report problems by line.
+    rejected.sort_by_key(|r| r.source.rsplit_once(':').and_then(|(_, l)| l.parse::<usize>().ok()).unwrap_or(0));
     Ok((selects, rejected))
 }
 

@@ -57,7 +57,9 @@ impl Rate {
         }
         let g = gcd(u64::from(num), u64::from(den)) as u32;
         let (num, den) = (num / g, den / g);
-        if u64::from(num) > 1000 * u64::from(den) {
+        // Between 1 and 1000 frames per second: anything else is no rate a
+        // camera or a timeline uses.
+        if u64::from(num) > 1000 * u64::from(den) || num < den {
             return None;
         }
         Some(Rate { num, den })

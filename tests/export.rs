@@ -257,3 +257,31 @@ fn handles_clamp_and_overwrite_is_refused() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("s.csv:3") && err.contains("NOPE.MOV"), "{err}");
 }
+
+#[test]
+fn merge_joins_overlaps_in_any_order_and_bad_flags_are_errors() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let csv = env.tmp.path().join("m.csv");
+    std::fs::write(&csv, "clip,tc_in,tc_out\nC0001.MP4,14:31:01;00,14:31:02;00\nC0001.MP4,14:31:00;10,14:31:01;10\n")
+        .expect("write");
+    let path = csv.to_str().expect("utf-8");
+    let out = env.run(&["export", "--selects", path, "--format", "csv", "--merge"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("14:31:00;10") && text.contains("14:31:02;00"), "{text}");
+    for bad in [
+        &["--handles", "99999999999999999s"][..],
+        &["--fps", "25", "--drop-frame"][..],
+        &["--record-start", "01:00:00;00"][..],
+    ] {
+        let mut args = vec!["export", "--selects", path, "--format", "edl"];
+        if bad[0] == "--record-start" {
+            args.extend_from_slice(&["--fps", "25"]);
+        }
+        args.extend_from_slice(bad);
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

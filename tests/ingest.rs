@@ -279,3 +279,22 @@ fn real_gopro_tmcd() {
     assert_eq!(gp["fps"], "29.97");
     assert_eq!(gp["drop_frame"], false);
 }
+
+/// `rushes ingest .` with the default library would create it inside the
+/// dump: refused, and nothing is written there.
+#[test]
+fn library_inside_the_ingested_folder_is_refused() {
+    let env = Env::new();
+    let day = env.tmp.path().join("DAY01");
+    copy_tree(&dump().join("2026-03-14/SOUND"), &day.join("SOUND"));
+    let before = snapshot(&day);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rushes"))
+        .current_dir(&day)
+        .env_remove("RUSHES_LIBRARY")
+        .args(["ingest", "."])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--library"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(snapshot(&day), before, "nothing created in the dump");
+}

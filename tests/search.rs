@@ -173,3 +173,13 @@ fn piped_output_marks_matches_with_brackets() {
     assert!(text.contains("A003C012_260314_R1AB.mov") && text.contains("14:31:10:00"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour codes when piped");
 }
+
+#[test]
+fn absurd_limits_and_context_are_safe() {
+    let env = env_with_dump();
+    let out = env.run(&["search", "the", "--limit", "18446744073709551615", "--context", "18446744073709551615"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Errors count characters, not bytes.
+    let err = String::from_utf8_lossy(&env.run(&["search", "ééé \"x"]).stderr).to_string();
+    assert!(err.contains("character 7"), "{err}");
+}

@@ -208,3 +208,19 @@ fn reingest_with_words_changes_nothing() {
     assert_eq!(again["notes_unplaced"].as_array().map(Vec::len), Some(1));
     assert_eq!(again["transcripts_unmatched"].as_array().map(Vec::len), Some(1));
 }
+
+/// A transcript in the dump attached by hand with `--clip` stays attached
+/// when the dump is ingested again.
+#[test]
+fn reingest_keeps_how_a_dump_file_was_imported() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let unknown = dump().join("2026-03-14/TRANSCRIPTS/UNKNOWN99.srt");
+    let out = env.json(&["import", "--json", "--clip", "PLAIN.mp4", unknown.to_str().expect("utf-8")], 0);
+    assert_eq!(out["transcripts_attached"], 1, "{out}");
+    let attached = transcript(&env, "PLAIN.mp4");
+    assert!(!attached.is_empty());
+    let again = env.ingest(&dump());
+    assert_eq!(again["transcripts_unmatched"], json!([]), "{again}");
+    assert_eq!(transcript(&env, "PLAIN.mp4"), attached);
+}

@@ -72,7 +72,13 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
         let clip = &sel.clip;
         let rec_len = seq.record_frames(sel);
         let src = source_span(seq, sel, rec_len);
-        let reel = reels.name_for(&reel_source(sel));
+        // Clips without a reel are told apart by their path: two phones'
+        // IMG_0001.MOV must not share a reel (and timecode) in the list.
+        let key = match sel.clip.reel.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            Some(reel) => reel.to_string(),
+            None => sel.clip.path.clone(),
+        };
+        let reel = reels.name_for_keyed(&key, &reel_source(sel));
         let (channels, aud) = channel_code(clip.has_video, clip.audio_channels);
         out.push_str(&format!(
             "{:03}  {:<8} {:<5} C        {} {} {} {}\n",
@@ -343,8 +349,14 @@ struct Reels {
 }
 
 impl Reels {
+    #[cfg(test)]
     fn name_for(&mut self, source: &str) -> String {
-        if let Some(name) = self.by_source.get(source) {
+        self.name_for_keyed(source, source)
+    }
+
+    /// The reel for the source identified by `key`, made from `source`.
+    fn name_for_keyed(&mut self, key: &str, source: &str) -> String {
+        if let Some(name) = self.by_source.get(key) {
             return name.clone();
         }
         let clean = reel_chars(source);
@@ -358,7 +370,7 @@ impl Reels {
             salt += 1;
         }
         self.used.insert(name.clone());
-        self.by_source.insert(source.to_string(), name.clone());
+        self.by_source.insert(key.to_string(), name.clone());
         name
     }
 }

@@ -100,6 +100,12 @@ impl Sequence {
     ) -> Result<Sequence, String> {
         let format = rate.or_else(|| selects.first().map(|s| s.clip.format)).unwrap_or(TcFormat::ndf(Rate::FPS_25));
         let record_start = match record_start {
+            Some(t) if t.contains(';') && !format.is_drop_frame() => {
+                return Err(format!(
+                    "--record-start {t}: ';' is drop-frame, the sequence is {} non-drop",
+                    format.rate()
+                ));
+            }
             Some(t) => Timecode::parse_in(t, format).map_err(|e| format!("--record-start: {e}"))?,
             None => {
                 let sep = if format.is_drop_frame() { ';' } else { ':' };
@@ -155,7 +161,7 @@ impl Handles {
             }
             let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
             let frac_ms: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
-            return Ok(Handles::Millis(int * 1000 + frac_ms));
+            return int.checked_mul(1000).and_then(|ms| ms.checked_add(frac_ms)).map(Handles::Millis).ok_or_else(bad);
         }
         t.parse().map(Handles::Frames).map_err(|_| bad())
     }
@@ -189,10 +195,16 @@ pub fn apply_handles(selects: Vec<Select>, handles: Option<Handles>, merge: bool
         })
         .collect();
     if merge {
+        // Overlapping or touching selects of one clip become one, wherever
+        // they stand in the list; the merged select keeps the first's place.
         let mut merged: Vec<Select> = Vec::with_capacity(out.len());
         for s in out {
-            match merged.last_mut() {
-                Some(prev) if prev.clip.id == s.clip.id && s.in_frame <= prev.out_frame => {
+            let same = merged
+                .iter_mut()
+                .find(|m| m.clip.id == s.clip.id && s.in_frame <= m.out_frame && m.in_frame <= s.out_frame);
+            match same {
+                Some(prev) => {
+                    prev.in_frame = prev.in_frame.min(s.in_frame);
                     prev.out_frame = prev.out_frame.max(s.out_frame);
                     if !s.text.is_empty() {
                         prev.text = format!("{} {}", prev.text, s.text).trim().to_string();
@@ -202,7 +214,7 @@ pub fn apply_handles(selects: Vec<Select>, handles: Option<Handles>, merge: bool
                         (a, b) => a.or(b),
                     };
                 }
-                _ => merged.push(s),
+                None => merged.push(s),
             }
         }
         out = merged;

@@ -664,7 +664,7 @@ pub(crate) mod testkit {
             past_end,
             odd_rate(Rate::new(25, 2).unwrap()),
             odd_rate(Rate::new(1000, 1).unwrap()),
-            odd_rate(Rate::new(1, 1001).unwrap()),
+            odd_rate(Rate::new(1, 1).unwrap()),
             nothing,
             many_channels,
             empty_names,

@@ -98,7 +98,9 @@ impl ClipIndex {
         let (text, fuzzy_words) = extract_fuzzy(&spec.query);
         let (ast, errors) = tantivy::query_grammar::parse_query_lenient(&text);
         if let Some(e) = errors.first() {
-            return Err(QueryError::Syntax { query: spec.query.clone(), pos: e.pos + 1, message: e.message.clone() });
+            // Position in characters, as a user counts them.
+            let pos = text.get(..e.pos).map_or(e.pos, |p| p.chars().count()) + 1;
+            return Err(QueryError::Syntax { query: spec.query.clone(), pos, message: e.message.clone() });
         }
         let mut b = Builder { index: self, spec, words: Vec::new(), fuzzy_words };
         let main = b.convert(&ast)?;
