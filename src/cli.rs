@@ -594,15 +594,13 @@ fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<
     let lib = std::path::absolute(library).with_context(|| format!("{}", library.display()))?;
     let lib = lib.canonicalize().unwrap_or(lib);
     for dir in dirs {
-        if let Ok(root) = dir.canonicalize() {
-            if lib.starts_with(&root) {
-                anyhow::bail!(
-                    "the library {} would be inside {}, the folder being ingested; nothing is ever written \
-                     there: choose another place with --library or $RUSHES_LIBRARY",
-                    lib.display(),
-                    dir.display()
-                );
-            }
+        if dir.canonicalize().is_ok_and(|root| lib.starts_with(root)) {
+            anyhow::bail!(
+                "the library {} would be inside {}, the folder being ingested; nothing is ever written \
+                 there: choose another place with --library or $RUSHES_LIBRARY",
+                lib.display(),
+                dir.display()
+            );
         }
     }
     Ok(())
