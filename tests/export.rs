@@ -50,15 +50,26 @@ const CASES: [Case; 5] = [
     },
 ];
 
+/// The readers' Python: `$RUSHES_READERS_PYTHON`, or the venv that
+/// `tests/readers/setup.sh` makes (run here once if it is missing, so a
+/// plain `cargo test` works on a fresh machine with PyPI in reach).
 fn python() -> PathBuf {
-    let p = std::env::var_os("RUSHES_READERS_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("target/reader-venv/bin/python"));
-    assert!(
-        p.exists(),
-        "the export readers are not installed: run `bash tests/readers/setup.sh` (needs python3 and PyPI) \
-         or set RUSHES_READERS_PYTHON"
-    );
+    static SETUP: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    if let Some(p) = std::env::var_os("RUSHES_READERS_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let p = repo().join("target/reader-venv/bin/python");
+    let setup = SETUP.get_or_init(|| {
+        if p.exists() {
+            return Ok(());
+        }
+        let out =
+            Command::new("bash").arg(repo().join("tests/readers/setup.sh")).output().map_err(|e| e.to_string())?;
+        if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
+    });
+    if let Err(e) = setup {
+        panic!("the export readers could not be installed by tests/readers/setup.sh (needs python3 and PyPI): {e}");
+    }
     p
 }
 
