@@ -101,28 +101,13 @@ enum Command {
     /// kind:note. Case and accents are ignored (cafe finds café).
     Search {
         query: String,
-        /// Only this speaker (case-insensitive).
-        #[arg(long)]
-        speaker: Option<String>,
-        /// Only this camera (A, B, SOUND...).
-        #[arg(long)]
-        camera: Option<String>,
-        #[arg(long)]
-        reel: Option<String>,
-        /// Only this shoot day (YYYY-MM-DD).
-        #[arg(long)]
-        day: Option<String>,
-        /// soundbite, note or clip.
-        #[arg(long, value_parser = ["soundbite", "note", "clip"])]
-        kind: Option<String>,
+        #[command(flatten)]
+        filters: Filters,
         #[arg(long, default_value_t = 20)]
         limit: usize,
         /// Show N cues before and after each soundbite.
         #[arg(long, default_value_t = 0)]
         context: usize,
-        /// Every word matches within one typo (as word~1).
-        #[arg(long)]
-        fuzzy: bool,
         /// Print an array of hits.
         #[arg(long)]
         json: bool,
@@ -165,20 +150,12 @@ enum Command {
         /// Overwrite an existing output file.
         #[arg(long)]
         force: bool,
-        #[arg(long)]
-        speaker: Option<String>,
-        #[arg(long)]
-        camera: Option<String>,
-        #[arg(long)]
-        reel: Option<String>,
-        #[arg(long)]
-        day: Option<String>,
-        #[arg(long, value_parser = ["soundbite", "note", "clip"])]
-        kind: Option<String>,
+        /// With --query: the search's filters.
+        #[command(flatten)]
+        filters: Filters,
+        /// With --query: at most this many hits.
         #[arg(long, default_value_t = 500)]
         limit: usize,
-        #[arg(long)]
-        fuzzy: bool,
     },
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
@@ -188,6 +165,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Search filters, shared by `search` and `export --query`.
+#[derive(clap::Args, Debug)]
+struct Filters {
+    /// Only this speaker (case-insensitive).
+    #[arg(long)]
+    speaker: Option<String>,
+    /// Only this camera (A, B, SOUND...).
+    #[arg(long)]
+    camera: Option<String>,
+    /// Only this reel.
+    #[arg(long)]
+    reel: Option<String>,
+    /// Only this shoot day (YYYY-MM-DD).
+    #[arg(long)]
+    day: Option<String>,
+    /// soundbite, note or clip.
+    #[arg(long, value_parser = ["soundbite", "note", "clip"])]
+    kind: Option<String>,
+    /// Every word matches within one typo (as word~1).
+    #[arg(long)]
+    fuzzy: bool,
+}
+
+impl Filters {
+    fn request(self, query: String, limit: usize, context: usize, default_kind: Option<HitKind>) -> SearchRequest {
+        SearchRequest {
+            query,
+            fuzzy: self.fuzzy,
+            speaker: self.speaker,
+            camera: self.camera,
+            reel: self.reel,
+            day: self.day,
+            kind: self.kind.as_deref().and_then(HitKind::parse).or(default_kind),
+            limit,
+            context,
+        }
+    }
 }
 
 /// Runs the program and turns the outcome into an exit code.
@@ -253,19 +269,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_words(&report, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, speaker, camera, reel, day, kind, limit, context, fuzzy, json } => {
+        Command::Search { query, filters, limit, context, json } => {
             let lib = Library::open(&cli.library)?;
-            let req = SearchRequest {
-                query,
-                fuzzy,
-                speaker,
-                camera,
-                reel,
-                day,
-                kind: kind.as_deref().and_then(HitKind::parse),
-                limit,
-                context,
-            };
+            let req = filters.request(query, limit, context, None);
             let hits = search(&lib, &req)?;
             print_hits(&hits, json)?;
             Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -282,13 +288,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             record_start,
             output,
             force,
-            speaker,
-            camera,
-            reel,
-            day,
-            kind,
+            filters,
             limit,
-            fuzzy,
         } => {
             let format = Format::parse(&format).context("--format")?;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
@@ -308,17 +309,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = Library::open(&cli.library)?;
             let (picked, rejected) = match (&query, &selects) {
                 (Some(q), _) => {
-                    let req = SearchRequest {
-                        query: q.clone(),
-                        fuzzy,
-                        speaker,
-                        camera,
-                        reel,
-                        day,
-                        kind: Some(kind.as_deref().and_then(HitKind::parse).unwrap_or(HitKind::Soundbite)),
-                        limit,
-                        context: 0,
-                    };
+                    let req = filters.request(q.clone(), limit, 0, Some(HitKind::Soundbite));
                     let hits = search(&lib, &req)?;
                     selects::from_hits(&lib, &hits)?
                 }
