@@ -156,7 +156,7 @@ pub enum ProbeError {
     Malformed { format: &'static str, offset: u64, detail: String },
     #[error("{format}: {detail}")]
     Unsupported { format: &'static str, detail: String },
-    #[error("not a media file ({0})")]
+    #[error("not a media file: {0}")]
     NotMedia(String),
 }
 
