@@ -298,3 +298,33 @@ fn library_inside_the_ingested_folder_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--library"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(snapshot(&day), before, "nothing created in the dump");
 }
+
+/// MXF (OP1a and OP-Atom as ffmpeg writes them): start TC and length as
+/// ffprobe reports them.
+#[test]
+fn mxf_clips_match_ffprobe() {
+    let env = Env::new();
+    let dir = common::repo().join("fixtures/mxf");
+    let report = env.ingest(&dir);
+    assert_eq!(report["failures"], serde_json::json!([]), "{report}");
+    let clips = env.clips();
+    assert_eq!(clips.len(), 3);
+    for clip in &clips {
+        let name = clip["name"].as_str().unwrap_or_default();
+        let probe = ffprobe(std::path::Path::new(clip["path"].as_str().expect("path")));
+        let tc = probe["streams"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|s| s["tags"]["timecode"].as_str())
+            .or(probe["format"]["tags"]["timecode"].as_str())
+            .expect("ffprobe timecode");
+        assert_eq!(clip["start_tc"], tc, "{name}");
+        assert_eq!(clip["start_tc_source"], "mxf", "{name}");
+        let v = probe["streams"].as_array().into_iter().flatten().find(|s| s["codec_type"] == "video").expect("video");
+        let (n, d) = ratio(v["r_frame_rate"].as_str().expect("rate"));
+        let dur: f64 = probe["format"]["duration"].as_str().and_then(|x| x.parse().ok()).expect("duration");
+        let ours = clip["duration_s"].as_f64().expect("duration_s");
+        assert!((ours - dur).abs() <= d as f64 / n as f64 + 1e-9, "{name}: {ours} vs {dur}");
+    }
+}

@@ -7,11 +7,13 @@
 //! a [`MediaInfo`] or a [`ProbeError`] saying what is wrong and where:
 //! - [`quicktime`] walks MOV/MP4 boxes (video rate, `tmcd` start TC);
 //! - [`bwf`] walks RIFF/RF64 chunks (`bext` TimeReference, iXML);
+//! - [`mxf`] walks MXF header metadata (edit rate, timecode component);
 //! - [`sony_xml`] reads a Sony XAVC `M01.XML` sidecar's start TC;
 //! - [`symph`] asks symphonia for audio streams of everything else
 //!   (MP3, M4A, MKV, FLAC, OGG). Only this module touches symphonia.
 
 pub mod bwf;
+pub mod mxf;
 pub mod quicktime;
 pub mod sony_xml;
 mod symph;
@@ -36,6 +38,8 @@ pub enum TcSource {
     Ixml,
     /// A camera XML sidecar (Sony `M01.XML`).
     Sidecar,
+    /// MXF Timecode Component in the header metadata.
+    Mxf,
     /// No timecode anywhere: 00:00:00:00, as NLEs assume.
     None,
 }
@@ -165,9 +169,11 @@ pub enum ProbeError {
 pub enum Kind {
     QuickTime,
     Riff,
+    /// SMPTE 377 MXF (header partition pack).
+    Mxf,
     /// Anything symphonia may read: MP3, FLAC, OGG, MKV/WebM, AIFF, CAF.
     Other,
-    /// Camera media we recognise but do not read (MXF, RED R3D): reported
+    /// Camera media we recognise but do not read (RED R3D): reported
     /// as such, not as "not media".
     Unsupported(&'static str),
     /// Recognisably not media (text, XML, empty).
@@ -187,7 +193,7 @@ pub fn detect(head: &[u8]) -> Kind {
     }
     // SMPTE 377 partition pack key: 06 0E 2B 34 02 05 01 01 0D 01 02.
     if head.starts_with(&[0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0D, 0x01, 0x02]) {
-        return Kind::Unsupported("MXF");
+        return Kind::Mxf;
     }
     if head.get(4..8).is_some_and(|m| m == b"RED1" || m == b"RED2") {
         return Kind::Unsupported("RED R3D");
@@ -212,6 +218,7 @@ pub fn probe_file(path: &Path) -> Result<MediaInfo, ProbeError> {
     match detect(&head[..n]) {
         Kind::QuickTime => quicktime::probe(&mut file, len, path),
         Kind::Riff => bwf::probe(&mut file, len),
+        Kind::Mxf => mxf::probe(&mut file, len),
         Kind::Other => symph::probe(file, path),
         Kind::Unsupported(format) => Err(ProbeError::Unsupported {
             format,
@@ -244,7 +251,8 @@ mod tests {
     fn detection_by_content() {
         let mut mxf = vec![0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0D, 0x01, 0x02, 0x01];
         mxf.resize(64, 0);
-        assert_eq!(detect(&mxf), Kind::Unsupported("MXF"));
+        assert_eq!(detect(&mxf), Kind::Mxf);
+        assert_eq!(detect(b"\0\0\0\0RED2\0\0"), Kind::Unsupported("RED R3D"));
         assert_eq!(detect(b"\0\0\0\x14ftypqt  \0\0\0\0"), Kind::QuickTime);
         assert_eq!(detect(b"RIFF\0\0\0\0WAVEfmt "), Kind::Riff);
         assert_eq!(detect(b"ID3\x04\0\0\0\0\0\0"), Kind::Other);
