@@ -10,7 +10,7 @@
 //! - [`mxf`] walks MXF header metadata (edit rate, timecode component);
 //! - [`sony_xml`] reads a Sony XAVC `M01.XML` sidecar's start TC;
 //! - [`symph`] asks symphonia for audio streams of everything else
-//!   (MP3, M4A, MKV, FLAC, OGG). Only this module touches symphonia.
+//!   (MP3, MKV, FLAC, OGG, AIFF, CAF). Only this module touches symphonia.
 
 pub mod bwf;
 pub mod mxf;
