@@ -26,7 +26,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term}
 use crate::clip::Clip;
 
 /// Memory the writer may use (all threads) before it flushes a segment.
-const WRITER_MEMORY: usize = 256 << 20;
+const WRITER_MEMORY: usize = 512 << 20;
 const FOLDED: &str = "folded";
 const KEYWORD: &str = "keyword";
 
