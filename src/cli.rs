@@ -405,9 +405,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
 fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, log)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(&mut out, log);
     }
     let c = &log.clip;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
@@ -460,9 +458,7 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
 fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, hits)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(&mut out, hits);
     }
     let tty = std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -572,9 +568,7 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
 fn print_words(r: &ImportReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, r)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(&mut out, r);
     }
     print_words_human(&mut out, r)
 }
@@ -609,9 +603,7 @@ fn validate_day(d: &str) -> Result<String> {
 fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, r)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(&mut out, r);
     }
     writeln!(
         out,
@@ -636,9 +628,7 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
 fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, clips)?;
-        writeln!(out)?;
-        return Ok(());
+        return write_json(&mut out, clips);
     }
     let dash = || "-".to_string();
     let rows: Vec<[String; 10]> = clips
@@ -682,6 +672,13 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
         writeln!(out, "{}", line(row))?;
     }
     writeln!(out, "{} clips", clips.len())?;
+    Ok(())
+}
+
+/// The `--json` form of a result: pretty-printed, one trailing newline.
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
     Ok(())
 }
 
