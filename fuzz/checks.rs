@@ -1,0 +1,150 @@
+//! What each fuzz target checks, shared by the `cargo fuzz` targets in
+//! `fuzz_targets/` and by `tests/fuzz_regressions.rs`, which replays every
+//! input the fuzzers ever found failing (`fuzz/regressions/<target>/`) on
+//! each `cargo test`. Beyond "no panic, no hang, no allocation sized from a
+//! header", each check asserts the promise its reader documents.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use rushes::notes;
+use rushes::probe::{bwf, mxf, quicktime, sony_xml};
+use rushes::timecode::{Rate, TcFormat, Timecode};
+use rushes::transcript;
+
+/// Every target by name, for the regression replay.
+pub const TARGETS: [(&str, fn(&[u8])); 9] = [
+    ("timecode", timecode),
+    ("srt", srt),
+    ("vtt", vtt),
+    ("whisper", whisper),
+    ("notes", notes),
+    ("bwf", bwf),
+    ("quicktime", quicktime),
+    ("sony_xml", sony_xml),
+    ("mxf", mxf),
+];
+
+/// Rates the code meets, plus odd ones a file may declare.
+const RATES: [(u32, u32); 12] = [
+    (24000, 1001),
+    (24, 1),
+    (25, 1),
+    (30000, 1001),
+    (30, 1),
+    (48, 1),
+    (50, 1),
+    (60000, 1001),
+    (60, 1),
+    (120, 1),
+    (1, 1),
+    (1000, 1),
+];
+
+/// A parsed label lies within the day and prints back to a label that
+/// parses to the same frame.
+fn check_label(tc: Timecode) {
+    let format = tc.format();
+    assert!(tc.frame() < format.frames_per_day(), "{tc} beyond the day");
+    let label = tc.to_string();
+    let again = Timecode::parse_in(&label, format).unwrap_or_else(|e| panic!("{label} does not re-parse: {e}"));
+    assert_eq!(again.frame(), tc.frame(), "{label}");
+}
+
+/// Timecode labels and rates as users type them (notes, `--record-start`,
+/// `--fps`) and as files carry them; the first byte picks the rate.
+pub fn timecode(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let (num, den) = RATES[usize::from(pick) % RATES.len()];
+    let Some(rate) = Rate::new(num, den) else { panic!("listed rate {num}/{den} refused") };
+    let text = String::from_utf8_lossy(rest);
+
+    let _ = Rate::parse(&text);
+    if let Some((n, d)) = text.split_once('/')
+        && let (Ok(n), Ok(d)) = (n.trim().parse::<u64>(), d.trim().parse::<u64>())
+    {
+        let _ = Rate::snap(n, d);
+    }
+    for tc in [Timecode::parse(&text, rate), Timecode::parse_lenient(&text, rate)].into_iter().flatten() {
+        check_label(tc);
+        let steps = rest.iter().fold(0u64, |acc, &b| acc.rotate_left(8) ^ u64::from(b));
+        check_label(tc.add_frames(steps));
+        check_label(tc.sub_frames(steps));
+        let _ = tc.frames_since(Timecode::zero(tc.format()));
+    }
+    if let Ok(df) = TcFormat::df(rate)
+        && let Ok(tc) = Timecode::parse_in(&text, df)
+    {
+        check_label(tc);
+    }
+    let _ = rate.frames_from_samples(u64::from(pick) << 40, u32::from(pick));
+}
+
+/// A transcript through the entry point ingest uses (encoding detection
+/// included): cues never end before they start, and diagnostics point
+/// inside the file.
+fn transcript(data: &[u8], ext: &str) {
+    if let transcript::Outcome::Transcript { cues, diagnostics, .. } = transcript::parse(data, ext) {
+        let lines = data.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1;
+        for cue in &cues {
+            assert!(cue.start_ms <= cue.end_ms, "cue at line {} ends before it starts", cue.line);
+        }
+        for d in &diagnostics {
+            assert!(d.line <= lines.max(cues.len() + 1), "diagnostic line {} past the end ({lines} lines)", d.line);
+        }
+    }
+}
+
+pub fn srt(data: &[u8]) {
+    transcript(data, "srt");
+}
+
+pub fn vtt(data: &[u8]) {
+    transcript(data, "vtt");
+}
+
+pub fn whisper(data: &[u8]) {
+    transcript(data, "json");
+}
+
+/// Shoot notes: CSV/TSV spreadsheets and plain-text logs, chosen by the
+/// first byte. Every note kept has a timecode and trimmed text.
+pub fn notes(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let ext = ["csv", "tsv", "txt"][usize::from(pick) % 3];
+    if let notes::Outcome::Notes { notes, .. } = notes::parse(rest, ext) {
+        for note in &notes {
+            assert!(!note.tc.is_empty(), "note without a timecode");
+            assert_eq!(note.text.trim(), note.text, "untrimmed note text");
+        }
+    }
+}
+
+/// A media walker's result on a whole file held in memory, with its true
+/// length, as ingest calls it. A start timecode lies within the day.
+fn media(result: Result<rushes::probe::MediaInfo, rushes::probe::ProbeError>) {
+    if let Ok(info) = result
+        && let Some(start) = info.start
+    {
+        assert!(start.tc.frame() < start.tc.format().frames_per_day());
+    }
+}
+
+pub fn bwf(data: &[u8]) {
+    media(bwf::probe(&mut Cursor::new(data), data.len() as u64));
+}
+
+pub fn quicktime(data: &[u8]) {
+    media(quicktime::probe(&mut Cursor::new(data), data.len() as u64, Path::new("fuzz.mov")));
+}
+
+pub fn mxf(data: &[u8]) {
+    media(mxf::probe(&mut Cursor::new(data), data.len() as u64));
+}
+
+/// The Sony NonRealTimeMeta sidecar reader (XDCAM/XAVC `M01.XML`).
+pub fn sony_xml(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = sony_xml::is_nonrealtimemeta(&text);
+    let _ = sony_xml::parse(&text);
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Fills a fuzz target's seed corpus from fixtures/ and ../shared/realdata.
+
+usage: seed.py TARGET OUT_DIR
+
+Media files are shrunk to their structure: the payload of every top-level
+RIFF `data` chunk or QuickTime `mdat` box is cut to 64 bytes (sizes fixed
+up), so the fuzzer spends its time on headers, not on sample bytes.
+Nothing under fixtures/ or realdata is changed; seeds are written to OUT_DIR.
+"""
+import hashlib
+import pathlib
+import struct
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REAL = ROOT.parent / "shared" / "realdata"
+MAX_SEED = 1 << 20
+
+
+def files(*patterns):
+    for base in (ROOT / "fixtures", REAL):
+        if base.is_dir():
+            for pattern in patterns:
+                for path in sorted(base.rglob(pattern)):
+                    if path.is_file() and not path.is_symlink():
+                        yield path
+
+
+def shrink_riff(data):
+    if len(data) < 12 or data[:4] not in (b"RIFF", b"RF64", b"BW64"):
+        return data
+    out, pos = bytearray(data[:12]), 12
+    while pos + 8 <= len(data):
+        cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        if cid == b"data" and size != 0xFFFFFFFF:
+            size = min(size, 64)
+            body = data[pos + 8:pos + 8 + size]
+            # Skip the real payload, keep the chunks after it.
+            real = struct.unpack("<I", data[pos + 4:pos + 8])[0]
+            out += cid + struct.pack("<I", len(body)) + body
+            pos += 8 + real + (real & 1)
+            continue
+        body = data[pos + 8:pos + 8 + size]
+        out += data[pos:pos + 8] + body + (b"\0" if size & 1 else b"")
+        pos += 8 + size + (size & 1)
+    if data[:4] == b"RIFF":
+        out[4:8] = struct.pack("<I", len(out) - 8)
+    return bytes(out)
+
+
+def shrink_qt(data):
+    out, pos = bytearray(), 0
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        header = 8
+        if size == 1 and pos + 16 <= len(data):
+            size, header = struct.unpack(">Q", data[pos + 8:pos + 16])[0], 16
+        elif size == 0:
+            size = len(data) - pos
+        if size < header:
+            break
+        if kind == b"mdat":
+            body = data[pos + header:pos + min(size, header + 64)]
+            out += struct.pack(">I4s", 8 + len(body), kind) + body
+        else:
+            out += data[pos:pos + size]
+        pos += size
+    return bytes(out) if out else data
+
+
+def prefixed(pick, paths):
+    for path in paths:
+        yield bytes([pick]) + path.read_bytes()
+
+
+def seeds(target):
+    if target == "timecode":
+        labels = ["01:00:00:00", "14:31:00;03", "23:59:59;29", "00:00:59;29", "00:01:00;02",
+                  "10:00:00.00", "10:00:00", "1:2:3", "24:00:00:00", "23:59:59:59", "00:00:00:00",
+                  "29.97", "30000/1001", "24000/1001", "59.94", "25", "23.976 DF"]
+        for pick in range(12):
+            for label in labels:
+                yield bytes([pick]) + label.encode()
+    elif target == "srt":
+        yield from (p.read_bytes() for p in files("*.srt", "*.SRT"))
+    elif target == "vtt":
+        yield from (p.read_bytes() for p in files("*.vtt"))
+    elif target == "whisper":
+        yield from (p.read_bytes() for p in files("*.json") if b'"segments"' in p.read_bytes()[:MAX_SEED])
+        yield b'{"text":" hi","segments":[{"id":0,"start":0.0,"end":1.5,"text":" hi","speaker":"SPEAKER_00",' \
+              b'"words":[{"word":"hi","start":0.0,"end":0.4}]}],"language":"en"}'
+    elif target == "notes":
+        yield from prefixed(0, files("*.csv"))
+        yield from prefixed(1, files("*.tsv"))
+        yield from prefixed(2, (p for p in files("*.txt") if "NOTES" in p.parts or "notes" in p.name.lower()))
+        yield from prefixed(2, files("*.ale"))
+    elif target == "bwf":
+        yield from (shrink_riff(p.read_bytes()) for p in files("*.wav", "*.WAV"))
+    elif target == "quicktime":
+        yield from (shrink_qt(p.read_bytes()) for p in files("*.mov", "*.MOV", "*.mp4", "*.MP4", "*.m4a"))
+    elif target == "sony_xml":
+        yield from (p.read_bytes() for p in files("*M01.XML", "*M01.xml"))
+    elif target == "mxf":
+        yield from (p.read_bytes() for p in files("*.mxf", "*.MXF"))
+    else:
+        sys.exit(f"seed.py: unknown target {target}")
+
+
+def main():
+    target, out = sys.argv[1], pathlib.Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for data in seeds(target):
+        data = data[:MAX_SEED]
+        (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
+        n += 1
+    print(f"{target}: {n} seeds", file=sys.stderr)
+
+
+main()
