@@ -10,7 +10,7 @@
 //! visible before commit). Text fields use the `folded` analyzer (lower
 //! case, accents folded to ASCII) so `cafe` finds `café`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::error::LockError;
@@ -21,8 +21,9 @@ use tantivy::schema::{
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
+use super::directory::{LibraryDirectory, WriteErrorSlot};
 use crate::clip::Clip;
 
 /// Memory the writer may use (all threads) before it flushes a segment.
@@ -35,6 +36,10 @@ const KEYWORD: &str = "keyword";
 pub enum IndexError {
     #[error("another `rushes ingest` is writing to this library; wait for it to finish")]
     Busy,
+    /// The index folder refused a write: disk full, read-only, no
+    /// permission. The operating system's reason is the source.
+    #[error("cannot write the library index in {}", path.display())]
+    Write { path: PathBuf, source: std::sync::Arc<std::io::Error> },
     #[error("index: {0}")]
     Tantivy(#[from] TantivyError),
     #[error("index holds a record that cannot be read: {0}")]
@@ -91,10 +96,32 @@ fn register_analyzers(index: &Index) {
     index.tokenizers().register(KEYWORD, keyword);
 }
 
+/// Turns tantivy's errors into ours: when a write to the index folder
+/// failed, that failure (e.g. "No space left on device") is the error, not
+/// the worker-thread message tantivy reports after it.
+#[derive(Clone, Debug)]
+struct Errors {
+    dir: PathBuf,
+    writes: WriteErrorSlot,
+}
+
+impl Errors {
+    fn of(&self, e: TantivyError) -> IndexError {
+        match (self.writes.first(), e) {
+            (Some(source), _) | (None, TantivyError::LockFailure(LockError::IoError(source), _)) => {
+                IndexError::Write { path: self.dir.clone(), source }
+            }
+            (None, TantivyError::LockFailure(LockError::LockBusy, _)) => IndexError::Busy,
+            (None, e) => IndexError::Tantivy(e),
+        }
+    }
+}
+
 /// An open index.
 pub struct ClipIndex {
     index: Index,
     fields: Fields,
+    errors: Errors,
     /// Reader for searches, opened on first use (catalog reads open a
     /// fresh one so they see commits made by this process).
     search_reader: std::sync::OnceLock<IndexReader>,
@@ -104,25 +131,35 @@ impl ClipIndex {
     /// Opens the index in `dir`, creating it when `create` allows.
     pub fn open(dir: &Path, create: bool) -> Result<ClipIndex, IndexError> {
         let (schema, fields) = schema();
-        let index = if dir.join("meta.json").exists() {
-            Index::open_in_dir(dir)?
-        } else if create {
-            std::fs::create_dir_all(dir).map_err(|e| TantivyError::SystemError(e.to_string()))?;
-            Index::create_in_dir(dir, schema)?
-        } else {
+        let errors = Errors { dir: dir.to_path_buf(), writes: WriteErrorSlot::default() };
+        let exists = dir.join("meta.json").exists();
+        if !exists && !create {
             return Err(TantivyError::SystemError(format!("no index in {}", dir.display())).into());
-        };
+        }
+        if !exists {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| IndexError::Write { path: dir.to_path_buf(), source: std::sync::Arc::new(e) })?;
+        }
+        let directory =
+            LibraryDirectory::open(dir, errors.writes.clone()).map_err(|e| errors.of(TantivyError::from(e)))?;
+        let index =
+            if exists { Index::open(directory) } else { Index::create(directory, schema, IndexSettings::default()) }
+                .map_err(|e| errors.of(e))?;
         register_analyzers(&index);
-        Ok(ClipIndex { index, fields, search_reader: std::sync::OnceLock::new() })
+        Ok(ClipIndex { index, fields, errors, search_reader: std::sync::OnceLock::new() })
     }
 
     /// Takes the single writer lock; a second ingest gets [`IndexError::Busy`].
     pub fn writer(&self) -> Result<Writer, IndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         match self.index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY) {
-            Ok(inner) => Ok(Writer { inner, fields: self.fields, dirty: std::cell::Cell::new(false) }),
-            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => Err(IndexError::Busy),
-            Err(e) => Err(e.into()),
+            Ok(inner) => Ok(Writer {
+                inner,
+                fields: self.fields,
+                errors: self.errors.clone(),
+                dirty: std::cell::Cell::new(false),
+            }),
+            Err(e) => Err(self.errors.of(e)),
         }
     }
 
@@ -246,6 +283,7 @@ fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
 pub struct Writer {
     inner: IndexWriter,
     fields: Fields,
+    errors: Errors,
     /// Whether anything was written since the last commit: a commit with
     /// nothing new is skipped, so an unchanged re-ingest leaves the index
     /// files byte-identical.
@@ -275,7 +313,7 @@ impl Writer {
     pub fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
         self.dirty.set(true);
         self.inner.delete_term(Term::from_field_text(self.fields.doc_key, doc.key));
-        self.inner.add_document(self.document(doc, record_json))?;
+        self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
         Ok(())
     }
 
@@ -307,7 +345,7 @@ impl Writer {
     /// deleted): no delete is queued, which keeps big imports lean.
     pub fn add(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
         self.dirty.set(true);
-        self.inner.add_document(self.document(doc, record_json))?;
+        self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
         Ok(())
     }
 
@@ -322,7 +360,7 @@ impl Writer {
         if !self.dirty.replace(false) {
             return Ok(());
         }
-        self.inner.commit()?;
+        self.inner.commit().map_err(|e| self.errors.of(e))?;
         Ok(())
     }
 }

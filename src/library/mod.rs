@@ -9,6 +9,7 @@
 //!   index/         tantivy index; every document stores its record
 //! ```
 
+mod directory;
 pub mod index;
 pub mod query;
 
