@@ -164,6 +164,14 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         });
     }
 
+    // The audio is whole but a chunk after it is cut: the copy (or the
+    // recording) ended early, and what that chunk held, often the iXML with
+    // the track names, would be lost without a word. Like a MOV cut short,
+    // the file is reported, not cataloged from a part.
+    if let Some(Stop::HeaderPastEnd { .. } | Stop::BodyPastEnd { .. }) = &walk.stop {
+        return Err(truncated_after_data(container, &walk));
+    }
+
     let fmt = parse_fmt(fmt_body).ok_or_else(|| ProbeError::Malformed {
         format: container,
         offset: *fmt_offset,
@@ -652,7 +660,12 @@ fn walk_chunks<R: Read + Seek>(r: &mut R, file_len: u64, rf64: bool) -> Result<W
             return Ok(walk);
         }
         if offset.saturating_add(8) > file_len {
-            walk.stop = Some(Stop::HeaderPastEnd { offset });
+            // A few zero bytes after the last chunk are padding; anything
+            // else is the start of a chunk header cut short.
+            let tail = read_at(r, offset, file_len - offset)?;
+            if tail.iter().any(|&b| b != 0) {
+                walk.stop = Some(Stop::HeaderPastEnd { offset });
+            }
             walk.end = offset;
             return Ok(walk);
         }
@@ -757,6 +770,18 @@ fn missing_chunk(format: &'static str, which: &str, walk: &Walk) -> ProbeError {
             ProbeError::Malformed { format, offset: walk.end, detail: format!("{missing} before the end of the file") }
         }
     }
+}
+
+/// The error for a file whose walk ran into the end of the file after the
+/// `fmt ` and `data` chunks.
+fn truncated_after_data(format: &'static str, walk: &Walk) -> ProbeError {
+    let detail = match &walk.stop {
+        Some(Stop::BodyPastEnd { offset, id, size }) => {
+            format!("chunk {} at byte {offset} declares {size} bytes, more than the file holds", show_id(id))
+        }
+        _ => format!("the file ends inside a chunk header at byte {}", walk.end),
+    };
+    ProbeError::Truncated { format, detail }
 }
 
 /// Reads up to `len` bytes at `offset`; fewer if the file ends first. The
@@ -1091,6 +1116,27 @@ mod tests {
         assert!(probe_bytes(&bytes).is_ok());
     }
 
+    #[test]
+    fn a_chunk_cut_after_the_data_is_truncation() {
+        let fmt = pcm_fmt(1, 48_000, 16);
+        let ixml = b"<BWFXML><TRACK_LIST><TRACK><NAME>BOOM</NAME></TRACK></TRACK_LIST></BWFXML>";
+        let whole = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 4, &[0u8; 4]), (b"iXML", ixml.len() as u32, ixml)]);
+        assert!(probe_bytes(&whole).is_ok());
+        let data_end = 12 + 8 + 16 + 8 + 4;
+        for cut in [data_end + 3, data_end + 8, data_end + 40, whole.len() - 1] {
+            match probe_bytes(&whole[..cut]) {
+                Err(ProbeError::Truncated { format: "wav", detail }) => {
+                    assert!(detail.contains(&format!("byte {data_end}")), "cut at {cut}: {detail}");
+                }
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        // Zero padding after the last chunk is not a cut header.
+        let mut padded = whole.clone();
+        padded.extend_from_slice(&[0, 0, 0]);
+        assert!(probe_bytes(&padded).is_ok());
+    }
+
     /// Builds a RIFF (or other) file from chunks, padding odd sizes.
     fn riff(magic: &[u8; 4], chunks: &[(&[u8; 4], u32, &[u8])]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -1183,16 +1229,14 @@ mod tests {
         let fmt = pcm_fmt(1, 48_000, 16);
         let bext = bext_body("sSPEED=025.000-ND\r\n", "2024-05-06", 48_000);
         // The bext and iXML chunks declare 4 GB but hold a few hundred bytes.
+        // After the data chunk that is a file cut short in that chunk: a
+        // truncated file, found without reading 4 GB.
         for id in [b"bext", b"iXML"] {
             let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 4, &[0; 4]), (id, 0xFFFF_FFF0, &bext)]);
             let mut spy = Spy { inner: Cursor::new(&bytes), largest_read: 0 };
-            let info = probe(&mut spy, bytes.len() as u64).unwrap();
+            let err = probe(&mut spy, bytes.len() as u64).unwrap_err();
+            assert!(matches!(err, ProbeError::Truncated { .. }), "{err}");
             assert!(spy.largest_read <= 1024, "{}", spy.largest_read);
-            assert_eq!(info.length, Length::Samples { samples: 2, sample_rate: 48_000 });
-            if id == b"bext" {
-                // The fixed fields are all present, so they are read.
-                assert_eq!(start(&info), ("00:00:01:00".into(), TcSource::Bext));
-            }
         }
         // Before the data chunk, a 4 GB bext hides it: a clean error.
         let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"bext", 0xFFFF_FFF0, &bext)]);
