@@ -260,7 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if !abs.is_file() {
                     anyhow::bail!("{}: not a file", f.display());
                 }
-                list.push((abs.clone(), abs.to_string_lossy().into_owned(), opts.clone()));
+                list.push((abs.clone(), crate::scan::os_text(abs.as_os_str()), opts.clone()));
             }
             let lib = Library::open(&cli.library)?;
             let mut writer = lib.index.writer()?;

@@ -17,8 +17,8 @@ use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reco
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
-use crate::scan::card_context;
 use crate::scan::{self, Candidate};
+use crate::scan::{card_context, os_text};
 
 /// Files probed between two commits.
 const BATCH: usize = 256;
@@ -135,13 +135,13 @@ pub fn ingest(
     progress.begin(total_files as u64, total_bytes);
 
     for (abs, walk) in &walks {
-        let root_abs = abs.to_string_lossy().into_owned();
-        let root_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let root_abs = os_text(abs.as_os_str());
+        let root_name = abs.file_name().map(os_text).unwrap_or_default();
         for s in &walk.skipped {
             *report.skipped_by_kind.entry(s.kind.label().to_string()).or_insert(0) += 1;
         }
         for e in &walk.errors {
-            report.failures.push(Failure { path: e.path.display().to_string(), reason: e.reason.clone() });
+            report.failures.push(Failure { path: os_text(e.path.as_os_str()), reason: e.reason.clone() });
         }
         for side in &walk.sidecars {
             if source_kind(&side.path).is_some() {
@@ -246,7 +246,7 @@ fn classify_failure(cand: &Candidate, err: ProbeError, report: &mut IngestReport
         ProbeError::NotMedia(_) if !promised => {
             *report.skipped_by_kind.entry("other".into()).or_insert(0) += 1;
         }
-        e => report.failures.push(Failure { path: cand.path.display().to_string(), reason: e.to_string() }),
+        e => report.failures.push(Failure { path: os_text(cand.path.as_os_str()), reason: e.to_string() }),
     }
 }
 
@@ -284,7 +284,7 @@ fn same_sidecar(old: &Clip, now: Option<&Candidate>, root_abs: &str) -> bool {
 /// Reads and parses a Sony sidecar; a broken one is a failure of its own
 /// that does not stop its clip from being cataloged.
 fn read_sidecar<'a>(file: &'a Candidate, root_abs: &str) -> Option<Result<SidecarInfo<'a>, Failure>> {
-    let fail = |reason: String| Failure { path: file.path.display().to_string(), reason };
+    let fail = |reason: String| Failure { path: os_text(file.path.as_os_str()), reason };
     if file.fingerprint.size > MAX_SIDECAR {
         return Some(Err(fail(format!("sidecar larger than {MAX_SIDECAR} bytes"))));
     }

@@ -10,7 +10,10 @@
 //! and a linked clip is cataloged once.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
+use std::fmt::Write as _;
 use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -115,7 +118,7 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
         // Reverse so the stack pops in name order.
         for entry in entries.into_iter().rev() {
             let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = os_text(&entry.file_name());
             let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
             // `metadata` follows links; a dangling link or a loop fails here.
             let meta = match fs::metadata(&path) {
@@ -177,6 +180,23 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
     }
     w.candidates.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok(w)
+}
+
+/// A file name or path as text, without loss: as it is when it is UTF-8,
+/// else each byte that is not UTF-8 written as `\xHH`. Catalog paths and
+/// clip ids are made from this text, so two names that differ only in such
+/// bytes stay two clips (a lossy conversion made both `x\u{FFFD}.MP4`, and
+/// one replaced the other in the catalog).
+pub fn os_text(s: &OsStr) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
 }
 
 /// Modification time in nanoseconds since the Unix epoch.
@@ -330,6 +350,17 @@ mod tests {
         assert_eq!(ctx("x", "A003C012_260314_R1AB.mov"), (s("A"), s("A003"), None));
         assert_eq!(ctx("x", "DCIM/100CANON/MVI_0001.MP4"), (None, None, None));
         assert_eq!(ctx("x", "CAMERAS/x.mov"), (None, None, None));
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_stay_distinct() {
+        let name = |b: &[u8]| os_text(OsStr::from_bytes(b));
+        assert_eq!(name(b"C0001.MP4"), "C0001.MP4");
+        assert_eq!(name("clip 🎬\n.mov".as_bytes()), "clip 🎬\n.mov");
+        assert_eq!(name(b"x\xfe.MP4"), "x\\xFE.MP4");
+        assert_eq!(name(b"x\xff.MP4"), "x\\xFF.MP4");
+        // A cut multi-byte sequence keeps its valid neighbours.
+        assert_eq!(name(b"caf\xc3.wav"), "caf\\xC3.wav");
     }
 
     #[test]
