@@ -387,7 +387,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
         [one] => (*one).clone(),
         [] => anyhow::bail!("no clip {want:?} in the library (see `rushes clips`)"),
         many => {
-            let list: Vec<String> = many.iter().map(|c| format!("  {}  {}", c.id, c.path)).collect();
+            let list: Vec<String> = many.iter().map(|c| format!("  {}  {}", c.id, one_line(&c.path))).collect();
             anyhow::bail!("{} clips match {want:?}; give the id:\n{}", many.len(), list.join("\n"))
         }
     };
@@ -409,7 +409,7 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     }
     let c = &log.clip;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    writeln!(out, "{}  ({})", c.name, c.path)?;
+    writeln!(out, "{}  ({})", one_line(&c.name), one_line(&c.path))?;
     writeln!(
         out,
         "day {}  camera {}  reel {}  {} fps{}  {} - {}  ({:.3} s, TC from {})",
@@ -482,7 +482,7 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         writeln!(
             out,
             "{kind}{}  {}  {}  {}",
-            h.clip.as_deref().unwrap_or("(no clip)"),
+            one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
             span,
             h.speaker.as_deref().unwrap_or("")
@@ -518,7 +518,7 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             )?;
         }
         if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
-            writeln!(out, "  {dim}{p}{undim}")?;
+            writeln!(out, "  {dim}{}{undim}", one_line(p))?;
         }
     }
     Ok(())
@@ -541,25 +541,25 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
     if !r.transcripts_unmatched.is_empty() {
         writeln!(out, "transcripts kept but not attached: {}", r.transcripts_unmatched.len())?;
         for t in &r.transcripts_unmatched {
-            writeln!(out, "  {}: {}", t.path, t.reason)?;
+            writeln!(out, "  {}: {}", one_line(&t.path), t.reason)?;
         }
     }
     if !r.notes_unplaced.is_empty() {
         writeln!(out, "notes kept but not placed: {}", r.notes_unplaced.len())?;
         for n in &r.notes_unplaced {
-            writeln!(out, "  {}: {} {:?}: {}", n.source, n.tc, n.text, n.reason)?;
+            writeln!(out, "  {}: {} {:?}: {}", one_line(&n.source), n.tc, n.text, n.reason)?;
         }
     }
     if !r.warnings.is_empty() {
         writeln!(out, "lines not read: {}", r.warnings.len())?;
         for w in &r.warnings {
-            writeln!(out, "  {}: {}", w.source, w.reason)?;
+            writeln!(out, "  {}: {}", one_line(&w.source), w.reason)?;
         }
     }
     if !r.sidecars_skipped.is_empty() {
         writeln!(out, "files not imported: {}", r.sidecars_skipped.len())?;
         for s in &r.sidecars_skipped {
-            writeln!(out, "  {}: {}", s.path, s.reason)?;
+            writeln!(out, "  {}: {}", one_line(&s.path), s.reason)?;
         }
     }
     Ok(())
@@ -617,7 +617,7 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     if !r.failures.is_empty() {
         writeln!(out, "failed: {} files", r.failures.len())?;
         for f in &r.failures {
-            writeln!(out, "  {}: {}", f.path, f.reason)?;
+            writeln!(out, "  {}: {}", one_line(&f.path), one_line(&f.reason))?;
         }
     }
     print_words_human(&mut out, &r.words)?;
@@ -638,7 +638,7 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
                 c.day.clone().unwrap_or_else(dash),
                 c.camera.clone().unwrap_or_else(dash),
                 c.reel.clone().unwrap_or_else(dash),
-                if c.offline { format!("{} (offline)", c.rel_path) } else { c.rel_path.clone() },
+                if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
                 c.fps
                     .clone()
                     .map(|f| if c.drop_frame == Some(true) { format!("{f} DF") } else { f })
@@ -673,6 +673,16 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
     }
     writeln!(out, "{} clips", clips.len())?;
     Ok(())
+}
+
+/// A name or path for a one-line-per-item human listing: control
+/// characters (a newline or tab in a file name) are shown escaped (`\n`,
+/// `\t`) so each item stays on its line. `--json` keeps the text as it is.
+fn one_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The `--json` form of a result: pretty-printed, one trailing newline.
