@@ -79,7 +79,8 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<Me
         if size < hdr_len {
             return Err(malformed(pos, format!("box '{}' declares size {size}", fourcc_str(&kind))));
         }
-        if pos + size > file_len {
+        // A 64-bit size can be anything: saturate rather than overflow.
+        if pos.saturating_add(size) > file_len {
             return Err(truncated(format!(
                 "box '{}' at byte {pos} declares {size} bytes but only {} remain",
                 fourcc_str(&kind),
@@ -381,7 +382,7 @@ fn boxes(data: &[u8], base: u64) -> impl Iterator<Item = Result<([u8; 4], &[u8],
             },
             s => (u64::from(s), 8),
         };
-        let end = pos as u64 + size;
+        let end = (pos as u64).saturating_add(size);
         if size < hdr as u64 || end > data.len() as u64 {
             failed = true;
             return Some(Err(malformed(
@@ -531,5 +532,31 @@ mod tests {
         b.extend_from_slice(b"moov");
         let err = probe(&mut Cursor::new(&b), b.len() as u64, Path::new("a.mov")).unwrap_err();
         assert!(matches!(err, ProbeError::Truncated { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_64_bit_size_near_u64_max_is_an_error_not_an_overflow() {
+        let huge = u64::MAX.to_be_bytes();
+        // At the top level, after the first box.
+        let mut top = Vec::new();
+        top.extend_from_slice(&16u32.to_be_bytes());
+        top.extend_from_slice(b"ftypqt  \0\0\0\0");
+        top.extend_from_slice(&1u32.to_be_bytes());
+        top.extend_from_slice(b"free");
+        top.extend_from_slice(&huge);
+        let err = probe(&mut Cursor::new(&top), top.len() as u64, Path::new("a.mov")).unwrap_err();
+        assert!(matches!(err, ProbeError::Truncated { .. }), "{err}");
+        // Inside moov, after its first child.
+        let mut moov = Vec::new();
+        moov.extend_from_slice(&40u32.to_be_bytes());
+        moov.extend_from_slice(b"moov");
+        moov.extend_from_slice(&8u32.to_be_bytes());
+        moov.extend_from_slice(b"free");
+        moov.extend_from_slice(&1u32.to_be_bytes());
+        moov.extend_from_slice(b"trak");
+        moov.extend_from_slice(&huge);
+        moov.extend_from_slice(&[0; 8]);
+        let err = probe(&mut Cursor::new(&moov), moov.len() as u64, Path::new("a.mov")).unwrap_err();
+        assert!(matches!(err, ProbeError::Malformed { .. }), "{err}");
     }
 }
