@@ -29,6 +29,8 @@ const META_FILE: &str = "library.json";
 pub enum LibraryError {
     #[error("no library at {0} (run `rushes ingest DIR` to make one, or pass --library)")]
     Missing(PathBuf),
+    #[error("{0} is a file, not a library folder (choose another --library)")]
+    NotAFolder(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(
@@ -70,6 +72,10 @@ impl Library {
         let meta_path = dir.join(META_FILE);
         if meta_path.exists() {
             return Library::open(dir);
+        }
+        if dir.exists() && !dir.is_dir() {
+            // create_dir_all would only say "File exists".
+            return Err(LibraryError::NotAFolder(dir.to_path_buf()));
         }
         let io = |source| LibraryError::Io { path: dir.to_path_buf(), source };
         fs::create_dir_all(dir).map_err(io)?;
