@@ -146,11 +146,13 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
 
     let walk = walk_chunks(r, file_len, container == "rf64")?;
 
+    // The RIFF size says where the file should end (RF64 keeps it in ds64).
+    let declared_end = (container == "wav").then(|| le_u32(&head, 4).map(|size| u64::from(size) + 8)).flatten();
     let Some((fmt_offset, fmt_body)) = walk.fmt.as_ref() else {
-        return Err(missing_chunk(container, "fmt ", &walk));
+        return Err(missing_chunk(container, "fmt ", &walk, declared_end));
     };
     let Some(data) = walk.data else {
-        return Err(missing_chunk(container, "data", &walk));
+        return Err(missing_chunk(container, "data", &walk, declared_end));
     };
     let present = file_len.saturating_sub(data.body);
     if data.size > present {
@@ -741,9 +743,16 @@ fn walk_chunks<R: Read + Seek>(r: &mut R, file_len: u64, rf64: bool) -> Result<W
 }
 
 /// The error for a file without a `fmt ` or `data` chunk: truncated when
-/// the walk ran into the end of the file, malformed otherwise.
-fn missing_chunk(format: &'static str, which: &str, walk: &Walk) -> ProbeError {
+/// the walk ran into the end of the file, or the file ends between chunks
+/// before the end its RIFF header declares; malformed otherwise.
+fn missing_chunk(format: &'static str, which: &str, walk: &Walk, declared_end: Option<u64>) -> ProbeError {
     let missing = format!("no `{which}` chunk");
+    if let (None, Some(end)) = (&walk.stop, declared_end)
+        && end > walk.end
+    {
+        let detail = format!("{missing}; the file ends at byte {} but its RIFF header declares {end}", walk.end);
+        return ProbeError::Truncated { format, detail };
+    }
     match &walk.stop {
         Some(Stop::HeaderPastEnd { offset }) => ProbeError::Truncated {
             format,
@@ -1130,6 +1139,11 @@ mod tests {
                 }
                 other => panic!("cut at {cut}: {other:?}"),
             }
+        }
+        // Cut between chunks before the data: the RIFF size tells.
+        match probe_bytes(&whole[..12 + 8 + 16]) {
+            Err(ProbeError::Truncated { detail, .. }) => assert!(detail.contains("ends at byte 36"), "{detail}"),
+            other => panic!("cut after fmt: {other:?}"),
         }
         // Zero padding after the last chunk is not a cut header.
         let mut padded = whole.clone();
