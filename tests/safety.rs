@@ -5,25 +5,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Env, dump};
+use common::{Env, big_dump, dump};
 use serde_json::Value;
-
-/// A dump of `n` clips copied from the fixtures under distinct names.
-fn big_dump(dst: &Path, n: usize) {
-    let src = dump().join("2026-03-14");
-    let sources = ["A001/PRIVATE/M4ROOT/CLIP/C0001.MP4", "SOUND/T001.WAV", "D_CAM/PLAIN.mp4"];
-    for i in 0..n {
-        let from = src.join(sources[i % sources.len()]);
-        let ext = from.extension().and_then(|e| e.to_str()).unwrap_or("bin");
-        let to = dst.join(format!("CARD{:02}/CLIP{i:04}.{ext}", i / 50));
-        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&from, &to).expect("copy");
-    }
-}
 
 /// Catalog keyed by path, without fields that legitimately differ.
 fn catalog(env: &Env) -> BTreeMap<String, Value> {

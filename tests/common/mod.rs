@@ -50,17 +50,7 @@ impl Env {
 
     /// Runs and parses stdout as JSON, asserting the exit code.
     pub fn json(&self, args: &[&str], code: i32) -> Value {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "rushes {args:?}\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("rushes {args:?}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-        })
+        json_of(&self.run(args), code, &format!("rushes {args:?}"))
     }
 
     pub fn ingest(&self, dir: &Path) -> Value {
@@ -134,5 +124,103 @@ pub fn copy_tree(src: &Path, dst: &Path) {
         } else {
             std::fs::copy(&from, &to).expect("copy");
         }
+    }
+}
+
+/// A dump of `n` clips copied from the fixtures under distinct names.
+pub fn big_dump(dst: &Path, n: usize) {
+    let src = dump().join("2026-03-14");
+    let sources = ["A001/PRIVATE/M4ROOT/CLIP/C0001.MP4", "SOUND/T001.WAV", "D_CAM/PLAIN.mp4"];
+    for i in 0..n {
+        let from = src.join(sources[i % sources.len()]);
+        let ext = from.extension().and_then(|e| e.to_str()).unwrap_or("bin");
+        let to = dst.join(format!("CARD{:02}/CLIP{i:04}.{ext}", i / 50));
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&from, &to).expect("copy");
+    }
+}
+
+/// Who runs the binary: root, or `nobody` (uid/gid 65534, no groups, so
+/// file permissions apply; root reads a `chmod 000` file anyway).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum User {
+    Root,
+    Nobody,
+}
+
+/// Seconds one run may take: a hang fails the test instead of blocking CI.
+pub const HANG_LIMIT_S: u32 = 60;
+
+/// `timeout HANG_LIMIT [setpriv ...] prefix...`: the start of a command
+/// line that runs the rest under the time limit, as `user`.
+pub fn guarded(user: User) -> Command {
+    let mut cmd = Command::new("timeout");
+    cmd.args(["--kill-after=5", &HANG_LIMIT_S.to_string()]);
+    if user == User::Nobody {
+        cmd.args(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+    }
+    cmd.env_remove("RUSHES_LIBRARY").env("RUST_BACKTRACE", "1");
+    cmd
+}
+
+/// Runs `rushes --library LIB args...` as `user` under the time limit and
+/// checks it ended by itself and did not panic. Arguments may be paths
+/// that are not UTF-8.
+pub fn rushes<S: AsRef<std::ffi::OsStr>>(user: User, library: &Path, args: &[S]) -> Output {
+    let mut cmd = guarded(user);
+    cmd.arg(env!("CARGO_BIN_EXE_rushes")).arg("--library").arg(library).args(args);
+    finished(&mut cmd)
+}
+
+/// Runs a command built by [`guarded`]: it must finish within the limit,
+/// and whatever it runs must not panic (no panic message, no backtrace).
+pub fn finished(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !matches!(out.status.code(), Some(124 | 137) | None),
+        "{cmd:?} did not finish within {HANG_LIMIT_S} s (status {:?}); stderr: {stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{cmd:?} panicked: {stderr}");
+    out
+}
+
+/// Asserts the exit code, showing both outputs when it differs.
+pub fn expect_code(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Stdout as JSON, after checking the exit code.
+pub fn json_of(out: &Output, code: i32, what: &str) -> Value {
+    expect_code(out, code, what);
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Sets a file or folder's permission bits.
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// True when `nobody` passes `test FLAG path` (`-r` readable, `-w` writable).
+pub fn nobody_can(flag: &str, path: &Path) -> bool {
+    let mut cmd = guarded(User::Nobody);
+    cmd.args(["test", flag]).arg(path);
+    let out = finished(&mut cmd);
+    match out.status.code() {
+        Some(0) => true,
+        Some(1) => false,
+        _ => panic!(
+            "cannot run as nobody with setpriv (the tests run as root, as CI does): {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
 }
