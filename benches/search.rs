@@ -496,6 +496,7 @@ impl Corpus {
             segments: 0,
             notes: 0,
             speakers: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }

@@ -620,6 +620,12 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
             writeln!(out, "  {}: {}", one_line(&f.path), one_line(&f.reason))?;
         }
     }
+    if !r.cataloged_with_warnings.is_empty() {
+        writeln!(out, "cataloged with warnings: {} files", r.cataloged_with_warnings.len())?;
+        for f in &r.cataloged_with_warnings {
+            writeln!(out, "  {}: {}", one_line(&f.path), one_line(&f.reason))?;
+        }
+    }
     print_words_human(&mut out, &r.words)?;
     writeln!(out, "library: {}", r.library)?;
     Ok(())

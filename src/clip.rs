@@ -81,6 +81,11 @@ pub struct Clip {
     pub notes: usize,
     #[serde(default)]
     pub speakers: Vec<String>,
+    /// What probing found wrong with a file it could still catalog (a WAV
+    /// cut inside its trailing iXML); repeated by every ingest's report
+    /// until the file is replaced.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
 }
 
 /// A sidecar file and its fingerprint.

@@ -38,7 +38,8 @@ pub struct IngestOptions {
     pub merge: MergeOptions,
 }
 
-/// A file that could not be cataloged, and why.
+/// A file and what is wrong with it: why it could not be cataloged, or
+/// what to know about a clip that was.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Failure {
     pub path: String,
@@ -57,6 +58,9 @@ pub struct IngestReport {
     pub skipped: usize,
     pub skipped_by_kind: BTreeMap<String, usize>,
     pub failures: Vec<Failure>,
+    /// Files cataloged although something in them is wrong (e.g. a WAV cut
+    /// after its audio), with what; repeated on every ingest.
+    pub cataloged_with_warnings: Vec<Failure>,
     /// Transcripts and notes found in the dump (or waiting for these clips).
     #[serde(flatten)]
     pub words: ImportReport,
@@ -164,6 +168,7 @@ pub fn ingest(
                         && same_sidecar(old, sidecar, &root_abs) =>
                 {
                     report.clips_unchanged += 1;
+                    report_warnings(old, &mut report);
                     progress.advance(cand.fingerprint.size);
                 }
                 old => to_probe.push((cand, sidecar, old.is_some())),
@@ -200,6 +205,7 @@ pub fn ingest(
                             clip.notes = old.notes;
                             clip.speakers.clone_from(&old.speakers);
                         }
+                        report_warnings(&clip, &mut report);
                         changed_clips.insert(clip.id.clone());
                         writer.put_clip(&clip)?;
                         wrote = true;
@@ -234,7 +240,15 @@ pub fn ingest(
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    report.cataloged_with_warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
+}
+
+/// A cataloged clip's probe warnings go into every ingest's report, so a
+/// re-run does not hide them.
+fn report_warnings(clip: &Clip, report: &mut IngestReport) {
+    let warnings = clip.warnings.iter().map(|reason| Failure { path: clip.path.clone(), reason: reason.clone() });
+    report.cataloged_with_warnings.extend(warnings);
 }
 
 /// A probe error is a failure when the file promised media; otherwise the

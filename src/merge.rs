@@ -156,6 +156,7 @@ pub fn build_clip(
         segments: 0,
         notes: 0,
         speakers: Vec::new(),
+        warnings: info.warnings.clone(),
     }
 }
 
@@ -519,6 +520,7 @@ mod tests {
             segments: 0,
             notes: 0,
             speakers: vec![],
+            warnings: vec![],
         }
     }
 

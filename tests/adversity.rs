@@ -60,6 +60,19 @@ fn cut_offsets(len: usize) -> Vec<usize> {
     cuts
 }
 
+/// Where the audio of a RIFF file ends: the end of its `data` chunk.
+fn riff_audio_end(bytes: &[u8]) -> usize {
+    let mut pos = 12;
+    while pos + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().expect("4 bytes")) as usize;
+        if &bytes[pos..pos + 4] == b"data" {
+            return pos + 8 + size;
+        }
+        pos += 8 + size + (size & 1);
+    }
+    panic!("fixture WAV has no data chunk")
+}
+
 /// Deterministic bytes that are no format (a small LCG).
 fn noise(seed: u64, n: usize) -> Vec<u8> {
     let mut x = seed;
@@ -78,6 +91,8 @@ struct Corpus {
     good: BTreeMap<String, &'static str>,
     /// Catalog text of the path under the root → a word its reason holds.
     bad: BTreeMap<String, &'static str>,
+    /// Cataloged, and listed with a warning holding this word.
+    warned: BTreeMap<String, &'static str>,
 }
 
 impl Corpus {
@@ -98,6 +113,11 @@ impl Corpus {
         self.file(rel, bytes)
     }
 
+    fn warned(&mut self, rel: &[u8], text: &str, bytes: &[u8], reason: &'static str) -> PathBuf {
+        self.warned.insert(text.to_string(), reason);
+        self.file(rel, bytes)
+    }
+
     /// The catalog's text for a path under the root.
     fn abs(&self, rel: &str) -> String {
         format!("{}/{rel}", self.root.display())
@@ -108,7 +128,7 @@ impl Corpus {
 /// stores it).
 fn build_corpus(tmp: &Path) -> Corpus {
     let root = tmp.canonicalize().expect("canonical").join("dump");
-    let mut c = Corpus { root, good: BTreeMap::new(), bad: BTreeMap::new() };
+    let mut c = Corpus { root, good: BTreeMap::new(), bad: BTreeMap::new(), warned: BTreeMap::new() };
     // Good clips, some under names and places made to trip the walk.
     for (kind, name) in [("mp4", "C0001.MP4"), ("wav", "T001.WAV"), ("plain", "PLAIN.mp4")] {
         c.good(name.as_bytes(), name, kind);
@@ -128,15 +148,23 @@ fn build_corpus(tmp: &Path) -> Corpus {
 
     // Bad files, each with a word its reason must hold.
     c.bad(b"zero.MOV", "zero.MOV", b"", "empty");
-    // Detection needs a whole box header (8 bytes) or RIFF header (12).
+    // Detection needs a whole box header (8 bytes) or RIFF header (12). A
+    // WAV cut after its audio (in the trailing iXML) keeps its sound: it is
+    // cataloged, with the cut reported.
     for (kind, ext, header) in [("mp4", "MP4", 8), ("wav", "WAV", 12)] {
         let whole = fixture(kind);
+        let audio_end = if kind == "wav" { riff_audio_end(&whole) } else { whole.len() };
         for cut in cut_offsets(whole.len()) {
             let name = format!("cut/{kind}_at_{cut:06}.{ext}");
             let reason = if cut < header { "not a media file" } else { "truncated" };
-            c.bad(name.as_bytes(), &name, &whole[..cut], reason);
+            if cut >= audio_end {
+                c.warned(name.as_bytes(), &name, &whole[..cut], reason);
+            } else {
+                c.bad(name.as_bytes(), &name, &whole[..cut], reason);
+            }
         }
     }
+    assert!(!c.warned.is_empty(), "a cut lands in the fixture WAV's trailing iXML");
     c.bad(b"text.MP4", "text.MP4", b"shot list, not a clip\n", "not a media file");
     for (i, ext) in ["MOV", "MP4", "WAV", "MXF"].into_iter().enumerate() {
         let name = format!("random.{ext}");
@@ -211,6 +239,17 @@ fn bad_inputs_are_listed_and_good_files_cataloged() {
         assert!(reason.contains(word), "{rel:?}: reason {reason:?} should say {word:?}");
     }
     assert_eq!(failures.len(), corpus.bad.len(), "unexpected failures: {failures:#?}");
+    let warned: BTreeMap<String, String> = report["cataloged_with_warnings"]
+        .as_array()
+        .expect("cataloged_with_warnings")
+        .iter()
+        .map(|f| (f["path"].as_str().expect("path").to_string(), f["reason"].as_str().expect("reason").to_string()))
+        .collect();
+    for (rel, word) in &corpus.warned {
+        let reason = warned.get(&corpus.abs(rel)).unwrap_or_else(|| panic!("{rel:?} is not warned: {warned:#?}"));
+        assert!(reason.contains(word), "{rel:?}: warning {reason:?} should say {word:?}");
+    }
+    assert_eq!(warned.len(), corpus.warned.len(), "unexpected warnings: {warned:#?}");
     assert!(report["skipped_by_kind"]["duplicate_link"].as_u64() >= Some(1), "the link loop: {report}");
 
     // Every good file is cataloged once, with the start TC of its original.
@@ -221,8 +260,16 @@ fn bad_inputs_are_listed_and_good_files_cataloged() {
         let clip = clips.get(&corpus.abs(rel)).unwrap_or_else(|| panic!("{rel:?} not cataloged: {:#?}", clips.keys()));
         assert_eq!(clip["start_tc"], tcs[kind].as_str(), "{rel:?}");
     }
-    assert_eq!(clips.len(), corpus.good.len(), "{:#?}", clips.keys());
-    assert_eq!(report["clips_added"], corpus.good.len());
+    for rel in corpus.warned.keys() {
+        let clip = clips.get(&corpus.abs(rel)).unwrap_or_else(|| panic!("{rel:?} not cataloged"));
+        assert_eq!(clip["start_tc"], tcs["wav"].as_str(), "{rel:?}: the bext before the audio gives the start");
+        assert_eq!(clip["warnings"].as_array().map(Vec::len), Some(1), "{rel:?}: {clip}");
+    }
+    assert_eq!(clips.len(), corpus.good.len() + corpus.warned.len(), "{:#?}", clips.keys());
+    assert_eq!(report["clips_added"], corpus.good.len() + corpus.warned.len());
+    // A re-run repeats the warnings of the unchanged clips.
+    let again = json_of(&ingest(User::Nobody, &lib, &corpus.root, true), 0, "re-ingest");
+    assert_eq!(again["cataloged_with_warnings"], report["cataloged_with_warnings"]);
 
     // The human report: one line per failed file, odd names escaped.
     let human = ingest(User::Nobody, &nobody_dir(&tmp.path().join("h")).join("lib"), &corpus.root, false);
@@ -231,6 +278,7 @@ fn bad_inputs_are_listed_and_good_files_cataloged() {
     let listed: Vec<&str> =
         text.lines().skip_while(|l| !l.starts_with("failed:")).skip(1).take(corpus.bad.len()).collect();
     assert!(text.contains(&format!("failed: {} files", corpus.bad.len())), "{text}");
+    assert!(text.contains(&format!("cataloged with warnings: {} files", corpus.warned.len())), "{text}");
     assert!(listed.iter().all(|l| l.starts_with(&format!("  {}/", corpus.root.display()))), "{text}");
     assert!(text.contains("/new\\nline bad.MOV: not a media file"), "{text}");
     assert!(text.contains("/bad\\xFEname.MXF: not a media file"), "{text}");
@@ -239,7 +287,7 @@ fn bad_inputs_are_listed_and_good_files_cataloged() {
     let table = rushes(User::Nobody, &lib, &["clips"]);
     expect_code(&table, 0, "clips");
     let table = String::from_utf8(table.stdout).expect("utf-8 table");
-    assert_eq!(table.lines().count(), corpus.good.len() + 2, "{table}");
+    assert_eq!(table.lines().count(), corpus.good.len() + corpus.warned.len() + 2, "{table}");
     assert!(table.contains("new\\nline.WAV") && table.contains("tab\\tname.MP4"), "{table}");
 
     // Search finds clips by their odd names.

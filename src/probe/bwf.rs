@@ -168,10 +168,13 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
 
     // The audio is whole but a chunk after it is cut: the copy (or the
     // recording) ended early, and what that chunk held, often the iXML with
-    // the track names, would be lost without a word. Like a MOV cut short,
-    // the file is reported, not cataloged from a part.
+    // the track names, is missing. The sound is all there, so the file is
+    // cataloged, and the cut is reported so nobody trusts the metadata or
+    // the copy blindly. (Tools that append an ID3 tag or stray bytes to a
+    // WAV land here too, and must not lose the take.)
+    let mut warnings = Vec::new();
     if let Some(Stop::HeaderPastEnd { .. } | Stop::BodyPastEnd { .. }) = &walk.stop {
-        return Err(truncated_after_data(container, &walk));
+        warnings.push(cut_after_audio(container, &walk));
     }
 
     let fmt = parse_fmt(fmt_body).ok_or_else(|| ProbeError::Malformed {
@@ -222,6 +225,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         length,
         start: timing.start,
         meta,
+        warnings,
     })
 }
 
@@ -781,16 +785,16 @@ fn missing_chunk(format: &'static str, which: &str, walk: &Walk, declared_end: O
     }
 }
 
-/// The error for a file whose walk ran into the end of the file after the
-/// `fmt ` and `data` chunks.
-fn truncated_after_data(format: &'static str, walk: &Walk) -> ProbeError {
+/// The warning for a file whose walk ran into the end of the file after the
+/// `fmt ` and `data` chunks: said like a truncation error, plus what was kept.
+fn cut_after_audio(format: &'static str, walk: &Walk) -> String {
     let detail = match &walk.stop {
         Some(Stop::BodyPastEnd { offset, id, size }) => {
             format!("chunk {} at byte {offset} declares {size} bytes, more than the file holds", show_id(id))
         }
         _ => format!("the file ends inside a chunk header at byte {}", walk.end),
     };
-    ProbeError::Truncated { format, detail }
+    format!("{}; the audio is whole and was cataloged", ProbeError::Truncated { format, detail })
 }
 
 /// Reads up to `len` bytes at `offset`; fewer if the file ends first. The
@@ -1126,29 +1130,24 @@ mod tests {
     }
 
     #[test]
-    fn a_chunk_cut_after_the_data_is_truncation() {
+    fn a_chunk_cut_after_the_audio_keeps_the_audio_and_warns() {
         let fmt = pcm_fmt(1, 48_000, 16);
         let ixml = b"<BWFXML><TRACK_LIST><TRACK><NAME>BOOM</NAME></TRACK></TRACK_LIST></BWFXML>";
         let whole = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 4, &[0u8; 4]), (b"iXML", ixml.len() as u32, ixml)]);
-        assert!(probe_bytes(&whole).is_ok());
+        let info = probe_bytes(&whole).unwrap();
+        assert!(info.warnings.is_empty(), "{:?}", info.warnings);
         let data_end = 12 + 8 + 16 + 8 + 4;
         for cut in [data_end + 3, data_end + 8, data_end + 40, whole.len() - 1] {
-            match probe_bytes(&whole[..cut]) {
-                Err(ProbeError::Truncated { format: "wav", detail }) => {
-                    assert!(detail.contains(&format!("byte {data_end}")), "cut at {cut}: {detail}");
-                }
-                other => panic!("cut at {cut}: {other:?}"),
-            }
-        }
-        // Cut between chunks before the data: the RIFF size tells.
-        match probe_bytes(&whole[..12 + 8 + 16]) {
-            Err(ProbeError::Truncated { detail, .. }) => assert!(detail.contains("ends at byte 36"), "{detail}"),
-            other => panic!("cut after fmt: {other:?}"),
+            let info = probe_bytes(&whole[..cut]).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            assert_eq!(info.length, Length::Samples { samples: 2, sample_rate: 48_000 }, "cut at {cut}");
+            let [warning] = info.warnings.as_slice() else { panic!("cut at {cut}: {:?}", info.warnings) };
+            assert!(warning.starts_with("wav: truncated: "), "cut at {cut}: {warning}");
+            assert!(warning.contains(&format!("byte {data_end}")), "cut at {cut}: {warning}");
         }
         // Zero padding after the last chunk is not a cut header.
         let mut padded = whole.clone();
         padded.extend_from_slice(&[0, 0, 0]);
-        assert!(probe_bytes(&padded).is_ok());
+        assert!(probe_bytes(&padded).unwrap().warnings.is_empty());
     }
 
     /// Builds a RIFF (or other) file from chunks, padding odd sizes.
@@ -1243,14 +1242,19 @@ mod tests {
         let fmt = pcm_fmt(1, 48_000, 16);
         let bext = bext_body("sSPEED=025.000-ND\r\n", "2024-05-06", 48_000);
         // The bext and iXML chunks declare 4 GB but hold a few hundred bytes.
-        // After the data chunk that is a file cut short in that chunk: a
-        // truncated file, found without reading 4 GB.
+        // After the data chunk that is a file cut short in that chunk: the
+        // audio is cataloged with a warning, found without reading 4 GB.
         for id in [b"bext", b"iXML"] {
             let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"data", 4, &[0; 4]), (id, 0xFFFF_FFF0, &bext)]);
             let mut spy = Spy { inner: Cursor::new(&bytes), largest_read: 0 };
-            let err = probe(&mut spy, bytes.len() as u64).unwrap_err();
-            assert!(matches!(err, ProbeError::Truncated { .. }), "{err}");
+            let info = probe(&mut spy, bytes.len() as u64).unwrap();
             assert!(spy.largest_read <= 1024, "{}", spy.largest_read);
+            assert_eq!(info.length, Length::Samples { samples: 2, sample_rate: 48_000 });
+            assert_eq!(info.warnings.len(), 1, "{:?}", info.warnings);
+            if id == b"bext" {
+                // The fixed fields are all present, so they are read.
+                assert_eq!(start(&info), ("00:00:01:00".into(), TcSource::Bext));
+            }
         }
         // Before the data chunk, a 4 GB bext hides it: a clean error.
         let bytes = riff(b"RIFF", &[(b"fmt ", 16, &fmt), (b"bext", 0xFFFF_FFF0, &bext)]);

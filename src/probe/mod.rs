@@ -137,6 +137,10 @@ pub struct MediaInfo {
     pub length: Length,
     pub start: Option<StartTc>,
     pub meta: MediaMeta,
+    /// What was wrong with a file that could still be cataloged (e.g. a WAV
+    /// whose audio is whole but whose trailing iXML is cut), prefixed with
+    /// the format like the errors.
+    pub warnings: Vec<String>,
 }
 
 impl MediaInfo {

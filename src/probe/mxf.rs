@@ -143,6 +143,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         length: Length::Frames(0),
         start: None,
         meta: MediaMeta::default(),
+        warnings: Vec::new(),
     };
 
     // Video: descriptor for size (DisplayWidth/Height as ffprobe shows them,

@@ -122,6 +122,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<Me
         length: Length::Ticks { ticks: movie.duration, timescale: movie.timescale.max(1) },
         start: None,
         meta: MediaMeta::default(),
+        warnings: Vec::new(),
     };
     if movie.creation_time > QT_EPOCH_OFFSET {
         info.meta.recorded_date = Some(civil_date((movie.creation_time - QT_EPOCH_OFFSET) as i64));

@@ -95,7 +95,16 @@ pub fn probe(file: File, path: &Path) -> Result<MediaInfo, ProbeError> {
     let length = length.or_else(|| ticks_length(media.time_base?, media.duration?)).ok_or_else(|| {
         ProbeError::Unsupported { format: container, detail: "the container states no duration".into() }
     })?;
-    Ok(MediaInfo { container, video, audio, rate: None, length, start: None, meta: MediaMeta::default() })
+    Ok(MediaInfo {
+        container,
+        video,
+        audio,
+        rate: None,
+        length,
+        start: None,
+        meta: MediaMeta::default(),
+        warnings: Vec::new(),
+    })
 }
 
 /// A track's length from its time base and duration, or from its frame
