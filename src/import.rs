@@ -156,7 +156,7 @@ pub fn import_files(
     let catalog = Catalog::new(&clips);
     let snap = lib.index.snapshot()?;
     let mut sources = load_sources(&snap)?;
-    let mut touched: BTreeSet<String> = BTreeSet::new();
+    let mut tally = Tally::new(&snap);
     for (path, abs, opts) in files {
         let bytes = match read_capped(path) {
             Ok(b) => b,
@@ -183,21 +183,17 @@ pub fn import_files(
         let Some(mut record) = parse_source(&id, abs, path, &bytes, hash, opts, report) else {
             // Not a transcript or notes file after all; forget what it brought.
             if let Some(old) = sources.remove(&id) {
-                writer.delete_source(&id);
-                touched.extend(old_clip_ids(&snap, &old)?);
+                tally.delete_source(writer, &id, Some(&old))?;
             }
             continue;
         };
-        if let Some(old) = sources.get(&id) {
-            touched.extend(old_clip_ids(&snap, old)?);
-        }
-        writer.delete_source(&id);
-        touched.extend(place(writer, &mut record, &catalog, report)?);
+        tally.delete_source(writer, &id, sources.get(&id))?;
+        place(writer, &mut record, &catalog, &mut tally, report)?;
         write_source(writer, &record)?;
         sources.insert(id, record);
     }
+    write_summaries(writer, &tally, &sources)?;
     writer.commit()?;
-    refresh_summaries(lib, writer, &touched, &sources)?;
     Ok(())
 }
 
@@ -215,7 +211,8 @@ pub fn reconcile(
     let clips = lib.index.clips()?;
     let catalog = Catalog::new(&clips);
     let snap = lib.index.snapshot()?;
-    let mut touched = changed_clips.clone();
+    let mut tally = Tally::new(&snap);
+    tally.touched.extend(changed_clips.iter().cloned());
     let mut scratch = ImportReport::default();
     let mut sources = load_sources(&snap)?;
     for (id, record) in sources.iter_mut() {
@@ -228,13 +225,12 @@ pub fn reconcile(
         if !redo {
             continue;
         }
-        touched.extend(old_clip_ids(&snap, record)?);
-        writer.delete_source(id);
-        touched.extend(place(writer, record, &catalog, &mut scratch)?);
+        tally.delete_source(writer, id, Some(record))?;
+        place(writer, record, &catalog, &mut tally, &mut scratch)?;
         write_source(writer, record)?;
     }
+    write_summaries(writer, &tally, &sources)?;
     writer.commit()?;
-    refresh_summaries(lib, writer, &touched, &sources)?;
     // The ingest's report shows the state after reconciling.
     report.notes_unplaced.clear();
     report.transcripts_unmatched.clear();
@@ -321,16 +317,16 @@ fn parse_source(
     Some(record)
 }
 
-/// Places a source's cues or notes and writes their documents. Returns the
-/// clips that gained documents.
+/// Places a source's cues or notes, writes their documents and counts them
+/// in `tally`.
 fn place(
     writer: &Writer,
     record: &mut SourceRecord,
     catalog: &Catalog<'_>,
+    tally: &mut Tally<'_>,
     report: &mut ImportReport,
-) -> Result<BTreeSet<String>, ImportError> {
+) -> Result<(), ImportError> {
     let clips = catalog.clips;
-    let mut touched = BTreeSet::new();
     match record.kind {
         SourceKind::Transcript => {
             let file_name = record.path.rsplit('/').next().unwrap_or(&record.path).to_string();
@@ -368,7 +364,7 @@ fn place(
                     record.unmatched = None;
                     report.transcripts_attached += 1;
                     report.segments += segments.len();
-                    touched.insert(clip.id.clone());
+                    tally.add(&record.id, &clip.id, (segments.len(), 0));
                 }
                 Err(reason) => {
                     record.clip_id = None;
@@ -387,7 +383,7 @@ fn place(
                     match &placed.clip_id {
                         Some(id) => {
                             report.notes_placed += 1;
-                            touched.insert(id.clone());
+                            tally.add(&record.id, id, (0, 1));
                         }
                         None => report.notes_unplaced.push(unplaced(&placed)),
                     }
@@ -395,7 +391,7 @@ fn place(
             }
         }
     }
-    Ok(touched)
+    Ok(())
 }
 
 fn unplaced(n: &NoteRecord) -> Unplaced {
@@ -545,40 +541,118 @@ fn load_sources(snap: &Snapshot) -> Result<BTreeMap<String, SourceRecord>, Impor
     Ok(out)
 }
 
-/// The clips a source's current documents sit on (their summaries change
-/// when it is replaced).
-fn old_clip_ids(snap: &Snapshot, record: &SourceRecord) -> Result<BTreeSet<String>, ImportError> {
-    let mut ids = BTreeSet::new();
-    if let Some(id) = &record.clip_id {
-        ids.insert(id.clone());
+/// Segment and note documents per clip as the next commit will hold them:
+/// the snapshot's, less those of the sources deleted since, plus those
+/// added since. Clip summaries are written from it into the commit that
+/// changes the documents they count, so no commit (and so no killed run,
+/// and no reader) ever sees a clip whose counts disagree with its words.
+struct Tally<'s> {
+    snap: &'s Snapshot,
+    /// Sources whose committed documents are deleted in this commit.
+    deleted: BTreeSet<String>,
+    /// Per clip: committed documents of deleted sources `(segments, notes)`.
+    removed: HashMap<String, (usize, usize)>,
+    /// Per source, per clip: documents added in this commit.
+    added: HashMap<String, HashMap<String, (usize, usize)>>,
+    /// Clips whose summary may change.
+    touched: BTreeSet<String>,
+}
+
+impl<'s> Tally<'s> {
+    fn new(snap: &'s Snapshot) -> Tally<'s> {
+        Tally {
+            snap,
+            deleted: BTreeSet::new(),
+            removed: HashMap::new(),
+            added: HashMap::new(),
+            touched: BTreeSet::new(),
+        }
     }
-    if record.kind == SourceKind::Notes {
-        for json in snap.records_of_source("note", &record.id)? {
-            if let Ok(n) = serde_json::from_str::<NoteRecord>(&json) {
-                ids.extend(n.clip_id);
+
+    /// Deletes every document of source `id`: the committed ones (of
+    /// `committed`, its record as the snapshot has it, on its first
+    /// deletion) and any added since.
+    fn delete_source(
+        &mut self,
+        writer: &Writer,
+        id: &str,
+        committed: Option<&SourceRecord>,
+    ) -> Result<(), ImportError> {
+        writer.delete_source(id);
+        if let Some(added) = self.added.remove(id) {
+            self.touched.extend(added.into_keys());
+        }
+        if !self.deleted.insert(id.to_string()) {
+            return Ok(());
+        }
+        let Some(record) = committed else { return Ok(()) };
+        for (clip_id, n) in committed_counts(self.snap, record)? {
+            let removed = self.removed.entry(clip_id.clone()).or_default();
+            removed.0 += n.0;
+            removed.1 += n.1;
+            self.touched.insert(clip_id);
+        }
+        Ok(())
+    }
+
+    /// Counts documents added for `source_id` on `clip_id`.
+    fn add(&mut self, source_id: &str, clip_id: &str, n: (usize, usize)) {
+        let added = self.added.entry(source_id.to_string()).or_default().entry(clip_id.to_string()).or_default();
+        added.0 += n.0;
+        added.1 += n.1;
+        self.touched.insert(clip_id.to_string());
+    }
+
+    /// `(segments, notes)` of a clip after the commit.
+    fn counts(&self, clip_id: &str) -> Result<(usize, usize), ImportError> {
+        let removed = self.removed.get(clip_id).copied().unwrap_or_default();
+        let (added_segments, added_notes) = self
+            .added
+            .values()
+            .filter_map(|per_clip| per_clip.get(clip_id))
+            .fold((0, 0), |acc, n| (acc.0 + n.0, acc.1 + n.1));
+        let segments = self.snap.count_of_clip("segment", clip_id)?.saturating_sub(removed.0) + added_segments;
+        let notes = self.snap.count_of_clip("note", clip_id)?.saturating_sub(removed.1) + added_notes;
+        Ok((segments, notes))
+    }
+}
+
+/// Per clip, the committed documents a source brought: a transcript's
+/// segments all sit on its clip; notes are read to see where they landed.
+fn committed_counts(snap: &Snapshot, record: &SourceRecord) -> Result<HashMap<String, (usize, usize)>, ImportError> {
+    let mut out: HashMap<String, (usize, usize)> = HashMap::new();
+    match record.kind {
+        SourceKind::Transcript => {
+            if let Some(id) = &record.clip_id {
+                out.insert(id.clone(), (snap.count_of_source("segment", &record.id)?, 0));
+            }
+        }
+        SourceKind::Notes => {
+            for json in snap.records_of_source("note", &record.id)? {
+                if let Some(id) = serde_json::from_str::<NoteRecord>(&json).ok().and_then(|n| n.clip_id) {
+                    out.entry(id).or_default().1 += 1;
+                }
             }
         }
     }
-    Ok(ids)
+    Ok(out)
 }
 
-/// Recounts segments and notes of `clip_ids` (index counts, no record is
-/// read) and collects their speakers from the transcripts attached, and
-/// stores them on the clip records.
-fn refresh_summaries(
-    lib: &Library,
-    writer: &mut Writer,
-    clip_ids: &BTreeSet<String>,
+/// Stores on each touched clip its segment and note counts (from `tally`)
+/// and the speakers of the transcripts attached to it, in the commit
+/// under way.
+fn write_summaries(
+    writer: &Writer,
+    tally: &Tally<'_>,
     sources: &BTreeMap<String, SourceRecord>,
 ) -> Result<(), ImportError> {
-    if clip_ids.is_empty() {
+    if tally.touched.is_empty() {
         return Ok(());
     }
-    let snap = lib.index.snapshot()?;
-    let clips: HashMap<String, Clip> = snap.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let clips: HashMap<String, Clip> = tally.snap.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
     let mut speakers_of: HashMap<&str, Vec<String>> = HashMap::new();
     for record in sources.values().filter(|r| r.kind == SourceKind::Transcript) {
-        let Some(id) = record.clip_id.as_deref().filter(|id| clip_ids.contains(*id)) else { continue };
+        let Some(id) = record.clip_id.as_deref().filter(|id| tally.touched.contains(*id)) else { continue };
         let list = speakers_of.entry(id).or_default();
         for s in record.cues.iter().filter_map(|c| c.speaker.as_ref()) {
             if !list.iter().any(|k| k.eq_ignore_ascii_case(s)) {
@@ -586,11 +660,9 @@ fn refresh_summaries(
             }
         }
     }
-    let mut changed = false;
-    for id in clip_ids {
+    for id in &tally.touched {
         let Some(clip) = clips.get(id) else { continue };
-        let segments = snap.count_of_clip("segment", id)?;
-        let notes = snap.count_of_clip("note", id)?;
+        let (segments, notes) = tally.counts(id)?;
         let speakers = speakers_of.remove(id.as_str()).unwrap_or_default();
         if clip.segments != segments || clip.notes != notes || clip.speakers != speakers {
             let mut updated = clip.clone();
@@ -598,11 +670,7 @@ fn refresh_summaries(
             updated.notes = notes;
             updated.speakers = speakers;
             writer.put_clip(&updated)?;
-            changed = true;
         }
-    }
-    if changed {
-        writer.commit()?;
     }
     Ok(())
 }

@@ -247,6 +247,12 @@ impl Snapshot {
         Ok(self.searcher.search(&query, &tantivy::collector::Count)?)
     }
 
+    /// How many documents of `kind` a source file brought (no record is read).
+    pub fn count_of_source(&self, kind: &str, source_id: &str) -> Result<usize, IndexError> {
+        let query = all_terms(&[(self.fields.kind, kind), (self.fields.source_id, source_id)]);
+        Ok(self.searcher.search(&query, &tantivy::collector::Count)?)
+    }
+
     /// Records of documents matching every `(field, value)` term, in
     /// index order (stable between runs for the same commit).
     fn records_where(&self, terms: &[(Field, &str)]) -> Result<Vec<String>, IndexError> {
