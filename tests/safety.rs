@@ -4,60 +4,215 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::process::Command;
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 
 use common::{Env, big_dump, dump};
-use serde_json::Value;
+use rushes::library::Library;
+use serde_json::{Value, json};
+
+/// Cues per generated transcript; every one says "river".
+const CUES: usize = 6;
+
+/// `big_dump` plus one transcript per clip (SRT, WebVTT and Whisper JSON in
+/// turn, matched by name) and two notes files whose timecodes fall on the
+/// copies of C0001 (14:30:59;28–14:31:02;00) and T001.
+fn big_dump_with_words(dst: &Path, n: usize) {
+    big_dump(dst, n);
+    let dir = dst.join("TRANSCRIPTS");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for i in 0..n {
+        let cue = |k: usize| (k * 300, k * 300 + 250, format!("The river, clip {i} cue {k}."));
+        let (name, text) = match i % 3 {
+            0 => {
+                let mut t = String::new();
+                for k in 0..CUES {
+                    let (a, b, words) = cue(k);
+                    t.push_str(&format!(
+                        "{}\r\n00:00:0{},{:03} --> 00:00:0{},{:03}\r\n{words}\r\n\r\n",
+                        k + 1,
+                        a / 1000,
+                        a % 1000,
+                        b / 1000,
+                        b % 1000
+                    ));
+                }
+                (format!("CLIP{i:04}.srt"), t)
+            }
+            1 => {
+                let mut t = String::from("WEBVTT\n\n");
+                for k in 0..CUES {
+                    let (a, b, words) = cue(k);
+                    let who = if k % 2 == 0 { "Maria" } else { "Tom" };
+                    t.push_str(&format!(
+                        "00:00:0{}.{:03} --> 00:00:0{}.{:03}\n<v {who}>{words}\n\n",
+                        a / 1000,
+                        a % 1000,
+                        b / 1000,
+                        b % 1000
+                    ));
+                }
+                (format!("CLIP{i:04}.en.vtt"), t)
+            }
+            _ => {
+                let segments: Vec<Value> = (0..CUES)
+                    .map(|k| {
+                        let (a, b, words) = cue(k);
+                        json!({"start": a as f64 / 1000.0, "end": b as f64 / 1000.0, "text": format!(" {words}"), "speaker": "SPEAKER_00"})
+                    })
+                    .collect();
+                (format!("CLIP{i:04}.json"), json!({ "segments": segments }).to_string())
+            }
+        };
+        std::fs::write(dir.join(name), text).expect("write transcript");
+    }
+    let notes = dst.join("NOTES");
+    std::fs::create_dir_all(&notes).expect("mkdir");
+    std::fs::write(
+        notes.join("log.csv"),
+        "Timecode;Note;Tags\n14:31:00;10;River at the door;flood\n14:31:05:12;Room tone by the river;\n",
+    )
+    .expect("write notes");
+    std::fs::write(notes.join("log.txt"), "14:31:01;00 The river again #flood\n").expect("write notes");
+}
 
 /// Catalog keyed by path, without fields that legitimately differ.
 fn catalog(env: &Env) -> BTreeMap<String, Value> {
     env.clips().into_iter().map(|c| (c["path"].as_str().expect("path").to_string(), c)).collect()
 }
 
+/// Every stored record of the index by kind, sorted: equal contents mean
+/// the same clips, segments, pairs, notes and sources, none twice.
+fn index_contents(env: &Env) -> BTreeMap<&'static str, Vec<String>> {
+    let lib = Library::open(&env.library()).expect("open library");
+    let snap = lib.index.snapshot().expect("snapshot");
+    ["clip", "segment", "pair", "note", "source"]
+        .into_iter()
+        .map(|kind| {
+            let mut records = snap.records(kind).expect("records");
+            records.sort();
+            (kind, records)
+        })
+        .collect()
+}
+
+/// What a user sees of the words: every hit of a word in every cue and
+/// note (score aside: BM25 statistics depend on the segment layout), and
+/// the shot log of a few clips.
+fn words_view(env: &Env) -> (Vec<Value>, Vec<Value>) {
+    let mut hits: Vec<Value> = match env.json(&["search", "river", "--json", "--limit", "10000"], 0) {
+        Value::Array(a) => a
+            .into_iter()
+            .map(|mut h| {
+                h["score"] = Value::Null;
+                h
+            })
+            .collect(),
+        other => panic!("search --json is not an array: {other}"),
+    };
+    hits.sort_by_key(|h| h.to_string());
+    let shows =
+        ["CLIP0000.MP4", "CLIP0001.WAV", "CLIP0002.mp4"].iter().map(|c| env.json(&["show", c, "--json"], 0)).collect();
+    (hits, shows)
+}
+
+/// In one commit, every clip's `segments` and `notes` count the documents
+/// placed on it, and every document sits on a clip of that commit.
+fn assert_summaries_match(lib: &Library, ctx: &str) -> usize {
+    let snap = lib.index.snapshot().expect("snapshot");
+    let clips = snap.clips().expect("clips");
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for json in snap.records("segment").expect("segments") {
+        let seg: Value = serde_json::from_str(&json).expect("segment JSON");
+        counts.entry(seg["clip_id"].as_str().expect("clip_id").to_string()).or_default().0 += 1;
+    }
+    for json in snap.records("note").expect("notes") {
+        let note: Value = serde_json::from_str(&json).expect("note JSON");
+        if let Some(id) = note["clip_id"].as_str() {
+            counts.entry(id.to_string()).or_default().1 += 1;
+        }
+    }
+    for clip in &clips {
+        let seen = counts.remove(&clip.id).unwrap_or_default();
+        assert_eq!(
+            (clip.segments, clip.notes),
+            seen,
+            "{ctx}: {} says {} segments and {} notes",
+            clip.name,
+            clip.segments,
+            clip.notes
+        );
+    }
+    assert!(counts.is_empty(), "{ctx}: documents on clips not in the catalog: {counts:?}");
+    clips.len()
+}
+
+fn spawn_ingest(env: &Env, src: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_rushes"))
+        .arg("--library")
+        .arg(env.library())
+        .arg("ingest")
+        .arg(src)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Kill points spread evenly over an uninterrupted run, measured here
+/// because machines differ; the first is at once, the last after the run.
+const KILL_POINTS: u32 = 20;
+
 #[test]
 fn killed_ingest_recovers_to_the_same_catalog() {
     let work = tempfile::tempdir().expect("tmp");
     let src = work.path().join("DAY01");
-    big_dump(&src, 600);
+    big_dump_with_words(&src, 300);
 
     let reference = Env::new();
-    reference.ingest(&src);
+    let started = Instant::now();
+    let report = reference.ingest(&src);
+    let full_run = started.elapsed();
+    assert_eq!(report["transcripts_attached"], 300, "{report}");
+    assert_eq!(report["notes_placed"], 300, "{report}");
     let expected = catalog(&reference);
-    assert_eq!(expected.len(), 600);
+    assert_eq!(expected.len(), 300);
+    assert!(expected.values().all(|c| c["segments"] == CUES), "every clip has its transcript");
+    let expected_index = index_contents(&reference);
+    let expected_words = words_view(&reference);
+    assert_eq!(expected_words.0.len(), 300 * CUES + 300, "a hit per cue and per placed note");
 
-    for delay_ms in [0u64, 30, 80, 150, 300, 600] {
+    eprintln!("uninterrupted run: {} ms", full_run.as_millis());
+    let mut killed_with_a_library = 0;
+    for k in 0..KILL_POINTS {
+        let delay = full_run * k / (KILL_POINTS - 1);
+        let ctx = format!("after a kill at {} ms of {} ms", delay.as_millis(), full_run.as_millis());
         let env = Env::new();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rushes"))
-            .arg("--library")
-            .arg(env.library())
-            .arg("ingest")
-            .arg(&src)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        let mut child = spawn_ingest(&env, &src);
+        std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        // The library opens (or was never created) and clips works.
+        // The library opens (or was never created), clips works, and what
+        // was committed is whole.
         if env.library().join("library.json").exists() {
+            killed_with_a_library += 1;
             let out = env.run(&["clips", "--json"]);
-            assert_eq!(
-                out.status.code(),
-                Some(0),
-                "after kill at {delay_ms} ms: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_eq!(out.status.code(), Some(0), "{ctx}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_summaries_match(&Library::open(&env.library()).expect("open"), &ctx);
         }
         let report = env.ingest(&src);
-        assert_eq!(report["failures"], serde_json::json!([]), "after kill at {delay_ms} ms");
-        assert_eq!(catalog(&env), expected, "after kill at {delay_ms} ms");
+        assert_eq!(report["failures"], json!([]), "{ctx}");
+        assert_eq!(catalog(&env), expected, "{ctx}");
+        assert!(index_contents(&env) == expected_index, "{ctx}: the index differs from an uninterrupted run");
+        assert_eq!(words_view(&env), expected_words, "{ctx}");
         // And a further re-run finds everything unchanged: no duplicates.
         let again = env.ingest(&src);
-        assert_eq!(again["clips_unchanged"], 600);
+        assert_eq!(again["clips_unchanged"], 300, "{ctx}");
+        assert_eq!(again["sources_unchanged"], 302, "{ctx}");
     }
+    assert!(killed_with_a_library >= KILL_POINTS / 2, "only {killed_with_a_library} kills left a library");
 }
 
 #[test]
