@@ -372,7 +372,10 @@ struct ShotLog {
 }
 
 fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
-    let clips = lib.index.clips()?;
+    // One snapshot: the clip's counts and its words from the same commit,
+    // even while an ingest commits.
+    let snap = lib.index.snapshot()?;
+    let clips = snap.clips()?;
     let found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
@@ -391,7 +394,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
             anyhow::bail!("{} clips match {want:?}; give the id:\n{}", many.len(), list.join("\n"))
         }
     };
-    let parse = |kind: &str| -> Result<Vec<String>> { Ok(lib.index.records_of_clip(kind, &clip.id)?) };
+    let parse = |kind: &str| -> Result<Vec<String>> { Ok(snap.records_of_clip(kind, &clip.id)?) };
     let mut transcript: Vec<Segment> =
         parse("segment")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
     transcript
