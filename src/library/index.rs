@@ -34,7 +34,7 @@ const KEYWORD: &str = "keyword";
 /// Errors from the index, with what the user should do.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("another `rushes ingest` is writing to this library; wait for it to finish")]
+    #[error("another `rushes ingest` or `rushes import` is writing to this library; wait for it to finish")]
     Busy,
     /// The index folder refused a write: disk full, read-only, no
     /// permission. The operating system's reason is the source.
@@ -149,7 +149,8 @@ impl ClipIndex {
         Ok(ClipIndex { index, fields, errors, search_reader: std::sync::OnceLock::new() })
     }
 
-    /// Takes the single writer lock; a second ingest gets [`IndexError::Busy`].
+    /// Takes the single writer lock; a second ingest or import gets
+    /// [`IndexError::Busy`] at once (it does not wait).
     pub fn writer(&self) -> Result<Writer, IndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         match self.index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY) {
