@@ -7,6 +7,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use common::{Env, big_dump, dump};
@@ -72,7 +73,7 @@ fn big_dump_with_words(dst: &Path, n: usize) {
     std::fs::create_dir_all(&notes).expect("mkdir");
     std::fs::write(
         notes.join("log.csv"),
-        "Timecode;Note;Tags\n14:31:00;10;River at the door;flood\n14:31:05:12;Room tone by the river;\n",
+        "Timecode;Note;Tags\n14:31:00:10;River at the door;flood\n14:31:05:12;Room tone by the river;\n",
     )
     .expect("write notes");
     std::fs::write(notes.join("log.txt"), "14:31:01;00 The river again #flood\n").expect("write notes");
@@ -242,4 +243,167 @@ fn library_of_another_schema_is_refused_clearly() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("schema version 999"), "{err}");
+}
+
+/// What one reader thread saw while the ingest ran.
+#[derive(Default)]
+struct Reads {
+    made: usize,
+    last_count: usize,
+}
+
+/// Runs `read` until `done`, each time with the count it saw last;
+/// `read` returns the new count, which may never go down.
+fn read_until(done: &AtomicBool, what: &str, mut read: impl FnMut() -> usize) -> Reads {
+    let mut reads = Reads::default();
+    while !done.load(Ordering::SeqCst) {
+        let count = read();
+        assert!(count >= reads.last_count, "{what}: {count} after {}", reads.last_count);
+        reads.last_count = count;
+        reads.made += 1;
+    }
+    reads
+}
+
+/// `clips --json` during an ingest: a whole array whose clips carry whole
+/// transcripts (all cues or none) and no clip twice.
+fn read_clips(env: &Env) -> usize {
+    let clips = env.clips();
+    let mut paths = std::collections::HashSet::new();
+    for c in &clips {
+        assert!(paths.insert(c["path"].as_str().expect("path").to_string()), "clip twice: {c}");
+        let segments = c["segments"].as_u64().expect("segments");
+        assert!(segments == 0 || segments == CUES as u64, "half a transcript: {c}");
+        // Two from the dump, one from an import that ran after the ingest.
+        assert!(c["notes"].as_u64().is_some_and(|n| n <= 3), "{c}");
+    }
+    clips.len()
+}
+
+/// `search` during an ingest: 0 with hits (each on a clip it names) or 1
+/// with none, never an error.
+fn read_search(env: &Env) -> usize {
+    let out = env.run(&["search", "river", "--json", "--limit", "10000"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(1) => 0,
+        Some(0) => match serde_json::from_slice(&out.stdout).expect("search JSON") {
+            Value::Array(hits) => {
+                for h in hits.iter().filter(|h| h["kind"] == "soundbite") {
+                    assert!(h["clip"].is_string() && h["tc_in"].is_string(), "soundbite without its clip: {h}");
+                }
+                hits.len()
+            }
+            other => panic!("search --json is not an array: {other}"),
+        },
+        code => panic!("search exited {code:?}: {stderr}"),
+    }
+}
+
+/// `show` during an ingest: the clip's counts and its cues and notes come
+/// from one commit, the cues in order and all on that clip. Before the
+/// clip's batch is committed it is "no clip", said clearly.
+fn read_show(env: &Env, name: &str) -> usize {
+    let out = env.run(&["show", name, "--json"]);
+    if out.status.code() == Some(2) {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("no clip {name:?}")), "show {name}: {err}");
+        return 0;
+    }
+    assert_eq!(out.status.code(), Some(0), "show {name}: {}", String::from_utf8_lossy(&out.stderr));
+    let log: Value = serde_json::from_slice(&out.stdout).expect("show JSON");
+    let cues = log["transcript"].as_array().expect("transcript");
+    let notes = log["notes"].as_array().expect("notes");
+    assert_eq!(log["clip"]["segments"], cues.len(), "show {name}: {log}");
+    assert_eq!(log["clip"]["notes"], notes.len(), "show {name}: {log}");
+    assert!(cues.iter().chain(notes).all(|r| r["clip_id"] == log["clip"]["id"]), "show {name}: {log}");
+    let offsets: Vec<f64> = cues.iter().map(|c| c["offset_in_s"].as_f64().expect("offset")).collect();
+    assert!(offsets.is_sorted(), "show {name}: cues out of order {offsets:?}");
+    1 + cues.len() + notes.len()
+}
+
+/// A writer that tried its luck while the first ingest held the library.
+fn refused_clearly(out: &std::process::Output, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what} while an ingest runs: {err}");
+    assert!(err.contains("another `rushes ingest`"), "{what}: {err}");
+}
+
+#[test]
+fn readers_and_other_writers_during_an_ingest() {
+    let work = tempfile::tempdir().expect("tmp");
+    let src = work.path().join("DAY01");
+    big_dump_with_words(&src, 300);
+    let extra = work.path().join("extra_notes.csv");
+    std::fs::write(&extra, "Timecode,Note\n14:31:01:15,A boat on the river\n").expect("write");
+    let extra_arg = extra.to_str().expect("utf-8");
+
+    // What ingest then import make, one after the other.
+    let reference = Env::new();
+    reference.ingest(&src);
+    reference.json(&["import", "--json", extra_arg], 0);
+
+    let env = Env::new();
+    // The library exists (empty) first, so no reader meets "no library".
+    let empty = work.path().join("EMPTY");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    env.ingest(&empty);
+    let lib = Library::open(&env.library()).expect("open");
+    let mut ingest = spawn_ingest(&env, &src);
+    let done = AtomicBool::new(false);
+    let (first_commit_tx, first_commit) = std::sync::mpsc::channel();
+    let mut refusals = (0, 0);
+    let [clips, search, show, snapshots] = std::thread::scope(|s| {
+        let readers = [
+            s.spawn(|| read_until(&done, "clips --json", || read_clips(&env))),
+            s.spawn(|| read_until(&done, "search", || read_search(&env))),
+            s.spawn(|| read_until(&done, "show", || read_show(&env, "CLIP0000.MP4"))),
+            s.spawn(|| {
+                read_until(&done, "snapshot", || {
+                    let n = assert_summaries_match(&lib, "during the ingest");
+                    if n > 0 {
+                        let _ = first_commit_tx.send(());
+                    }
+                    n
+                })
+            }),
+        ];
+        // Once the ingest holds the library (it has committed), a second
+        // ingest and an import are refused for as long as it runs; an
+        // attempt that ends after it finished proves nothing either way.
+        if first_commit.recv().is_ok() {
+            loop {
+                let second = env.run(&["ingest", src.to_str().expect("utf-8")]);
+                let import = env.run(&["import", extra_arg]);
+                if ingest.try_wait().expect("wait").is_some() {
+                    break;
+                }
+                refused_clearly(&second, "a second ingest");
+                refused_clearly(&import, "an import");
+                refusals.0 += 1;
+                refusals.1 += 1;
+            }
+        }
+        let status = ingest.wait().expect("wait");
+        done.store(true, Ordering::SeqCst);
+        let mut err = String::new();
+        if let Some(mut e) = ingest.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        assert!(status.success(), "the first ingest: {err}");
+        readers.map(|r| r.join().expect("reader"))
+    });
+    eprintln!(
+        "during the ingest: {} clips --json, {} searches, {} shows, {} snapshots; {} second ingests and {} imports refused",
+        clips.made, search.made, show.made, snapshots.made, refusals.0, refusals.1
+    );
+    assert!(refusals.0 > 0, "no second ingest ran while the first did");
+    assert!(clips.made > 0 && search.made > 0 && show.made > 0 && snapshots.made > 0);
+    assert_eq!(clips.last_count, 300);
+
+    // Nothing was corrupted: the refused import, run now, ends where
+    // ingest-then-import does.
+    env.json(&["import", "--json", extra_arg], 0);
+    assert_eq!(catalog(&env), catalog(&reference));
+    assert!(index_contents(&env) == index_contents(&reference), "the index differs from ingest then import");
 }
