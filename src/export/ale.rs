@@ -30,12 +30,16 @@
 //!   `<speaker>: <text>`, then ` | <AP comment>`; `Speaker` and `Camera` as
 //!   logged.
 //! - Values are UTF-8 on one line: tab, CR, LF and other control characters
-//!   become spaces and runs of spaces collapse, so a value never splits a
-//!   row.
+//!   become spaces, so a value never splits a row or a column. Runs of
+//!   spaces collapse in the words (`Comments`, `Speaker`, `Camera`) but not
+//!   in `Name`, `Tape` and `Source File`, which keep every other character
+//!   (a collapsed path names a file that does not exist). A path with a tab
+//!   or line break cannot be written as it is: the export warns, and that
+//!   clip must be relinked by hand.
 
 use std::collections::BTreeMap;
 
-use super::edl::{label_after, one_line, reel_source};
+use super::edl::{label_after, one_line, reel_source, verbatim_line};
 use super::{Select, Sequence};
 use crate::timecode::Rate;
 
@@ -81,12 +85,12 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
             comments.push_str(&comment);
         }
         let row = [
-            format!("{}_{:03}", one_line(stem), idx + 1),
+            format!("{}_{:03}", verbatim_line(stem), idx + 1),
             tracks,
             label_after(clip.start, sel.in_frame),
             label_after(clip.start, sel.in_frame.saturating_add(sel.duration())),
-            one_line(&reel_source(sel)),
-            one_line(&clip.path),
+            verbatim_line(&reel_source(sel)),
+            verbatim_line(&clip.path),
             comments,
             one_line(speaker),
             one_line(clip.camera.as_deref().unwrap_or("")),

@@ -28,6 +28,11 @@
 //!   `* COMMENT: <speaker>: <text>` and the AP's comment as a second
 //!   `* COMMENT:`. Comment lines are UTF-8, on one line each: CR, LF, tab and
 //!   other control characters become spaces and runs of spaces collapse.
+//!   The name and path lines keep every character (two spaces stay two)
+//!   except control characters, which a line cannot hold and become
+//!   spaces: a path with a line break or tab then names no file, so the
+//!   export warns and that clip must be relinked by hand (the XML, OTIO and
+//!   CSV exports keep such paths exactly).
 //!   (Premiere is known to name clips `UNKNOWN` when a `FROM CLIP:` path is
 //!   present; use the FCP7 XML export for Premiere.)
 //! - Source in/out: the clip's own timecode labelling (`;` before the frames
@@ -95,9 +100,9 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
             out.push_str(aud);
             out.push('\n');
         }
-        out.push_str(&format!("* FROM CLIP NAME:  {}\n", one_line(&clip.name)));
-        out.push_str(&format!("* FROM CLIP: {}\n", one_line(&clip.path)));
-        out.push_str(&format!("* SOURCE FILE: {}\n", one_line(&clip.path)));
+        out.push_str(&format!("* FROM CLIP NAME:  {}\n", verbatim_line(&clip.name)));
+        out.push_str(&format!("* FROM CLIP: {}\n", verbatim_line(&clip.path)));
+        out.push_str(&format!("* SOURCE FILE: {}\n", verbatim_line(&clip.path)));
         let words = one_line(&sel.text);
         let speaker = sel.speaker.as_deref().map(one_line).filter(|s| !s.is_empty());
         match (speaker, words.is_empty()) {
@@ -400,10 +405,17 @@ fn fnv1a(text: &str, salt: u32) -> u32 {
 }
 
 /// One line of UTF-8: control characters (CR, LF, tab...) become spaces,
-/// runs of white space collapse, the ends are trimmed.
+/// runs of white space collapse, the ends are trimmed. For words.
 pub(crate) fn one_line(text: &str) -> String {
-    let spaced: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    verbatim_line(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line of UTF-8 with every other character kept: control characters
+/// become spaces, nothing else changes. For names and paths, where two
+/// spaces are two spaces and a collapsed path names a file that does not
+/// exist.
+pub(crate) fn verbatim_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// [`one_line`] in ASCII: accented Latin letters lose the accent, other
