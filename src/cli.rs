@@ -338,6 +338,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let picked = apply_handles(picked, handles, merge);
             let seq = Sequence::for_selects(&title, &picked, seq_rate, record_start.as_deref())
                 .map_err(anyhow::Error::msg)?;
+            for w in format.warnings(&picked) {
+                eprintln!("rushes: warning: {w}");
+            }
             let text = format.render(&seq, &picked);
             match output {
                 Some(path) => write_output(&path, text.as_bytes())?,

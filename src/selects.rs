@@ -51,6 +51,31 @@ impl Format {
             Format::Csv => table::write(seq, selects),
         }
     }
+
+    /// What this format cannot write as it is, one message per clip: the
+    /// line-based formats (EDL, ALE) write a line break or tab in a media
+    /// path as a space, and a reader then looks for a file that does not
+    /// exist.
+    pub fn warnings(self, selects: &[Select]) -> Vec<String> {
+        let label = match self {
+            Format::Edl => "an EDL",
+            Format::Ale => "an ALE",
+            Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv => return Vec::new(),
+        };
+        let mut paths: Vec<&str> =
+            selects.iter().map(|s| s.clip.path.as_str()).filter(|p| p.chars().any(char::is_control)).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+            .into_iter()
+            .map(|p| {
+                format!(
+                    "{p:?}: {label} cannot hold the line break or tab in this path; written as a space, \
+                     so relink this clip by hand (FCP XML, FCPXML, OTIO and CSV keep it exactly)"
+                )
+            })
+            .collect()
+    }
 }
 
 /// What an exporter needs of a catalog clip; `None` for a clip without a
