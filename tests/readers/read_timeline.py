@@ -7,6 +7,10 @@ they see as JSON, one object per clip event:
 them (for pycmx, frames counted from the source timecode labels with the
 EDL's drop-frame flag). The Rust test compares them with what we meant.
 
+With FORMAT `xml`, prints instead every element of an XML file as
+{"tag", "attrs", "text"} after a strict parse (Python's expat), so a test
+can see the exact strings an XML reader recovers.
+
 usage: read_timeline.py FORMAT FILE RATE
 """
 import json
@@ -77,9 +81,17 @@ def pycmx_clips(path, rate):
     return out
 
 
+def xml_elements(path):
+    import xml.etree.ElementTree as ET
+
+    return [{"tag": e.tag, "attrs": dict(e.attrib), "text": e.text} for e in ET.parse(path).iter()]
+
+
 def main():
     fmt, path, rate = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    if fmt == "edl":
+    if fmt == "xml":
+        clips = xml_elements(path)
+    elif fmt == "edl":
         clips = otio_clips(path, "cmx_3600", rate) + pycmx_clips(path, rate)
     elif fmt == "otio":
         clips = otio_clips(path, "otio_json", rate)
