@@ -88,8 +88,8 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
     let seq_format_id = format_id(seq_format).unwrap_or_else(|| "r1".to_string());
     let total: u64 = selects.iter().fold(0u64, |acc, s| acc.saturating_add(seq.record_frames(s)));
     out.push_str("    <library>\n");
-    out.push_str(&format!("        <event name=\"{}\">\n", escape_attr(EVENT_NAME)));
-    out.push_str(&format!("            <project name=\"{}\">\n", escape_attr(&seq.title)));
+    out.push_str(&format!("        <event name=\"{}\">\n", xml_escape(EVENT_NAME)));
+    out.push_str(&format!("            <project name=\"{}\">\n", xml_escape(&seq.title)));
     out.push_str(&format!(
         "                <sequence format=\"{seq_format_id}\" duration=\"{}\" tcStart=\"{}\" tcFormat=\"{}\" audioLayout=\"stereo\" audioRate=\"48k\">\n",
         time(total, seq_rate),
@@ -117,7 +117,7 @@ fn asset_element(clip: &ExportClip, id: &str, format_id: Option<&str>) -> String
     let rate = clip.rate();
     let mut attrs = format!(
         " id=\"{id}\" name=\"{}\" start=\"{}\" duration=\"{}\"",
-        escape_attr(&clip.name),
+        xml_escape(&clip.name),
         time(clip.start.frame(), rate),
         time(clip.n_frames, rate),
     );
@@ -138,13 +138,13 @@ fn asset_element(clip: &ExportClip, id: &str, format_id: Option<&str>) -> String
     let mut out = format!("        <asset{attrs}>\n");
     out.push_str(&format!(
         "            <media-rep kind=\"original-media\" src=\"{}\"/>\n",
-        escape_attr(&file_url(&clip.path))
+        xml_escape(&file_url(&clip.path))
     ));
     if let Some(camera) = clip.camera.as_deref().filter(|c| !c.trim().is_empty()) {
         out.push_str("            <metadata>\n");
         out.push_str(&format!(
             "                <md key=\"com.apple.proapps.mio.cameraName\" value=\"{}\"/>\n",
-            escape_attr(camera)
+            xml_escape(camera)
         ));
         out.push_str("            </metadata>\n");
     }
@@ -159,7 +159,7 @@ fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, f
     let mut attrs = format!(
         " ref=\"{asset_id}\" offset=\"{}\" name=\"{}\" start=\"{start}\" duration=\"{}\"",
         time(record, seq_rate),
-        escape_attr(&s.clip.name),
+        xml_escape(&s.clip.name),
         time(seq.record_frames(s), seq_rate),
     );
     if let Some(f) = format_id {
@@ -174,23 +174,23 @@ fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, f
     let mut out = format!("{pad}<asset-clip{attrs}>\n");
     // DTD order: note, (anchored items), markers, …, metadata.
     if let Some(comment) = s.comment.as_deref().filter(|c| !c.trim().is_empty()) {
-        out.push_str(&format!("{pad}    <note>{}</note>\n", escape_text(comment)));
+        out.push_str(&format!("{pad}    <note>{}</note>\n", xml_escape(comment)));
     }
     let label = soundbite_label(s);
     if !label.is_empty() {
         let full = full_label(s);
-        let note = if full != label { format!(" note=\"{}\"", escape_attr(&full)) } else { String::new() };
+        let note = if full != label { format!(" note=\"{}\"", xml_escape(&full)) } else { String::new() };
         out.push_str(&format!(
             "{pad}    <marker start=\"{start}\" duration=\"{}\" value=\"{}\"{note}/>\n",
             time(1, clip_rate),
-            escape_attr(&label),
+            xml_escape(&label),
         ));
     }
     if let Some(reel) = s.clip.reel.as_deref().filter(|r| !r.trim().is_empty()) {
         out.push_str(&format!("{pad}    <metadata>\n"));
         out.push_str(&format!(
             "{pad}        <md key=\"com.apple.proapps.studio.reel\" value=\"{}\"/>\n",
-            escape_attr(reel)
+            xml_escape(reel)
         ));
         out.push_str(&format!("{pad}    </metadata>\n"));
     }
@@ -314,39 +314,6 @@ fn one_line(text: &str) -> String {
     out
 }
 
-/// Escapes an attribute value. Beyond [`xml_escape`], tabs and line breaks
-/// become character references: a parser turns literal ones into spaces.
-pub(super) fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in xml_escape(text).chars() {
-        match c {
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => push_xml_char(&mut out, c),
-        }
-    }
-    out
-}
-
-/// Escapes element text; a carriage return is kept as a reference (a parser
-/// would turn a literal one into a line feed).
-pub(super) fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in xml_escape(text).chars() {
-        match c {
-            '\r' => out.push_str("&#13;"),
-            c => push_xml_char(&mut out, c),
-        }
-    }
-    out
-}
-
-/// Pushes `c`, replacing the two noncharacters XML 1.0 forbids.
-fn push_xml_char(out: &mut String, c: char) {
-    if matches!(c, '\u{FFFE}' | '\u{FFFF}') { out.push('\u{FFFD}') } else { out.push(c) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,7 +418,7 @@ mod tests {
             &[
                 r#"src="file:///Volumes/Card%201/Interview%20%26%20%22B-roll%22%20%3Ctake%202%3E%2C%20caf%C3%A9%20%F0%9F%8E%AC/C0001%20%27%C3%A9%27.MP4""#,
                 r#"name="C0001 &amp; &lt;&quot;quoted&quot;&gt;, é 🎬&#9;Tab&#10;Newline""#,
-                "<note>Use this &amp; &lt;that&gt;\nline two&#13;</note>",
+                "<note>Use this &amp; &lt;that&gt;&#10;line two&#13;</note>",
             ],
         );
         // Parsed back, the attribute values are the original strings.
@@ -475,7 +442,7 @@ mod tests {
         let mut at = 86_400u64;
         for (s, len) in selects.iter().zip(lengths) {
             assert_eq!(seq.record_frames(s), len, "{}", s.clip.name);
-            let want = format!(r#"offset="{}" name="{}""#, time(at, Rate::FPS_23_976), escape_attr(&s.clip.name));
+            let want = format!(r#"offset="{}" name="{}""#, time(at, Rate::FPS_23_976), xml_escape(&s.clip.name));
             assert!(xml.contains(&want), "missing {want}");
             at += len;
         }

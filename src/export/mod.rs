@@ -247,8 +247,16 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters other than tab/newline are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            // As character references, tab and line ends survive both in
+            // element text (a raw CR would be read back as LF) and in
+            // attributes (where a parser turns raw ones into spaces).
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            // Other control characters, and the two noncharacters, are not
+            // allowed in XML 1.0.
+            c if (c as u32) < 0x20 => out.push(' '),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -283,5 +291,6 @@ mod tests {
     fn urls_and_xml() {
         assert_eq!(file_url("/a b/C&D é.mov"), "file:///a%20b/C%26D%20%C3%A9.mov");
         assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot; ");
+        assert_eq!(xml_escape("tab\tCR\r\nLF\u{FFFE}"), "tab&#9;CR&#13;&#10;LF\u{FFFD}");
     }
 }

@@ -40,8 +40,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::fcpxml::{escape_text, soundbite_label};
-use super::{ExportClip, Select, Sequence, file_url};
+use super::fcpxml::soundbite_label;
+use super::{ExportClip, Select, Sequence, file_url, xml_escape};
 use crate::timecode::{Rate, Timecode};
 
 /// Audio tracks written at most (one per source channel).
@@ -343,7 +343,7 @@ impl Xml {
     /// `<tag>text</tag>` with `text` escaped.
     fn leaf(&mut self, tag: &str, text: &str) {
         self.indent();
-        self.out.push_str(&format!("<{tag}>{}</{tag}>\n", escape_text(text)));
+        self.out.push_str(&format!("<{tag}>{}</{tag}>\n", xml_escape(text)));
     }
 
     fn rate(&mut self, rate: Rate) {
@@ -505,7 +505,7 @@ mod tests {
             std::slice::from_ref(&s),
             &[
                 "<pathurl>file:///Volumes/Card%201/Interview%20%26%20%22B-roll%22%20%3Ctake%202%3E%2C%20caf%C3%A9%20%F0%9F%8E%AC/C0001%20%27%C3%A9%27.MP4</pathurl>",
-                "<name>R&amp;D, &lt;1&gt;\t&quot;é&quot;</name>",
+                "<name>R&amp;D, &lt;1&gt;&#9;&quot;é&quot;</name>",
             ],
         );
         let names = testkit::texts_of(&xml, "name");
