@@ -12,8 +12,11 @@ use rushes::probe::{bwf, mxf, quicktime, sony_xml};
 use rushes::timecode::{Rate, TcFormat, Timecode};
 use rushes::transcript;
 
+/// One target's check: panics when the input breaks a promise.
+pub type Check = fn(&[u8]);
+
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, fn(&[u8])); 9] = [
+pub const TARGETS: [(&str, Check); 9] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),

@@ -19,6 +19,7 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 cargo fuzz build -s none -a || exit 2
+bin=target/$(rustc -vV | sed -n 's/^host: //p')/release
 
 failed=()
 for target in "${targets[@]}"; do
@@ -27,7 +28,9 @@ for target in "${targets[@]}"; do
   # Past crashes join the corpus so their neighbourhood is searched again.
   [ -d "regressions/$target" ] && cp regressions/"$target"/* "corpus/$target/" 2>/dev/null
   log="artifacts/$target.log"
-  if cargo fuzz run -s none -a "$target" "corpus/$target" -- \
+  # The binary that `cargo fuzz build` made, run directly: `cargo fuzz run`
+  # would rebuild first whenever a source file changed meanwhile.
+  if "$bin/$target" "corpus/$target" -artifact_prefix="artifacts/$target/" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
       -max_len=1048576 -print_final_stats=1 >"$log" 2>&1; then
     stats=$(sed -nE 's/^stat::(number_of_executed_units|new_units_added|peak_rss_mb): *([0-9]+)/\1=\2/p' "$log" | tr '\n' ' ')
