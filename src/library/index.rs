@@ -40,10 +40,18 @@ pub enum IndexError {
     /// permission. The operating system's reason is the source.
     #[error("cannot write the library index in {}", path.display())]
     Write { path: PathBuf, source: std::sync::Arc<std::io::Error> },
+    /// Tantivy's message already holds its causes; it is not also given as
+    /// the source, so it is printed once.
     #[error("index: {0}")]
-    Tantivy(#[from] TantivyError),
+    Tantivy(TantivyError),
     #[error("index holds a record that cannot be read: {0}")]
     Record(String),
+}
+
+impl From<TantivyError> for IndexError {
+    fn from(e: TantivyError) -> IndexError {
+        IndexError::Tantivy(e)
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -31,8 +31,10 @@ pub enum LibraryError {
     Missing(PathBuf),
     #[error("{0} is a file, not a library folder (choose another --library)")]
     NotAFolder(PathBuf),
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS reason is part of the message, not a separate cause, so it
+    /// is printed once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error(
         "library {path} has schema version {found}, this rushes reads version {expected}; \
          re-ingest into a new library (--library NEW_DIR)"
@@ -77,7 +79,7 @@ impl Library {
             // create_dir_all would only say "File exists".
             return Err(LibraryError::NotAFolder(dir.to_path_buf()));
         }
-        let io = |source| LibraryError::Io { path: dir.to_path_buf(), source };
+        let io = |error| LibraryError::Io { path: dir.to_path_buf(), error };
         fs::create_dir_all(dir).map_err(io)?;
         let index = ClipIndex::open(&dir.join("index"), true)?;
         // The version file is written last and atomically: a library whose
@@ -89,7 +91,7 @@ impl Library {
 }
 
 fn check_version(meta_path: &Path) -> Result<(), LibraryError> {
-    let bytes = fs::read(meta_path).map_err(|source| LibraryError::Io { path: meta_path.to_path_buf(), source })?;
+    let bytes = fs::read(meta_path).map_err(|error| LibraryError::Io { path: meta_path.to_path_buf(), error })?;
     let meta: Meta = serde_json::from_slice(&bytes)
         .map_err(|e| LibraryError::Meta { path: meta_path.to_path_buf(), reason: e.to_string() })?;
     if meta.schema_version != SCHEMA_VERSION {
