@@ -552,3 +552,24 @@ fn a_library_that_cannot_be_written_is_refused_clearly_and_left_unchanged() {
     assert_clear_error(&ingest(User::Root, &file, &small, false), &file, "is a file, not a library folder");
     assert_eq!(std::fs::read(&file).expect("read"), b"x");
 }
+
+/// An AP's library on a shared drive is searched by an editor under another
+/// account: every file of it must be readable by others (tantivy makes its
+/// meta files private unless told otherwise), while only its owner writes.
+#[test]
+fn a_library_built_by_one_user_is_read_by_another() {
+    let tmp = open_tempdir();
+    let lib = tmp.path().join("lib");
+    let built = json_of(&rushes(User::Root, &lib, &["ingest", "--json", dump().to_str().expect("utf-8")]), 0, "ingest");
+    let own = json_of(&rushes(User::Root, &lib, &["clips", "--json"]), 0, "clips as the owner");
+    assert_eq!(own.as_array().map(Vec::len), built["clips_added"].as_u64().map(|n| n as usize));
+
+    let theirs = json_of(&rushes(User::Nobody, &lib, &["clips", "--json"]), 0, "clips as another user");
+    assert_eq!(theirs, own);
+    let hits = json_of(&rushes(User::Nobody, &lib, &["search", "café", "--json"]), 0, "search as another user");
+    assert!(hits.as_array().is_some_and(|h| !h.is_empty()), "{hits}");
+    // Reading does not make it theirs to write.
+    let out = rushes(User::Nobody, &lib, &["ingest", dump().to_str().expect("utf-8")]);
+    expect_code(&out, 2, "ingest as another user");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Permission denied"), "{out:?}");
+}

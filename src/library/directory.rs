@@ -12,9 +12,15 @@
 //!   (read-only media, a mount, another user's library) no writer can run
 //!   either, so there is nothing to lock against, and the lock is skipped
 //!   instead of failing `clips` and `search`.
+//! - **Another user can read it.** Tantivy writes `meta.json` and
+//!   `.managed.json` through a temp file made private (0600), so an editor
+//!   could not search the library an AP built on a shared drive. Those two
+//!   files get the folder's read/write bits instead, as every segment file
+//!   already has from the umask.
 
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
@@ -56,12 +62,23 @@ impl WriteErrorSlot {
 #[derive(Clone, Debug)]
 pub(super) struct LibraryDirectory {
     inner: MmapDirectory,
+    root: PathBuf,
     errors: WriteErrorSlot,
 }
 
 impl LibraryDirectory {
     pub(super) fn open(path: &Path, errors: WriteErrorSlot) -> Result<LibraryDirectory, OpenDirectoryError> {
-        Ok(LibraryDirectory { inner: MmapDirectory::open(path)?, errors })
+        Ok(LibraryDirectory { inner: MmapDirectory::open(path)?, root: path.to_path_buf(), errors })
+    }
+
+    /// Gives a file the folder's read/write bits (see the module docs).
+    /// Best effort: the file is written either way, and a folder whose
+    /// owner cannot change modes is readable only as its owner made it.
+    fn share_like_folder(&self, path: &Path) {
+        if let Ok(folder) = std::fs::metadata(&self.root) {
+            let mode = folder.permissions().mode() & 0o666;
+            let _ = std::fs::set_permissions(self.root.join(path), std::fs::Permissions::from_mode(mode));
+        }
     }
 }
 
@@ -92,7 +109,9 @@ impl Directory for LibraryDirectory {
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.errors.record_io(self.inner.atomic_write(path, data))
+        self.errors.record_io(self.inner.atomic_write(path, data))?;
+        self.share_like_folder(path);
+        Ok(())
     }
 
     fn sync_directory(&self) -> io::Result<()> {
