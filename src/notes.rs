@@ -270,12 +270,55 @@ fn read_table(text: &str, header: &Header) -> Parsed {
         if row.cells == header.cells {
             continue;
         }
+        let rejoined;
+        let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
+            rejoined = rejoin_drop_frame(row, header.cells.len());
+            &rejoined
+        } else {
+            row
+        };
+        // Cells past the header's have no column: most often an unquoted
+        // separator inside the text. Said, so the words are not lost unseen.
+        let extra: Vec<&str> =
+            row.cells.iter().skip(header.cells.len()).map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        if !extra.is_empty() {
+            let reason = format!(
+                "{} cells but the header has {}; not read: {:?} (quote cells that hold the separator)",
+                row.cells.len(),
+                header.cells.len(),
+                extra.join(" | ")
+            );
+            diagnostics.push(Diagnostic { line: row.line, reason });
+        }
         if let Some(note) = row_note(row, &header.columns, &mut diagnostics) {
             notes.push(note);
         }
     }
     diagnostics.extend(error);
     (notes, diagnostics)
+}
+
+/// A `;`-separated sheet typed by hand with drop-frame timecodes unquoted
+/// splits `14:31:00;10` into `14:31:00` and `10`, shifting every later
+/// column. While the row is longer than its header, such a pair is joined
+/// back; a row with no such pair is left as it is.
+fn rejoin_drop_frame(row: &Row, header_len: usize) -> Row {
+    let mut cells = row.cells.clone();
+    let mut i = 0;
+    while cells.len() > header_len && i + 1 < cells.len() {
+        let (hms, frames) = (cells[i].trim(), cells[i + 1].trim());
+        let split_df = hms.len() >= 7
+            && hms.bytes().filter(|&b| b == b':').count() == 2
+            && (1..=2).contains(&frames.len())
+            && frames.bytes().all(|b| b.is_ascii_digit())
+            && check_tc(&format!("{hms};{frames}")).is_ok();
+        if split_df {
+            cells[i] = format!("{hms};{frames}");
+            cells.remove(i + 1);
+        }
+        i += 1;
+    }
+    Row { line: row.line, cells }
 }
 
 fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Option<Note> {
@@ -641,6 +684,27 @@ mod tests {
             encoding UTF-8
             2: 14:31:00:10 cam=A rating=5 tags=flood "Maria at the door,\nsecond line"
             4: 14:31:11 cam=B rating=4 tags=quote,Flood "She said \"run\""
+            "#,
+        );
+    }
+
+    #[test]
+    fn semicolon_sheet_with_unquoted_drop_frame_timecodes() {
+        // Typed by hand: `;` both separates cells and marks drop frame. A
+        // quoted one, a full row and a row whose frames are not digits.
+        check(
+            b"Timecode;Out;Cam;Note\n\
+              14:31:00;10;14:31:05;02;A;Maria at the door; the water rose\n\
+              \"14:31:06;00\";;B;quoted\n\
+              14:31:07;ab;C;not frames\n",
+            "csv",
+            r#"
+            encoding UTF-8
+            2: 14:31:00;10 out=14:31:05;02 cam=A "Maria at the door"
+            3: 14:31:06;00 cam=B "quoted"
+            4: 14:31:07 cam=C "not frames"
+            ! 2: 5 cells but the header has 4; not read: "the water rose" (quote cells that hold the separator)
+            ! 4: out point ignored: timecode "ab": expected HH:MM:SS or HH:MM:SS:FF
             "#,
         );
     }
