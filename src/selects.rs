@@ -63,7 +63,7 @@ impl Format {
             Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv => return Vec::new(),
         };
         let mut paths: Vec<&str> =
-            selects.iter().map(|s| s.clip.path.as_str()).filter(|p| p.chars().any(char::is_control)).collect();
+            selects.iter().map(|s| s.clip.path.as_str()).filter(|p| p.chars().any(edl::breaks_line)).collect();
         paths.sort_unstable();
         paths.dedup();
         paths

@@ -411,11 +411,18 @@ pub(crate) fn one_line(text: &str) -> String {
 }
 
 /// One line of UTF-8 with every other character kept: control characters
-/// become spaces, nothing else changes. For names and paths, where two
-/// spaces are two spaces and a collapsed path names a file that does not
-/// exist.
+/// and the Unicode line and paragraph separators become spaces, nothing
+/// else changes. For names and paths, where two spaces are two spaces and a
+/// collapsed path names a file that does not exist.
 pub(crate) fn verbatim_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars().map(|c| if breaks_line(c) { ' ' } else { c }).collect()
+}
+
+/// A character a line-based reader may end a line at: the control
+/// characters (CR, LF, tab, NEL...) and U+2028/U+2029, which Python's
+/// `splitlines` (OpenTimelineIO's EDL and ALE readers) treats as line ends.
+pub(crate) fn breaks_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// [`one_line`] in ASCII: accented Latin letters lose the accent, other
@@ -832,6 +839,16 @@ FCM: DROP FRAME
             assert!(name.len() <= 8 && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'));
         }
         assert_eq!(reels.used.len(), reels.by_source.len());
+    }
+
+    #[test]
+    fn unicode_line_separators_in_a_path_become_spaces() {
+        // Python's `splitlines` ends a line at U+2028 and U+2029.
+        for sep in ['\u{2028}', '\u{2029}', '\u{85}'] {
+            let path = format!("/Volumes/Card/Take{sep}two.mov");
+            assert_eq!(verbatim_line(&path), "/Volumes/Card/Take two.mov");
+            assert_eq!(one_line(&path), "/Volumes/Card/Take two.mov");
+        }
     }
 
     #[test]
