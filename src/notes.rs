@@ -272,7 +272,7 @@ fn read_table(text: &str, header: &Header) -> Parsed {
         }
         let rejoined;
         let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
-            rejoined = rejoin_drop_frame(row, header.cells.len());
+            rejoined = rejoin_drop_frame(row, header.cells.len(), &header.columns);
             &rejoined
         } else {
             row
@@ -301,15 +301,22 @@ fn read_table(text: &str, header: &Header) -> Parsed {
 /// A `;`-separated sheet typed by hand with drop-frame timecodes unquoted
 /// splits `14:31:00;10` into `14:31:00` and `10`, shifting every later
 /// column. While the row is longer than its header, such a pair is joined
-/// back; a row with no such pair is left as it is.
-fn rejoin_drop_frame(row: &Row, header_len: usize) -> Row {
+/// back; a row with no such pair is left as it is. Only a timecode column
+/// (in or out) is joined with the cell after it, and only to two frame
+/// digits as drop-frame labels are written: `14:31:00;3;...` under
+/// `Timecode;Rating` is a rating of 3, not frame 3, and the row's extra
+/// cell is elsewhere.
+fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns) -> Row {
     let mut cells = row.cells.clone();
     let mut i = 0;
+    // Cells before `i` are already aligned with the header's columns.
     while cells.len() > header_len && i + 1 < cells.len() {
+        let tc_column = columns.tc == Some(i) || columns.out == Some(i);
         let (hms, frames) = (cells[i].trim(), cells[i + 1].trim());
-        let split_df = hms.len() >= 7
+        let split_df = tc_column
+            && hms.len() >= 7
             && hms.bytes().filter(|&b| b == b':').count() == 2
-            && (1..=2).contains(&frames.len())
+            && frames.len() == 2
             && frames.bytes().all(|b| b.is_ascii_digit())
             && check_tc(&format!("{hms};{frames}")).is_ok();
         if split_df {
@@ -705,6 +712,24 @@ mod tests {
             4: 14:31:07 cam=C "not frames"
             ! 2: 5 cells but the header has 4; not read: "the water rose" (quote cells that hold the separator)
             ! 4: out point ignored: timecode "ab": expected HH:MM:SS or HH:MM:SS:FF
+            "#,
+        );
+    }
+
+    #[test]
+    fn semicolon_sheet_rejoins_only_timecode_columns() {
+        // A number after a whole timecode is the next column, not frames:
+        // the row's extra cell is the unquoted `;` in the note.
+        check(
+            b"Timecode;Cam;Note\n\
+              14:31:00;2;Maria at the door; the water rose\n\
+              14:31:05;02;Maria again\n",
+            "csv",
+            r#"
+            encoding UTF-8
+            2: 14:31:00 cam=2 "Maria at the door"
+            3: 14:31:05 cam=02 "Maria again"
+            ! 2: 4 cells but the header has 3; not read: "the water rose" (quote cells that hold the separator)
             "#,
         );
     }
