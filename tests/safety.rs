@@ -358,14 +358,19 @@ fn readers_and_other_writers_during_an_ingest() {
             s.spawn(|| read_until(&done, "clips --json", || read_clips(&env))),
             s.spawn(|| read_until(&done, "search", || read_search(&env))),
             s.spawn(|| read_until(&done, "show", || read_show(&env, "CLIP0000.MP4"))),
-            s.spawn(|| {
-                read_until(&done, "snapshot", || {
-                    let n = assert_summaries_match(&lib, "during the ingest");
-                    if n > 0 {
-                        let _ = first_commit_tx.send(());
-                    }
-                    n
-                })
+            // The sender moves in, so a failed check drops it and the
+            // wait for the first commit ends instead of hanging.
+            s.spawn({
+                let (done, lib) = (&done, &lib);
+                move || {
+                    read_until(done, "snapshot", || {
+                        let n = assert_summaries_match(lib, "during the ingest");
+                        if n > 0 {
+                            let _ = first_commit_tx.send(());
+                        }
+                        n
+                    })
+                }
             }),
         ];
         // Once the ingest holds the library (it has committed), a second
