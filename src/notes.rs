@@ -272,7 +272,7 @@ fn read_table(text: &str, header: &Header) -> Parsed {
         }
         let rejoined;
         let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
-            rejoined = rejoin_drop_frame(row, header.cells.len(), &header.columns);
+            rejoined = rejoin_drop_frame(row, header.cells.len(), &header.columns, &mut diagnostics);
             &rejoined
         } else {
             row
@@ -305,9 +305,10 @@ fn read_table(text: &str, header: &Header) -> Parsed {
 /// (in or out) is joined with the cell after it, and only to two frame
 /// digits as drop-frame labels are written: `14:31:00;3;...` under
 /// `Timecode;Rating` is a rating of 3, not frame 3, and the row's extra
-/// cell is elsewhere.
-fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns) -> Row {
+/// cell is elsewhere. A join is a guess, so it is reported.
+fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Row {
     let mut cells = row.cells.clone();
+    let mut joined = Vec::new();
     let mut i = 0;
     // Cells before `i` are already aligned with the header's columns.
     while cells.len() > header_len && i + 1 < cells.len() {
@@ -322,8 +323,16 @@ fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns) -> Row {
         if split_df {
             cells[i] = format!("{hms};{frames}");
             cells.remove(i + 1);
+            joined.push(cells[i].clone());
         }
         i += 1;
+    }
+    if !joined.is_empty() {
+        let reason = format!(
+            "read {} as drop-frame timecode split by the ';' separator (quote such cells to be sure)",
+            joined.join(" and ")
+        );
+        diagnostics.push(Diagnostic { line: row.line, reason });
     }
     Row { line: row.line, cells }
 }
@@ -710,6 +719,7 @@ mod tests {
             2: 14:31:00;10 out=14:31:05;02 cam=A "Maria at the door"
             3: 14:31:06;00 cam=B "quoted"
             4: 14:31:07 cam=C "not frames"
+            ! 2: read 14:31:00;10 and 14:31:05;02 as drop-frame timecode split by the ';' separator (quote such cells to be sure)
             ! 2: 5 cells but the header has 4; not read: "the water rose" (quote cells that hold the separator)
             ! 4: out point ignored: timecode "ab": expected HH:MM:SS or HH:MM:SS:FF
             "#,
