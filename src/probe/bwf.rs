@@ -172,8 +172,12 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
     // cataloged, and the cut is reported so nobody trusts the metadata or
     // the copy blindly. (Tools that append an ID3 tag or stray bytes to a
     // WAV land here too, and must not lose the take.)
+    // What lies past the end the RIFF header declares is not part of the
+    // file's chunks (an ID3v1 tag a tagger appended): no cut, no warning.
     let mut warnings = Vec::new();
-    if let Some(Stop::HeaderPastEnd { .. } | Stop::BodyPastEnd { .. }) = &walk.stop {
+    if let Some(Stop::HeaderPastEnd { offset } | Stop::BodyPastEnd { offset, .. }) = &walk.stop
+        && declared_end.is_none_or(|end| *offset < end)
+    {
         warnings.push(cut_after_audio(container, &walk));
     }
 
@@ -1148,6 +1152,13 @@ mod tests {
         let mut padded = whole.clone();
         padded.extend_from_slice(&[0, 0, 0]);
         assert!(probe_bytes(&padded).unwrap().warnings.is_empty());
+        // Nor is an ID3v1 tag appended past the end the RIFF size declares.
+        let mut tagged = whole.clone();
+        tagged.extend_from_slice(b"TAG");
+        tagged.extend_from_slice(&[b'x'; 125]);
+        let info = probe_bytes(&tagged).unwrap();
+        assert!(info.warnings.is_empty(), "{:?}", info.warnings);
+        assert_eq!(info.meta.track_names, ["BOOM"]);
     }
 
     /// Builds a RIFF (or other) file from chunks, padding odd sizes.
