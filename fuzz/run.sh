@@ -24,7 +24,11 @@ bin=target/$(rustc -vV | sed -n 's/^host: //p')/release
 failed=()
 for target in "${targets[@]}"; do
   mkdir -p "corpus/$target" "artifacts/$target"
-  python3 seed.py "$target" "corpus/$target"
+  if ! python3 seed.py "$target" "corpus/$target"; then
+    echo "fuzz $target: FAILED to seed its corpus"
+    failed+=("$target")
+    continue
+  fi
   # Past crashes join the corpus so their neighbourhood is searched again.
   [ -d "regressions/$target" ] && cp regressions/"$target"/* "corpus/$target/" 2>/dev/null
   log="artifacts/$target.log"
