@@ -36,7 +36,7 @@ for target in "${targets[@]}"; do
   # would rebuild first whenever a source file changed meanwhile.
   if "$bin/$target" "corpus/$target" -artifact_prefix="artifacts/$target/" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
-      -max_len=1048576 -print_final_stats=1 >"$log" 2>&1; then
+      -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
     stats=$(sed -nE 's/^stat::(number_of_executed_units|new_units_added|peak_rss_mb): *([0-9]+)/\1=\2/p' "$log" | tr '\n' ' ')
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
     echo "fuzz $target: ok, ${seconds}s, $cov, $stats"
