@@ -7,6 +7,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use rushes::export::table;
 use rushes::notes;
 use rushes::probe::{bwf, mxf, quicktime, sony_xml};
 use rushes::timecode::{Rate, TcFormat, Timecode};
@@ -16,7 +17,7 @@ use rushes::transcript;
 pub type Check = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Check); 9] = [
+pub const TARGETS: [(&str, Check); 10] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),
@@ -26,6 +27,7 @@ pub const TARGETS: [(&str, Check); 9] = [
     ("quicktime", quicktime),
     ("sony_xml", sony_xml),
     ("mxf", mxf),
+    ("selects", selects),
 ];
 
 /// Rates the code meets, plus odd ones a file may declare.
@@ -150,4 +152,20 @@ pub fn sony_xml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = sony_xml::is_nonrealtimemeta(&text);
     let _ = sony_xml::parse(&text);
+}
+
+/// The selects table an editor feeds to `rushes export --selects`: every
+/// row returned names a clip and both timecodes, rows come in file order,
+/// and every rejected row has a line inside the file.
+pub fn selects(data: &[u8]) {
+    let (rows, errors) = table::read_selects_bytes(data);
+    let lines = data.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1;
+    for row in &rows {
+        assert!(!row.clip.is_empty() && !row.tc_in.is_empty() && !row.tc_out.is_empty(), "{row:?}");
+        assert!(row.line >= 1 && row.line <= lines, "row line {} past the end ({lines} lines)", row.line);
+    }
+    assert!(rows.windows(2).all(|w| w[0].line < w[1].line), "rows out of order");
+    for (line, _) in &errors {
+        assert!(*line <= lines, "error line {line} past the end ({lines} lines)");
+    }
 }

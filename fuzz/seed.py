@@ -101,6 +101,10 @@ def seeds(target):
         yield from (shrink_qt(p.read_bytes()) for p in files("*.mov", "*.MOV", "*.mp4", "*.MP4", "*.m4a"))
     elif target == "sony_xml":
         yield from (p.read_bytes() for p in files("*M01.XML", "*M01.xml"))
+    elif target == "selects":
+        yield from (p.read_bytes() for p in files("*.csv", "*.tsv"))
+        yield b"clip;tc_in;tc_out;comment\nC0001.MP4;14:30:59;29;14:31:01;02;split drop-frame labels\n"
+        yield b"\xef\xbb\xbfName\tIn\tOut\tComments\r\nA003C012\t14:31:10:00\t14:31:10:22\t\"quoted, \"\"tab\"\"\"\r\n"
     elif target == "mxf":
         yield from (p.read_bytes() for p in files("*.mxf", "*.MXF"))
     else:
