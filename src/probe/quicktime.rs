@@ -146,7 +146,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<Me
                 }
             }
             (b"soun", Some(SampleEntry::Audio { fourcc, channels, bits, sample_rate })) => {
-                audio_channels += channels;
+                audio_channels = audio_channels.saturating_add(*channels);
                 if info.audio.is_none() {
                     let sample_rate = if *sample_rate > 0 { *sample_rate } else { t.timescale };
                     let pcm = pcm_bits(fourcc, *bits);
@@ -284,8 +284,14 @@ fn parse_stbl(stbl: &[u8], base: u64, t: &mut Track) -> Result<(), ProbeError> {
                     let (Some(n), Some(d)) = (be_u32(body, 8 + i * 8), be_u32(body, 12 + i * 8)) else {
                         return Err(malformed(at, format!("'stts' declares {count} entries but holds fewer")));
                     };
-                    t.n_samples += u64::from(n);
-                    t.total_ticks += u64::from(n) * u64::from(d);
+                    // Each product fits in 64 bits; their sum need not, in
+                    // a damaged table.
+                    let ticks = t.total_ticks.checked_add(u64::from(n) * u64::from(d));
+                    let (Some(samples), Some(ticks)) = (t.n_samples.checked_add(u64::from(n)), ticks) else {
+                        return Err(malformed(at, "'stts' durations add up past 64 bits".to_string()));
+                    };
+                    t.n_samples = samples;
+                    t.total_ticks = ticks;
                     if n > 0 && deltas.len() < 2 {
                         deltas.insert(d);
                     }
