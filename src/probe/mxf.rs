@@ -178,7 +178,8 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
                 _ => "audio".to_string(),
             },
             sample_rate,
-            channels: sound.iter().filter_map(|s| s.u32(0x3D07)).sum(),
+            // Saturating: a damaged descriptor may claim 4 billion channels.
+            channels: sound.iter().filter_map(|s| s.u32(0x3D07)).fold(0u32, u32::saturating_add),
             bits,
         });
     }
