@@ -59,7 +59,7 @@ pub fn probe(file: File, path: &Path) -> Result<MediaInfo, ProbeError> {
     for track in reader.tracks() {
         match &track.codec_params {
             Some(CodecParameters::Audio(p)) => {
-                channels += p.channels.as_ref().map_or(0, |c| c.count() as u32);
+                channels = channels.saturating_add(p.channels.as_ref().map_or(0, |c| c.count() as u32));
                 if audio.is_none() {
                     let codec = symphonia::default::get_codecs()
                         .get_audio_decoder(p.codec)
