@@ -135,7 +135,10 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<Me
                 info.video = Some(VideoInfo { codec: video_codec(fourcc), width: *width, height: *height });
                 let rate = match t.single_delta {
                     Some(d) if d > 0 => Rate::snap(u64::from(t.timescale), u64::from(d)),
-                    _ if t.n_samples > 0 => Rate::snap(u64::from(t.timescale) * t.n_samples, t.total_ticks),
+                    // A sample count that overflows here is damage, not a rate.
+                    _ if t.n_samples > 0 => u64::from(t.timescale)
+                        .checked_mul(t.n_samples)
+                        .and_then(|ticks_per_second| Rate::snap(ticks_per_second, t.total_ticks)),
                     _ => None,
                 };
                 if let Some(rate) = rate {
