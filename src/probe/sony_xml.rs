@@ -70,7 +70,7 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
         }
     }
     meta.rate = capture_fps.as_deref().and_then(rate_from_label).or_else(|| {
-        let fps = tc_fps? * if half_step { 2 } else { 1 };
+        let fps = tc_fps?.checked_mul(if half_step { 2 } else { 1 })?;
         Rate::new(fps, 1)
     });
     if let Some(value) = first_value {
