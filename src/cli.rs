@@ -544,30 +544,14 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
         "transcripts: {} attached ({} segments); notes: {} placed; {} files already imported",
         r.transcripts_attached, r.segments, r.notes_placed, r.sources_unchanged
     )?;
-    if !r.transcripts_unmatched.is_empty() {
-        writeln!(out, "transcripts kept but not attached: {}", r.transcripts_unmatched.len())?;
-        for t in &r.transcripts_unmatched {
-            writeln!(out, "  {}: {}", one_line(&t.path), t.reason)?;
-        }
-    }
-    if !r.notes_unplaced.is_empty() {
-        writeln!(out, "notes kept but not placed: {}", r.notes_unplaced.len())?;
-        for n in &r.notes_unplaced {
-            writeln!(out, "  {}: {} {:?}: {}", one_line(&n.source), n.tc, n.text, n.reason)?;
-        }
-    }
-    if !r.warnings.is_empty() {
-        writeln!(out, "lines not read: {}", r.warnings.len())?;
-        for w in &r.warnings {
-            writeln!(out, "  {}: {}", one_line(&w.source), w.reason)?;
-        }
-    }
-    if !r.sidecars_skipped.is_empty() {
-        writeln!(out, "files not imported: {}", r.sidecars_skipped.len())?;
-        for s in &r.sidecars_skipped {
-            writeln!(out, "  {}: {}", one_line(&s.path), s.reason)?;
-        }
-    }
+    let unmatched = r.transcripts_unmatched.iter().map(|t| (t.path.as_str(), t.reason.clone()));
+    print_list(out, "transcripts kept but not attached", "", unmatched.collect())?;
+    let unplaced = r.notes_unplaced.iter().map(|n| (n.source.as_str(), format!("{} {:?}: {}", n.tc, n.text, n.reason)));
+    print_list(out, "notes kept but not placed", "", unplaced.collect())?;
+    let warnings = r.warnings.iter().map(|w| (w.source.as_str(), w.reason.clone()));
+    print_list(out, "lines not read", "", warnings.collect())?;
+    let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
+    print_list(out, "files not imported", "", skipped.collect())?;
     Ok(())
 }
 
@@ -606,6 +590,19 @@ fn validate_day(d: &str) -> Result<String> {
     .with_context(|| format!("--day {d:?}: expected a date like 2026-03-14"))
 }
 
+/// `TITLE: N UNIT`, then one `  path: reason` line per row, each escaped
+/// to one line; nothing when there are no rows.
+fn print_list(out: &mut impl Write, title: &str, unit: &str, rows: Vec<(&str, String)>) -> std::io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{title}: {}{unit}", rows.len())?;
+    for (path, reason) in rows {
+        writeln!(out, "  {}: {}", one_line(path), one_line(&reason))?;
+    }
+    Ok(())
+}
+
 fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
@@ -620,18 +617,10 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
         let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;
     }
-    if !r.failures.is_empty() {
-        writeln!(out, "failed: {} files", r.failures.len())?;
-        for f in &r.failures {
-            writeln!(out, "  {}: {}", one_line(&f.path), one_line(&f.reason))?;
-        }
-    }
-    if !r.cataloged_with_warnings.is_empty() {
-        writeln!(out, "cataloged with warnings: {} files", r.cataloged_with_warnings.len())?;
-        for f in &r.cataloged_with_warnings {
-            writeln!(out, "  {}: {}", one_line(&f.path), one_line(&f.reason))?;
-        }
-    }
+    let failures = r.failures.iter().map(|f| (f.path.as_str(), f.reason.clone()));
+    print_list(&mut out, "failed", " files", failures.collect())?;
+    let warned = r.cataloged_with_warnings.iter().map(|f| (f.path.as_str(), f.reason.clone()));
+    print_list(&mut out, "cataloged with warnings", " files", warned.collect())?;
     print_words_human(&mut out, &r.words)?;
     writeln!(out, "library: {}", r.library)?;
     Ok(())
