@@ -535,6 +535,7 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
     let any = r.transcripts_attached + r.notes_placed + r.sources_unchanged > 0
         || !r.notes_unplaced.is_empty()
         || !r.transcripts_unmatched.is_empty()
+        || !r.warnings.is_empty()
         || !r.sidecars_skipped.is_empty();
     if !any {
         return Ok(());

@@ -224,3 +224,18 @@ fn reingest_keeps_how_a_dump_file_was_imported() {
     assert_eq!(again["transcripts_unmatched"], json!([]), "{again}");
     assert_eq!(transcript(&env, "PLAIN.mp4"), attached);
 }
+
+/// A notes file whose every row is unreadable still says so in the human
+/// report: nothing was placed, and the lines not read are listed.
+#[test]
+fn a_notes_file_with_only_bad_rows_is_reported_in_the_human_output() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let log = env.tmp.path().join("log.csv");
+    std::fs::write(&log, "Timecode,Cam,Note\n,A,no timecode here\n").expect("write");
+    let out = env.run(&["import", log.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("lines not read: 1"), "{text}");
+    assert!(text.contains("log.csv:2: no timecode"), "{text}");
+}
