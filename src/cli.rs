@@ -493,36 +493,29 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             span,
             h.speaker.as_deref().unwrap_or("")
         )?;
-        for c in &h.context_before {
-            writeln!(
-                out,
-                "  {dim}{}{}{undim}",
-                c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(),
-                c.text
-            )?;
-        }
+        // Context cues, dimmed, speaker first.
+        let context = |out: &mut dyn Write, cues: &[crate::search::ContextCue]| -> std::io::Result<()> {
+            for c in cues {
+                let speaker = c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+                writeln!(out, "  {dim}{speaker}{}{undim}", c.text)?;
+            }
+            Ok(())
+        };
+        context(&mut out, &h.context_before)?;
         let mut marked = String::new();
         let mut pos = 0;
         for &(a, b) in &h.matches {
-            if a < pos || b > h.text.len() {
-                continue;
-            }
-            marked.push_str(&h.text[pos..a]);
+            // Offsets off the text or off a character boundary are skipped.
+            let (Some(before), Some(hit)) = (h.text.get(pos..a), h.text.get(a..b)) else { continue };
+            marked.push_str(before);
             marked.push_str(open);
-            marked.push_str(&h.text[a..b]);
+            marked.push_str(hit);
             marked.push_str(close);
             pos = b;
         }
-        marked.push_str(&h.text[pos..]);
+        marked.push_str(h.text.get(pos..).unwrap_or_default());
         writeln!(out, "  {}", marked.replace('\n', " / "))?;
-        for c in &h.context_after {
-            writeln!(
-                out,
-                "  {dim}{}{}{undim}",
-                c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(),
-                c.text
-            )?;
-        }
+        context(&mut out, &h.context_after)?;
         if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
             writeln!(out, "  {dim}{}{undim}", one_line(p))?;
         }
