@@ -455,10 +455,9 @@ fn fold_latin(c: char) -> char {
 }
 
 /// Clips at every fixture rate, shared by the export format tests, and the
-/// bridge to the Python readers (OpenTimelineIO, pycmx) when installed.
+/// bridge to the Python readers (OpenTimelineIO, pycmx).
 #[cfg(test)]
 pub(crate) mod fixtures {
-    use std::path::{Path, PathBuf};
     use std::process::Command;
 
     use crate::export::{ExportClip, Select, Sequence};
@@ -655,34 +654,11 @@ pub(crate) mod fixtures {
         (seq, selects)
     }
 
-    /// The Python with the industry's readers installed, or `None` (printing
-    /// why) when there is none: `RUSHES_READERS_PYTHON`, then
-    /// `target/reader-venv` (made by `tests/readers/setup.sh`), then
-    /// `/tmp/venvtest`.
-    pub fn python() -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os("RUSHES_READERS_PYTHON") {
-            let p = PathBuf::from(p);
-            assert!(p.exists(), "RUSHES_READERS_PYTHON={} does not exist", p.display());
-            return Some(p);
-        }
-        let candidates = [
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reader-venv/bin/python"),
-            PathBuf::from("/tmp/venvtest/bin/python"),
-        ];
-        let found = candidates.iter().find(|p| p.exists()).cloned();
-        if found.is_none() {
-            eprintln!(
-                "skipping the OpenTimelineIO/pycmx checks: no reader venv (run `bash tests/readers/setup.sh` \
-                 or set RUSHES_READERS_PYTHON)"
-            );
-        }
-        found
-    }
-
     /// Runs `script` with `file` as `sys.argv[1]` (and `args` after it) and
-    /// parses what it prints as JSON; `None` when no reader venv exists.
-    pub fn run_python(script: &str, text: &str, ext: &str, args: &[String]) -> Option<serde_json::Value> {
-        let py = python()?;
+    /// parses what it prints as JSON with the readers' Python (installed on
+    /// first use; a test that needs it fails when it cannot be had).
+    pub fn run_python(script: &str, text: &str, ext: &str, args: &[String]) -> serde_json::Value {
+        let py = crate::export::reader_venv::python();
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join(format!("x.{ext}"));
         std::fs::write(&file, text).expect("write export");
@@ -693,7 +669,7 @@ pub(crate) mod fixtures {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        Some(serde_json::from_slice(&out.stdout).expect("reader JSON"))
+        serde_json::from_slice(&out.stdout).expect("reader JSON")
     }
 
     /// `24000/1001` as the float the Python readers take.
@@ -1081,9 +1057,7 @@ json.dump(out, sys.stdout)
         for (seq, selects) in &cases {
             let seq = seq.clone();
             let text = write(&seq, selects);
-            let Some(seen) = run_python(READERS, &text, "edl", &[rate_arg(seq.format.rate())]) else {
-                return;
-            };
+            let seen = run_python(READERS, &text, "edl", &[rate_arg(seq.format.rate())]);
             let events = read(&text).expect("read");
             let pycmx = seen["pycmx"].as_array().expect("pycmx");
             assert_eq!(pycmx.len(), selects.len(), "{seen}");

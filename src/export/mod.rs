@@ -14,6 +14,11 @@ pub mod otio;
 pub mod table;
 pub mod xmeml;
 
+/// The export readers' Python, shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/readers/venv.rs"]
+pub(crate) mod reader_venv;
+
 use crate::timecode::{Rate, TcFormat, Timecode};
 
 /// What an exporter needs to know about a source clip.

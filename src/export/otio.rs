@@ -452,14 +452,12 @@ mod tests {
             let s = fixture.select();
             let seq = Sequence::for_selects("Selects", std::slice::from_ref(&s), None, None).unwrap();
             let text = write(&seq, std::slice::from_ref(&s));
-            let Some(clips) = testkit::read_with_otio("otio_json", &text) else {
-                return;
-            };
+            let clips = testkit::read_with_otio("otio_json", &text);
             let tracks = usize::from(s.clip.has_video) + usize::from(s.clip.audio_channels > 0);
+            assert_eq!(clips.len(), tracks, "{fixture:?}: {clips:#?}");
             testkit::assert_reader_exact(&clips, &s, tracks);
-            if let Some(again) = testkit::otio_rewrite(&text) {
-                assert_eq!(again.trim_end(), text.trim_end(), "{fixture:?}: OTIO writes it differently");
-            }
+            let again = testkit::otio_rewrite(&text);
+            assert_eq!(again.trim_end(), text.trim_end(), "{fixture:?}: OTIO writes it differently");
         }
     }
 
@@ -468,14 +466,13 @@ mod tests {
         let (seq, selects) = testkit::golden_example();
         let text = write(&seq, &selects);
         testkit::check_golden("selects.otio", &text);
-        if let Some(clips) = testkit::read_with_otio("otio_json", &text) {
-            for s in &selects {
-                testkit::assert_reader_exact(&clips, s, 2);
-            }
+        let clips = testkit::read_with_otio("otio_json", &text);
+        assert_eq!(clips.len(), 2 * selects.len(), "{clips:#?}");
+        for s in &selects {
+            testkit::assert_reader_exact(&clips, s, 2);
         }
-        if let Some(again) = testkit::otio_rewrite(&text) {
-            assert_eq!(again.trim_end(), text.trim_end(), "OTIO writes it differently");
-        }
+        let again = testkit::otio_rewrite(&text);
+        assert_eq!(again.trim_end(), text.trim_end(), "OTIO writes it differently");
     }
 }
 
@@ -486,7 +483,7 @@ mod tests {
 pub(crate) mod testkit {
     use std::collections::HashMap;
     use std::io::Write as _;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::process::{Command, Stdio};
 
     use quick_xml::XmlVersion;
@@ -681,21 +678,40 @@ pub(crate) mod testkit {
         cases
     }
 
-    /// Compares `text` with `tests/golden/<name>`; `RUSHES_BLESS=1` rewrites it.
+    /// Compares `text` with `tests/golden/<name>`; `RUSHES_BLESS=1` rewrites
+    /// it (on a developer machine only: see [`bless_requested`]).
     pub fn check_golden(name: &str, text: &str) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
-        if std::env::var_os("RUSHES_BLESS").is_some() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
+        if bless_requested() {
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             return;
         }
         let want = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e}; run with RUSHES_BLESS=1 to create it", path.display()));
         assert!(
             want == text,
-            "{} differs from the output; RUSHES_BLESS=1 rewrites it. Output:\n{text}",
+            "{} differs from the output; review the change, then RUSHES_BLESS=1 rewrites it. Output:\n{text}",
             path.display()
         );
+    }
+
+    /// `RUSHES_BLESS=1` asks to rewrite the goldens; any other value is
+    /// refused, and so is blessing under CI (`CI` set), where a golden must
+    /// only ever be compared.
+    fn bless_requested() -> bool {
+        match std::env::var("RUSHES_BLESS") {
+            Err(std::env::VarError::NotPresent) => false,
+            Ok(v) if v.is_empty() => false,
+            Ok(v) if v == "1" => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "RUSHES_BLESS=1 under CI: goldens are only compared there; bless them on a developer machine"
+                );
+                true
+            }
+            Ok(v) => panic!("RUSHES_BLESS={v:?}: only RUSHES_BLESS=1 rewrites the goldens"),
+            Err(e) => panic!("RUSHES_BLESS: {e}"),
+        }
     }
 
     /// Parses the whole document with quick-xml and panics on anything a
@@ -818,29 +834,10 @@ pub(crate) mod testkit {
         pub available_duration: Option<f64>,
     }
 
-    /// The interpreter with OpenTimelineIO 0.18.1 and its pinned adapters:
-    /// `$RUSHES_OTIO_PYTHON` or `$RUSHES_READERS_PYTHON` if set, else the
-    /// first of `target/reader-venv` (made by `tests/readers/setup.sh`) and
-    /// `/tmp/venvtest` that exists. `None` (the check is skipped, with a
-    /// message) when there is none.
-    fn python() -> Option<PathBuf> {
-        let candidates: Vec<PathBuf> =
-            match std::env::var_os("RUSHES_OTIO_PYTHON").or_else(|| std::env::var_os("RUSHES_READERS_PYTHON")) {
-                Some(path) => vec![PathBuf::from(path)],
-                None => vec![
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reader-venv/bin/python"),
-                    PathBuf::from("/tmp/venvtest/bin/python"),
-                ],
-            };
-        let found = candidates.iter().find(|p| p.exists()).cloned();
-        if found.is_none() {
-            eprintln!("skipping the real-reader check: no OpenTimelineIO venv at {candidates:?} (CI creates one)");
-        }
-        found
-    }
-
-    fn run_python(script: &str, args: &[&str], input: &str) -> Option<String> {
-        let python = python()?;
+    /// Runs `script` with the readers' Python (installed on first use; the
+    /// test fails when it cannot be had), `input` on its stdin.
+    fn run_python(script: &str, args: &[&str], input: &str) -> String {
+        let python = crate::export::reader_venv::python();
         let mut child = Command::new(&python)
             .arg("-c")
             .arg(script)
@@ -853,7 +850,7 @@ pub(crate) mod testkit {
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "OpenTimelineIO failed:\n{}", String::from_utf8_lossy(&out.stderr));
-        Some(String::from_utf8(out.stdout).unwrap())
+        String::from_utf8(out.stdout).unwrap()
     }
 
     const READ_SCRIPT: &str = r#"
@@ -891,33 +888,31 @@ print(json.dumps(clips))
 "#;
 
     /// Reads `text` with the OpenTimelineIO adapter `adapter` (`otio_json`,
-    /// `fcp_xml`, `fcpx_xml`); `None` when the Python venv is missing.
-    pub fn read_with_otio(adapter: &str, text: &str) -> Option<Vec<ReadClip>> {
-        let out = run_python(READ_SCRIPT, &[adapter], text)?;
+    /// `fcp_xml`, `fcpx_xml`).
+    pub fn read_with_otio(adapter: &str, text: &str) -> Vec<ReadClip> {
+        let out = run_python(READ_SCRIPT, &[adapter], text);
         let json: Value = serde_json::from_str(&out).unwrap();
         let f = |v: &Value| v.as_f64();
         let s = |v: &Value| v.as_str().map(str::to_string);
-        Some(
-            json.as_array()
-                .unwrap()
-                .iter()
-                .map(|c| ReadClip {
-                    kind: s(&c["kind"]).unwrap(),
-                    name: s(&c["name"]).unwrap_or_default(),
-                    start: f(&c["start"]).unwrap(),
-                    duration: f(&c["duration"]).unwrap(),
-                    rate: f(&c["rate"]).unwrap(),
-                    target_url: s(&c["target_url"]),
-                    path: s(&c["path"]),
-                    available_start: f(&c["available_start"]),
-                    available_duration: f(&c["available_duration"]),
-                })
-                .collect(),
-        )
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| ReadClip {
+                kind: s(&c["kind"]).unwrap(),
+                name: s(&c["name"]).unwrap_or_default(),
+                start: f(&c["start"]).unwrap(),
+                duration: f(&c["duration"]).unwrap(),
+                rate: f(&c["rate"]).unwrap(),
+                target_url: s(&c["target_url"]),
+                path: s(&c["path"]),
+                available_start: f(&c["available_start"]),
+                available_duration: f(&c["available_duration"]),
+            })
+            .collect()
     }
 
     /// OpenTimelineIO's own serialisation of an `.otio` document.
-    pub fn otio_rewrite(text: &str) -> Option<String> {
+    pub fn otio_rewrite(text: &str) -> String {
         let script = "import sys, opentimelineio as otio\n\
                       t = otio.adapters.read_from_string(sys.stdin.buffer.read().decode('utf-8'), adapter_name='otio_json')\n\
                       sys.stdout.buffer.write(otio.adapters.write_to_string(t, adapter_name='otio_json').encode('utf-8'))";

@@ -376,7 +376,60 @@ legal, names\"\r
     fn golden_file() {
         let (seq, selects) = crate::export::otio::testkit::golden_example();
         crate::export::otio::testkit::check_golden("selects.csv", &write(&seq, &selects));
+        // An independent reader (Python's csv) sees the rows the fixtures
+        // mean, written out here by hand: 29.97 DF labels with `;`, out
+        // points exclusive, durations in the clip's own labelling.
+        let golden =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/selects.csv")).expect("golden");
+        let seen = run_python(CSV_READER, &golden, "csv", &[]);
+        let want = serde_json::json!([
+            HEADER,
+            [
+                "A001C001.MOV",
+                "/media/day1/A001C001.MOV",
+                "ALEXA",
+                "A001",
+                "14:31:10:12",
+                "14:31:11:12",
+                "00:00:01:00",
+                "ANNA",
+                "We left at dawn.",
+                ""
+            ],
+            [
+                "GX010042.MP4",
+                "/media/day1/GX010042.MP4",
+                "HERO11",
+                "",
+                "14:30:59;29",
+                "14:31:01;29",
+                "00:00:01;28",
+                "Carla",
+                "It was cold.",
+                ""
+            ],
+            [
+                "C0001.MP4",
+                "/media/day1/C0001.MP4",
+                "FX6",
+                "A001",
+                "14:40:00:10",
+                "14:40:01:15",
+                "00:00:01:05",
+                "Ben",
+                "The road was closed.",
+                "Good bite"
+            ],
+        ]);
+        assert_eq!(seen, want);
     }
+
+    /// Prints every row Python's csv module reads from `sys.argv[1]`.
+    const CSV_READER: &str = r#"
+import csv, json, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    json.dump(list(csv.reader(f)), sys.stdout)
+"#;
 
     /// Frame counts near `u64::MAX`, reversed selects, odd rates, names with
     /// every awkward character: no panic, and every row reads back.
@@ -396,17 +449,11 @@ legal, names\"\r
     /// every field back exactly.
     #[test]
     fn python_csv_reads_the_fields() {
-        const READER: &str = r#"
-import csv, json, sys
-with open(sys.argv[1], newline="", encoding="utf-8") as f:
-    json.dump(list(csv.reader(f)), sys.stdout)
-"#;
         let (seq, selects) = awkward();
         let text = write(&seq, &selects);
-        let Some(seen) = run_python(READER, &text, "csv", &[]) else {
-            return;
-        };
+        let seen = run_python(CSV_READER, &text, "csv", &[]);
         let rows = seen.as_array().expect("rows");
+        assert_eq!(rows.len(), selects.len() + 1, "{seen}");
         assert_eq!(rows[0], serde_json::json!(HEADER));
         for (row, s) in rows[1..].iter().zip(&selects) {
             assert_eq!(row[0], s.clip.name.as_str());
