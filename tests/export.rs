@@ -11,11 +11,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{Env, dump, repo};
-use rushes::timecode::{Rate, TcFormat, Timecode};
+use rushes::timecode::Rate;
 use serde_json::Value;
 
 /// A fixture clip and two spans of it, in frames from its first frame.
 struct Case {
+    /// Where the clip sits under `fixtures/dump/2026-03-14`.
+    dir: &'static str,
     name: &'static str,
     rate: Rate,
     drop: bool,
@@ -25,6 +27,7 @@ struct Case {
 
 const CASES: [Case; 5] = [
     Case {
+        dir: "B_CAM",
         name: "A003C012_260314_R1AB.mov",
         rate: Rate::FPS_23_976,
         drop: false,
@@ -32,16 +35,32 @@ const CASES: [Case; 5] = [
         spans: [(5, 20), (30, 47)],
     },
     Case {
+        dir: "B_CAM",
         name: "A003C013_260314_R1AB.mov",
         rate: Rate::FPS_25,
         drop: false,
         start: "14:40:00:00",
         spans: [(0, 12), (25, 50)],
     },
-    Case { name: "C0001.MP4", rate: Rate::FPS_29_97, drop: true, start: "14:30:59;28", spans: [(1, 4), (10, 59)] },
-    Case { name: "GX010042.MP4", rate: Rate::FPS_50, drop: false, start: "14:32:00:00", spans: [(10, 40), (60, 100)] },
+    Case {
+        dir: "A001/PRIVATE/M4ROOT/CLIP",
+        name: "C0001.MP4",
+        rate: Rate::FPS_29_97,
+        drop: true,
+        start: "14:30:59;28",
+        spans: [(1, 4), (10, 59)],
+    },
+    Case {
+        dir: "C_CAM/DCIM/100GOPRO",
+        name: "GX010042.MP4",
+        rate: Rate::FPS_50,
+        drop: false,
+        start: "14:32:00:00",
+        spans: [(10, 40), (60, 100)],
+    },
     // Before and after midnight: an EDL source span cannot wrap past 24 h.
     Case {
+        dir: "D_CAM",
         name: "NIGHT0001.MP4",
         rate: Rate::FPS_59_94,
         drop: true,
@@ -50,31 +69,8 @@ const CASES: [Case; 5] = [
     },
 ];
 
-/// The readers' Python: `$RUSHES_READERS_PYTHON`, or the venv that
-/// `tests/readers/setup.sh` makes (run here once if it is missing, so a
-/// plain `cargo test` works on a fresh machine with PyPI in reach).
-fn python() -> PathBuf {
-    static SETUP: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
-    if let Some(p) = std::env::var_os("RUSHES_READERS_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let p = repo().join("target/reader-venv/bin/python");
-    let setup = SETUP.get_or_init(|| {
-        if p.exists() {
-            return Ok(());
-        }
-        let out =
-            Command::new("bash").arg(repo().join("tests/readers/setup.sh")).output().map_err(|e| e.to_string())?;
-        if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
-    });
-    if let Err(e) = setup {
-        panic!("the export readers could not be installed by tests/readers/setup.sh (needs python3 and PyPI): {e}");
-    }
-    p
-}
-
 fn read_with_readers(format: &str, file: &Path, rate: Rate) -> Vec<Value> {
-    let out = Command::new(python())
+    let out = Command::new(common::venv::python())
         .arg(repo().join("tests/readers/read_timeline.py"))
         .arg(format)
         .arg(file)
@@ -110,14 +106,17 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Writes a selects table of the case's spans, labelled (and the frames
+/// meant, counted) by the test's own timecode arithmetic, not the crate's.
 fn selects_csv(case: &Case, path: &Path) -> Vec<(u64, u64, String)> {
-    let format = TcFormat::new(case.rate, case.drop);
-    let start = Timecode::parse_in(case.start, format).expect("start");
+    let nominal = u64::from(case.rate.nominal());
+    let start = common::label_frames(case.start, nominal);
+    let label = |f: u64| common::frames_label(f, nominal, case.drop);
     let mut csv = String::from("clip,tc_in,tc_out,comment\n");
     let mut expect = Vec::new();
     for (i, (a, b)) in case.spans.iter().enumerate() {
-        csv.push_str(&format!("{},{},{},take {i}\n", case.name, start.add_frames(*a), start.add_frames(*b)));
-        expect.push((start.frame() + a, b - a, case.name.to_string()));
+        csv.push_str(&format!("{},{},{},take {i}\n", case.name, label(start + a), label(start + b)));
+        expect.push((start + a, b - a, case.name.to_string()));
     }
     std::fs::write(path, csv).expect("write csv");
     expect
@@ -125,15 +124,13 @@ fn selects_csv(case: &Case, path: &Path) -> Vec<(u64, u64, String)> {
 
 #[test]
 fn every_format_at_every_rate_reads_back_exactly() {
-    let py = python();
-    assert!(py.exists());
     let env = Env::new();
     env.ingest(&dump());
-    let clips: Vec<Value> = env.clips();
     let mut problems = Vec::new();
     for case in &CASES {
-        let clip = clips.iter().find(|c| c["name"] == case.name).expect("fixture clip");
-        let media = clip["path"].as_str().expect("path").to_string();
+        // The media path the exports must name, from the fixture layout.
+        let media = dump().join("2026-03-14").join(case.dir).join(case.name);
+        let media = media.to_str().expect("utf-8").to_string();
         let csv = env.tmp.path().join(format!("{}.csv", case.name));
         let expected = selects_csv(case, &csv);
         for format in ["edl", "otio", "xmeml", "fcpxml", "ale"] {
@@ -149,24 +146,19 @@ fn every_format_at_every_rate_reads_back_exactly() {
             ]);
             assert_eq!(run.status.code(), Some(0), "{format} {}: {}", case.name, String::from_utf8_lossy(&run.stderr));
             let seen = read_with_readers(format, &out, case.rate);
-            // Each reader lists the clips it sees; group by reader, keep
-            // the video track (or the only one) so A/V pairs count once.
-            let mut readers: Vec<String> = seen.iter().filter_map(|c| c["reader"].as_str().map(String::from)).collect();
-            readers.dedup();
-            for reader in readers {
-                let mine: Vec<&Value> = seen
-                    .iter()
-                    .filter(|c| c["reader"] == reader.as_str())
-                    .filter(|c| {
-                        c["track"].is_null() || c["track"] == "Video" || !seen.iter().any(|o| o["track"] == "Video")
-                    })
-                    .collect();
+            for (reader, mine) in by_reader(format, &seen, &mut problems) {
                 let ctx = format!("{format} via {reader} at {}", case.rate.label());
                 if mine.len() != expected.len() {
                     problems.push(format!("{ctx}: {} clips, expected {}: {mine:?}", mine.len(), expected.len()));
                     continue;
                 }
-                for (got, (start, duration, _name)) in mine.iter().zip(&expected) {
+                for (n, (got, (start, duration, name))) in mine.iter().zip(&expected).enumerate() {
+                    // An ALE row names a subclip: `<file stem>_<n>`, n the
+                    // select's place in the list (see `src/export/ale.rs`).
+                    let name = match format {
+                        "ale" => format!("{}_{:03}", name.rsplit_once('.').expect("extension").0, n + 1),
+                        _ => name.clone(),
+                    };
                     let g_start = got["start"].as_f64().map(|v| v.round() as i64);
                     let g_dur = got["duration"].as_f64().map(|v| v.round() as i64);
                     let fcpx = reader == "otio:fcpx_xml";
@@ -189,6 +181,9 @@ fn every_format_at_every_rate_reads_back_exactly() {
                         problems
                             .push(format!("{ctx}: read start {g_start:?} dur {g_dur:?}, meant {start} / {duration}"));
                     }
+                    if got["name"].as_str() != Some(name.as_str()) {
+                        problems.push(format!("{ctx}: clip name {}, meant {name:?}", got["name"]));
+                    }
                     if fcpx {
                         // The same adapter reads media only from FCPXML 1.8's
                         // asset@src; 1.10 keeps it in <media-rep>, which FCP
@@ -208,6 +203,44 @@ fn every_format_at_every_rate_reads_back_exactly() {
         }
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The readers `tests/readers/read_timeline.py` must run on each format.
+fn readers_of(format: &str) -> &'static [&'static str] {
+    match format {
+        "edl" => &["otio:cmx_3600", "pycmx"],
+        "otio" => &["otio:otio_json"],
+        "xmeml" => &["otio:fcp_xml"],
+        "fcpxml" => &["otio:fcpx_xml"],
+        "ale" => &["otio:ale"],
+        other => panic!("no reader for {other}"),
+    }
+}
+
+/// What each reader of `format` saw, one entry per reader that must run
+/// (a reader that saw nothing is there with no clips). Of an A/V clip only
+/// the video item counts, so each select counts once. A reader that is not
+/// expected is a problem.
+fn by_reader<'a>(format: &str, seen: &'a [Value], problems: &mut Vec<String>) -> Vec<(&'static str, Vec<&'a Value>)> {
+    let expected = readers_of(format);
+    for reader in seen.iter().filter_map(|c| c["reader"].as_str()) {
+        if !expected.contains(&reader) {
+            problems.push(format!("{format}: unexpected reader {reader}"));
+        }
+    }
+    let has_video = |reader: &str| seen.iter().any(|c| c["reader"] == reader && c["track"] == "Video");
+    expected
+        .iter()
+        .map(|&reader| {
+            let video = has_video(reader);
+            let mine = seen
+                .iter()
+                .filter(|c| c["reader"] == reader)
+                .filter(|c| c["track"].is_null() || c["track"] == "Video" || !video)
+                .collect();
+            (reader, mine)
+        })
+        .collect()
 }
 
 /// `export --selects FIRST --format csv -o SECOND`, which must succeed.
@@ -334,48 +367,43 @@ fn awkward_library(env: &Env) -> PathBuf {
     std::fs::create_dir_all(root.join("NOTES")).expect("mkdir");
     for (i, stem) in AWKWARD_STEMS.iter().enumerate() {
         std::fs::copy(&src, root.join(format!("CARD/{stem}.MP4"))).expect("copy");
-        let srt = format!(
-            "1\n00:00:00,100 --> 00:00:00,900\nMARIA: The river & a < b > c \"flood\", it's; here\tthere — café 🎬 {i}\n\n"
-        );
+        let srt = format!("1\n00:00:00,100 --> 00:00:00,900\nMARIA: {}\n\n", awkward_cue(i));
         std::fs::write(root.join(format!("TRANSCRIPTS/{stem}.srt")), srt).expect("write");
     }
     // A note on every clip (14:31:01;00 is inside C0001), its text with a
     // line break, a tab, quotes and XML.
-    std::fs::write(
-        root.join("NOTES/log.csv"),
-        "Timecode,Note\n14:31:01:00,\"Boat & <river> \"\"flood\"\", it's; a\nsecond\tline 🎬\"\n",
-    )
-    .expect("write");
+    let note = AWKWARD_NOTE.replace('"', "\"\"");
+    std::fs::write(root.join("NOTES/log.csv"), format!("Timecode,Note\n14:31:01:00,\"{note}\"\n")).expect("write");
     let report = env.ingest(&root);
     assert_eq!(report["transcripts_attached"], AWKWARD_STEMS.len(), "{report}");
     assert_eq!(report["notes_placed"], AWKWARD_STEMS.len(), "{report}");
     root
 }
 
-/// The selects `export --query river [--kind note]` makes, as search sees them.
-fn meant(env: &Env, kind: &str) -> Vec<Meant> {
-    let clips = env.clips();
-    let hits = match env.json(&["search", "river", "--kind", kind, "--json", "--limit", "100"], 0) {
-        Value::Array(a) => a,
-        other => panic!("{other}"),
-    };
-    let mut out: Vec<Meant> = hits
+/// The words of the cue on the `i`th awkward clip, after its speaker.
+fn awkward_cue(i: usize) -> String {
+    format!("The river & a < b > c \"flood\", it's; here\tthere — café 🎬 {i}")
+}
+
+/// The shoot note placed on every awkward clip.
+const AWKWARD_NOTE: &str = "Boat & <river> \"flood\", it's; a\nsecond\tline 🎬";
+
+/// The selects `export --query river [--kind note]` must carry, from the
+/// files [`awkward_library`] wrote (not from what rushes made of them).
+fn meant(root: &Path, kind: &str) -> Vec<Meant> {
+    let mut out: Vec<Meant> = AWKWARD_STEMS
         .iter()
-        .map(|h| {
-            let clip = clips.iter().find(|c| c["id"] == h["clip_id"]).expect("hit on a clip");
-            let text = h["text"].as_str().expect("text").to_string();
-            let note = kind == "note";
-            Meant {
-                name: clip["name"].as_str().expect("name").to_string(),
-                path: clip["path"].as_str().expect("path").to_string(),
-                speaker: h["speaker"].as_str().map(String::from),
-                text: if note { String::new() } else { text.clone() },
-                comment: note.then_some(text),
+        .enumerate()
+        .map(|(i, stem)| {
+            let name = format!("{stem}.MP4");
+            let path = root.join("CARD").join(&name).to_str().expect("utf-8").to_string();
+            match kind {
+                "note" => Meant { name, path, speaker: None, text: String::new(), comment: Some(AWKWARD_NOTE.into()) },
+                _ => Meant { name, path, speaker: Some("MARIA".into()), text: awkward_cue(i), comment: None },
             }
         })
         .collect();
     out.sort();
-    assert_eq!(out.len(), AWKWARD_STEMS.len(), "{hits:?}");
     out
 }
 
@@ -510,10 +538,29 @@ fn collect_otio_clips(v: &Value, out: &mut Vec<Value>) {
 #[test]
 fn awkward_names_and_words_survive_every_format() {
     let env = Env::new();
-    awkward_library(&env);
+    let root = awkward_library(&env);
     let mut problems = Vec::new();
     for kind in ["soundbite", "note"] {
-        let meant = meant(&env, kind);
+        let meant = meant(&root, kind);
+        // Search finds exactly those clips, with those words.
+        let hits = match env.json(&["search", "river", "--kind", kind, "--json", "--limit", "100"], 0) {
+            Value::Array(a) => a,
+            other => panic!("{other}"),
+        };
+        let mut found: Vec<(String, String)> = hits
+            .iter()
+            .map(|h| (h["text"].as_str().unwrap_or_default().to_string(), h["speaker"].to_string()))
+            .collect();
+        found.sort();
+        let mut want: Vec<(String, String)> = meant
+            .iter()
+            .map(|m| {
+                let text = m.comment.clone().unwrap_or_else(|| m.text.clone());
+                (text, m.speaker.as_ref().map_or("null".to_string(), |s| format!("{s:?}")))
+            })
+            .collect();
+        want.sort();
+        assert_eq!(found, want, "{kind} hits");
         for format in ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"] {
             let out = env.tmp.path().join(format!("{kind}.{format}"));
             let run = env.run(&[
@@ -553,13 +600,7 @@ fn awkward_names_and_words_survive_every_format() {
             }
             // The industry readers take the file and see every select.
             let seen = read_with_readers(format, &out, Rate::FPS_29_97);
-            let mut readers: Vec<String> = seen.iter().filter_map(|c| c["reader"].as_str().map(String::from)).collect();
-            readers.dedup();
-            for reader in readers {
-                let mine: Vec<&Value> = seen
-                    .iter()
-                    .filter(|c| c["reader"] == reader.as_str() && (c["track"].is_null() || c["track"] == "Video"))
-                    .collect();
+            for (reader, mine) in by_reader(format, &seen, &mut problems) {
                 if mine.len() != meant.len() {
                     problems.push(format!("{kind} {format} via {reader}: {} clips, meant {}", mine.len(), meant.len()));
                 }

@@ -11,6 +11,10 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+/// The export readers' Python, shared with the unit tests.
+#[path = "../readers/venv.rs"]
+pub mod venv;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -107,6 +111,34 @@ fn fnv(bytes: &[u8]) -> u64 {
 pub fn ndf_label(frames: u64, nominal: u64) -> String {
     let secs = frames / nominal;
     format!("{:02}:{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60, frames % nominal)
+}
+
+/// The frame a label names, counted independently of the crate's code:
+/// `;` before the frames means drop-frame (SMPTE 12M: labels `00`, `01`,
+/// or `00`–`03` at 60, skipped every minute but each tenth).
+pub fn label_frames(label: &str, nominal: u64) -> u64 {
+    let drop = label.contains(';');
+    let parts: Vec<u64> = label.split([':', ';']).map(|p| p.parse().expect("label field")).collect();
+    let [hh, mm, ss, ff] = parts[..] else { panic!("not a label: {label}") };
+    let minutes = hh * 60 + mm;
+    let dropped = if drop { nominal / 15 * (minutes - minutes / 10) } else { 0 };
+    (hh * 3600 + mm * 60 + ss) * nominal + ff - dropped
+}
+
+/// The label of `frame`, independently of the crate's code (see
+/// [`label_frames`]).
+pub fn frames_label(frame: u64, nominal: u64, drop: bool) -> String {
+    if !drop {
+        return ndf_label(frame, nominal);
+    }
+    let skip = nominal / 15;
+    let per_10min = nominal * 600 - 9 * skip;
+    let per_min = nominal * 60 - skip;
+    let (tens, rest) = (frame / per_10min, frame % per_10min);
+    let extra = if rest < skip { 0 } else { skip * 9.min((rest - skip) / per_min) };
+    let frame = frame + 9 * skip * tens + extra;
+    let label = ndf_label(frame, nominal);
+    format!("{};{}", &label[..8], &label[9..])
 }
 
 /// Copies a tree (files and symlinks) to `dst`.
@@ -222,5 +254,24 @@ pub fn nobody_can(flag: &str, path: &Path) -> bool {
             "cannot run as nobody with setpriv (the tests run as root, as CI does): {}",
             String::from_utf8_lossy(&out.stderr)
         ),
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    /// The SMPTE 12M examples in `../shared/DOMAIN.md`, both ways.
+    #[test]
+    fn independent_labels_match_the_standard() {
+        for (label, nominal, frame) in [
+            ("01:00:00;00", 30, 107_892),
+            ("01:00:00;00", 60, 215_784),
+            ("00:01:00;02", 30, 1800),
+            ("00:00:59;29", 30, 1799),
+            ("00:10:00;00", 30, 17_982),
+            ("23:59:59:24", 25, 2_159_999),
+        ] {
+            assert_eq!(super::label_frames(label, nominal), frame, "{label}");
+            assert_eq!(super::frames_label(frame, nominal, label.contains(';')), label, "{frame}");
+        }
     }
 }
