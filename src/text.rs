@@ -92,12 +92,25 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/realdata/JuvoPlayer/JuvoPlayer.Tests/res/subtitles");
         let utf8 = std::fs::read_to_string(dir.join("media_player_subs_utf8.srt")).expect("utf8 reference");
-        for (file, enc) in [("media_player_subs_gb2312.srt", "GBK"), ("media_player_subs_big5.srt", "Big5")] {
+        // The same nine cue timings as the UTF-8 reference, and each cue's
+        // words as the file's language label says (read off with Python's
+        // gbk and big5 codecs; cue 3 of the GB file has a literal `?`).
+        let timings = |text: &str| text.lines().filter(|l| l.contains("-->")).map(String::from).collect::<Vec<_>>();
+        assert_eq!(timings(&utf8).len(), 9);
+        for (file, enc, label, words) in [
+            ("media_player_subs_gb2312.srt", "GBK", "[Chinese Simplified]", "她有一只猫.猫的皮毛有"),
+            ("media_player_subs_big5.srt", "Big5", "[Chinese Traditional]", "她有一隻貓。貓有皮毛"),
+        ] {
             let d = decode(&std::fs::read(dir.join(file)).expect("file"));
             assert_eq!(d.encoding, enc, "{file}");
             assert!(!d.had_errors, "{file}");
-            assert!(!d.text.contains('\u{FFFD}'), "{file}");
+            assert_eq!(timings(&d.text), timings(&utf8), "{file}");
+            let cues: Vec<&str> = d.text.lines().filter(|l| l.starts_with(label)).collect();
+            assert_eq!(cues.len(), 9, "{file}: {}", d.text);
+            for cue in cues {
+                let (_, said) = cue.split_once(": ").expect("time label");
+                assert_eq!(said.trim_start_matches('?'), words, "{file}: {cue}");
+            }
         }
-        assert!(!utf8.is_empty());
     }
 }

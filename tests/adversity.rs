@@ -193,21 +193,24 @@ fn build_corpus(tmp: &Path) -> Corpus {
     c
 }
 
-/// The start TC of each fixture, from an ingest of the untouched files.
+/// The start TC of each good fixture, from ffprobe rather than from
+/// rushes: the MP4s' `timecode` tag (none: a clip without timecode starts
+/// at 00:00:00:00), and for the WAV floor(TimeReference × 25 / sample
+/// rate), at the 25 fps its iXML states (`fixtures/README.md`).
 fn reference_tcs() -> BTreeMap<&'static str, String> {
-    let tmp = tempfile::tempdir().expect("tmp");
-    for (kind, rel) in GOOD {
-        std::fs::copy(dump().join("2026-03-14").join(rel), tmp.path().join(format!("{kind}.{}", ext_of(rel))))
-            .expect("copy");
-    }
-    let env = Env::new();
-    env.ingest(tmp.path());
-    let clips = env.clips();
     GOOD.iter()
         .map(|(kind, rel)| {
-            let name = format!("{kind}.{}", ext_of(rel));
-            let clip = clips.iter().find(|c| c["name"] == name.as_str()).expect("reference clip");
-            (*kind, clip["start_tc"].as_str().expect("start_tc").to_string())
+            let probe = common::ffprobe(&dump().join("2026-03-14").join(rel));
+            let tc = if *kind == "wav" {
+                let tr: u64 =
+                    probe["format"]["tags"]["time_reference"].as_str().and_then(|t| t.parse().ok()).expect("tr");
+                let sr: u64 = probe["streams"][0]["sample_rate"].as_str().and_then(|t| t.parse().ok()).expect("sr");
+                common::ndf_label(tr * 25 / sr, 25)
+            } else {
+                let streams = probe["streams"].as_array().expect("streams");
+                streams.iter().find_map(|s| s["tags"]["timecode"].as_str()).unwrap_or("00:00:00:00").to_string()
+            };
+            (*kind, tc)
         })
         .collect()
 }
@@ -221,6 +224,8 @@ fn bad_inputs_are_listed_and_good_files_cataloged() {
     let tmp = open_tempdir();
     let corpus = build_corpus(tmp.path());
     let tcs = reference_tcs();
+    let documented = [("mp4", "14:30:59;28"), ("plain", "00:00:00:00"), ("wav", "14:31:05:00")];
+    assert_eq!(tcs, documented.into_iter().map(|(k, v)| (k, v.to_string())).collect(), "fixtures/README.md");
     assert!(!nobody_can("-r", &corpus.root.join("unreadable.MP4")), "nobody must not read the chmod 000 file");
     assert!(!nobody_can("-r", &corpus.root.join("locked")), "nobody must not read the chmod 000 folder");
     let lib = nobody_dir(tmp.path()).join("lib");

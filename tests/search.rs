@@ -12,6 +12,24 @@ fn env_with_dump() -> Env {
     env
 }
 
+/// `kind clip@tc_in` of each hit, sorted: what a search found, to compare
+/// with the cues and notes the fixture files hold.
+fn found(hits: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = hits
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}@{}",
+                h["kind"].as_str().unwrap_or("?"),
+                h["clip"].as_str().unwrap_or("-"),
+                h["tc_in"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 fn hits(env: &Env, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["search", "--json"];
     all.extend_from_slice(args);
@@ -49,7 +67,17 @@ fn speaker_filters_ignore_case() {
     let env = env_with_dump();
     for args in [&["the", "--speaker", "maria"][..], &["the speaker:MARIA"][..]] {
         let h = hits(&env, args);
-        assert!(!h.is_empty(), "{args:?}");
+        // Maria's cues with "the": one in the VTT (`<v Maria>`), and both
+        // of C0001.srt (the second carries the first's `MARIA:`).
+        assert_eq!(
+            found(&h),
+            [
+                "soundbite A003C012_260314_R1AB.mov@14:31:10:00",
+                "soundbite C0001.MP4@14:31:00;03",
+                "soundbite C0001.MP4@14:31:01;00"
+            ],
+            "{args:?}"
+        );
         for hit in &h {
             assert!(hit["speaker"].as_str().is_some_and(|s| s.to_lowercase().starts_with("maria")), "{args:?}: {hit}");
         }
@@ -114,11 +142,30 @@ fn query_language() {
     // Boolean.
     let boat = hits(&env, &["boat -rowed", "--kind", "soundbite"]);
     assert_eq!(boat.len(), 1);
-    assert!(hits(&env, &["bakery OR boat", "--kind", "soundbite"]).len() >= 2);
+    assert_eq!(
+        found(&hits(&env, &["bakery OR boat", "--kind", "soundbite"])),
+        ["soundbite A003C012_260314_R1AB.mov@14:31:10:00", "soundbite GX010042.MP4@14:32:00:10"]
+    );
     assert_eq!(env.run(&["search", "bakery AND boat"]).status.code(), Some(1));
     // Filters inside the query language.
     assert!(hits(&env, &["flood camera:a"]).iter().all(|h| h["camera"] == "A"));
-    assert!(hits(&env, &["the day:2026-03-14"]).len() >= 3);
+    // Every cue and note of the day with the word "the": the VTT's first
+    // cue, both C0001 cues, the Whisper JSON's first segment, and five
+    // notes (the unplaced one keeps the dated folder's day).
+    assert_eq!(
+        found(&hits(&env, &["the day:2026-03-14"])),
+        [
+            "note -@14:33:00:00",
+            "note C0001.MP4@14:31:00;10",
+            "note C0001.MP4@14:31:01;00",
+            "note GX010042.MP4@14:32:01:00",
+            "note GX010042.MP4@14:32:01:10",
+            "soundbite A003C012_260314_R1AB.mov@14:31:10:00",
+            "soundbite C0001.MP4@14:31:00;03",
+            "soundbite C0001.MP4@14:31:01;00",
+            "soundbite GX010042.MP4@14:32:00:10",
+        ]
+    );
     assert_eq!(env.run(&["search", "the day:2026-03-15"]).status.code(), Some(1));
 }
 
@@ -137,8 +184,14 @@ fn exact_phrase_outranks_scattered_words_and_context_shows_neighbours() {
     .expect("write");
     env.json(&["import", "--json", srt.to_str().expect("utf-8")], 0);
     let h = hits(&env, &["river came up", "--kind", "soundbite", "--context", "1"]);
-    assert!(h.len() >= 2, "{h:?}");
-    assert_eq!(h[0]["text"], "Then the river came up.", "exact phrase first: {h:?}");
+    // Cue 3 (the phrase), cue 1 (the words scattered) and C0001's two cues
+    // read as one (the phrase across their boundary).
+    let texts: Vec<&str> = h.iter().map(|x| x["text"].as_str().unwrap_or_default()).collect();
+    assert_eq!(texts.len(), 3, "{h:?}");
+    assert_eq!(texts[0], "Then the river came up.", "exact phrase first: {h:?}");
+    let mut rest = texts[1..].to_vec();
+    rest.sort_unstable();
+    assert_eq!(rest, ["That night the river came up to the door.", "The water came slowly, then the river rose up."]);
     assert_eq!(h[0]["context_before"][0]["text"], "I said hello.");
     assert_eq!(h[0]["context_after"][0]["text"], "And it kept going.");
     // Results are stable.

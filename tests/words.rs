@@ -218,8 +218,9 @@ fn reingest_keeps_how_a_dump_file_was_imported() {
     let unknown = dump().join("2026-03-14/TRANSCRIPTS/UNKNOWN99.srt");
     let out = env.json(&["import", "--json", "--clip", "PLAIN.mp4", unknown.to_str().expect("utf-8")], 0);
     assert_eq!(out["transcripts_attached"], 1, "{out}");
+    // UNKNOWN99.srt's one cue, 1 s into a clip that has no timecode.
     let attached = transcript(&env, "PLAIN.mp4");
-    assert!(!attached.is_empty());
+    assert_eq!(attached, vec![("00:00:01:00".into(), None, "This interview was recorded on another day.".into())]);
     let again = env.ingest(&dump());
     assert_eq!(again["transcripts_unmatched"], json!([]), "{again}");
     assert_eq!(transcript(&env, "PLAIN.mp4"), attached);

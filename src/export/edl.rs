@@ -911,9 +911,11 @@ FCM: DROP FRAME
         let seq = seq_for(&selects);
         assert_eq!(read(&write(&seq, &selects)).expect("read").len(), 2);
         assert_eq!(crate::export::ale::read(&crate::export::ale::write(&seq, &selects)).expect("ale").1.len(), 2);
-        assert!(crate::export::table::write(&seq, &selects).lines().count() == 3);
+        assert_eq!(crate::export::table::write(&seq, &selects).lines().count(), 3);
         assert!(tc_frames("99999999999999999:00:00:00", seq.format).is_err());
-        assert!(tc_frames("01;00:00;00", seq.format).is_ok());
+        // 29.97 DF: 01:00:00;00 is frame 107892 (SMPTE 12M), whatever the separators.
+        assert_eq!(seq.format, TcFormat::df(Rate::FPS_29_97).unwrap());
+        assert_eq!(tc_frames("01;00:00;00", seq.format), Ok(107_892));
     }
 
     mod any_text {

@@ -539,7 +539,8 @@ mod tests {
         assert_eq!(ticks(30, Rate::FPS_29_97), Some(254_270_016_000));
         assert_eq!(ticks(1, Rate::new(25, 2).unwrap()), Some(20_321_280_000));
         assert_eq!(ticks(1, Rate::new(11, 1).unwrap()), None);
-        assert!(ticks(u64::MAX, Rate::FPS_23_976).is_some());
+        // (2^64 - 1) × 254016000000 × 1001 / 24000, exact in 128 bits.
+        assert_eq!(ticks(u64::MAX, Rate::FPS_23_976), Some(195_435_579_615_418_036_187_453_160_000));
     }
 
     #[test]
