@@ -215,10 +215,6 @@ fn reference_tcs() -> BTreeMap<&'static str, String> {
         .collect()
 }
 
-fn ext_of(rel: &str) -> &str {
-    rel.rsplit_once('.').map_or("", |(_, e)| e)
-}
-
 #[test]
 fn bad_inputs_are_listed_and_good_files_cataloged() {
     let tmp = open_tempdir();
