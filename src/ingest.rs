@@ -216,6 +216,7 @@ pub fn ingest(
             }
             if wrote {
                 writer.commit()?;
+                hold_for_tests();
             }
         }
 
@@ -242,6 +243,22 @@ pub fn ingest(
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     report.cataloged_with_warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
+}
+
+/// The test hook that makes a concurrency test certain instead of a race:
+/// while the file named by `RUSHES_TEST_HOLD_FILE` exists, an ingest that
+/// has just committed a batch waits (holding the library's writer lock),
+/// for at most two minutes. Unset, as for every user, it costs one
+/// environment look-up per batch.
+fn hold_for_tests() {
+    let Some(path) = std::env::var_os("RUSHES_TEST_HOLD_FILE") else {
+        return;
+    };
+    let path = std::path::PathBuf::from(path);
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while path.exists() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// A cataloged clip's probe warnings go into every ingest's report, so a

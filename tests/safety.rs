@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,21 +151,28 @@ fn assert_summaries_match(lib: &Library, ctx: &str) -> usize {
     clips.len()
 }
 
-fn spawn_ingest(env: &Env, src: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_rushes"))
-        .arg("--library")
-        .arg(env.library())
-        .arg("ingest")
-        .arg(src)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn")
+fn ingest_command(env: &Env, src: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rushes"));
+    cmd.arg("--library").arg(env.library()).arg("ingest").arg(src).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
 }
 
-/// Kill points spread evenly over an uninterrupted run, measured here
-/// because machines differ; the first is at once, the last after the run.
-const KILL_POINTS: u32 = 20;
+fn spawn_ingest(env: &Env, src: &Path) -> Child {
+    ingest_command(env, src).spawn().expect("spawn")
+}
+
+/// An ingest that waits after each commit while `hold` exists (the
+/// `RUSHES_TEST_HOLD_FILE` hook in `src/ingest.rs`).
+fn spawn_ingest_held(env: &Env, src: &Path, hold: &Path) -> Child {
+    ingest_command(env, src).env("RUSHES_TEST_HOLD_FILE", hold).spawn().expect("spawn")
+}
+
+/// Second ingests and imports tried while the first ingest is held.
+const HELD_ATTEMPTS: usize = 3;
+
+/// Kills that must land while the ingest is still running, spread evenly
+/// over an uninterrupted run (measured here, because machines differ).
+const KILLS_MID_RUN: u32 = 20;
 
 #[test]
 fn killed_ingest_recovers_to_the_same_catalog() {
@@ -187,14 +195,28 @@ fn killed_ingest_recovers_to_the_same_catalog() {
 
     eprintln!("uninterrupted run: {} ms", full_run.as_millis());
     let mut killed_with_a_library = 0;
-    for k in 0..KILL_POINTS {
-        let delay = full_run * k / (KILL_POINTS - 1);
+    // A kill counts only if the ingest was still running just before it.
+    // When one comes too late (this run was quicker than the measured
+    // one), the span the kills are spread over shrinks, and it is tried
+    // again, so a busy or idle machine still gets every kill mid-run.
+    let mut span = full_run;
+    let (mut landed, mut tries) = (0u32, 0u32);
+    while landed < KILLS_MID_RUN {
+        tries += 1;
+        assert!(tries <= 3 * KILLS_MID_RUN, "only {landed} of {tries} kills landed while the ingest ran");
+        let delay = span * landed / KILLS_MID_RUN;
         let ctx = format!("after a kill at {} ms of {} ms", delay.as_millis(), full_run.as_millis());
         let env = Env::new();
         let mut child = spawn_ingest(&env, &src);
         std::thread::sleep(delay);
+        let running = child.try_wait().expect("try_wait").is_none();
         let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        let status = child.wait().expect("wait");
+        if running && status.signal() == Some(9) {
+            landed += 1;
+        } else {
+            span = span * 3 / 4;
+        }
         // The library opens (or was never created), clips works, and what
         // was committed is whole.
         if env.library().join("library.json").exists() {
@@ -213,7 +235,8 @@ fn killed_ingest_recovers_to_the_same_catalog() {
         assert_eq!(again["clips_unchanged"], 300, "{ctx}");
         assert_eq!(again["sources_unchanged"], 302, "{ctx}");
     }
-    assert!(killed_with_a_library >= KILL_POINTS / 2, "only {killed_with_a_library} kills left a library");
+    eprintln!("{landed} kills landed mid-run in {tries} tries; {killed_with_a_library} left a library");
+    assert!(killed_with_a_library >= KILLS_MID_RUN / 2, "only {killed_with_a_library} kills left a library");
 }
 
 #[test]
@@ -349,7 +372,12 @@ fn readers_and_other_writers_during_an_ingest() {
     std::fs::create_dir_all(&empty).expect("mkdir");
     env.ingest(&empty);
     let lib = Library::open(&env.library()).expect("open");
-    let mut ingest = spawn_ingest(&env, &src);
+    // The ingest waits after its first commit, holding the library, until
+    // this file goes: the refusals below are certain, not a race with a
+    // run that may finish first on a busy machine.
+    let hold = work.path().join("hold");
+    std::fs::write(&hold, "").expect("hold file");
+    let mut ingest = spawn_ingest_held(&env, &src, &hold);
     let done = AtomicBool::new(false);
     let (first_commit_tx, first_commit) = std::sync::mpsc::channel();
     let mut refusals = (0, 0);
@@ -373,21 +401,30 @@ fn readers_and_other_writers_during_an_ingest() {
                 }
             }),
         ];
-        // Once the ingest holds the library (it has committed), a second
-        // ingest and an import are refused for as long as it runs; an
-        // attempt that ends after it finished proves nothing either way.
+        // Once the ingest holds the library (it has committed, and waits on
+        // the hold file), a second ingest and an import are refused.
         if first_commit.recv().is_ok() {
-            loop {
-                let second = env.run(&["ingest", src.to_str().expect("utf-8")]);
-                let import = env.run(&["import", extra_arg]);
-                if ingest.try_wait().expect("wait").is_some() {
-                    break;
-                }
-                refused_clearly(&second, "a second ingest");
-                refused_clearly(&import, "an import");
+            for _ in 0..HELD_ATTEMPTS {
+                assert!(ingest.try_wait().expect("wait").is_none(), "the held ingest ended early");
+                refused_clearly(&env.run(&["ingest", src.to_str().expect("utf-8")]), "a second ingest");
+                refused_clearly(&env.run(&["import", extra_arg]), "an import");
                 refusals.0 += 1;
                 refusals.1 += 1;
             }
+        }
+        std::fs::remove_file(&hold).expect("release the ingest");
+        // And for as long as it runs after that; an attempt that ends after
+        // it finished proves nothing either way.
+        loop {
+            let second = env.run(&["ingest", src.to_str().expect("utf-8")]);
+            let import = env.run(&["import", extra_arg]);
+            if ingest.try_wait().expect("wait").is_some() {
+                break;
+            }
+            refused_clearly(&second, "a second ingest");
+            refused_clearly(&import, "an import");
+            refusals.0 += 1;
+            refusals.1 += 1;
         }
         let status = ingest.wait().expect("wait");
         done.store(true, Ordering::SeqCst);
@@ -402,7 +439,7 @@ fn readers_and_other_writers_during_an_ingest() {
         "during the ingest: {} clips --json, {} searches, {} shows, {} snapshots; {} second ingests and {} imports refused",
         clips.made, search.made, show.made, snapshots.made, refusals.0, refusals.1
     );
-    assert!(refusals.0 > 0, "no second ingest ran while the first did");
+    assert!(refusals.0 >= HELD_ATTEMPTS && refusals.1 >= HELD_ATTEMPTS, "{refusals:?}");
     assert!(clips.made > 0 && search.made > 0 && show.made > 0 && snapshots.made > 0);
     assert_eq!(clips.last_count, 300);
 
