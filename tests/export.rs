@@ -623,3 +623,20 @@ fn awkward_names_and_words_survive_every_format() {
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The test's own SMPTE 12M helpers agree with the examples in
+/// `../shared/DOMAIN.md`, both ways.
+#[test]
+fn independent_labels_match_the_standard() {
+    for (label, nominal, frame) in [
+        ("01:00:00;00", 30, 107_892),
+        ("01:00:00;00", 60, 215_784),
+        ("00:01:00;02", 30, 1800),
+        ("00:00:59;29", 30, 1799),
+        ("00:10:00;00", 30, 17_982),
+        ("23:59:59:24", 25, 2_159_999),
+    ] {
+        assert_eq!(common::label_frames(label, nominal), frame, "{label}");
+        assert_eq!(common::frames_label(frame, nominal, label.contains(';')), label, "{frame}");
+    }
+}

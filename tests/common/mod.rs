@@ -256,22 +256,3 @@ pub fn nobody_can(flag: &str, path: &Path) -> bool {
         ),
     }
 }
-
-#[cfg(test)]
-mod label_tests {
-    /// The SMPTE 12M examples in `../shared/DOMAIN.md`, both ways.
-    #[test]
-    fn independent_labels_match_the_standard() {
-        for (label, nominal, frame) in [
-            ("01:00:00;00", 30, 107_892),
-            ("01:00:00;00", 60, 215_784),
-            ("00:01:00;02", 30, 1800),
-            ("00:00:59;29", 30, 1799),
-            ("00:10:00;00", 30, 17_982),
-            ("23:59:59:24", 25, 2_159_999),
-        ] {
-            assert_eq!(super::label_frames(label, nominal), frame, "{label}");
-            assert_eq!(super::frames_label(frame, nominal, label.contains(';')), label, "{frame}");
-        }
-    }
-}
