@@ -23,8 +23,12 @@ pub fn dump() -> PathBuf {
     repo().join("fixtures/dump")
 }
 
+/// A file under `../shared/realdata`, which must sit beside the checkout
+/// (CI has it there too); a missing one fails the test and says so.
 pub fn realdata(rel: &str) -> PathBuf {
-    repo().join("../shared/realdata").join(rel)
+    let path = repo().join("../shared/realdata").join(rel);
+    assert!(path.exists(), "{} is missing: ../shared/realdata must sit beside the checkout", path.display());
+    path
 }
 
 /// A fresh library in its own temp dir.
@@ -75,7 +79,7 @@ pub fn ffprobe(path: &Path) -> Value {
         .args(["-v", "error", "-print_format", "json", "-show_streams", "-show_format"])
         .arg(path)
         .output()
-        .expect("ffprobe must be installed (.ci/run installs ffmpeg)");
+        .expect("ffprobe must be installed: apt-get install ffmpeg (.ci/run does)");
     serde_json::from_slice(&out.stdout).expect("ffprobe JSON")
 }
 
