@@ -119,17 +119,9 @@ impl Rate {
             let d: u64 = d.trim().parse().map_err(|_| bad())?;
             return Rate::snap(n, d).ok_or_else(bad);
         }
-        let named = match t {
-            "23.976" | "23.98" | "23.97" => Some(Rate::FPS_23_976),
-            "29.97" => Some(Rate::FPS_29_97),
-            "47.952" | "47.95" => Some(Rate::FPS_47_952),
-            "59.94" => Some(Rate::FPS_59_94),
-            _ => None,
-        };
-        if let Some(r) = named {
-            return Ok(r);
-        }
-        // Decimal: scale to an integer over a power of ten and snap.
+        // Decimal: scale to an integer over a power of ten and snap, which
+        // also turns the rounded labels (23.98, 23.97, 29.97, 47.95, 59.94)
+        // into the NTSC rates they stand for.
         let (int, frac) = t.split_once('.').unwrap_or((t, ""));
         if int.is_empty() || frac.len() > 6 || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
             return Err(bad());
@@ -492,6 +484,41 @@ mod tests {
         assert_eq!(Rate::snap(15, 1).unwrap().label(), "15");
         assert_eq!(Rate::new(12500, 1000).unwrap().label(), "12.5");
         assert_eq!(Rate::FPS_47_952.nominal(), 48);
+    }
+
+    /// Every label editors and recorders write for a rate, and what is not
+    /// a rate (found by cargo-mutants: no test held these edges).
+    #[test]
+    fn rate_labels_and_their_edges() {
+        for (text, rate) in [
+            ("23.976", Rate::FPS_23_976),
+            ("23.98", Rate::FPS_23_976),
+            ("23.97", Rate::FPS_23_976),
+            ("023.976", Rate::FPS_23_976),
+            ("23.976024", Rate::FPS_23_976),
+            ("29.97", Rate::FPS_29_97),
+            ("29.970", Rate::FPS_29_97),
+            ("47.952", Rate::FPS_47_952),
+            ("47.95", Rate::FPS_47_952),
+            ("59.94", Rate::FPS_59_94),
+            ("30000:1001", Rate::FPS_29_97),
+            (" 25 ", Rate::FPS_25),
+            ("50.0", Rate::FPS_50),
+        ] {
+            assert_eq!(Rate::parse(text), Ok(rate), "{text}");
+        }
+        // Six decimals at most; a digit before the point; digits only.
+        for text in ["23.9760240", ".5", "", "2x.5", "25.-1", "1/0", "0/1", "25fps"] {
+            assert!(Rate::parse(text).is_err(), "{text}");
+        }
+        // A measured rate that is no standard one stays exact, reduced.
+        assert_eq!(Rate::snap(50, 4), Rate::new(25, 2));
+        assert_eq!(Rate::snap(50, 4).map(|r| (r.num(), r.den())), Some((25, 2)));
+        assert_eq!(Rate::snap(3000, 250), Some(Rate::new(12, 1).unwrap()));
+        // One that does not fit 32 bits once reduced is none.
+        assert_eq!(Rate::snap(10_000_000_001, 2), None);
+        assert_eq!(Rate::snap(0, 1), None);
+        assert_eq!(Rate::snap(1, 0), None);
     }
 
     #[test]
