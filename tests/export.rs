@@ -268,7 +268,24 @@ fn csv_round_trip_reproduces_the_selects() {
     reexport_csv(&env, &first, &second);
     let a = std::fs::read_to_string(&first).expect("first");
     let b = std::fs::read_to_string(&second).expect("second");
-    assert!(a.lines().count() > 2, "{a}");
+    // The four cues with "the", placed by hand from the fixture files:
+    // C0001.srt's two (clip time from 14:30:59;28 at 29.97 DF, 0.1/0.9 s
+    // and 1.0/1.9 s to the nearest frame), the VTT's first (record TC,
+    // .900 s is frame 22 of 24) and the Whisper JSON's first (0.2/0.9 s
+    // at 50 fps from 14:32:00:00).
+    let rows: Vec<(String, String, String, String)> = csv::Reader::from_reader(a.as_bytes())
+        .records()
+        .map(|r| r.expect("csv row"))
+        .map(|r| (r[0].to_string(), r[4].to_string(), r[5].to_string(), r[8].to_string()))
+        .collect();
+    let want = [
+        ("C0001.MP4", "14:31:00;03", "14:31:00;27", "That night the river"),
+        ("C0001.MP4", "14:31:01;00", "14:31:01;27", "came up to the door."),
+        ("A003C012_260314_R1AB.mov", "14:31:10:00", "14:31:10:22", "We lost the café and the bakery."),
+        ("GX010042.MP4", "14:32:00:10", "14:32:00:45", "The boat was our only way out."),
+    ]
+    .map(|(c, i, o, t)| (c.to_string(), i.to_string(), o.to_string(), t.to_string()));
+    assert_eq!(rows, want, "{a}");
     assert_eq!(a, b);
 }
 
