@@ -1076,7 +1076,21 @@ json.dump(out, sys.stdout)
             let events = read(&text).expect("read");
             let pycmx = seen["pycmx"].as_array().expect("pycmx");
             assert_eq!(pycmx.len(), selects.len(), "{seen}");
+            let mut record = seq.record_start.frame();
             for ((p, e), s) in pycmx.iter().zip(&events).zip(selects) {
+                // What pycmx reads, counted from the selects, not from our
+                // own reader: record spans follow each other from the
+                // record start; a clip in the list's labelling keeps its
+                // own source frames.
+                let frames = |v: &serde_json::Value, format| tc_frames(v.as_str().expect("label"), format);
+                assert_eq!(frames(&p["rec_in"], seq.format), Ok(record), "{p}");
+                record += seq.record_frames(s);
+                assert_eq!(frames(&p["rec_out"], seq.format), Ok(record), "{p}");
+                if s.clip.format == seq.format {
+                    let first = s.clip.start.frame() + s.in_frame;
+                    assert_eq!(frames(&p["src_in"], seq.format), Ok(first), "{p}");
+                    assert_eq!(frames(&p["src_out"], seq.format), Ok(first + s.duration()), "{p}");
+                }
                 assert_eq!(p["src_in"], e.src_in.as_str());
                 assert_eq!(p["src_out"], e.src_out.as_str());
                 assert_eq!(p["rec_in"], e.rec_in.as_str());
