@@ -166,15 +166,6 @@ impl Rate {
         self.frames_in(u128::from(samples), u128::from(sample_rate))
     }
 
-    /// Frames nearest to a number of seconds given as a float. For values
-    /// already quantised by a container (ms, ticks) prefer [`Rate::frames_in`].
-    pub fn frames_from_seconds(self, seconds: f64) -> u64 {
-        if !seconds.is_finite() || seconds <= 0.0 {
-            return 0;
-        }
-        (seconds * f64::from(self.num) / f64::from(self.den)).round() as u64
-    }
-
     /// The duration of `frames` frames in seconds (for display and JSON only).
     pub fn seconds(self, frames: u64) -> f64 {
         frames as f64 * f64::from(self.den) / f64::from(self.num)
@@ -519,6 +510,18 @@ mod tests {
         assert_eq!(Rate::snap(10_000_000_001, 2), None);
         assert_eq!(Rate::snap(0, 1), None);
         assert_eq!(Rate::snap(1, 0), None);
+    }
+
+    /// The seconds the JSON shows for a frame count, and the label a rate
+    /// prints as (mutants: neither had a test of its own).
+    #[test]
+    fn seconds_and_display() {
+        assert_eq!(Rate::FPS_29_97.seconds(60), 2.002);
+        assert_eq!(Rate::FPS_23_976.seconds(48), 2.002);
+        assert_eq!(Rate::FPS_25.seconds(50), 2.0);
+        assert_eq!(Rate::FPS_59_94.seconds(0), 0.0);
+        assert_eq!(Rate::FPS_59_94.seconds(240), 4.004);
+        assert_eq!(format!("{} {} {}", Rate::FPS_29_97, Rate::FPS_25, Rate::new(25, 2).unwrap()), "29.97 25 12.5");
     }
 
     #[test]
