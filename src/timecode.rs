@@ -451,6 +451,30 @@ mod tests {
         assert!(!bad("23:59:59:24", Rate::FPS_25));
     }
 
+    /// Avid writes `.` before the frames of a drop-frame label; at a rate
+    /// without drop-frame the dot is a plain separator.
+    #[test]
+    fn avid_dot_before_the_frames_means_drop_frame() {
+        let tc = Timecode::parse("01:00:00.00", Rate::FPS_29_97).unwrap();
+        assert_eq!((tc.frame(), tc.format().is_drop_frame()), (107_892, true));
+        assert_eq!(tc.to_string(), "01:00:00;00");
+        assert!(Timecode::parse("00:01:00.00", Rate::FPS_29_97).is_err(), "a skipped drop-frame label");
+        let tc = Timecode::parse("00:01:00:00", Rate::FPS_29_97).unwrap();
+        assert_eq!((tc.frame(), tc.format().is_drop_frame()), (1800, false));
+        let tc = Timecode::parse("00:00:01.10", Rate::FPS_25).unwrap();
+        assert_eq!((tc.frame(), tc.format().is_drop_frame()), (35, false));
+        let tc = Timecode::parse("01.02.03.04", Rate::FPS_25).unwrap();
+        assert_eq!(tc.frame(), (3600 + 120 + 3) * 25 + 4);
+    }
+
+    /// Wall-clock seconds since midnight, for display.
+    #[test]
+    fn timecode_seconds() {
+        let tc = Timecode::parse("01:00:00;00", Rate::FPS_29_97).unwrap();
+        assert_eq!(tc.seconds(), 107_892.0 * 1001.0 / 30000.0);
+        assert_eq!(Timecode::parse("00:00:02:00", Rate::FPS_25).unwrap().seconds(), 2.0);
+    }
+
     #[test]
     fn wraps_past_midnight() {
         let tc = Timecode::parse("23:59:59;58", Rate::FPS_59_94).unwrap();
