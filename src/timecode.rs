@@ -562,6 +562,14 @@ mod tests {
     fn lenient_parse_fills_frames() {
         let tc = Timecode::parse_lenient("14:31:05", Rate::FPS_25).unwrap();
         assert_eq!(tc.to_string(), "14:31:05:00");
+        // A whole label is read as it is, at either labelling.
+        let tc = Timecode::parse_lenient("14:31:05:10", Rate::FPS_25).unwrap();
+        assert_eq!(tc.to_string(), "14:31:05:10");
+        let tc = Timecode::parse_lenient("14:31:05;10", Rate::FPS_29_97).unwrap();
+        assert_eq!((tc.to_string().as_str(), tc.format().is_drop_frame()), ("14:31:05;10", true));
+        // Three fields with a drop-frame separator are no label to pad.
+        assert!(Timecode::parse_lenient("14:31;05", Rate::FPS_29_97).is_err());
+        assert!(Timecode::parse_lenient("14:31.05", Rate::FPS_25).is_err());
     }
 
     /// Walks every label of a day in order, skipping the labels drop-frame
