@@ -467,6 +467,46 @@ mod tests {
         assert_eq!(tc.frame(), (3600 + 120 + 3) * 25 + 4);
     }
 
+    /// Fields of one to three digits; a fourth digit or an empty field is
+    /// no label.
+    #[test]
+    fn field_widths() {
+        let frame = |s: &str, r: Rate| Timecode::parse(s, r).map(Timecode::frame);
+        assert_eq!(frame("001:00:00:000", Rate::FPS_25), Ok(90_000));
+        assert_eq!(frame("00:00:01:005", Rate::new(1000, 1).unwrap()), Ok(1005));
+        assert!(frame("0001:00:00:00", Rate::FPS_25).is_err());
+        assert!(frame("01:00:00:0010", Rate::FPS_25).is_err());
+        assert!(frame("01::00:00", Rate::FPS_25).is_err());
+        assert!(frame("01:00:00:", Rate::FPS_25).is_err());
+    }
+
+    /// Frames are written with three digits only past 99 frames a second.
+    #[test]
+    fn frame_digits_follow_the_rate() {
+        let label = |rate: Rate, frame: u64| Timecode::from_frames(frame, TcFormat::ndf(rate)).to_string();
+        assert_eq!(label(Rate::new(99, 1).unwrap(), 5), "00:00:00:05");
+        assert_eq!(label(Rate::new(100, 1).unwrap(), 5), "00:00:00:005");
+        assert_eq!(label(Rate::new(1000, 1).unwrap(), 1005), "00:00:01:005");
+    }
+
+    /// Timecodes order by frame within one labelling, and not across two.
+    #[test]
+    fn ordering_and_spans_across_midnight() {
+        let df = TcFormat::df(Rate::FPS_29_97).unwrap();
+        let a = Timecode::parse_in("23:59:50;00", df).unwrap();
+        let b = Timecode::parse_in("00:00:10;00", df).unwrap();
+        assert!(b < a);
+        assert_eq!(a.partial_cmp(&a), Some(Ordering::Equal));
+        assert_eq!(b.frames_since(a), 600, "20 s over midnight at 30 labels a second");
+        assert_eq!(a.frames_since(b), df.frames_per_day() - 600);
+        assert_eq!(a.frames_since(a), 0);
+        let ndf = Timecode::parse("23:59:50:00", Rate::FPS_29_97).unwrap();
+        assert_eq!(a.partial_cmp(&ndf), None, "drop-frame and non-drop labels do not compare");
+        // Rates reduce to lowest terms, so equal rates compare equal.
+        assert_eq!(Rate::new(50, 2), Some(Rate::FPS_25));
+        assert_eq!(Rate::new(60_000, 2_002), Some(Rate::FPS_29_97));
+    }
+
     /// Wall-clock seconds since midnight, for display.
     #[test]
     fn timecode_seconds() {
