@@ -586,6 +586,8 @@ mod tests {
         assert_eq!(Rate::FPS_59_94.seconds(0), 0.0);
         assert_eq!(Rate::FPS_59_94.seconds(240), 4.004);
         assert_eq!(format!("{} {} {}", Rate::FPS_29_97, Rate::FPS_25, Rate::new(25, 2).unwrap()), "29.97 25 12.5");
+        assert_eq!(Rate::FPS_47_952.label(), "47.952");
+        assert_eq!(Rate::new(30_000, 1_003).unwrap().label(), "30000/1003");
     }
 
     #[test]
