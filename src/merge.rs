@@ -578,6 +578,34 @@ mod tests {
         assert_eq!(segs[1].offset_in_s, 1.0);
     }
 
+    /// A copy suffix is digits in brackets and a language tag is two or
+    /// three letters: other brackets and numbers stay part of the name.
+    #[test]
+    fn stems_keep_what_is_no_suffix() {
+        let check = |name: &str, want: &[&str]| assert_eq!(transcript_stems(name), want, "{name}");
+        check("Interview (final).srt", &["Interview (final)"]);
+        check("C0002 (1.srt", &["C0002 (1"]);
+        check("Take.001.srt", &["Take.001"]);
+        check("Take.1234567.srt", &["Take.1234567"]);
+        check("Maria.interview.srt", &["Maria.interview"]);
+    }
+
+    /// Cue times up to a second past the clip's end are still clip time;
+    /// record time needs the first cue inside the clip's timecode span
+    /// (plus one second of slack).
+    #[test]
+    fn timebase_boundaries() {
+        let zero = clip("PLAIN.mp4", "D", Rate::FPS_25, false, "00:00:00:00", 50);
+        assert_eq!(detect_timebase(&[cue(0, 2_500)], &zero), Timebase::Clip);
+        assert_eq!(detect_timebase(&[cue(0, 3_000)], &zero), Timebase::Clip);
+        assert_eq!(detect_timebase(&[], &zero), Timebase::Clip);
+        let c = clip("B.mov", "B", Rate::FPS_25, false, "10:00:00:00", 50);
+        let at = |s: u64, milli: u64| cue(36_000_000 + s * 1000 + milli, 36_000_000 + s * 1000 + milli + 500);
+        // 50 frames of clip and 25 of slack: frame 74 is inside, 75 is not.
+        assert_eq!(detect_timebase(&[at(2, 960)], &c), Timebase::Record);
+        assert_eq!(detect_timebase(&[at(3, 0)], &c), Timebase::Clip);
+    }
+
     #[test]
     fn record_timebase_is_detected_and_placed() {
         let c = clip("A003.mov", "B", Rate::FPS_23_976, false, "14:31:10:00", 48);

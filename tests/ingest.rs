@@ -364,3 +364,53 @@ fn mxf_clips_match_ffprobe() {
         assert!((ours - dur).abs() <= d as f64 / n as f64 + 1e-9, "{name}: {ours} vs {dur}");
     }
 }
+
+/// A BWF with a TimeReference but no rate (Pro Tools' umid.wav at 44.1 kHz,
+/// a Zoom H4n take): without `--fps` it keeps the samples and no label;
+/// with `--fps 25` it starts at floor(TimeReference × 25 / sample rate),
+/// computed here from what ffprobe reads.
+#[test]
+fn fps_gives_a_rate_to_a_time_reference_without_one() {
+    let src = tempfile::tempdir().expect("tmp");
+    let card = src.path().join("SOUND");
+    std::fs::create_dir_all(&card).expect("mkdir");
+    let files = ["protools/umid.wav", "cue_chunks/STE-000.wav"];
+    for rel in files {
+        let from = realdata(&format!("wavinfo/tests/test_files/{rel}"));
+        std::fs::copy(&from, card.join(from.file_name().expect("name"))).expect("copy");
+    }
+    let plain = Env::new();
+    plain.ingest(src.path());
+    let with_fps = Env::new();
+    with_fps.json(&["ingest", "--json", "--fps", "25", src.path().to_str().expect("utf-8")], 0);
+    let (plain, with_fps) = (by_name(&plain.clips()), by_name(&with_fps.clips()));
+    for rel in files {
+        let name = rel.rsplit('/').next().expect("name");
+        let probe = ffprobe(&card.join(name));
+        let tr: u64 = probe["format"]["tags"]["time_reference"].as_str().and_then(|t| t.parse().ok()).expect("tr");
+        let sr: u64 = probe["streams"][0]["sample_rate"].as_str().and_then(|t| t.parse().ok()).expect("sr");
+        assert_eq!(plain[name]["start_tc"], Value::Null, "{name}: no rate, no label");
+        assert_eq!(plain[name]["start_samples"], tr, "{name}");
+        assert_eq!(with_fps[name]["start_tc"], ndf_label(tr * 25 / sr, 25), "{name}");
+        assert_eq!(with_fps[name]["fps"], "25", "{name}");
+        assert_eq!(with_fps[name]["start_tc_source"], "bext", "{name}");
+        assert_eq!(with_fps[name]["start_samples"], Value::Null, "{name}");
+    }
+}
+
+/// With no dated folder, no `--day` and no date in the file, the day is
+/// the file's modification date (UTC).
+#[test]
+fn day_falls_back_to_the_modification_date() {
+    let src = tempfile::tempdir().expect("tmp");
+    let clip = src.path().join("CARD/PLAIN.mp4");
+    std::fs::create_dir_all(clip.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(dump().join("2026-03-14/D_CAM/PLAIN.mp4"), &clip).expect("copy");
+    // 2025-06-01 23:30:00 UTC.
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_748_820_600);
+    std::fs::File::options().write(true).open(&clip).and_then(|f| f.set_modified(when)).expect("mtime");
+    let env = Env::new();
+    env.ingest(src.path());
+    let clips = by_name(&env.clips());
+    assert_eq!(clips["PLAIN.mp4"]["day"], "2025-06-01");
+}
