@@ -576,6 +576,34 @@ mod tests {
         assert_eq!(segs[1].frame_in, Some(30));
         assert_eq!(segs[1].tc_in.as_deref(), Some("14:31:01;00"));
         assert_eq!(segs[1].offset_in_s, 1.0);
+        assert_eq!(segs[1].offset_out_s, 1.9);
+        // Half a frame rounds up: 1.02 s at 25 fps is frame 25.5 → 26.
+        let pal = clip("P.mov", "B", Rate::FPS_25, false, "10:00:00:00", 100);
+        let segs = place_cues(&[cue(1000, 2020)], &pal, "p.srt", Timebase::Clip);
+        assert_eq!((segs[0].frame_in, segs[0].frame_out), (Some(25), Some(51)));
+        assert_eq!(segs[0].tc_out.as_deref(), Some("10:00:02:01"));
+    }
+
+    /// What people write in a notes sheet, read at a clip's labelling.
+    #[test]
+    fn note_labels() {
+        let pal = TcFormat::ndf(Rate::FPS_25);
+        let df = TcFormat::df(Rate::FPS_29_97).unwrap();
+        let label = |t: &str, f| note_label(t, f).map(|tc| tc.to_string());
+        assert_eq!(label("14:31:05", pal).as_deref(), Some("14:31:05:00"));
+        assert_eq!(label("14:31:05:12", pal).as_deref(), Some("14:31:05:12"));
+        assert_eq!(label("14.31.05.12", pal).as_deref(), Some("14:31:05:12"));
+        // A drop-frame label that does not exist moves to the first that does.
+        assert_eq!(label("14:31:00;00", df).as_deref(), Some("14:31:00;02"));
+        assert_eq!(label("14:30:00;00", df).as_deref(), Some("14:30:00;00"));
+        assert_eq!(label("14:31:01;00", df).as_deref(), Some("14:31:01;00"));
+        for bad in ["24:00:00:00", "14:60:00", "14:31:60", "0014:31:05", "14:31", "", "14:31:05:12:00", "a:b:c"] {
+            assert_eq!(label(bad, pal), None, "{bad}");
+        }
+        // Record-time milliseconds: frames of the nominal rate, and the
+        // last frame of a second at most.
+        assert_eq!(label_from_ms(52_265_999, pal).to_string(), "14:31:05:24");
+        assert_eq!(label_from_ms(52_260_000, df).to_string(), "14:31:00;02");
     }
 
     /// A copy suffix is digits in brackets and a language tag is two or
