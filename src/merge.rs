@@ -679,4 +679,41 @@ mod tests {
         let other_day = NoteScope { camera: None, day: Some("2026-03-15") };
         assert!(cat.place_note(&note("14:31:01", None), 0, "n.csv", &other_day)[0].clip_id.is_none());
     }
+
+    /// A note may name its clip (id, file name or stem, any case), and then
+    /// lands there even outside its timecode; a camera matches the clip's
+    /// camera or reel, and SOUND/AUDIO the recorders; the out point is
+    /// exclusive.
+    #[test]
+    fn notes_by_clip_name_camera_alias_and_the_last_frame() {
+        let mut a = clip("C0001.MP4", "A", Rate::FPS_25, false, "10:00:00:00", 50);
+        a.reel = Some("A001".into());
+        let mut b = clip("C0001.MOV", "B", Rate::FPS_25, false, "10:00:00:00", 50);
+        b.id = "b-id".into();
+        let wav = clip("T001.WAV", "SOUND", Rate::FPS_25, false, "10:00:00:00", 50);
+        let clips = vec![a, b, wav];
+        let cat = Catalog::new(&clips);
+        let scope = NoteScope { camera: None, day: None };
+        let on = |n: &Note| -> Vec<(Option<String>, Option<String>)> {
+            cat.place_note(n, 0, "n.csv", &scope).into_iter().map(|p| (p.clip_id, p.tc_in)).collect()
+        };
+        let named = |clip: &str, tc: &str| Note { clip: Some(clip.into()), ..note(tc, None) };
+        let some = |id: &str, tc: &str| (Some(id.to_string()), Some(tc.to_string()));
+        assert_eq!(on(&named("b-id", "10:00:01:00")), [some("b-id", "10:00:01:00")]);
+        assert_eq!(on(&named("c0001.mov", "10:00:01:00")), [some("b-id", "10:00:01:00")]);
+        // The stem names both C0001 files.
+        assert_eq!(
+            on(&named("C0001", "10:00:01:00")),
+            [some("id-C0001.MP4", "10:00:01:00"), some("b-id", "10:00:01:00")]
+        );
+        // Named but outside the clip's timecode: on the clip, with no TC.
+        assert_eq!(on(&named("T001.WAV", "12:00:00:00")), [(Some("id-T001.WAV".into()), None)]);
+        let cam = |c: &str, tc: &str| on(&note(tc, Some(c)));
+        assert_eq!(cam("a001", "10:00:01:00"), [some("id-C0001.MP4", "10:00:01:00")]);
+        assert_eq!(cam("audio", "10:00:01:00"), [some("id-T001.WAV", "10:00:01:00")]);
+        assert_eq!(cam("snd", "10:00:01:00"), [some("id-T001.WAV", "10:00:01:00")]);
+        // 10:00:01:24 is the last frame of the 50; 10:00:02:00 is after it.
+        assert_eq!(cam("B", "10:00:01:24"), [some("b-id", "10:00:01:24")]);
+        assert_eq!(cam("B", "10:00:02:00"), [(None, None)]);
+    }
 }
