@@ -285,6 +285,53 @@ mod tests {
         assert_eq!(Handles::Millis(1000).frames_at(Rate::FPS_23_976), 24);
     }
 
+    /// Handles pad each select within its media; merging joins only
+    /// overlapping or touching selects of one clip, in any order.
+    #[test]
+    fn handles_clamp_and_merge_within_one_clip() {
+        use crate::export::edl::fixtures::{pal, select, sony};
+        let spans = |v: &[Select]| v.iter().map(|s| (s.clip.name.clone(), s.in_frame, s.out_frame)).collect::<Vec<_>>();
+        let (sony, pal) = (sony(), pal());
+        let (sn, pn) = (sony.name.clone(), pal.name.clone());
+        let n = sony.n_frames;
+        // 12 frames of handles, clamped at the first and the last frame.
+        let padded = apply_handles(
+            vec![select(sony.clone(), 5, 20), select(sony.clone(), 30, n - 3)],
+            Some(Handles::Frames(12)),
+            false,
+        );
+        assert_eq!(spans(&padded), [(sn.clone(), 0, 32), (sn.clone(), 18, n)]);
+        // An out point past the media is clamped even without handles, and
+        // a reversed select becomes empty rather than negative.
+        let kept = apply_handles(vec![select(sony.clone(), 10, n + 50), select(sony.clone(), 9, 4)], None, false);
+        assert_eq!(spans(&kept), [(sn.clone(), 10, n), (sn.clone(), 9, 9)]);
+        // Overlapping (in either order) and touching selects of one clip
+        // merge; the same frames of another clip do not.
+        let merged = apply_handles(
+            vec![
+                select(sony.clone(), 20, 30),
+                select(pal.clone(), 0, 10),
+                select(sony.clone(), 10, 20),
+                select(sony, 40, 45),
+            ],
+            None,
+            true,
+        );
+        assert_eq!(spans(&merged), [(sn.clone(), 10, 30), (pn, 0, 10), (sn, 40, 45)]);
+    }
+
+    /// A drop-frame record start needs a drop-frame sequence.
+    #[test]
+    fn record_start_labelling_must_match_the_sequence() {
+        use crate::export::edl::fixtures::{pal, select, sony};
+        let pal_seq = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("01:00:00;00"));
+        assert!(pal_seq.is_err_and(|e| e.contains("';' is drop-frame")));
+        let df = Sequence::for_selects("t", &[select(sony(), 0, 1)], None, Some("01:00:00;00")).expect("29.97 DF");
+        assert_eq!(df.record_start.frame(), 107_892);
+        let ndf = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("10:00:00:00")).expect("25");
+        assert_eq!(ndf.record_start.frame(), 900_000);
+    }
+
     #[test]
     fn frames_convert_between_rates() {
         assert_eq!(convert_frames(48, Rate::FPS_23_976, Rate::FPS_23_976), 48);
