@@ -591,6 +591,9 @@ mod tests {
         let df = TcFormat::df(Rate::FPS_29_97).unwrap();
         let label = |t: &str, f| note_label(t, f).map(|tc| tc.to_string());
         assert_eq!(label("14:31:05", pal).as_deref(), Some("14:31:05:00"));
+        assert_eq!(label("23:59:59:24", pal).as_deref(), Some("23:59:59:24"));
+        assert_eq!(label("14:59:00", pal).as_deref(), Some("14:59:00:00"));
+        assert_eq!(label("14:31:59", pal).as_deref(), Some("14:31:59:00"));
         assert_eq!(label("14:31:05:12", pal).as_deref(), Some("14:31:05:12"));
         assert_eq!(label("14.31.05.12", pal).as_deref(), Some("14:31:05:12"));
         // A drop-frame label that does not exist moves to the first that does.
@@ -632,6 +635,10 @@ mod tests {
         // 50 frames of clip and 25 of slack: frame 74 is inside, 75 is not.
         assert_eq!(detect_timebase(&[at(2, 960)], &c), Timebase::Record);
         assert_eq!(detect_timebase(&[at(3, 0)], &c), Timebase::Clip);
+        // Shot just after midnight: record times are small numbers, yet
+        // past the clip's length and inside its timecode span.
+        let early = clip("E.mov", "B", Rate::FPS_25, false, "00:00:10:00", 50);
+        assert_eq!(detect_timebase(&[cue(10_000, 10_900), cue(11_000, 11_500)], &early), Timebase::Record);
     }
 
     #[test]
