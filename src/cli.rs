@@ -100,7 +100,10 @@ enum Command {
     /// maria~1 (fuzzy), speaker:maria, camera:a, reel:a001, day:2026-03-14,
     /// kind:note. Case and accents are ignored (cafe finds café).
     Search {
-        query: String,
+        /// The query; several words are one query (`rushes search river
+        /// flood` means `rushes search "river flood"`).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
         #[command(flatten)]
         filters: Filters,
         #[arg(long, default_value_t = 20)]
@@ -271,7 +274,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, filters, limit, context, json } => {
             let lib = Library::open(&cli.library)?;
-            let req = filters.request(query, limit, context, None);
+            let req = filters.request(query.join(" "), limit, context, None);
             let hits = search(&lib, &req)?;
             print_hits(&hits, json)?;
             Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -198,6 +198,20 @@ fn exact_phrase_outranks_scattered_words_and_context_shows_neighbours() {
     assert_eq!(hits(&env, &["river came up"]), hits(&env, &["river came up"]));
 }
 
+/// The words typed after `search` are one query, as if quoted together,
+/// with filters before, between or after them (#11 point 12).
+#[test]
+fn several_words_are_one_query() {
+    let env = env_with_dump();
+    let quoted = hits(&env, &["the river"]);
+    assert_eq!(found(&quoted), ["soundbite C0001.MP4@14:31:00;03"]);
+    assert_eq!(hits(&env, &["the", "river"]), quoted);
+    assert_eq!(hits(&env, &["the", "--kind", "soundbite", "river"]), quoted);
+    assert_eq!(hits(&env, &["\"came up\"", "door"]), hits(&env, &["\"came up\" door"]));
+    let out = env.run(&["search"]);
+    assert_eq!(out.status.code(), Some(2), "a query is required");
+}
+
 #[test]
 fn malformed_queries_and_missing_library_exit_2() {
     let env = env_with_dump();
