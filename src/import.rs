@@ -329,11 +329,9 @@ fn place(
     let clips = catalog.clips;
     match record.kind {
         SourceKind::Transcript => {
-            let file_name = record.path.rsplit('/').next().unwrap_or(&record.path).to_string();
-            let folder = record.path.rsplit_once('/').map(|(d, _)| d.to_string());
             let found = match &record.options.clip {
                 Some(want) => find_clip(want, clips),
-                None => catalog.match_transcript(&file_name, folder.as_deref()),
+                None => catalog.match_transcript(&record.path),
             };
             match found {
                 Ok(clip) => {

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::clip::{Clip, NoteRecord, Segment, Sidecar, clip_id};
-use crate::date::civil_date;
+use crate::date::{self, civil_date};
 use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
 use crate::probe::{Length, MediaInfo, StartTc, TcSource};
@@ -251,30 +251,59 @@ impl<'a> Catalog<'a> {
     }
 
     /// Finds the one clip a transcript belongs to by its file name. When
-    /// several clips share the name (two cards both have `C0001.MP4`), the
-    /// one in the transcript's own folder wins; otherwise it is ambiguous.
-    pub fn match_transcript(&self, file_name: &str, folder: Option<&str>) -> Result<&'a Clip, String> {
+    /// several clips share the name (every Sony card starts at
+    /// `C0001.MP4`), the [`nearest`] to the transcript wins; otherwise it is
+    /// ambiguous.
+    pub fn match_transcript(&self, path: &str) -> Result<&'a Clip, String> {
+        let file_name = path.rsplit('/').next().unwrap_or(path);
         for stem in transcript_stems(file_name) {
             let found: Vec<&'a Clip> =
                 self.by_stem.get(&stem.to_lowercase()).into_iter().flatten().map(|&i| &self.clips[i]).collect();
-            match found.as_slice() {
-                [] => continue,
-                [one] => return Ok(one),
-                many => {
-                    let local: Vec<&&Clip> = many
-                        .iter()
-                        .filter(|c| folder.is_some_and(|f| c.path.rsplit_once('/').is_some_and(|(dir, _)| dir == f)))
-                        .collect();
-                    if let [one] = local.as_slice() {
-                        return Ok(one);
-                    }
-                    let names: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
-                    return Err(format!("matches {} clips ({}); use --clip", many.len(), names.join(", ")));
-                }
+            if found.is_empty() {
+                continue;
             }
+            return nearest(&found, path, day_of_path(path).as_deref()).map_err(|tied| {
+                let names: Vec<&str> = tied.iter().map(|c| c.rel_path.as_str()).collect();
+                format!("matches {} clips ({}); use --clip", tied.len(), names.join(", "))
+            });
         }
         Err("matches no clip by name".into())
     }
+}
+
+/// Of the clips a sidecar, transcript or notes row could mean by name, the
+/// one nearest the file that names it: first the clip sharing the deepest
+/// folder with the file (the same card, then the same shoot day's folder),
+/// then the clip of the same day. `Err` holds the clips still tied.
+pub fn nearest<'c>(found: &[&'c Clip], file_path: &str, day: Option<&str>) -> Result<&'c Clip, Vec<&'c Clip>> {
+    let folder: Vec<&str> = file_path.split('/').collect();
+    let folder = &folder[..folder.len().saturating_sub(1)];
+    let shared = |c: &Clip| {
+        let dirs: Vec<&str> = c.path.split('/').collect();
+        let dirs = &dirs[..dirs.len().saturating_sub(1)];
+        folder.iter().zip(dirs).take_while(|(a, b)| a == b).count()
+    };
+    let deepest = found.iter().map(|c| shared(c)).max().unwrap_or(0);
+    let mut tied: Vec<&'c Clip> = found.iter().copied().filter(|c| shared(c) == deepest).collect();
+    if tied.len() > 1
+        && let Some(day) = day
+    {
+        let same_day: Vec<&'c Clip> = tied.iter().copied().filter(|c| c.day.as_deref() == Some(day)).collect();
+        if !same_day.is_empty() {
+            tied = same_day;
+        }
+    }
+    match tied.as_slice() {
+        [one] => Ok(one),
+        _ => Err(tied),
+    }
+}
+
+/// The shoot day a file's path names: the date in its nearest dated folder.
+pub fn day_of_path(path: &str) -> Option<String> {
+    let mut dirs: Vec<&str> = path.split('/').collect();
+    dirs.pop();
+    dirs.iter().rev().find_map(|d| date::date_in_name(d))
 }
 
 /// Decides whether cue times are clip-relative or record timecode: times
@@ -409,16 +438,32 @@ impl Catalog<'_> {
             speaker: note.speaker.clone(),
             reason: None,
         };
+        // A row naming a clip that several cards have goes to the nearest;
+        // when that is still ambiguous it stays unplaced and says so.
         let named = note.clip.as_deref().map(|want| {
-            clips
+            let found: Vec<&Clip> = clips
                 .iter()
                 .filter(|c| {
                     c.id == want
                         || c.name.eq_ignore_ascii_case(want)
                         || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            if found.len() < 2 {
+                return found;
+            }
+            let of_camera: Vec<&Clip> =
+                found.iter().copied().filter(|c| camera.is_some_and(|cam| camera_matches(cam, c))).collect();
+            let found = if of_camera.is_empty() { found } else { of_camera };
+            let day = day.map(str::to_string).or_else(|| day_of_path(source));
+            nearest(&found, source, day.as_deref()).map_or_else(|tied| tied, |one| vec![one])
         });
+        if let Some(tied) = named.as_ref().filter(|n| n.len() > 1) {
+            let names: Vec<&str> = tied.iter().map(|c| c.rel_path.as_str()).collect();
+            let mut rec = base;
+            rec.reason = Some(format!("names {} clips ({}); give the clip's id or path", tied.len(), names.join(", ")));
+            return vec![rec];
+        }
         let mut placed = Vec::new();
         for (clip, start) in clips.iter().zip(&self.starts) {
             if let Some(named) = &named {
@@ -560,9 +605,30 @@ mod tests {
         b.id = "other".into();
         let clips = vec![a, b];
         let cat = Catalog::new(&clips);
-        assert!(cat.match_transcript("c0001.en.srt", None).unwrap_err().contains("2 clips"));
-        assert_eq!(cat.match_transcript("C0001.srt", Some("/dump/B001")).unwrap().id, "other");
-        assert!(cat.match_transcript("C0009.srt", None).is_err());
+        assert!(cat.match_transcript("/elsewhere/c0001.en.srt").unwrap_err().contains("2 clips"));
+        assert!(cat.match_transcript("/dump/TRANSCRIPTS/c0001.srt").unwrap_err().contains("2 clips"));
+        assert_eq!(cat.match_transcript("/dump/B001/C0001.srt").unwrap().id, "other");
+        assert_eq!(cat.match_transcript("/dump/B001/SUBS/C0001.srt").unwrap().id, "other");
+        assert!(cat.match_transcript("/dump/B001/C0009.srt").is_err());
+    }
+
+    #[test]
+    fn the_deepest_shared_folder_then_the_day_decides() {
+        let mut day1 = clip("C0002.MP4", "A001", Rate::FPS_25, false, "10:00:00:00", 50);
+        day1.path = "/shoot/2026-03-14/A001/CLIP/C0002.MP4".into();
+        let mut day2 = clip("C0002.MP4", "A001", Rate::FPS_25, false, "10:00:00:00", 50);
+        day2.id = "day2".into();
+        day2.day = Some("2026-03-15".into());
+        day2.path = "/shoot/2026-03-15/A001/CLIP/C0002.MP4".into();
+        let found = [&day1, &day2];
+        let id = |r: Result<&Clip, Vec<&Clip>>| r.map(|c| c.id.clone()).map_err(|t| t.len());
+        assert_eq!(id(nearest(&found, "/shoot/2026-03-15/TRANSCRIPTS/C0002.srt", None)), Ok("day2".into()));
+        assert_eq!(id(nearest(&found, "/shoot/2026-03-14/C0002.srt", None)), Ok("id-C0002.MP4".into()));
+        assert_eq!(id(nearest(&found, "/shoot/TRANSCRIPTS/C0002.srt", None)), Err(2));
+        assert_eq!(id(nearest(&found, "/shoot/TRANSCRIPTS/C0002.srt", Some("2026-03-15"))), Ok("day2".into()));
+        assert_eq!(id(nearest(&found, "/shoot/TRANSCRIPTS/C0002.srt", Some("2026-03-16"))), Err(2));
+        assert_eq!(day_of_path("/x/DAY02_2026-03-15/subs/C0002.srt").as_deref(), Some("2026-03-15"));
+        assert_eq!(day_of_path("/x/2026-03-15.srt"), None);
     }
 
     #[test]
@@ -708,11 +774,17 @@ mod tests {
         let some = |id: &str, tc: &str| (Some(id.to_string()), Some(tc.to_string()));
         assert_eq!(on(&named("b-id", "10:00:01:00")), [some("b-id", "10:00:01:00")]);
         assert_eq!(on(&named("c0001.mov", "10:00:01:00")), [some("b-id", "10:00:01:00")]);
-        // The stem names both C0001 files.
+        // The stem names both C0001 files, on two cards, and nothing says
+        // which: unplaced, naming both. The row's camera decides.
+        let both = cat.place_note(&named("C0001", "10:00:01:00"), 0, "n.csv", &scope);
+        assert_eq!(both.len(), 1);
+        assert_eq!(both[0].clip_id, None);
         assert_eq!(
-            on(&named("C0001", "10:00:01:00")),
-            [some("id-C0001.MP4", "10:00:01:00"), some("b-id", "10:00:01:00")]
+            both[0].reason.as_deref(),
+            Some("names 2 clips (A/C0001.MP4, B/C0001.MOV); give the clip's id or path")
         );
+        let on_b = Note { camera: Some("b".into()), ..named("C0001", "10:00:01:00") };
+        assert_eq!(on(&on_b), [some("b-id", "10:00:01:00")]);
         // Named but outside the clip's timecode: on the clip, with no TC.
         assert_eq!(on(&named("T001.WAV", "12:00:00:00")), [(Some("id-T001.WAV".into()), None)]);
         let cam = |c: &str, tc: &str| on(&note(tc, Some(c)));

@@ -176,16 +176,8 @@ pub fn from_csv(
 }
 
 fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
+    let clip = row_clip(row, clips)?;
     let want = row.clip.trim();
-    let found: Vec<&Clip> = clips
-        .iter()
-        .filter(|c| c.id == want || c.name.eq_ignore_ascii_case(want) || c.path == want || c.rel_path == want)
-        .collect();
-    let clip = match found.as_slice() {
-        [one] => *one,
-        [] => return Err(format!("no clip {want:?} in the library")),
-        many => return Err(format!("{} clips are named {want:?}; give the id or path", many.len())),
-    };
     let ec = export_clip(clip).ok_or_else(|| format!("{want}: the clip has no frame rate"))?;
     let label = |t: &str, what: &str| {
         Timecode::parse_in(t.trim(), ec.format).map_err(|e| format!("{what}: {e} (the clip is {})", ec.rate().label()))
@@ -217,6 +209,41 @@ fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
         text: row.text.clone().unwrap_or_default(),
         comment: row.comment.clone().filter(|s| !s.is_empty()),
     })
+}
+
+/// The clip a row names: by its `clip_id`, then its `path` (names repeat
+/// across cards: every Sony card starts at `C0001.MP4`), and only then by
+/// the `clip` column (an id, file name or path).
+fn row_clip<'c>(row: &SelectRow, clips: &'c [Clip]) -> Result<&'c Clip, String> {
+    let by = |pred: &dyn Fn(&Clip) -> bool| clips.iter().filter(|c| pred(c)).collect::<Vec<&Clip>>();
+    if let Some(id) = row.clip_id.as_deref().map(str::trim)
+        && let [one] = by(&|c| c.id == id).as_slice()
+    {
+        return Ok(one);
+    }
+    if let Some(path) = row.path.as_deref().map(str::trim)
+        && let [one] = by(&|c| c.path == path || c.rel_path == path).as_slice()
+    {
+        return Ok(one);
+    }
+    let want = row.clip.trim();
+    match by(&|c| c.id == want || c.name.eq_ignore_ascii_case(want) || c.path == want || c.rel_path == want).as_slice()
+    {
+        [one] => Ok(one),
+        [] => Err(format!("no clip {want:?} in the library")),
+        many => {
+            let paths: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
+            let gone = match (&row.clip_id, &row.path) {
+                (None, None) => String::new(),
+                _ => " (the row's clip_id and path name no clip in the library)".to_string(),
+            };
+            Err(format!(
+                "{} clips are named {want:?}{gone}: {}; give the clip_id or path",
+                many.len(),
+                paths.join(", ")
+            ))
+        }
+    }
 }
 
 /// Timecode order by clip: day, clip path, then in point.

@@ -3,7 +3,7 @@
 //!
 //! Contract of what [`write`] produces (RFC 4180):
 //!
-//! - The header `clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment`,
+//! - The header `clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment,clip_id`,
 //!   then one row per select, in the list's order; CRLF after every row, no
 //!   byte-order mark. A field holding `,`, `"`, CR or LF is quoted and its
 //!   quotes doubled; every value is written as it is (a transcript's line
@@ -20,6 +20,9 @@
 //!   rate and labelling, counted from zero (`00:00:02:05`; 60 frames at
 //!   29.97 DF read `00:00:02;00`), so that `tc_in + duration = tc_out`.
 //! - `speaker`, `text` (the soundbite's words), `comment` (the AP's note).
+//! - `clip_id` is the library's id of the clip, so that a table fed back
+//!   with `--selects` finds the exact clip even when cards share file
+//!   names; it is last so that the columns people edit keep their places.
 //!
 //! [`read_selects`] reads such a table back, or one the user made.
 
@@ -27,8 +30,8 @@ use super::edl::duration_label;
 use super::{Select, Sequence};
 
 /// The header [`write`] produces.
-pub const HEADER: [&str; 10] =
-    ["clip", "path", "camera", "reel", "tc_in", "tc_out", "duration", "speaker", "text", "comment"];
+pub const HEADER: [&str; 11] =
+    ["clip", "path", "camera", "reel", "tc_in", "tc_out", "duration", "speaker", "text", "comment", "clip_id"];
 
 /// Writes `selects` as CSV (see the module doc for the contract).
 pub fn write(_seq: &Sequence, selects: &[Select]) -> String {
@@ -47,6 +50,7 @@ pub fn write(_seq: &Sequence, selects: &[Select]) -> String {
             sel.speaker.clone().unwrap_or_default(),
             sel.text.clone(),
             sel.comment.clone().unwrap_or_default(),
+            clip.id.clone(),
         ];
         push_row(&mut out, fields.iter().map(String::as_str));
     }
@@ -80,6 +84,8 @@ pub struct SelectRow {
     /// The clip's path when the table has a `path` column (ours does): names
     /// repeat across cards (`C0001.MP4`), paths do not.
     pub path: Option<String>,
+    /// The library's id of the clip, when the table has a `clip_id` column.
+    pub clip_id: Option<String>,
     pub tc_in: String,
     pub tc_out: String,
     pub speaker: Option<String>,
@@ -139,8 +145,13 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
         );
         return (Vec::new(), vec![(header_line_no, reason)]);
     };
-    let (path, speaker, text_col, comment) =
-        (find(&["path"]), find(&["speaker"]), find(&["text"]), find(&["comment", "comments"]));
+    let (path, clip_id, speaker, text_col, comment) = (
+        find(&["path"]),
+        find(&["clip_id", "id"]),
+        find(&["speaker"]),
+        find(&["text"]),
+        find(&["comment", "comments"]),
+    );
     let mut rows = Vec::new();
     for record in records {
         let record = match record {
@@ -164,6 +175,7 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
             line,
             clip: get(clip),
             path: optional(path),
+            clip_id: optional(clip_id),
             tc_in: get(tc_in),
             tc_out: get(tc_out),
             speaker: optional(speaker),
@@ -257,7 +269,14 @@ mod tests {
         let mut got = String::new();
         for r in &rows {
             got.push_str(&format!("{} {} {} {}", r.line, r.clip, r.tc_in, r.tc_out));
-            for (name, v) in [("path", &r.path), ("speaker", &r.speaker), ("text", &r.text), ("comment", &r.comment)] {
+            let fields = [
+                ("path", &r.path),
+                ("clip_id", &r.clip_id),
+                ("speaker", &r.speaker),
+                ("text", &r.text),
+                ("comment", &r.comment),
+            ];
+            for (name, v) in fields {
                 if let Some(v) = v {
                     got.push_str(&format!(" {name}={v:?}"));
                 }
@@ -277,18 +296,18 @@ mod tests {
         let all: Vec<Select> = lists.into_iter().flatten().collect();
         check(
             &all,
-            "clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment\r
-A003C012_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C012_260314_R1AB.mov,B,A003,14:31:10:05,14:31:10:20,00:00:00:15,,,\r
-A003C012_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C012_260314_R1AB.mov,B,A003,14:31:11:06,14:31:11:23,00:00:00:17,,,\r
-A003C013_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C013_260314_R1AB.mov,B,,14:40:00:00,14:40:00:12,00:00:00:12,,,\r
-A003C013_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C013_260314_R1AB.mov,B,,14:40:01:00,14:40:02:00,00:00:01:00,,,\r
-C0001.MP4,/shoot/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4,A,,14:30:59;29,14:31:00;04,00:00:00;03,Ben,It was cold.,keep\r
-C0001.MP4,/shoot/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4,A,,14:31:00;10,14:31:01;29,00:00:01;19,,,\r
-GX010042.MP4,/shoot/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4,C,,14:32:00:10,14:32:00:40,00:00:00:30,,,\r
-GX010042.MP4,/shoot/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4,C,,14:32:01:10,14:32:02:00,00:00:00:40,,,\r
-NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,23:59:58;20,23:59:59;20,00:00:01;00,,,\r
-NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,23:59:59;40,00:00:01;20,00:00:01;40,,,\r
-NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,00:00:00;30,00:00:02;00,00:00:01;30,,,\r
+            "clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment,clip_id\r
+A003C012_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C012_260314_R1AB.mov,B,A003,14:31:10:05,14:31:10:20,00:00:00:15,,,,id-A003C012_260314_R1AB.mov\r
+A003C012_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C012_260314_R1AB.mov,B,A003,14:31:11:06,14:31:11:23,00:00:00:17,,,,id-A003C012_260314_R1AB.mov\r
+A003C013_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C013_260314_R1AB.mov,B,,14:40:00:00,14:40:00:12,00:00:00:12,,,,id-A003C013_260314_R1AB.mov\r
+A003C013_260314_R1AB.mov,/shoot/2026-03-14/B_CAM/A003C013_260314_R1AB.mov,B,,14:40:01:00,14:40:02:00,00:00:01:00,,,,id-A003C013_260314_R1AB.mov\r
+C0001.MP4,/shoot/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4,A,,14:30:59;29,14:31:00;04,00:00:00;03,Ben,It was cold.,keep,id-C0001.MP4\r
+C0001.MP4,/shoot/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4,A,,14:31:00;10,14:31:01;29,00:00:01;19,,,,id-C0001.MP4\r
+GX010042.MP4,/shoot/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4,C,,14:32:00:10,14:32:00:40,00:00:00:30,,,,id-GX010042.MP4\r
+GX010042.MP4,/shoot/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4,C,,14:32:01:10,14:32:02:00,00:00:00:40,,,,id-GX010042.MP4\r
+NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,23:59:58;20,23:59:59;20,00:00:01;00,,,,id-NIGHT0001.MP4\r
+NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,23:59:59;40,00:00:01;20,00:00:01;40,,,,id-NIGHT0001.MP4\r
+NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,00:00:00;30,00:00:02;00,00:00:01;30,,,,id-NIGHT0001.MP4\r
 ",
         );
     }
@@ -298,9 +317,9 @@ NIGHT0001.MP4,/shoot/2026-03-14/D_CAM/NIGHT0001.MP4,D,,00:00:00;30,00:00:02;00,0
         let (_, selects) = awkward();
         check(
             &selects[2..3],
-            "clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment\r
+            "clip,path,camera,reel,tc_in,tc_out,duration,speaker,text,comment,clip_id\r
 \"Interview \"\"Anna\"\", take 2 & 3 é.mov\",\"/Volumes/Shoot & Co/Day 1, \"\"Anna\"\"/Interview \"\"Anna\"\", take 2 & 3 é.mov\",\"B, \"\"wide\"\"\",Interview Day 1 – Roll 2 (B cam),10:00:05:00,10:00:25:00,00:00:20:00,Anna <host>,\"Rock & roll, 😀 and \"\"quotes\"\"\",\"AP: check\r
-legal, names\"\r
+legal, names\",\"id-Interview \"\"Anna\"\", take 2 & 3 é.mov\"\r
 ",
         );
     }
@@ -316,6 +335,7 @@ legal, names\"\r
         for (row, s) in rows.iter().zip(&selects) {
             let clip = &s.clip;
             assert_eq!((row.clip.as_str(), row.path.as_deref()), (clip.name.as_str(), Some(clip.path.as_str())));
+            assert_eq!(row.clip_id.as_deref(), Some(clip.id.as_str()));
             let tc_in = Timecode::parse_in(&row.tc_in, clip.format).expect("tc_in");
             let tc_out = Timecode::parse_in(&row.tc_out, clip.format).expect("tc_out");
             assert_eq!((tc_in.frames_since(clip.start), tc_out.frames_since(clip.start)), (s.in_frame, s.out_frame));
@@ -394,7 +414,8 @@ legal, names\"\r
                 "00:00:01:00",
                 "ANNA",
                 "We left at dawn.",
-                ""
+                "",
+                "clip-23976"
             ],
             [
                 "GX010042.MP4",
@@ -406,7 +427,8 @@ legal, names\"\r
                 "00:00:01;28",
                 "Carla",
                 "It was cold.",
-                ""
+                "",
+                "clip-2997"
             ],
             [
                 "C0001.MP4",
@@ -418,7 +440,8 @@ legal, names\"\r
                 "00:00:01:05",
                 "Ben",
                 "The road was closed.",
-                "Good bite"
+                "Good bite",
+                "clip-25"
             ],
         ]);
         assert_eq!(seen, want);
