@@ -1,6 +1,9 @@
 //! Calendar days for the `day` of a clip, without a date crate: the
-//! proleptic Gregorian conversion from Unix time, and recognising dates in
-//! folder names the way APs name shoot days.
+//! proleptic Gregorian conversion from Unix time, recognising dates in
+//! folder names the way APs name shoot days, and reading the dates people
+//! type in notes sheets and on the command line.
+
+use serde::{Deserialize, Serialize};
 
 /// `YYYY-MM-DD` (UTC) of a Unix timestamp in seconds.
 pub fn civil_date(unix_secs: i64) -> String {
@@ -57,6 +60,143 @@ fn date_of(y: &[u8], m: &[u8], d: &[u8]) -> Option<String> {
     ymd(num(y)?, num(m)?, num(d)?)
 }
 
+/// Which part of `03/04/2026` is the day: `dmy` (most of the world) or
+/// `mdy` (the US).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn parse(s: &str) -> Option<DateOrder> {
+        match s.to_ascii_lowercase().as_str() {
+            "dmy" => Some(DateOrder::Dmy),
+            "mdy" => Some(DateOrder::Mdy),
+            _ => None,
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// The month a word names: `Mar`, `march`, `Sept`, `Sep.`; `None` otherwise.
+fn month_named(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let w = if w == "sept" { "sep".to_string() } else { w };
+    MONTHS.iter().position(|m| m.starts_with(&w)).and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// A calendar date as people write it, normalised to `YYYY-MM-DD`:
+/// - ISO `2026-03-14`, `2026/03/14`, `2026.03.14`, `20260314`, and a
+///   date-time (`2026-03-14T14:31:00`, `2026-03-14 14:31`) keeps its date;
+/// - `14/03/2026` and `03/14/2026` (also with `-` or `.`): a part above 12
+///   can only be the day; when both parts could be the month the date is
+///   ambiguous and `order` decides, or it is an error that says so;
+/// - `14 Mar 2026`, `14-Mar-2026`, `March 14, 2026`, `Sat 14 March 2026`,
+///   `14th March 2026`.
+///
+/// The error says what is wrong: ambiguous, a day that does not exist, or
+/// not a date at all.
+pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, String> {
+    let raw = text.trim();
+    let bad = |why: &str| Err(format!("date {raw:?} {why}"));
+    if raw.is_empty() {
+        return bad("is empty");
+    }
+    // A date-time: drop the time of day.
+    let words: Vec<&str> = raw.split([' ', 'T']).filter(|w| !w.is_empty()).collect();
+    let date_part = match words.as_slice() {
+        [d, t, ..] if t.contains(':') && d.bytes().next().is_some_and(|b| b.is_ascii_digit()) => *d,
+        _ => raw,
+    };
+    let num = |p: &str| -> Option<u32> {
+        if (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }
+    };
+    let valid = |y: u32, m: u32, d: u32| ymd(y, m, d).ok_or_else(|| format!("date {raw:?} does not exist"));
+    if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
+        let (y, m, d) = (num(&date_part[0..4]), num(&date_part[4..6]), num(&date_part[6..8]));
+        if let (Some(y), Some(m), Some(d)) = (y, m, d) {
+            return valid(y, m, d);
+        }
+    }
+    let fields: Vec<&str> = date_part.split(['-', '/', '.']).collect();
+    if let [a, b, c] = fields.as_slice()
+        && let (Some(x), Some(y), Some(z)) = (num(a), num(b), num(c))
+    {
+        if a.len() == 4 {
+            return valid(x, y, z);
+        }
+        if c.len() != 4 {
+            return bad("needs a four-digit year (2026-03-14, 14/03/2026)");
+        }
+        return match (x > 12, y > 12, order) {
+            (true, true, _) => bad("has no month"),
+            (true, false, _) => valid(z, y, x),
+            (false, true, _) => valid(z, x, y),
+            _ if x == y => valid(z, x, y),
+            (false, false, Some(DateOrder::Dmy)) => valid(z, y, x),
+            (false, false, Some(DateOrder::Mdy)) => valid(z, x, y),
+            (false, false, None) => {
+                let month = |m: u32| {
+                    let name = MONTHS[m as usize - 1];
+                    name[..1].to_uppercase() + &name[1..]
+                };
+                Err(format!(
+                    "date {raw:?} is ambiguous ({x} {} or {} {y}); give --date-order dmy or mdy",
+                    month(y),
+                    month(x)
+                ))
+            }
+        };
+    }
+    // Written with a month name.
+    let words: Vec<&str> =
+        raw.split(|c: char| c.is_whitespace() || matches!(c, ',' | '-' | '/')).filter(|w| !w.is_empty()).collect();
+    let mut month = None;
+    let mut numbers = Vec::new();
+    for w in &words {
+        let lower = w.trim_end_matches('.').to_lowercase();
+        if WEEKDAYS.iter().any(|d| d.starts_with(&lower) && lower.len() >= 3) {
+            continue;
+        }
+        if let Some(m) = month_named(w) {
+            if month.replace(m).is_some() {
+                return bad("names two months");
+            }
+            continue;
+        }
+        let digits = ["st", "nd", "rd", "th"].iter().find_map(|s| lower.strip_suffix(s)).unwrap_or(&lower);
+        match num(digits) {
+            Some(n) => numbers.push((n, digits.len())),
+            None => return bad("is not a date (expected 2026-03-14, 14/03/2026 or 14 Mar 2026)"),
+        }
+    }
+    match (month, numbers.as_slice()) {
+        (Some(m), [(d, 1..=2), (y, 4)]) | (Some(m), [(y, 4), (d, 1..=2)]) => valid(*y, m, *d),
+        _ => bad("is not a date (expected 2026-03-14, 14/03/2026 or 14 Mar 2026)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +218,45 @@ mod tests {
         assert_eq!(date_in_name("120260314"), None);
         assert_eq!(date_in_name("DAY01"), None);
         assert_eq!(date_in_name("é2026-03-14é").as_deref(), Some("2026-03-14"));
+    }
+
+    #[test]
+    fn dates_as_people_type_them() {
+        let ok = |s: &str, order: Option<DateOrder>| parse_date(s, order).unwrap_or_else(|e| e);
+        for s in [
+            "2026-03-14",
+            "2026/03/14",
+            "2026.3.14",
+            "20260314",
+            "2026-03-14T14:31:00",
+            "2026-03-14 14:31",
+            "14/03/2026",
+            "03/14/2026",
+            "14.03.2026",
+            "14-3-2026",
+            "14 Mar 2026",
+            "14-Mar-2026",
+            "March 14, 2026",
+            "Sat 14 March 2026",
+            "Saturday, March 14th, 2026",
+            "14th Sept 2026",
+        ] {
+            let want = if s.contains("Sept") { "2026-09-14" } else { "2026-03-14" };
+            assert_eq!(ok(s, None), want, "{s}");
+        }
+        assert_eq!(ok("03/04/2026", Some(DateOrder::Dmy)), "2026-04-03");
+        assert_eq!(ok("03/04/2026", Some(DateOrder::Mdy)), "2026-03-04");
+        assert_eq!(ok("04/04/2026", None), "2026-04-04");
+        assert_eq!(
+            ok("03/04/2026", None),
+            "date \"03/04/2026\" is ambiguous (3 April or March 4); give --date-order dmy or mdy"
+        );
+        assert_eq!(ok("31/02/2026", None), "date \"31/02/2026\" does not exist");
+        assert_eq!(ok("13/13/2026", None), "date \"13/13/2026\" has no month");
+        assert_eq!(ok("14/03/26", None), "date \"14/03/26\" needs a four-digit year (2026-03-14, 14/03/2026)");
+        assert!(ok("next tuesday", None).contains("is not a date"));
+        assert!(ok("", None).contains("is empty"));
+        assert_eq!(DateOrder::parse("DMY"), Some(DateOrder::Dmy));
+        assert_eq!(DateOrder::parse("ymd"), None);
     }
 }
