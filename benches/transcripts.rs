@@ -55,7 +55,7 @@ fn main() {
         transcript::Outcome::Transcript { cues, .. } => cues.len(),
         _ => 0,
     });
-    measure("notes csv", csv.as_bytes(), |b| match notes::parse(b, "csv") {
+    measure("notes csv", csv.as_bytes(), |b| match notes::parse(b, "csv", None) {
         notes::Outcome::Notes { notes, .. } => notes.len(),
         notes::Outcome::NotNotes { .. } => 0,
     });

@@ -7,6 +7,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use rushes::date::DateOrder;
 use rushes::export::table;
 use rushes::notes;
 use rushes::probe::{bwf, mxf, quicktime, sony_xml};
@@ -113,14 +114,17 @@ pub fn whisper(data: &[u8]) {
 }
 
 /// Shoot notes: CSV/TSV spreadsheets and plain-text logs, chosen by the
-/// first byte. Every note kept has a timecode and trimmed text.
+/// first byte (which also picks how ambiguous dates are read). Every note
+/// kept has a timecode or names its clip, and trimmed, non-empty text.
 pub fn notes(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else { return };
     let ext = ["csv", "tsv", "txt"][usize::from(pick) % 3];
-    if let notes::Outcome::Notes { notes, .. } = notes::parse(rest, ext) {
+    let order = [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)][usize::from(pick / 3) % 3];
+    if let notes::Outcome::Notes { notes, .. } = notes::parse(rest, ext, order) {
         for note in &notes {
-            assert!(!note.tc.is_empty(), "note without a timecode");
+            assert!(note.tc.as_deref().is_some_and(|t| !t.is_empty()) || note.clip.is_some(), "note without a place");
             assert_eq!(note.text.trim(), note.text, "untrimmed note text");
+            assert!(!note.text.is_empty(), "empty note");
         }
     }
 }

@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 use crate::clip::{Clip, NoteRecord, Segment};
+use crate::date::DateOrder;
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
@@ -47,10 +48,15 @@ enum Command {
         /// Folders to walk recursively.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
-        /// Shoot day (YYYY-MM-DD) for every clip, instead of reading it from
-        /// dated folder names or the files.
+        /// Shoot day (2026-03-14, 14/03/2026, 14 Mar 2026) for every clip,
+        /// instead of reading it from dated folder names or the files.
         #[arg(long)]
         day: Option<String>,
+        /// Read dates such as 03/04/2026 in notes (and --day) day first
+        /// (dmy) or month first (mdy); without it such a date is an error
+        /// for its row.
+        #[arg(long, value_parser = ["dmy", "mdy"])]
+        date_order: Option<String>,
         /// Project frame rate (23.976, 25, 29.97, 24000/1001...), used only
         /// for files that state none, e.g. a BWF without speed.
         #[arg(long)]
@@ -85,9 +91,14 @@ enum Command {
         /// its record timecode (record). Detected when not given.
         #[arg(long, value_parser = ["clip", "record"])]
         timebase: Option<String>,
-        /// Shoot day (YYYY-MM-DD) for notes that carry none.
+        /// Shoot day (2026-03-14, 14/03/2026, 14 Mar 2026) for notes that
+        /// carry none.
         #[arg(long)]
         day: Option<String>,
+        /// Read dates such as 03/04/2026 day first (dmy) or month first
+        /// (mdy); without it such a date is an error for its row.
+        #[arg(long, value_parser = ["dmy", "mdy"])]
+        date_order: Option<String>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -230,10 +241,11 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest { dirs, day, fps, json, strict } => {
+        Command::Ingest { dirs, day, date_order, fps, json, strict } => {
             let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
-            let day = day.map(|d| validate_day(&d)).transpose()?;
-            let opts = IngestOptions { merge: MergeOptions { day, project_rate } };
+            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
+            let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order };
             refuse_library_inside(&cli.library, &dirs)?;
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
@@ -249,14 +261,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_clips(&clips, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { files, clip, camera, timebase, day, json } => {
+        Command::Import { files, clip, camera, timebase, day, date_order, json } => {
             let timebase = match timebase.as_deref() {
                 Some("record") => Some(Timebase::Record),
                 Some(_) => Some(Timebase::Clip),
                 None => None,
             };
-            let day = day.map(|d| validate_day(&d)).transpose()?;
-            let opts = ImportOptions { clip, camera, timebase, day };
+            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
+            let opts = ImportOptions { clip, camera, timebase, day, date_order };
             let mut list = Vec::new();
             for f in &files {
                 let abs = f.canonicalize().with_context(|| format!("{}", f.display()))?;
@@ -407,7 +420,13 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
         .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
     let mut notes: Vec<NoteRecord> =
         parse("note")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
-    notes.sort_by(|a, b| a.offset_s.unwrap_or(0.0).total_cmp(&b.offset_s.unwrap_or(0.0)).then(a.line.cmp(&b.line)));
+    // Notes on the whole clip first, then in timecode order.
+    notes.sort_by(|a, b| {
+        (a.tc.is_some(), a.offset_s.unwrap_or(0.0))
+            .partial_cmp(&(b.tc.is_some(), b.offset_s.unwrap_or(0.0)))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.line.cmp(&b.line))
+    });
     Ok(ShotLog { clip, notes, transcript })
 }
 
@@ -444,7 +463,7 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             writeln!(
                 out,
                 "  {:<12}  {}{}",
-                n.tc_in.clone().unwrap_or_else(|| n.tc.clone()),
+                n.tc_in.clone().or(n.tc.clone()).unwrap_or_else(|| "whole clip".to_string()),
                 n.text.replace('\n', " / "),
                 tags
             )?;
@@ -578,13 +597,9 @@ fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<
     Ok(())
 }
 
-fn validate_day(d: &str) -> Result<String> {
-    let parts: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
-    match parts.as_slice() {
-        [y, m, dd] if d.len() == 10 => crate::date::ymd(*y, *m, *dd),
-        _ => None,
-    }
-    .with_context(|| format!("--day {d:?}: expected a date like 2026-03-14"))
+/// `--day` read like the dates in notes sheets.
+fn validate_day(d: &str, order: Option<DateOrder>) -> Result<String> {
+    crate::date::parse_date(d, order).map_err(|e| anyhow::anyhow!("--day: {e}"))
 }
 
 /// `TITLE: N UNIT`, then one `  path: reason` line per row, each escaped

@@ -102,6 +102,26 @@ impl Clip {
     }
 }
 
+/// A camera as people write it, reduced to its letter or name: `A CAM`,
+/// `Cam B`, `CAM-A`, `B-cam`, `ACAM` and `a` are cameras `A` and `B`.
+pub fn camera_key(cam: &str) -> String {
+    let upper = cam.trim().to_uppercase();
+    let words = upper.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let mut key = String::new();
+    for w in words {
+        if w == "CAM" || w == "CAMERA" {
+            continue;
+        }
+        let short = |rest: &str| !rest.is_empty() && rest.chars().count() <= 2;
+        match (w.strip_prefix("CAMERA").or(w.strip_prefix("CAM")), w.strip_suffix("CAMERA").or(w.strip_suffix("CAM"))) {
+            (Some(rest), _) if short(rest) => key.push_str(rest),
+            (_, Some(rest)) if short(rest) => key.push_str(rest),
+            _ => key.push_str(w),
+        }
+    }
+    key
+}
+
 /// The stable id of the clip at `abs_path`: 64-bit FNV-1a as 16 hex digits.
 pub fn clip_id(abs_path: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -144,8 +164,8 @@ pub struct NoteRecord {
     pub line: usize,
     /// Position of the note in its file (0-based).
     pub n: usize,
-    /// The timecode as the AP wrote it.
-    pub tc: String,
+    /// The timecode as the AP wrote it; `None` for a note on the whole clip.
+    pub tc: Option<String>,
     /// The note's position in the clip's timecode (placed notes only).
     pub tc_in: Option<String>,
     pub tc_out: Option<String>,
@@ -160,4 +180,21 @@ pub struct NoteRecord {
     /// Why it was not placed.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::camera_key;
+
+    #[test]
+    fn cameras_as_people_write_them() {
+        for cam in ["A", "a", "A CAM", "Cam A", "CAM-A", "a-cam", "ACAM", "CamA", "camera a", " A "] {
+            assert_eq!(camera_key(cam), "A", "{cam}");
+        }
+        assert_eq!(camera_key("B_CAM"), "B");
+        assert_eq!(camera_key("A001"), "A001");
+        assert_eq!(camera_key("SOUND"), "SOUND");
+        assert_eq!(camera_key("Cameron"), "CAMERON");
+        assert_eq!(camera_key("FX6 cam"), "FX6");
+    }
 }

@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::clip::{Clip, NoteRecord, Segment, clip_id};
+use crate::date::DateOrder;
 use crate::library::Snapshot;
 use crate::library::{DocMeta, IndexError, Library, Writer};
 use crate::merge::{Catalog, NoteScope, Timebase, detect_timebase, place_cues};
@@ -41,6 +42,9 @@ pub struct ImportOptions {
     pub timebase: Option<Timebase>,
     /// Shoot day for notes that carry none.
     pub day: Option<String>,
+    /// How to read dates such as `03/04/2026` in notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<DateOrder>,
 }
 
 /// What a source file is.
@@ -292,7 +296,7 @@ fn parse_source(
                 return None;
             }
         },
-        Some(SourceKind::Notes) => match notes::parse(bytes, &ext) {
+        Some(SourceKind::Notes) => match notes::parse(bytes, &ext, opts.date_order) {
             notes::Outcome::Notes { notes, diagnostics, encoding } => {
                 record.kind = SourceKind::Notes;
                 record.encoding = encoding.to_string();
@@ -395,7 +399,7 @@ fn place(
 fn unplaced(n: &NoteRecord) -> Unplaced {
     Unplaced {
         source: format!("{}:{}", n.source, n.line),
-        tc: n.tc.clone(),
+        tc: n.tc.clone().unwrap_or_default(),
         text: n.text.clone(),
         reason: n.reason.clone().unwrap_or_default(),
     }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::clip::{Clip, Sidecar};
+use crate::date::DateOrder;
 use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
@@ -36,6 +37,8 @@ const MEDIA_EXTS: &[&str] = &[
 #[derive(Clone, Debug, Default)]
 pub struct IngestOptions {
     pub merge: MergeOptions,
+    /// How to read dates such as `03/04/2026` in the notes found.
+    pub date_order: Option<DateOrder>,
 }
 
 /// A file and what is wrong with it: why it could not be cataloged, or
@@ -150,7 +153,7 @@ pub fn ingest(
         for side in &walk.sidecars {
             if source_kind(&side.path).is_some() {
                 let day = opts.merge.day.clone().or_else(|| card_context(&root_name, &side.rel_path).day);
-                let opts = ImportOptions { day, ..ImportOptions::default() };
+                let opts = ImportOptions { day, date_order: opts.date_order, ..ImportOptions::default() };
                 word_files.push((side.path.clone(), join_abs(&root_abs, &side.rel_path), opts));
             }
         }

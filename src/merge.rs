@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::clip::{Clip, NoteRecord, Segment, Sidecar, clip_id};
+use crate::clip::{Clip, NoteRecord, Segment, Sidecar, camera_key, clip_id};
 use crate::date::{self, civil_date};
 use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
@@ -341,10 +341,26 @@ fn label_lenient(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Timeco
     Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).unwrap_or(Timecode::zero(format))
 }
 
-/// Reads a note's timecode at a clip's rate, forgiving what people write:
-/// frames omitted (`14:31:05`), a `;` at a non-drop rate, frames beyond
-/// the rate (a 29.97 label checked against a 25 fps clip).
-pub fn note_label(text: &str, format: TcFormat) -> Option<Timecode> {
+/// Reads a note's timecode at a clip's labelling, forgiving what people
+/// write: frames omitted (`14:31:05`), a `;` at a non-drop rate, a
+/// drop-frame label that does not exist (moved to the next that does). A
+/// frame number at or above the rate is refused, never clamped: the note
+/// was meant for a clip of another rate, or is a typo.
+pub fn note_label(text: &str, format: TcFormat) -> Result<Timecode, String> {
+    let (hh, mm, ss, ff) = label_parts(text).ok_or_else(|| format!("{text:?} is not a timecode"))?;
+    let nominal = u64::from(format.rate().nominal());
+    if ff >= nominal {
+        return Err(format!(
+            "{text}: frame {ff} does not exist at {} fps (frames run 00 to {:02})",
+            format.rate().label(),
+            nominal - 1
+        ));
+    }
+    Ok(label_lenient(hh, mm, ss, ff, format))
+}
+
+/// Hours, minutes, seconds and frames (0 when omitted) of a note's label.
+fn label_parts(text: &str) -> Option<(u64, u64, u64, u64)> {
     let parts: Vec<&str> = text.trim().split([':', ';', '.']).collect();
     let num = |s: &str| -> Option<u64> {
         if !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
@@ -354,10 +370,7 @@ pub fn note_label(text: &str, format: TcFormat) -> Option<Timecode> {
         [h, m, s, f] => (num(h)?, num(m)?, num(s)?, num(f)?),
         _ => return None,
     };
-    if hh > 23 || mm > 59 || ss > 59 {
-        return None;
-    }
-    Some(label_lenient(hh, mm, ss, ff, format))
+    (hh <= 23 && mm <= 59 && ss <= 59).then_some((hh, mm, ss, ff))
 }
 
 /// Places a transcript's cues on its clip.
@@ -417,7 +430,7 @@ impl Catalog<'_> {
         let clips = self.clips;
         // The note's label depends only on the clip's labelling: parse it once
         // per distinct format, not once per clip.
-        let mut labels: Vec<(TcFormat, Option<Timecode>)> = Vec::new();
+        let mut labels: Vec<(TcFormat, Result<Timecode, String>)> = Vec::new();
         let camera = note.camera.as_deref().or(scope.camera);
         let day = note.day.as_deref().or(scope.day);
         let base = NoteRecord {
@@ -465,6 +478,7 @@ impl Catalog<'_> {
             return vec![rec];
         }
         let mut placed = Vec::new();
+        let mut bad_frame: Option<String> = None;
         for (clip, start) in clips.iter().zip(&self.starts) {
             if let Some(named) = &named {
                 if !named.iter().any(|c| c.id == clip.id) {
@@ -479,15 +493,33 @@ impl Catalog<'_> {
                 }
             }
             let Some((start, n_frames)) = *start else { continue };
-            let label = match labels.iter().find(|(f, _)| *f == start.format()) {
-                Some((_, l)) => *l,
-                None => {
-                    let l = note_label(&note.tc, start.format());
-                    labels.push((start.format(), l));
-                    l
+            let inside = match &note.tc {
+                // A whole-clip note: on its clip, with no timecode.
+                None => None,
+                Some(tc) => {
+                    let label = match labels.iter().find(|(f, _)| *f == start.format()) {
+                        Some((_, l)) => l.clone(),
+                        None => {
+                            let l = note_label(tc, start.format());
+                            labels.push((start.format(), l.clone()));
+                            l
+                        }
+                    };
+                    match label {
+                        Ok(t) => Some(t.frames_since(start)).filter(|&off| off < n_frames),
+                        Err(reason) => {
+                            // A frame the clip's rate does not have is an
+                            // error for the row, not a near miss to clamp:
+                            // say so when the second is inside this clip.
+                            let second = label_parts(tc).map(|(h, m, s, _)| label_lenient(h, m, s, 0, start.format()));
+                            if named.is_some() || second.is_some_and(|t| t.frames_since(start) < n_frames) {
+                                bad_frame.get_or_insert(reason);
+                            }
+                            continue;
+                        }
+                    }
                 }
             };
-            let inside = label.map(|t| t.frames_since(start)).filter(|&off| off < n_frames);
             if inside.is_none() && named.is_none() {
                 continue;
             }
@@ -497,29 +529,43 @@ impl Catalog<'_> {
                 rec.frame_in = Some(off);
                 rec.offset_s = Some(start.format().rate().seconds(off));
                 rec.tc_in = Some(start.add_frames(off).to_string());
-                rec.tc_out = note.tc_out.as_deref().and_then(|t| note_label(t, start.format())).map(|t| t.to_string());
+                rec.tc_out =
+                    note.tc_out.as_deref().and_then(|t| note_label(t, start.format()).ok()).map(|t| t.to_string());
             }
             placed.push(rec);
         }
         if placed.is_empty() {
             let mut rec = base;
-            rec.reason = Some(match (&named, camera) {
-                (Some(_), _) => {
+            let tc = note.tc.as_deref().unwrap_or("(no timecode)");
+            rec.reason = Some(match (bad_frame, &named, camera) {
+                (Some(reason), _, _) => reason,
+                (None, Some(_), _) => {
                     format!("names clip {:?}, which is not in the catalog", note.clip.as_deref().unwrap_or(""))
                 }
-                (None, Some(cam)) => format!("no clip of camera {cam} holds {}", note.tc),
-                (None, None) => format!("no clip holds {}", note.tc),
+                (None, None, Some(cam)) => {
+                    format!("no clip of camera {cam} holds {tc} (cameras in the library: {})", self.cameras())
+                }
+                (None, None, None) => format!("no clip holds {tc}"),
             });
             return vec![rec];
         }
         placed
     }
+
+    /// The cameras the catalog has, for messages: `A, B, SOUND`.
+    fn cameras(&self) -> String {
+        let mut cams: Vec<&str> = self.clips.iter().filter_map(|c| c.camera.as_deref()).collect();
+        cams.sort_unstable();
+        cams.dedup();
+        if cams.is_empty() { "none".to_string() } else { cams.join(", ") }
+    }
 }
 
 /// `A` matches camera A or reel `A`; `SOUND`/`AUDIO` matches recorder files.
 fn camera_matches(cam: &str, clip: &Clip) -> bool {
-    let eq = |v: &Option<String>| v.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(cam));
-    let sound = ["SOUND", "AUDIO", "SND"].iter().any(|s| s.eq_ignore_ascii_case(cam));
+    let cam = camera_key(cam);
+    let eq = |v: &Option<String>| v.as_deref().is_some_and(|c| camera_key(c) == cam);
+    let sound = ["SOUND", "AUDIO", "SND"].iter().any(|s| *s == cam);
     eq(&clip.camera) || eq(&clip.reel) || (sound && clip.camera.as_deref() == Some("SOUND"))
 }
 
@@ -575,7 +621,7 @@ mod tests {
 
     fn note(tc: &str, camera: Option<&str>) -> Note {
         Note {
-            tc: tc.into(),
+            tc: Some(tc.into()),
             tc_out: None,
             camera: camera.map(Into::into),
             clip: None,
@@ -655,7 +701,7 @@ mod tests {
     fn note_labels() {
         let pal = TcFormat::ndf(Rate::FPS_25);
         let df = TcFormat::df(Rate::FPS_29_97).unwrap();
-        let label = |t: &str, f| note_label(t, f).map(|tc| tc.to_string());
+        let label = |t: &str, f| note_label(t, f).ok().map(|tc| tc.to_string());
         assert_eq!(label("14:31:05", pal).as_deref(), Some("14:31:05:00"));
         assert_eq!(label("23:59:59:24", pal).as_deref(), Some("23:59:59:24"));
         assert_eq!(label("14:59:00", pal).as_deref(), Some("14:59:00:00"));
@@ -669,6 +715,13 @@ mod tests {
         for bad in ["24:00:00:00", "14:60:00", "14:31:60", "0014:31:05", "14:31", "", "14:31:05:12:00", "a:b:c"] {
             assert_eq!(label(bad, pal), None, "{bad}");
         }
+        // Frames at or above the rate are refused, not clamped.
+        assert_eq!(label("14:31:00:25", pal), None);
+        assert_eq!(
+            note_label("14:31:00:40", df),
+            Err("14:31:00:40: frame 40 does not exist at 29.97 fps (frames run 00 to 29)".to_string())
+        );
+        assert_eq!(label("14:31:00:29", df).as_deref(), Some("14:31:00;29"));
         // Record-time milliseconds: frames of the nominal rate, and the
         // last frame of a second at most.
         assert_eq!(label_from_ms(52_265_999, pal).to_string(), "14:31:05:24");

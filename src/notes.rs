@@ -10,14 +10,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{date, text};
+use crate::date::{self, DateOrder};
+use crate::text;
 
 /// One timecoded remark.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     /// The timecode as written, trimmed: `14:31:05;00`, `14:31:05:12`, or
-    /// `14:31:05` without frames. Its shape has been checked.
-    pub tc: String,
+    /// `14:31:05` without frames (`14.31.05` and `14h31m05s` are written
+    /// the usual way). Its shape has been checked. `None` for a note on a
+    /// whole clip: a row naming its clip and no timecode.
+    pub tc: Option<String>,
     /// An out point as written, when the log gives one.
     pub tc_out: Option<String>,
     /// Camera letter or reel as written (`A`, `B-cam`, `SOUND`).
@@ -68,13 +71,16 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// plain-text log (or a tab-delimited spreadsheet saved as text, as Excel
 /// does), `tsv` is tab-delimited, anything else is a spreadsheet whose
 /// delimiter (`,`, `;` or tab) is found from its header.
-pub fn parse(bytes: &[u8], ext: &str) -> Outcome {
+///
+/// `order` reads dates such as `03/04/2026`, where either part could be
+/// the month; without it such a date is an error for its row.
+pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
     let decoded = text::decode(bytes);
     let body = decoded.text.as_str();
     let parsed = match ext {
-        "txt" => parse_txt(body),
-        "tsv" => parse_table(body, b"\t"),
-        _ => parse_table(body, b",;\t"),
+        "txt" => parse_txt(body, order),
+        "tsv" => parse_table(body, b"\t", order),
+        _ => parse_table(body, b",;\t", order),
     };
     match parsed {
         Ok((notes, mut diagnostics)) => {
@@ -107,25 +113,65 @@ enum Role {
     Day,
 }
 
-/// The role of a header cell. Names are compared lower-cased with
-/// everything but letters and digits removed, so `TC In`, `tc_in` and
-/// `TC-IN:` are one name.
+/// The names each role's column goes by, as [`header_key`] writes them.
+const ROLE_NAMES: [(Role, &[&str]); 10] = [
+    (Role::Tc, &["timecode", "tc", "time", "in", "tcin", "intc", "timecodein", "start", "starttc"]),
+    (Role::Out, &["out", "tcout", "outtc", "timecodeout", "end", "endtc"]),
+    (Role::Camera, &["camera", "cam"]),
+    (Role::Reel, &["reel"]),
+    (Role::Clip, &["clip", "clipname", "file", "filename"]),
+    (Role::Text, &["note", "notes", "text", "comment", "comments", "description", "remarks", "logline"]),
+    (Role::Tags, &["tags", "tag", "keywords"]),
+    (Role::Rating, &["rating", "stars", "circled"]),
+    (Role::Speaker, &["speaker", "who", "talent"]),
+    (Role::Day, &["day", "date", "shootday"]),
+];
+
+/// A header cell lower-cased with everything but letters and digits
+/// removed, so `TC In`, `tc_in` and `TC-IN:` are one name.
+fn header_key(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The role of a header cell, by its exact name.
 fn role_of(header: &str) -> Option<Role> {
-    let key: String = header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-    let role = match key.as_str() {
-        "timecode" | "tc" | "time" | "in" | "tcin" | "intc" | "timecodein" | "start" | "starttc" => Role::Tc,
-        "out" | "tcout" | "outtc" | "timecodeout" | "end" | "endtc" => Role::Out,
-        "camera" | "cam" => Role::Camera,
-        "reel" => Role::Reel,
-        "clip" | "clipname" | "file" | "filename" => Role::Clip,
-        "note" | "notes" | "text" | "comment" | "comments" | "description" => Role::Text,
-        "tags" | "tag" | "keywords" => Role::Tags,
-        "rating" | "stars" | "circled" => Role::Rating,
-        "speaker" | "who" | "talent" => Role::Speaker,
-        "day" | "date" | "shootday" => Role::Day,
-        _ => return None,
+    let key = header_key(header);
+    ROLE_NAMES.iter().find(|(_, names)| names.contains(&key.as_str())).map(|(role, _)| *role)
+}
+
+/// The role a misspelt header cell most likely means, and the name it is
+/// close to: one edit away for names of 4 to 6 letters, two for longer
+/// ones (`Descripton` → `description`). Short names are never guessed.
+fn close_role(header: &str) -> Option<(Role, &'static str)> {
+    let key = header_key(header);
+    let allowed = match key.chars().count() {
+        0..=3 => return None,
+        4..=6 => 1,
+        _ => 2,
     };
-    Some(role)
+    ROLE_NAMES
+        .iter()
+        .flat_map(|(role, names)| names.iter().map(move |n| (*role, *n)))
+        .filter(|(_, n)| n.len() >= 4)
+        .map(|(role, n)| (edit_distance(&key, n), role, n))
+        .filter(|(d, _, _)| *d <= allowed)
+        .min_by_key(|(d, _, _)| *d)
+        .map(|(_, role, n)| (role, n))
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Column index of each role; the first column with a role wins.
@@ -238,7 +284,8 @@ fn find_header(text: &str, delimiters: &[u8]) -> Option<Header> {
         let (rows, _) = read_rows(text, delimiter, HEADER_SEARCH_ROWS);
         let found = rows.into_iter().enumerate().find_map(|(row_idx, row)| {
             let columns = Columns::from_header(&row.cells);
-            columns.tc.is_some().then_some(Header { delimiter, row_idx, line: row.line, cells: row.cells, columns })
+            let usable = columns.tc.is_some() || (columns.clip.is_some() && columns.text.is_some());
+            usable.then_some(Header { delimiter, row_idx, line: row.line, cells: row.cells, columns })
         });
         if let Some(header) = found {
             let better = best.as_ref().is_none_or(|b| {
@@ -253,18 +300,87 @@ fn find_header(text: &str, delimiters: &[u8]) -> Option<Header> {
     best
 }
 
-fn parse_table(text: &str, delimiters: &[u8]) -> Result<Parsed, String> {
-    find_header(text, delimiters).map(|header| read_table(text, &header)).ok_or_else(|| {
+fn parse_table(text: &str, delimiters: &[u8], order: Option<DateOrder>) -> Result<Parsed, String> {
+    find_header(text, delimiters).map(|header| read_table(text, &header, order)).ok_or_else(|| {
         format!(
-            "no header with a timecode column (Timecode, TC, TC In, Start TC...) in the first {HEADER_SEARCH_ROWS} rows"
+            "no header with a timecode column (Timecode, TC, TC In, Start TC...), or a clip and a note column, \
+             in the first {HEADER_SEARCH_ROWS} rows"
         )
     })
 }
 
-fn read_table(text: &str, header: &Header) -> Parsed {
+/// What a role is called in messages.
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Tc => "the timecode",
+        Role::Out => "the out point",
+        Role::Camera => "the camera",
+        Role::Reel => "the reel",
+        Role::Clip => "the clip",
+        Role::Text => "the note text",
+        Role::Tags => "the tags",
+        Role::Rating => "the rating",
+        Role::Speaker => "the speaker",
+        Role::Day => "the day",
+    }
+}
+
+/// Completes the header's columns from what did not match a known name: a
+/// misspelt name close to one (`Descripton`), then, when there is still no
+/// note column, the column holding the most free text. Each guess is
+/// reported, and so is every column left unread, by name.
+fn resolve_columns(header: &Header, rows: &[Row], diagnostics: &mut Vec<Diagnostic>) -> Columns {
+    let mut columns = header.columns.clone();
+    let mut report = |reason: String| diagnostics.push(Diagnostic { line: header.line, reason });
+    let mut unread: Vec<usize> = (0..header.cells.len())
+        .filter(|&i| !header.cells[i].trim().is_empty() && role_of(&header.cells[i]).is_none())
+        .collect();
+    unread.retain(|&i| {
+        let Some((role, name)) = close_role(&header.cells[i]) else { return true };
+        let slot = columns.slot(role);
+        if slot.is_some() {
+            return true;
+        }
+        *slot = Some(i);
+        report(format!("column {:?} read as {} (close to {name:?})", header.cells[i], role_label(role)));
+        false
+    });
+    if columns.text.is_none() {
+        let data = rows.iter().skip(header.row_idx + 1);
+        let free_text = |i: usize| -> usize {
+            data.clone()
+                .filter_map(|r| r.cells.get(i))
+                .filter(|c| c.chars().any(char::is_alphabetic) && normalize_tc(c).is_err())
+                .map(|c| c.chars().count())
+                .sum()
+        };
+        if let Some((i, _)) = unread
+            .iter()
+            .map(|&i| (i, free_text(i)))
+            .filter(|(_, n)| *n > 0)
+            .max_by_key(|(i, n)| (*n, std::cmp::Reverse(*i)))
+        {
+            columns.text = Some(i);
+            unread.retain(|&u| u != i);
+            report(format!(
+                "no note column (Note, Notes, Comment, Description...): read {:?} as the note text, the column with the most free text",
+                header.cells[i]
+            ));
+        }
+    }
+    if !unread.is_empty() {
+        let names: Vec<String> = unread.iter().map(|&i| format!("{:?}", header.cells[i])).collect();
+        let (s, verb) = if names.len() == 1 { ("", "has") } else { ("s", "have") };
+        report(format!("column{s} {} {verb} no meaning rushes knows; not read", names.join(", ")));
+    }
+    columns
+}
+
+fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
     let (rows, error) = read_rows(text, header.delimiter, usize::MAX);
     let mut notes = Vec::new();
     let mut diagnostics = Vec::new();
+    let columns = resolve_columns(header, &rows, &mut diagnostics);
     for row in rows.iter().skip(header.row_idx + 1) {
         // Exports that concatenate sheets repeat the header mid-file.
         if row.cells == header.cells {
@@ -272,7 +388,7 @@ fn read_table(text: &str, header: &Header) -> Parsed {
         }
         let rejoined;
         let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
-            rejoined = rejoin_drop_frame(row, header.cells.len(), &header.columns, &mut diagnostics);
+            rejoined = rejoin_drop_frame(row, header.cells.len(), &columns, &mut diagnostics);
             &rejoined
         } else {
             row
@@ -290,7 +406,7 @@ fn read_table(text: &str, header: &Header) -> Parsed {
             );
             diagnostics.push(Diagnostic { line: row.line, reason });
         }
-        if let Some(note) = row_note(row, &header.columns, &mut diagnostics) {
+        if let Some(note) = row_note(row, &columns, order, &mut diagnostics) {
             notes.push(note);
         }
     }
@@ -337,29 +453,47 @@ fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns, diagnostic
     Row { line: row.line, cells }
 }
 
-fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Option<Note> {
+/// The note of one row, or `None` with the reason reported: every row
+/// but a blank one is either a note or a diagnostic.
+fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics: &mut Vec<Diagnostic>) -> Option<Note> {
     let cell =
         |col: Option<usize>| col.and_then(|idx| row.cells.get(idx)).map(String::as_str).filter(|s| !s.is_empty());
     let text = cell(columns.text).unwrap_or("");
     let tags_cell = cell(columns.tags);
+    let clip = cell(columns.clip);
     let mut report = |reason: String| diagnostics.push(Diagnostic { line: row.line, reason });
-    let Some(tc) = cell(columns.tc) else {
-        // A row with nothing to say (blank, or only a camera letter filled
-        // in ahead of time) is not worth a warning.
-        if !text.is_empty() || tags_cell.is_some() {
-            report("no timecode".to_string());
+    let tc = match cell(columns.tc) {
+        Some(raw) => match normalize_tc(raw) {
+            Ok(tc) => Some(tc),
+            Err(reason) => {
+                report(reason);
+                return None;
+            }
+        },
+        // A row naming its clip and no timecode is about the whole clip.
+        None if clip.is_some() => None,
+        None => {
+            if row.cells.iter().any(|c| !c.is_empty()) {
+                report("no timecode and no clip".to_string());
+            }
+            return None;
         }
-        return None;
     };
-    if let Err(reason) = check_tc(tc) {
-        report(reason);
-        return None;
-    }
-    let tc_out = cell(columns.out).filter(|out| match check_tc(out) {
-        Ok(()) => true,
+    let day = match cell(columns.day) {
+        None => None,
+        Some(d) => match date::parse_date(d, order) {
+            Ok(day) => Some(day),
+            Err(reason) => {
+                report(reason);
+                return None;
+            }
+        },
+    };
+    let tc_out = cell(columns.out).and_then(|out| match normalize_tc(out) {
+        Ok(out) => Some(out),
         Err(reason) => {
             report(format!("out point ignored: {reason}"));
-            false
+            None
         }
     });
     let mut tags = Vec::new();
@@ -369,17 +503,30 @@ fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> 
     for tag in hashtags(text) {
         add_tag(&mut tags, tag);
     }
+    let rating = cell(columns.rating);
+    // A note is never stored empty: a row with only tags or a rating says
+    // those; a row with nothing to say is reported.
+    let text = if !text.is_empty() {
+        text.to_string()
+    } else if !tags.is_empty() {
+        tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ")
+    } else if let Some(r) = rating {
+        format!("rating {r}")
+    } else {
+        report("no note text".to_string());
+        return None;
+    };
     Some(Note {
-        tc: tc.to_string(),
-        tc_out: tc_out.map(str::to_string),
+        tc,
+        tc_out,
         // The camera column wins; a reel column stands in where it is blank.
         camera: cell(columns.camera).or(cell(columns.reel)).map(str::to_string),
-        clip: cell(columns.clip).map(str::to_string),
-        text: text.to_string(),
+        clip: clip.map(str::to_string),
+        text,
         tags,
-        rating: cell(columns.rating).map(str::to_string),
+        rating: rating.map(str::to_string),
         speaker: cell(columns.speaker).map(str::to_string),
-        day: cell(columns.day).and_then(parse_date),
+        day,
         line: row.line,
     })
 }
@@ -390,13 +537,13 @@ fn row_note(row: &Row, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> 
 /// "Unicode Text" exports are `.txt` too: a header with a timecode column
 /// and at least one other known column, above the first timecoded line,
 /// makes it a table.
-fn parse_txt(text: &str) -> Result<Parsed, String> {
+fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
     let first_note_line = text.lines().position(|l| matches!(plain_line(l.trim()), Plain::Note(_))).map(|idx| idx + 1);
     if let Some(header) = find_header(text, b"\t,;")
         && header.columns.recognised() >= 2
         && first_note_line.is_none_or(|line| header.line < line)
     {
-        return Ok(read_table(text, &header));
+        return Ok(read_table(text, &header, order));
     }
     let mut notes = Vec::new();
     let mut diagnostics = Vec::new();
@@ -408,14 +555,17 @@ fn parse_txt(text: &str) -> Result<Parsed, String> {
             continue;
         }
         match plain_line(trimmed) {
+            Plain::Note(parts) if parts.text.is_empty() => {
+                diagnostics.push(Diagnostic { line, reason: "no note text".to_string() });
+            }
             Plain::Note(parts) => {
                 let mut tags = Vec::new();
                 for tag in hashtags(parts.text) {
                     add_tag(&mut tags, tag);
                 }
                 notes.push(Note {
-                    tc: parts.tc.to_string(),
-                    tc_out: parts.tc_out.map(str::to_string),
+                    tc: Some(parts.tc),
+                    tc_out: parts.tc_out,
                     camera: parts.camera.map(str::to_string),
                     clip: None,
                     text: parts.text.to_string(),
@@ -428,8 +578,16 @@ fn parse_txt(text: &str) -> Result<Parsed, String> {
             }
             Plain::BadTc(reason) => diagnostics.push(Diagnostic { line, reason }),
             Plain::Other => {
-                if let Some(heading) = day_heading(trimmed) {
-                    day = Some(heading);
+                if let Some(heading) = day_heading(trimmed, order) {
+                    match heading {
+                        Ok(d) => day = Some(d),
+                        Err(reason) => {
+                            // Notes under it would land on every day: say so,
+                            // and keep them off the previous heading's day.
+                            day = None;
+                            diagnostics.push(Diagnostic { line, reason: format!("day heading: {reason}") });
+                        }
+                    }
                 } else if !is_comment(trimmed) {
                     diagnostics.push(Diagnostic { line, reason: "does not start with a timecode".to_string() });
                 }
@@ -444,8 +602,8 @@ fn parse_txt(text: &str) -> Result<Parsed, String> {
 
 /// The pieces of a `TC [- TC] [[CAM]] [-|:] text` line.
 struct PlainNote<'a> {
-    tc: &'a str,
-    tc_out: Option<&'a str>,
+    tc: String,
+    tc_out: Option<String>,
     camera: Option<&'a str>,
     text: &'a str,
 }
@@ -479,9 +637,13 @@ fn plain_line(line: &str) -> Plain<'_> {
     Plain::Note(PlainNote { tc, tc_out, camera, text })
 }
 
-/// The timecode a line starts with and the rest of the line. `None` when
-/// the line does not start with digits containing a `:`.
-fn leading_tc(s: &str) -> Option<Result<(&str, &str), String>> {
+/// The timecode a line starts with, written the usual way, and the rest
+/// of the line. `None` when the line does not start with digits and a `:`
+/// (or the `14.31.05` and `14h31m05s` spellings).
+fn leading_tc(s: &str) -> Option<Result<(String, &str), String>> {
+    if let Some((tc, rest)) = leading_other_spelling(s) {
+        return Some(Ok((tc, rest)));
+    }
     let end = s.find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | ';' | '.'))).unwrap_or(s.len());
     let (token, rest) = s.split_at(end);
     if !token.starts_with(|c: char| c.is_ascii_digit()) || !token.contains(':') {
@@ -494,7 +656,56 @@ fn leading_tc(s: &str) -> Option<Result<(&str, &str), String>> {
     if !ends_cleanly {
         return Some(Err(format!("timecode {token:?} runs into the text")));
     }
-    Some(check_tc(tc).map(|()| (tc, rest)))
+    Some(check_tc(tc).map(|()| (tc.to_string(), rest)))
+}
+
+/// `14.31.05` / `14.31.05.12` and `14h31m05s` / `14h31m` / `14h 31m 05s`
+/// at the start of `s`, written as `14:31:05`, and the rest of the line.
+fn leading_other_spelling(s: &str) -> Option<(String, &str)> {
+    let digits = |t: &str| t.len() <= 2 && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let boundary = |rest: &str| rest.chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '.' && c != ':');
+    // Dotted: two-digit minutes and seconds, optional frames.
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let token = s[..end].trim_end_matches('.');
+    let parts: Vec<&str> = token.split('.').collect();
+    if (3..=4).contains(&parts.len())
+        && digits(parts[0])
+        && parts[1..].iter().all(|p| p.len() == 2 && digits(p))
+        && boundary(&s[token.len()..])
+    {
+        let tc = parts.join(":");
+        return check_tc(&tc).ok().map(|()| (tc, &s[token.len()..]));
+    }
+    // Hours, minutes and optional seconds with unit letters.
+    let mut rest = s;
+    let mut fields = Vec::new();
+    for unit in ['h', 'm', 's'] {
+        let t = rest.trim_start();
+        let n = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        if !digits(&t[..n]) || !t[n..].starts_with([unit, unit.to_ascii_uppercase()]) {
+            break;
+        }
+        fields.push(t[..n].parse::<u32>().ok()?);
+        rest = &t[n + 1..];
+    }
+    if fields.len() < 2 || !boundary(rest) {
+        return None;
+    }
+    let tc = format!("{:02}:{:02}:{:02}", fields[0], fields[1], fields.get(2).copied().unwrap_or(0));
+    check_tc(&tc).ok().map(|()| (tc, rest))
+}
+
+/// A timecode cell written the usual way (`14:31:05`, `14:31:05;12`),
+/// accepting the `14.31.05` and `14h31m05s` spellings; the error says
+/// what is wrong with it.
+fn normalize_tc(cell: &str) -> Result<String, String> {
+    let cell = cell.trim();
+    if let Some((tc, rest)) = leading_other_spelling(cell)
+        && rest.trim().is_empty()
+    {
+        return Ok(tc);
+    }
+    check_tc(cell).map(|()| cell.to_string())
 }
 
 /// A separator between the parts of a log line.
@@ -510,25 +721,19 @@ fn is_comment(line: &str) -> bool {
 }
 
 /// A line naming the shoot day: `2026-03-14`, `DAY 3 - 2026-03-14`,
-/// `## Day 3: Saturday 2026-03-14`. Only words like these may stand beside
-/// the one date, so a sentence that mentions a date is not a heading.
-fn day_heading(line: &str) -> Option<String> {
+/// `## Day 3: Saturday 14 March 2026`, `14/03/2026`. Only words like these
+/// may stand beside the one date, so a sentence that mentions a date is
+/// not a heading. `Err` for a heading whose date is ambiguous or does not
+/// exist.
+fn day_heading(line: &str, order: Option<DateOrder>) -> Option<Result<String, String>> {
     let body = line.trim_start_matches('#');
-    let words =
-        body.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '|' | '(' | ')' | '–' | '—' | '=' | '*'));
-    let mut found = None;
-    for word in words.filter(|w| !w.is_empty() && *w != "-") {
-        if let Some(day) = parse_date(word) {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(day);
-            continue;
-        }
-        let lower = word.to_lowercase();
-        let numbered = lower.strip_prefix("day").unwrap_or(&lower);
-        let is_day_number = !numbered.is_empty() && numbered.len() <= 3 && numbered.bytes().all(|b| b.is_ascii_digit());
-        let is_day_word = matches!(
+    let words: Vec<&str> = body
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '|' | '(' | ')' | '–' | '—' | '=' | '*'))
+        .filter(|w| !w.is_empty() && *w != "-")
+        .collect();
+    let is_day_word = |w: &str| {
+        let lower = w.to_lowercase();
+        matches!(
             lower.as_str(),
             "day"
                 | "shoot"
@@ -540,12 +745,52 @@ fn day_heading(line: &str) -> Option<String> {
                 | "friday"
                 | "saturday"
                 | "sunday"
-        );
-        if !(is_day_number || is_day_word) {
-            return None;
+        )
+    };
+    let is_day_number = |w: &str| {
+        let lower = w.to_lowercase();
+        let numbered = lower.strip_prefix("day").unwrap_or(&lower);
+        !numbered.is_empty() && numbered.len() <= 3 && numbered.bytes().all(|b| b.is_ascii_digit())
+    };
+    // Leading `Day 3`, `DAY03`, weekday: what is left must be one date,
+    // possibly written with a month name and spaces.
+    let mut start = 0;
+    while start < words.len() {
+        let w = words[start];
+        let after_day = start > 0 && words[start - 1].eq_ignore_ascii_case("day");
+        if is_day_word(w) || (is_day_number(w) && (w.len() > 3 || after_day)) {
+            start += 1;
+        } else {
+            break;
         }
     }
-    found
+    let rest = &words[start..];
+    if rest.is_empty() || !rest.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let joined = rest.join(" ");
+    let looks_like_date = rest.len() == 1 || rest.iter().any(|w| date::parse_date(w, None).is_err() && month_word(w));
+    if !looks_like_date {
+        return None;
+    }
+    match date::parse_date(&joined, order) {
+        Ok(d) => Some(Ok(d)),
+        // A lone token shaped like a date (digits and separators) that is
+        // ambiguous or impossible is still a heading, in error.
+        Err(reason) if rest.len() == 1 && is_date_shaped(rest[0]) => Some(Err(reason)),
+        Err(_) => None,
+    }
+}
+
+/// A word naming a month, such as `Mar` or `March`.
+fn month_word(w: &str) -> bool {
+    date::parse_date(&format!("1 {w} 2000"), None).is_ok()
+}
+
+/// `14/03/2026`, `2026-03-14`: digits with `/`, `-` or `.` between three parts.
+fn is_date_shaped(w: &str) -> bool {
+    let parts: Vec<&str> = w.split(['/', '-', '.']).collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 // ------------------------------------------------------------------ values
@@ -595,23 +840,6 @@ fn check_tc(tc: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD` (a date-time keeps its date),
-/// normalised to `YYYY-MM-DD`. Day-first and month-first forms are refused:
-/// `03/04/2026` means different days on either side of the Atlantic.
-fn parse_date(text: &str) -> Option<String> {
-    let s = text.trim().split([' ', 'T']).next()?;
-    let num = |p: &str, lens: std::ops::RangeInclusive<usize>| -> Option<u32> {
-        if lens.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }
-    };
-    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return date::ymd(num(s.get(0..4)?, 4..=4)?, num(s.get(4..6)?, 2..=2)?, num(s.get(6..8)?, 2..=2)?);
-    }
-    ['-', '/'].iter().find_map(|&sep| match s.split(sep).collect::<Vec<_>>().as_slice() {
-        [y, m, d] => date::ymd(num(y, 4..=4)?, num(m, 1..=2)?, num(d, 1..=2)?),
-        _ => None,
-    })
-}
-
 /// `#hashtags` in free text. A `#` only starts a tag at the start of a
 /// word (not `C#`, not `&#39;`), and a tag needs a letter (`take #3` is a
 /// number, not a tag).
@@ -655,7 +883,7 @@ mod tests {
         };
         let mut out = vec![format!("encoding {encoding}")];
         for n in notes {
-            let mut s = format!("{}: {}", n.line, n.tc);
+            let mut s = format!("{}: {}", n.line, n.tc.as_deref().unwrap_or("(whole clip)"));
             let fields = [
                 ("out", &n.tc_out),
                 ("cam", &n.camera),
@@ -682,7 +910,7 @@ mod tests {
     #[track_caller]
     fn check(input: &[u8], ext: &str, expected: &str) {
         let expected: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        assert_eq!(render(&parse(input, ext)), expected.join("\n"));
+        assert_eq!(render(&parse(input, ext, None)), expected.join("\n"));
     }
 
     fn utf16le_bom(text: &str) -> Vec<u8> {
@@ -761,7 +989,7 @@ mod tests {
             encoding UTF-8
             2: 14:31:00 "one\ntwo\nthree"
             11: 14:33:00:00 "last"
-            ! 5: no timecode
+            ! 5: no timecode and no clip
             ! 8: timecode "25:00:00": hours above 23
             ! 9: timecode "14:31:00;5x": expected HH:MM:SS or HH:MM:SS:FF
             ! 10: timecode "14:32": expected HH:MM:SS or HH:MM:SS:FF
@@ -789,8 +1017,8 @@ mod tests {
             "csv",
             r#"
             encoding UTF-8
-            2: 14:31:05 cam=R1 rating=* "a, b"
-            3: 14:31:06 cam=B "c"
+            2: 14:31:05 cam=R1 day=2026-03-14 rating=* "a, b"
+            ! 3: date "2026-02-30" does not exist
             "#,
         );
     }
@@ -823,7 +1051,7 @@ mod tests {
             r#"
             encoding UTF-8
             5: 14:31:05 clip=T001.WAV "tone"
-            7: 14:31:06 clip=T002.WAV ""
+            ! 7: no note text
             "#,
         );
     }
@@ -833,12 +1061,12 @@ mod tests {
         check(
             b"name,age\nMaria,41\n",
             "csv",
-            "not notes: no header with a timecode column (Timecode, TC, TC In, Start TC...) in the first 30 rows",
+            "not notes: no header with a timecode column (Timecode, TC, TC In, Start TC...), or a clip and a note column, in the first 30 rows",
         );
         check(
             b"",
             "csv",
-            "not notes: no header with a timecode column (Timecode, TC, TC In, Start TC...) in the first 30 rows",
+            "not notes: no header with a timecode column (Timecode, TC, TC In, Start TC...), or a clip and a note column, in the first 30 rows",
         );
         check(
             b"README\n======\n\nCopy the cards with the offload tool, then run:\n\n    rushes ingest 2026-03-14\n\nSee 14:31 for details.\n",
@@ -872,8 +1100,8 @@ mod tests {
             5: 14:31:07 day=2026-03-14 tags=broll-wide "dash separated #broll-wide-"
             6: 14:31:08 day=2026-03-14 "tab separated, take #3, C# major, &#39;"
             10: 14:31:09:12 out=14:31:20:00 cam=B day=2026-03-15 "a range"
-            11: 14:31:10 day=2026-03-15 ""
             ! 1: does not start with a timecode
+            ! 11: no note text
             ! 12: does not start with a timecode
             ! 13: timecode "14:61:00": minutes above 59
             ! 14: timecode "14:31:05" runs into the text
@@ -898,15 +1126,19 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/realdata/wavinfo/tests/test_files/WaveAgentSoundReport.csv");
         let bytes = std::fs::read(&path).expect("WaveAgent sound report in shared/realdata");
-        let Outcome::Notes { notes, diagnostics, encoding } = parse(&bytes, "csv") else {
+        let Outcome::Notes { notes, diagnostics, encoding } = parse(&bytes, "csv", None) else {
             panic!("not parsed as notes");
         };
-        assert_eq!((encoding, diagnostics.len(), notes.len()), ("UTF-8", 0, 9));
-        let last = notes.last().expect("nine notes");
+        // Read as a plain notes sheet: only the one row with a note is a
+        // note, and every other row is listed, never an empty note.
+        assert_eq!((encoding, notes.len()), ("UTF-8", 1));
+        let empty: Vec<usize> = diagnostics.iter().filter(|d| d.reason == "no note text").map(|d| d.line).collect();
+        assert_eq!(empty, (7..=14).collect::<Vec<_>>());
+        let last = notes.last().expect("one note");
         assert_eq!(
             *last,
             Note {
-                tc: "13:37:30:07".into(),
+                tc: Some("13:37:30:07".into()),
                 tc_out: None,
                 camera: None,
                 clip: Some("Sr001-2C-01_X.WAV".into()),
@@ -918,7 +1150,6 @@ mod tests {
                 line: 15,
             }
         );
-        assert_eq!((notes[0].line, notes[0].tc.as_str(), notes[0].text.as_str()), (7, "00:00:00:18", ""));
     }
 
     /// The fixture dump's notes (fixtures/README.md says where each lands).
@@ -935,7 +1166,7 @@ mod tests {
             4: 14:31:11 cam=B rating=4 tags=quote "Tom says everything went under"
             5: 14:33:00:00 cam=A "Wide of the street, nobody there"
             6: 14:31:05:12 cam=SOUND "Room tone starts"
-            ! 7: no timecode
+            ! 7: no timecode and no clip
             "#,
         );
         check(
@@ -980,11 +1211,12 @@ mod tests {
             ("20260314", Some("2026-03-14")),
             ("2026-03-14T09:00:00Z", Some("2026-03-14")),
             ("2026-02-29", None),
-            ("14/03/2026", None),
-            ("03/14/2026", None),
+            ("14/03/2026", Some("2026-03-14")),
+            ("03/14/2026", Some("2026-03-14")),
+            ("03/04/2026", None),
             ("Day 3", None),
         ] {
-            assert_eq!(parse_date(text).as_deref(), want, "{text}");
+            assert_eq!(date::parse_date(text, None).ok().as_deref(), want, "{text}");
         }
     }
 
@@ -992,7 +1224,7 @@ mod tests {
         #[test]
         fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), ext_idx in 0usize..4) {
             let ext = ["csv", "tsv", "txt", "xyz"][ext_idx];
-            let _ = parse(&bytes, ext);
+            let _ = parse(&bytes, ext, None);
         }
 
         #[test]
@@ -1008,9 +1240,10 @@ mod tests {
         ) {
             let ext = ["csv", "tsv", "txt"][ext_idx];
             let text = lines.join("\n");
-            if let Outcome::Notes { notes, .. } = parse(text.as_bytes(), ext) {
+            if let Outcome::Notes { notes, .. } = parse(text.as_bytes(), ext, None) {
                 for note in notes {
-                    prop_assert!(check_tc(&note.tc).is_ok());
+                    prop_assert!(note.tc.as_deref().is_none_or(|t| check_tc(t).is_ok()));
+                    prop_assert!(!note.text.trim().is_empty());
                     prop_assert!(note.line >= 1);
                 }
             }

@@ -251,7 +251,7 @@ fn assemble(
                 speaker: note.speaker.clone(),
                 text,
                 snippet: String::new(),
-                tc_in: note.tc_in.clone().or(Some(note.tc.clone())),
+                tc_in: note.tc_in.clone().or(note.tc.clone()),
                 tc_out: note.tc_out.clone(),
                 offset_in_s: note.offset_s,
                 offset_out_s: None,
@@ -262,7 +262,7 @@ fn assemble(
                 matches: Vec::new(),
                 sort_tc: match (clip.as_ref().and_then(|c| c.start_tc.as_deref()), note.offset_s) {
                     (Some(start), Some(off)) => format!("{}{off:012.3}", sort_key(start)),
-                    _ => sort_key(&note.tc),
+                    _ => sort_key(note.tc.as_deref().unwrap_or("")),
                 },
                 key: r.key,
                 cues: None,

@@ -128,6 +128,8 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
         };
         let (in_frame, out_frame) = match h.kind {
             HitKind::Clip => (0, ec.n_frames),
+            // A note on the whole clip selects the whole clip.
+            HitKind::Note if h.tc_in.is_none() => (0, ec.n_frames),
             HitKind::Soundbite | HitKind::Note => {
                 let Some(i) = offset(&h.tc_in) else {
                     rejected.push(reject("no timecode"));

@@ -131,3 +131,262 @@ fn same_names_on_two_days_go_to_the_nearest_clip() {
     assert!(err.contains("2 clips are named \"C0001.MP4\""), "{err}");
     assert!(err.contains("2026-03-14/A001") && err.contains("2026-03-15/A001"), "{err}");
 }
+
+/// `(day/file name, tc_in, text)` of every placed note a query finds,
+/// sorted.
+fn note_hits(env: &Env, query: &str) -> Vec<(String, String, String)> {
+    let out = env.run(&["search", query, "--kind", "note", "--json", "--limit", "1000"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let mut got: Vec<(String, String, String)> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h["path"].as_str().map(|p| (h, p)))
+                .map(|(h, path)| {
+                    let day = path.split('/').find(|p| p.starts_with("2026-")).unwrap_or("");
+                    let name = path.rsplit('/').next().unwrap_or("");
+                    (
+                        format!("{day}/{name}"),
+                        h["tc_in"].as_str().unwrap_or("-").to_string(),
+                        h["text"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    got.sort();
+    got
+}
+
+/// `(source line, reason)` of the report's unplaced notes and warnings
+/// about one file.
+fn said_about(report: &Value, file: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (list, source) in [("notes_unplaced", "source"), ("warnings", "source")] {
+        for item in report[list].as_array().into_iter().flatten() {
+            let src = item[source].as_str().unwrap_or("");
+            if let Some((path, line)) = src.rsplit_once(':')
+                && path.ends_with(file)
+            {
+                out.push((line.to_string(), item["reason"].as_str().unwrap_or("").to_string()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Point 2: a misspelt text column is found by its closeness to a known
+/// name, or as the column with the most free text; every row is placed or
+/// listed; no note is empty.
+#[test]
+fn a_misspelt_notes_header_keeps_the_notes() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    write(
+        &shoot.join("2026-03-14/NOTES/log.csv"),
+        "Date,TC In,TC Out,Cam,Descripton\n\
+         2026-03-14,14:31:00;10,,A,Maria opens the door\n\
+         2026-03-14,14:35:11:00,,A,wide of the river\n\
+         2026-03-14,,,A,the row nobody timed\n\
+         2026-03-14,14:35:11:10,,A,\n",
+    );
+    write(
+        &shoot.join("2026-03-14/NOTES/second.csv"),
+        "TC,Shot,What happened\n14:31:01;00,WS,drone lifts off the bank\n",
+    );
+    let report = env.ingest(&shoot);
+    assert_eq!(report["notes_placed"], 3, "{report}");
+    assert_eq!(
+        note_hits(&env, "door OR river OR drone OR timed"),
+        [
+            ("2026-03-14/C0001.MP4".into(), "14:31:00;10".into(), "Maria opens the door".into()),
+            ("2026-03-14/C0001.MP4".into(), "14:31:01;00".into(), "drone lifts off the bank".into()),
+            ("2026-03-14/C0002.MP4".into(), "14:35:11:00".into(), "wide of the river".into()),
+        ]
+    );
+    assert_eq!(
+        said_about(&report, "log.csv"),
+        [
+            ("1".to_string(), "column \"Descripton\" read as the note text (close to \"description\")".to_string()),
+            ("4".to_string(), "no timecode and no clip".to_string()),
+            ("5".to_string(), "no note text".to_string()),
+        ]
+    );
+    assert_eq!(
+        said_about(&report, "second.csv"),
+        [
+            ("1".to_string(), "column \"Shot\" has no meaning rushes knows; not read".to_string()),
+            (
+                "1".to_string(),
+                "no note column (Note, Notes, Comment, Description...): read \"What happened\" as the note text, \
+                 the column with the most free text"
+                    .to_string()
+            ),
+        ]
+    );
+}
+
+/// Point 3: day-first, month-first and written-out dates put each note on
+/// its own day only; an ambiguous date needs `--date-order`; a date that
+/// is not one is an error for its row.
+#[test]
+fn notes_dates_as_people_write_them() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    sony_card(&shoot, "2026-03-15");
+    // Outside any dated folder, so only the Date column says the day.
+    let sheet = shoot.join("NOTES/all_days.csv");
+    write(
+        &sheet,
+        "Date,Timecode,Cam,Note\n\
+         15/03/2026,14:31:00;10,A,dmy fifteenth\n\
+         03/14/2026,14:31:00;20,A,mdy fourteenth\n\
+         14 Mar 2026,14:31:01;00,A,named fourteenth\n\
+         \"March 15, 2026\",14:31:01;10,A,named fifteenth\n\
+         2026-03-15,14:31:01;20,A,iso fifteenth\n\
+         03/04/2026,14:31:00;10,A,ambiguous\n\
+         31/02/2026,14:31:00;10,A,no such day\n\
+         yesterday,14:31:00;10,A,not a date\n",
+    );
+    let report = env.ingest(&shoot);
+    assert_eq!(
+        note_hits(&env, "fourteenth OR fifteenth OR ambiguous OR day OR date"),
+        [
+            ("2026-03-14/C0001.MP4".into(), "14:31:00;20".into(), "mdy fourteenth".into()),
+            ("2026-03-14/C0001.MP4".into(), "14:31:01;00".into(), "named fourteenth".into()),
+            ("2026-03-15/C0001.MP4".into(), "14:31:00;10".into(), "dmy fifteenth".into()),
+            ("2026-03-15/C0001.MP4".into(), "14:31:01;10".into(), "named fifteenth".into()),
+            ("2026-03-15/C0001.MP4".into(), "14:31:01;20".into(), "iso fifteenth".into()),
+        ]
+    );
+    assert_eq!(
+        said_about(&report, "all_days.csv"),
+        [
+            (
+                "7".to_string(),
+                "date \"03/04/2026\" is ambiguous (3 April or March 4); give --date-order dmy or mdy".to_string()
+            ),
+            ("8".to_string(), "date \"31/02/2026\" does not exist".to_string()),
+            (
+                "9".to_string(),
+                "date \"yesterday\" is not a date (expected 2026-03-14, 14/03/2026 or 14 Mar 2026)".to_string()
+            ),
+        ]
+    );
+    // With the order given, 03/04/2026 is 3 April: a day with no clips.
+    let out = env.run(&["import", "--date-order", "dmy", "--json", utf8(&sheet)]);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("import --json");
+    let about = said_about(&report, "all_days.csv");
+    assert!(
+        about.contains(&(
+            "7".to_string(),
+            "no clip of camera A holds 14:31:00;10 (cameras in the library: A)".to_string()
+        )),
+        "{about:?}"
+    );
+    // `--day` reads the same spellings.
+    let plain = env.tmp.path().join("undated");
+    sony_card(&plain, "card");
+    let env2 = Env::new();
+    let report = env2.json(&["ingest", "--json", "--day", "14/03/2026", utf8(&plain)], 0);
+    assert_eq!(report["clips_added"], 2, "{report}");
+    let days: Vec<Value> = env2.clips().iter().map(|c| c["day"].clone()).collect();
+    assert_eq!(days, [Value::from("2026-03-14"), Value::from("2026-03-14")]);
+    let out = env2.run(&["ingest", "--day", "03/04/2026", utf8(&plain)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--day: date \"03/04/2026\" is ambiguous"), "{}", stderr(&out));
+}
+
+/// Point 6: a frame number at or above the clip's rate is refused, not
+/// clamped to the last frame.
+#[test]
+fn impossible_frame_numbers_are_refused() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    write(
+        &shoot.join("2026-03-14/NOTES/log.csv"),
+        "TC,Cam,Note\n14:31:00:40,A,forty frames\n14:31:00:29,A,last frame\n",
+    );
+    let report = env.ingest(&shoot);
+    assert_eq!(
+        note_hits(&env, "frames OR frame"),
+        [("2026-03-14/C0001.MP4".into(), "14:31:00;29".into(), "last frame".into())]
+    );
+    assert_eq!(
+        said_about(&report, "log.csv"),
+        [("2".to_string(), "14:31:00:40: frame 40 does not exist at 29.97 fps (frames run 00 to 29)".to_string())]
+    );
+}
+
+/// Point 14: cameras as people write them, and the cameras listed when a
+/// note finds none.
+#[test]
+fn cameras_as_people_write_them() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    write(
+        &shoot.join("2026-03-14/NOTES/log.csv"),
+        "TC,Cam,Note\n14:31:00;10,A CAM,one\n14:31:00;11,Cam A,two\n14:31:00;12,CAM-A,three\n14:31:00;13,a,four\n\
+         14:31:00;14,Z cam,five\n",
+    );
+    let report = env.ingest(&shoot);
+    let got: Vec<String> = note_hits(&env, "one OR two OR three OR four OR five").into_iter().map(|h| h.1).collect();
+    assert_eq!(got, ["14:31:00;10", "14:31:00;11", "14:31:00;12", "14:31:00;13"]);
+    // The search filter reads cameras the same way.
+    for cam in ["Cam A", "a", "CAM-A"] {
+        let out = env.run(&["search", "one", "--camera", cam, "--json"]);
+        assert_eq!(out.status.code(), Some(0), "--camera {cam:?}: {}", stderr(&out));
+    }
+    assert_eq!(
+        said_about(&report, "log.csv"),
+        [("6".to_string(), "no clip of camera Z cam holds 14:31:00;14 (cameras in the library: A)".to_string())]
+    );
+}
+
+/// Point 15: a row naming a clip and no timecode is a note on the whole
+/// clip, shown first by `show`.
+#[test]
+fn whole_clip_notes() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    write(
+        &shoot.join("2026-03-14/NOTES/log.csv"),
+        "Clip,TC,Note\nC0002,14:35:11:00,the boat appears\nC0002.MP4,,interview starts late\n",
+    );
+    let report = env.ingest(&shoot);
+    assert_eq!(report["notes_placed"], 2, "{report}");
+    let log = env.json(&["show", "C0002.MP4", "--json"], 0);
+    let notes: Vec<(Value, Value)> =
+        log["notes"].as_array().expect("notes").iter().map(|n| (n["tc_in"].clone(), n["text"].clone())).collect();
+    assert_eq!(
+        notes,
+        [
+            (Value::Null, Value::from("interview starts late")),
+            (Value::from("14:35:11:00"), Value::from("the boat appears"))
+        ]
+    );
+    let human = stdout(&env.run(&["show", "C0002.MP4"]));
+    let whole = human.find("whole clip").expect("whole clip note shown");
+    assert!(whole < human.find("the boat appears").expect("timed note"), "{human}");
+}
+
+/// Point 18: notes timecodes written `14.31.01` and `14h31m01s`.
+#[test]
+fn notes_timecodes_with_dots_and_units() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    sony_card(&shoot, "2026-03-14");
+    write(&shoot.join("2026-03-14/NOTES/log.csv"), "TC,Cam,Note\n14.31.01,A,dotted\n14h31m01s,A,with units\n");
+    write(&shoot.join("2026-03-14/NOTES/log.txt"), "14.31.01 [A] dotted in a log\n14h31m01s [A] units in a log\n");
+    env.ingest(&shoot);
+    let got: Vec<(String, String)> =
+        note_hits(&env, "dotted OR units").into_iter().map(|(_, tc, text)| (tc, text)).collect();
+    let at = |t: &str| ("14:31:01;00".to_string(), t.to_string());
+    assert_eq!(got, [at("dotted"), at("dotted in a log"), at("units in a log"), at("with units")]);
+}

@@ -343,7 +343,11 @@ impl Writer {
             }
         }
         // Filter fields are stored lower-case so filters ignore case.
-        for (field, value) in [(f.camera, doc.camera), (f.reel, doc.reel), (f.day, doc.day)] {
+        // A camera as its key, so `Cam A`, `A CAM` and `a` all filter alike.
+        if let Some(cam) = doc.camera {
+            d.add_text(f.camera, crate::clip::camera_key(cam));
+        }
+        for (field, value) in [(f.reel, doc.reel), (f.day, doc.day)] {
             if let Some(v) = value {
                 d.add_text(field, v);
             }

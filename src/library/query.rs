@@ -128,6 +128,7 @@ impl ClipIndex {
             [(f.speaker, &spec.speaker), (f.camera, &spec.camera), (f.reel, &spec.reel), (f.day, &spec.day)]
         {
             if let Some(v) = value {
+                let v = if field == f.camera { crate::clip::camera_key(v) } else { v.clone() };
                 let q = term_query(field, &v.trim().to_lowercase());
                 clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
             }
@@ -312,7 +313,8 @@ impl Builder<'_> {
             }
         };
         if let Some(field) = keyword {
-            let value = lit.phrase.trim().to_lowercase();
+            let value = if field == f.camera { crate::clip::camera_key(&lit.phrase) } else { lit.phrase.clone() };
+            let value = value.trim().to_lowercase();
             if value.is_empty() {
                 let name = field_name.unwrap_or_default();
                 return Err(self.invalid(format!("`{name}:` needs a value, e.g. {name}:maria")));
