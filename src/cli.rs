@@ -564,6 +564,25 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
     print_list(out, "transcripts kept but not attached", "", unmatched.collect())?;
     let unplaced = r.notes_unplaced.iter().map(|n| (n.source.as_str(), format!("{} {:?}: {}", n.tc, n.text, n.reason)));
     print_list(out, "notes kept but not placed", "", unplaced.collect())?;
+    // A timebase is worth a line when both readings put cues inside the
+    // clip: then the choice could be wrong, and --timebase changes it.
+    let contested = r.timebases.iter().filter(|t| t.detected.inside_as_clip > 0 && t.detected.inside_as_record > 0);
+    let timebases = contested.map(|t| {
+        let (chosen, n, other, m, flag) = match t.detected.timebase {
+            Timebase::Clip => {
+                ("clip time", t.detected.inside_as_clip, "record timecode", t.detected.inside_as_record, "record")
+            }
+            Timebase::Record => {
+                ("record timecode", t.detected.inside_as_record, "clip time", t.detected.inside_as_clip, "clip")
+            }
+        };
+        let why = format!(
+            "read as {chosen}: {n} of {} cues inside {} ({m} as {other}); --timebase {flag} to change",
+            t.cues, t.clip
+        );
+        (t.path.as_str(), why)
+    });
+    print_list(out, "transcript timebases chosen", "", timebases.collect())?;
     let warnings = r.warnings.iter().map(|w| (w.source.as_str(), w.reason.clone()));
     print_list(out, "lines not read", "", warnings.collect())?;
     let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));

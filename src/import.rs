@@ -21,7 +21,7 @@ use crate::clip::{Clip, NoteRecord, Segment, clip_id};
 use crate::date::DateOrder;
 use crate::library::Snapshot;
 use crate::library::{DocMeta, IndexError, Library, Writer};
-use crate::merge::{Catalog, NoteScope, Timebase, detect_timebase, place_cues};
+use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, Note};
 use crate::transcript::{self, Cue, Format};
 
@@ -125,6 +125,20 @@ pub struct ImportReport {
     /// telemetry, a README) or cannot be read.
     pub sidecars_skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
+    /// How each transcript's times were read when no `--timebase` was
+    /// given.
+    pub timebases: Vec<TimebaseChoice>,
+}
+
+/// The timebase detected for a transcript and the evidence: how many cues
+/// each reading puts inside the clip.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TimebaseChoice {
+    pub path: String,
+    pub clip: String,
+    pub cues: usize,
+    #[serde(flatten)]
+    pub detected: Detected,
 }
 
 /// Errors that stop an import (per-file problems are in the report).
@@ -339,7 +353,19 @@ fn place(
             };
             match found {
                 Ok(clip) => {
-                    let timebase = record.options.timebase.unwrap_or_else(|| detect_timebase(&record.cues, clip));
+                    let timebase = match record.options.timebase {
+                        Some(forced) => forced,
+                        None => {
+                            let detected = detect_timebase(&record.cues, clip);
+                            report.timebases.push(TimebaseChoice {
+                                path: record.path.clone(),
+                                clip: clip.name.clone(),
+                                cues: record.cues.len(),
+                                detected,
+                            });
+                            detected.timebase
+                        }
+                    };
                     let segments = place_cues(&record.cues, clip, &record.path, timebase);
                     // Kept, but said: a cue past the clip's end usually means
                     // the wrong clip or the wrong timebase.

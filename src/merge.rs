@@ -306,18 +306,32 @@ pub fn day_of_path(path: &str) -> Option<String> {
     dirs.iter().rev().find_map(|d| date::date_in_name(d))
 }
 
-/// Decides whether cue times are clip-relative or record timecode: times
-/// beyond the clip's length but inside its timecode span are record.
-pub fn detect_timebase(cues: &[Cue], clip: &Clip) -> Timebase {
-    let Some(max_end) = cues.iter().map(|c| c.end_ms).max() else { return Timebase::Clip };
-    if max_end as f64 <= clip.duration_s * 1000.0 + 1000.0 {
-        return Timebase::Clip;
-    }
-    let (Some(start), Some(n)) = (clip_start(clip), clip.n_frames) else { return Timebase::Clip };
-    let first = cues.iter().map(|c| c.start_ms).min().unwrap_or(0);
-    let label = label_from_ms(first, start.format());
-    let slack = u64::from(start.format().rate().nominal());
-    if label.frames_since(start) < n + slack { Timebase::Record } else { Timebase::Clip }
+/// How a transcript's times were read, and how many cues each reading
+/// puts inside the clip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Detected {
+    pub timebase: Timebase,
+    pub inside_as_clip: usize,
+    pub inside_as_record: usize,
+}
+
+/// Decides whether cue times are clip-relative or record timecode: the
+/// reading that puts more cues inside the clip wins (each allowed one
+/// second past the end), and clip time on a tie. A clip that crosses
+/// midnight has small record times too, so neither reading can be
+/// assumed from the numbers alone.
+pub fn detect_timebase(cues: &[Cue], clip: &Clip) -> Detected {
+    let limit_ms = clip.duration_s * 1000.0 + 1000.0;
+    let inside_as_clip = cues.iter().filter(|c| (c.start_ms as f64) < limit_ms).count();
+    let inside_as_record = match (clip_start(clip), clip.n_frames) {
+        (Some(start), Some(n)) => {
+            let slack = u64::from(start.format().rate().nominal());
+            cues.iter().filter(|c| label_from_ms(c.start_ms, start.format()).frames_since(start) < n + slack).count()
+        }
+        _ => 0,
+    };
+    let timebase = if inside_as_record > inside_as_clip { Timebase::Record } else { Timebase::Clip };
+    Detected { timebase, inside_as_clip, inside_as_record }
 }
 
 /// A time-of-day in ms read as a timecode label: seconds as written, the
@@ -680,7 +694,8 @@ mod tests {
     #[test]
     fn clip_relative_cues_round_to_frames_drop_frame() {
         let c = clip("C0001.MP4", "A", Rate::FPS_29_97, true, "14:30:59;28", 60);
-        let segs = place_cues(&[cue(100, 900), cue(1000, 1900)], &c, "s.srt", detect_timebase(&[cue(100, 900)], &c));
+        let segs =
+            place_cues(&[cue(100, 900), cue(1000, 1900)], &c, "s.srt", detect_timebase(&[cue(100, 900)], &c).timebase);
         // 0.1 s × 30000/1001 = 2.997 → frame 3: ;29, then ;02 (;00 and ;01
         // of minute 31 do not exist), then ;03.
         assert_eq!(segs[0].tc_in.as_deref(), Some("14:31:00;03"));
@@ -746,18 +761,27 @@ mod tests {
     #[test]
     fn timebase_boundaries() {
         let zero = clip("PLAIN.mp4", "D", Rate::FPS_25, false, "00:00:00:00", 50);
-        assert_eq!(detect_timebase(&[cue(0, 2_500)], &zero), Timebase::Clip);
-        assert_eq!(detect_timebase(&[cue(0, 3_000)], &zero), Timebase::Clip);
-        assert_eq!(detect_timebase(&[], &zero), Timebase::Clip);
+        assert_eq!(detect_timebase(&[cue(0, 2_500)], &zero).timebase, Timebase::Clip);
+        assert_eq!(detect_timebase(&[cue(0, 3_000)], &zero).timebase, Timebase::Clip);
+        assert_eq!(detect_timebase(&[], &zero).timebase, Timebase::Clip);
         let c = clip("B.mov", "B", Rate::FPS_25, false, "10:00:00:00", 50);
         let at = |s: u64, milli: u64| cue(36_000_000 + s * 1000 + milli, 36_000_000 + s * 1000 + milli + 500);
         // 50 frames of clip and 25 of slack: frame 74 is inside, 75 is not.
-        assert_eq!(detect_timebase(&[at(2, 960)], &c), Timebase::Record);
-        assert_eq!(detect_timebase(&[at(3, 0)], &c), Timebase::Clip);
+        assert_eq!(detect_timebase(&[at(2, 960)], &c).timebase, Timebase::Record);
+        assert_eq!(detect_timebase(&[at(3, 0)], &c).timebase, Timebase::Clip);
         // Shot just after midnight: record times are small numbers, yet
         // past the clip's length and inside its timecode span.
         let early = clip("E.mov", "B", Rate::FPS_25, false, "00:00:10:00", 50);
-        assert_eq!(detect_timebase(&[cue(10_000, 10_900), cue(11_000, 11_500)], &early), Timebase::Record);
+        assert_eq!(detect_timebase(&[cue(10_000, 10_900), cue(11_000, 11_500)], &early).timebase, Timebase::Record);
+        // Across midnight (23:59:58;00 for 4.004 s at 59.94 DF), a
+        // transcript counted from the clip's start: as record time only
+        // the cues before 00:00:03 would be inside, so clip time wins.
+        let night = clip("N.mp4", "D", Rate::FPS_59_94, true, "23:59:58;00", 240);
+        let cues: Vec<Cue> = [500, 1000, 1500, 2500, 3000, 3500, 4000, 4500, 5000].map(|s| cue(s, s + 500)).to_vec();
+        assert_eq!(
+            detect_timebase(&cues, &night),
+            Detected { timebase: Timebase::Clip, inside_as_clip: 9, inside_as_record: 4 }
+        );
     }
 
     #[test]
@@ -765,7 +789,7 @@ mod tests {
         let c = clip("A003.mov", "B", Rate::FPS_23_976, false, "14:31:10:00", 48);
         let ms = |h: u64, m: u64, s: u64, milli: u64| ((h * 60 + m) * 60 + s) * 1000 + milli;
         let cues = [cue(ms(14, 31, 10, 0), ms(14, 31, 10, 900)), cue(ms(14, 31, 11, 0), ms(14, 31, 11, 500))];
-        assert_eq!(detect_timebase(&cues, &c), Timebase::Record);
+        assert_eq!(detect_timebase(&cues, &c).timebase, Timebase::Record);
         let segs = place_cues(&cues, &c, "t.vtt", Timebase::Record);
         assert_eq!(segs[0].tc_in.as_deref(), Some("14:31:10:00"));
         assert_eq!(segs[0].frame_in, Some(0));

@@ -390,3 +390,68 @@ fn notes_timecodes_with_dots_and_units() {
     let at = |t: &str| ("14:31:01;00".to_string(), t.to_string());
     assert_eq!(got, [at("dotted"), at("dotted in a log"), at("units in a log"), at("with units")]);
 }
+
+/// Point 5: a transcript counted from the clip's start, on a clip that
+/// crosses midnight, is read as clip time (JuvoPlayer's real SRT on the
+/// fixture's NIGHT0001, 23:59:58;00 for 4.004 s at 59.94 DF), and the
+/// choice is reported; `--timebase record` still forces the other reading.
+#[test]
+fn a_clip_relative_transcript_across_midnight() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot/2026-03-14/D_CAM");
+    std::fs::create_dir_all(&shoot).expect("mkdir");
+    std::fs::copy(dump().join("2026-03-14/D_CAM/NIGHT0001.MP4"), shoot.join("NIGHT0001.MP4")).expect("copy");
+    let srt = common::realdata("JuvoPlayer/JuvoPlayer.Tests/res/subtitles/media_player_subs_windows-1252.srt");
+    let text = std::fs::read(&srt).expect("srt");
+    std::fs::write(shoot.join("NIGHT0001.srt"), &text).expect("write");
+    let report = env.ingest(&env.tmp.path().join("shoot"));
+    // The SRT's cue starts, read from the file itself.
+    let starts_ms: Vec<u64> = String::from_utf8_lossy(&text)
+        .lines()
+        .filter_map(|l| l.split_once(" --> "))
+        .map(|(a, _)| {
+            let (hms, ms) = a.trim().split_once(',').expect("ms");
+            let p: Vec<u64> = hms.split(':').map(|x| x.parse().expect("num")).collect();
+            ((p[0] * 60 + p[1]) * 60 + p[2]) * 1000 + ms.parse::<u64>().expect("ms")
+        })
+        .collect();
+    assert_eq!(starts_ms.len(), 9);
+    // Clip time: frame = round(ms × 60000/1001 / 1000) from 23:59:58;00.
+    const DAY_5994_DF: u64 = 24 * 6 * (60 * 600 - 9 * 4);
+    let start = common::label_frames("23:59:58;00", 60);
+    let want: Vec<String> = starts_ms
+        .iter()
+        .map(|ms| (ms * 60_000 + 500_500) / 1_001_000)
+        .map(|f| common::frames_label((start + f) % DAY_5994_DF, 60, true))
+        .collect();
+    let log = env.json(&["show", "NIGHT0001.MP4", "--json"], 0);
+    let got: Vec<String> = log["transcript"]
+        .as_array()
+        .expect("transcript")
+        .iter()
+        .map(|s| s["tc_in"].as_str().unwrap_or("-").to_string())
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(got[0], "23:59:58;30");
+    let choice = &report["timebases"][0];
+    assert_eq!(
+        (&choice["timebase"], &choice["inside_as_clip"], &choice["inside_as_record"], &choice["cues"]),
+        (&Value::from("clip"), &Value::from(9), &Value::from(4), &Value::from(9)),
+        "{report}"
+    );
+    // The human summary says so, and how to change it.
+    let env2 = Env::new();
+    let out = env2.run(&["ingest", utf8(&env.tmp.path().join("shoot"))]);
+    let human = stdout(&out);
+    assert!(
+        human.contains(
+            "read as clip time: 9 of 9 cues inside NIGHT0001.MP4 (4 as record timecode); --timebase record to change"
+        ),
+        "{human}"
+    );
+    // Forced: record time puts the first cue just after midnight.
+    let out = env.run(&["import", "--timebase", "record", "--json", utf8(&shoot.join("NIGHT0001.srt"))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.json(&["show", "NIGHT0001.MP4", "--json"], 0);
+    assert_eq!(log["transcript"][0]["tc_in"], "00:00:00;30");
+}
