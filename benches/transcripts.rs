@@ -57,6 +57,7 @@ fn main() {
     });
     measure("notes csv", csv.as_bytes(), |b| match notes::parse(b, "csv", None) {
         notes::Outcome::Notes { notes, .. } => notes.len(),
+        notes::Outcome::SoundReport { files, .. } => files.len(),
         notes::Outcome::NotNotes { .. } => 0,
     });
 }

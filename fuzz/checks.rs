@@ -120,12 +120,24 @@ pub fn notes(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else { return };
     let ext = ["csv", "tsv", "txt"][usize::from(pick) % 3];
     let order = [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)][usize::from(pick / 3) % 3];
-    if let notes::Outcome::Notes { notes, .. } = notes::parse(rest, ext, order) {
-        for note in &notes {
-            assert!(note.tc.as_deref().is_some_and(|t| !t.is_empty()) || note.clip.is_some(), "note without a place");
-            assert_eq!(note.text.trim(), note.text, "untrimmed note text");
-            assert!(!note.text.is_empty(), "empty note");
+    match notes::parse(rest, ext, order) {
+        notes::Outcome::Notes { notes, .. } => {
+            for note in &notes {
+                assert!(
+                    note.tc.as_deref().is_some_and(|t| !t.is_empty()) || note.clip.is_some(),
+                    "note without a place"
+                );
+                assert_eq!(note.text.trim(), note.text, "untrimmed note text");
+                assert!(!note.text.is_empty(), "empty note");
+            }
         }
+        notes::Outcome::SoundReport { files, .. } => {
+            for file in &files {
+                assert!(!file.file.trim().is_empty(), "report row without a file");
+                assert!(file.note.as_deref().is_none_or(|n| !n.trim().is_empty()), "empty report note");
+            }
+        }
+        notes::Outcome::NotNotes { .. } => {}
     }
 }
 

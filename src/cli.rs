@@ -456,6 +456,9 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             writeln!(out, "{label}: {v}")?;
         }
     }
+    if c.circled == Some(true) {
+        writeln!(out, "circled take")?;
+    }
     if !log.notes.is_empty() {
         writeln!(out, "\nNOTES")?;
         for n in &log.notes {
@@ -555,9 +558,14 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
     if !any {
         return Ok(());
     }
+    let logged = if r.files_logged > 0 {
+        format!("; {} files logged from sound reports", r.files_logged)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "transcripts: {} attached ({} segments); notes: {} placed; {} files already imported",
+        "transcripts: {} attached ({} segments); notes: {} placed{logged}; {} files already imported",
         r.transcripts_attached, r.segments, r.notes_placed, r.sources_unchanged
     )?;
     let unmatched = r.transcripts_unmatched.iter().map(|t| (t.path.as_str(), t.reason.clone()));

@@ -22,7 +22,7 @@ use crate::date::DateOrder;
 use crate::library::Snapshot;
 use crate::library::{DocMeta, IndexError, Library, Writer};
 use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
-use crate::notes::{self, Note};
+use crate::notes::{self, FileLog, Note};
 use crate::transcript::{self, Cue, Format};
 
 /// Words each side of a cue boundary indexed for phrases across it.
@@ -53,6 +53,8 @@ pub struct ImportOptions {
 pub enum SourceKind {
     Transcript,
     Notes,
+    /// A recordist's sound report: per-file scene, take, circled and notes.
+    SoundReport,
 }
 
 /// The stored record of one imported file.
@@ -77,6 +79,13 @@ pub struct SourceRecord {
     pub clip_id: Option<String>,
     pub timebase: Option<Timebase>,
     pub unmatched: Option<String>,
+    /// Sound reports: one entry per file row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileLog>,
+    /// Sound reports: per entry of `files`, the ids of the clips it
+    /// landed on (a split-mono take is several files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_clips: Vec<Vec<String>>,
 }
 
 /// A note that landed on no clip.
@@ -117,6 +126,8 @@ pub struct ImportReport {
     pub transcripts_attached: usize,
     pub segments: usize,
     pub notes_placed: usize,
+    /// Files a sound report's rows landed on (scene, take, circled).
+    pub files_logged: usize,
     pub notes_unplaced: Vec<Unplaced>,
     pub transcripts_unmatched: Vec<Unmatched>,
     /// Files already imported with the same content.
@@ -235,7 +246,7 @@ pub fn reconcile(
     let mut sources = load_sources(&snap)?;
     for (id, record) in sources.iter_mut() {
         let redo = match record.kind {
-            SourceKind::Notes => true,
+            SourceKind::Notes | SourceKind::SoundReport => true,
             SourceKind::Transcript => {
                 record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| changed_clips.contains(c))
             }
@@ -296,6 +307,8 @@ fn parse_source(
         clip_id: None,
         timebase: None,
         unmatched: None,
+        files: Vec::new(),
+        file_clips: Vec::new(),
     };
     match source_kind(path) {
         Some(SourceKind::Transcript) => match transcript::parse(bytes, &ext) {
@@ -310,11 +323,17 @@ fn parse_source(
                 return None;
             }
         },
-        Some(SourceKind::Notes) => match notes::parse(bytes, &ext, opts.date_order) {
+        Some(SourceKind::Notes | SourceKind::SoundReport) => match notes::parse(bytes, &ext, opts.date_order) {
             notes::Outcome::Notes { notes, diagnostics, encoding } => {
                 record.kind = SourceKind::Notes;
                 record.encoding = encoding.to_string();
                 record.notes = notes;
+                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+            }
+            notes::Outcome::SoundReport { files, diagnostics, encoding } => {
+                record.kind = SourceKind::SoundReport;
+                record.encoding = encoding.to_string();
+                record.files = files;
                 record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
             }
             notes::Outcome::NotNotes { reason } => {
@@ -418,8 +437,67 @@ fn place(
                 }
             }
         }
+        SourceKind::SoundReport => {
+            record.file_clips = Vec::with_capacity(record.files.len());
+            for (n, file) in record.files.iter().enumerate() {
+                let found = match catalog.report_clips(&file.file, &record.path) {
+                    Ok(found) => found,
+                    Err(reason) => {
+                        report.notes_unplaced.push(unlogged(record, file, reason));
+                        record.file_clips.push(Vec::new());
+                        continue;
+                    }
+                };
+                for clip in &found {
+                    let mut notes = 0;
+                    if let Some(text) = &file.note {
+                        let note = report_note(record, n, file, text, clip);
+                        write_note(writer, &record.id, &note, Some(clip))?;
+                        report.notes_placed += 1;
+                        notes = 1;
+                    }
+                    tally.add(&record.id, &clip.id, (0, notes));
+                }
+                record.file_clips.push(found.iter().map(|c| c.id.clone()).collect());
+            }
+            // A split-mono take named twice (`A101_1.WAV`, `A101_1_X.WAV`) is
+            // still two files.
+            report.files_logged += record.file_clips.iter().flatten().collect::<BTreeSet<_>>().len();
+        }
     }
     Ok(())
+}
+
+/// A sound report's note on one of its files: about the whole file.
+fn report_note(record: &SourceRecord, n: usize, file: &FileLog, text: &str, clip: &Clip) -> NoteRecord {
+    NoteRecord {
+        clip_id: Some(clip.id.clone()),
+        source: record.path.clone(),
+        line: file.line,
+        n,
+        tc: None,
+        tc_in: None,
+        tc_out: None,
+        offset_s: None,
+        frame_in: None,
+        camera: clip.camera.clone(),
+        day: clip.day.clone(),
+        text: text.to_string(),
+        tags: Vec::new(),
+        rating: file.circled.filter(|&c| c).map(|_| "circled".to_string()),
+        speaker: None,
+        reason: None,
+    }
+}
+
+/// A sound report row whose file is not in the library.
+fn unlogged(record: &SourceRecord, file: &FileLog, reason: String) -> Unplaced {
+    Unplaced {
+        source: format!("{}:{}", record.path, file.line),
+        tc: String::new(),
+        text: file.note.clone().unwrap_or_else(|| file.file.clone()),
+        reason,
+    }
 }
 
 fn unplaced(n: &NoteRecord) -> Unplaced {
@@ -435,6 +513,13 @@ fn unplaced(n: &NoteRecord) -> Unplaced {
 fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut ImportReport) {
     if let Some(reason) = &record.unmatched {
         report.transcripts_unmatched.push(Unmatched { path: record.path.clone(), reason: reason.clone() });
+    }
+    if record.kind == SourceKind::SoundReport {
+        for file in &record.files {
+            if let Err(reason) = catalog.report_clips(&file.file, &record.path) {
+                report.notes_unplaced.push(unlogged(record, file, reason));
+            }
+        }
     }
     if record.kind == SourceKind::Notes {
         let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
@@ -655,11 +740,16 @@ fn committed_counts(snap: &Snapshot, record: &SourceRecord) -> Result<HashMap<St
                 out.insert(id.clone(), (snap.count_of_source("segment", &record.id)?, 0));
             }
         }
-        SourceKind::Notes => {
+        SourceKind::Notes | SourceKind::SoundReport => {
             for json in snap.records_of_source("note", &record.id)? {
                 if let Some(id) = serde_json::from_str::<NoteRecord>(&json).ok().and_then(|n| n.clip_id) {
                     out.entry(id).or_default().1 += 1;
                 }
+            }
+            // The files a report logged keep its scene and take: touch them
+            // so their summary is worked out again without it.
+            for id in record.file_clips.iter().flatten() {
+                out.entry(id.clone()).or_default();
             }
         }
     }
@@ -688,15 +778,29 @@ fn write_summaries(
             }
         }
     }
+    // What sound reports say of each file: the report is the recordist's
+    // last word, so it wins over what the file itself carries.
+    let mut logged: HashMap<&str, &FileLog> = HashMap::new();
+    for record in sources.values().filter(|r| r.kind == SourceKind::SoundReport) {
+        for (file, ids) in record.files.iter().zip(&record.file_clips) {
+            for id in ids.iter().filter(|id| tally.touched.contains(*id)) {
+                logged.insert(id.as_str(), file);
+            }
+        }
+    }
     for id in &tally.touched {
         let Some(clip) = clips.get(id) else { continue };
         let (segments, notes) = tally.counts(id)?;
-        let speakers = speakers_of.remove(id.as_str()).unwrap_or_default();
-        if clip.segments != segments || clip.notes != notes || clip.speakers != speakers {
-            let mut updated = clip.clone();
-            updated.segments = segments;
-            updated.notes = notes;
-            updated.speakers = speakers;
+        let mut updated = clip.clone();
+        updated.segments = segments;
+        updated.notes = notes;
+        updated.speakers = speakers_of.remove(id.as_str()).unwrap_or_default();
+        if let Some(file) = logged.get(id.as_str()) {
+            updated.scene = file.scene.clone().or(updated.scene);
+            updated.take = file.take.clone().or(updated.take);
+            updated.circled = file.circled.or(updated.circled);
+        }
+        if updated != *clip {
             writer.put_clip(&updated)?;
         }
     }

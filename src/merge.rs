@@ -271,18 +271,54 @@ impl<'a> Catalog<'a> {
     }
 }
 
+impl<'a> Catalog<'a> {
+    /// The clips a sound report's row means: the file of that name, or
+    /// the split-mono files of the take (`A101_1.WAV` and `A101_1_X.WAV`
+    /// are `A101_1_1.WAV`, `A101_1_2.WAV`...). Of same-named files on
+    /// several cards, those sharing the deepest folder with the report.
+    pub fn report_clips(&self, file: &str, report_path: &str) -> Result<Vec<&'a Clip>, String> {
+        let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+        let same_ext = |c: &Clip| c.name.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext));
+        let exact: Vec<&'a Clip> = self.clips.iter().filter(|c| c.name.eq_ignore_ascii_case(file)).collect();
+        let found = if exact.is_empty() {
+            let prefix = match stem.strip_suffix("_X").or(stem.strip_suffix("_x")) {
+                Some(p) => format!("{}_", p.to_lowercase()),
+                None => format!("{}_", stem.to_lowercase()),
+            };
+            let channel = |c: &Clip| {
+                let s = c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s).to_lowercase();
+                s.strip_prefix(&prefix)
+                    .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            self.clips.iter().filter(|c| same_ext(c) && channel(c)).collect()
+        } else {
+            exact
+        };
+        if found.is_empty() {
+            return Err(format!("no file {file:?} (or its split-mono channels) in the library"));
+        }
+        let depth = |c: &Clip| shared_depth(report_path, &c.path);
+        let deepest = found.iter().map(|c| depth(c)).max().unwrap_or(0);
+        Ok(found.into_iter().filter(|c| depth(c) == deepest).collect())
+    }
+}
+
+/// How many leading folders two files' paths share.
+fn shared_depth(a: &str, b: &str) -> usize {
+    let dirs = |p: &str| {
+        let mut d: Vec<String> = p.split('/').map(str::to_string).collect();
+        d.pop();
+        d
+    };
+    dirs(a).iter().zip(dirs(b).iter()).take_while(|(x, y)| x == y).count()
+}
+
 /// Of the clips a sidecar, transcript or notes row could mean by name, the
 /// one nearest the file that names it: first the clip sharing the deepest
 /// folder with the file (the same card, then the same shoot day's folder),
 /// then the clip of the same day. `Err` holds the clips still tied.
 pub fn nearest<'c>(found: &[&'c Clip], file_path: &str, day: Option<&str>) -> Result<&'c Clip, Vec<&'c Clip>> {
-    let folder: Vec<&str> = file_path.split('/').collect();
-    let folder = &folder[..folder.len().saturating_sub(1)];
-    let shared = |c: &Clip| {
-        let dirs: Vec<&str> = c.path.split('/').collect();
-        let dirs = &dirs[..dirs.len().saturating_sub(1)];
-        folder.iter().zip(dirs).take_while(|(a, b)| a == b).count()
-    };
+    let shared = |c: &Clip| shared_depth(file_path, &c.path);
     let deepest = found.iter().map(|c| shared(c)).max().unwrap_or(0);
     let mut tied: Vec<&'c Clip> = found.iter().copied().filter(|c| shared(c) == deepest).collect();
     if tied.len() > 1

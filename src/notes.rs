@@ -59,8 +59,28 @@ pub enum Outcome {
         /// WHATWG name of the encoding the file was read as.
         encoding: &'static str,
     },
+    /// A sound report (Sound Devices, Zoom, Sonosax...): one row per
+    /// recorded file, recognised by its file, scene and take columns.
+    SoundReport { files: Vec<FileLog>, diagnostics: Vec<Diagnostic>, encoding: &'static str },
     /// Not a notes file; `reason` says what was missing.
     NotNotes { reason: String },
+}
+
+/// What a sound report says of one recorded file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileLog {
+    /// 1-based line of the row.
+    pub line: usize,
+    /// The file name as logged: `A101_1.WAV`, or `A101_1_X.WAV` for the
+    /// split-mono files of one take.
+    pub file: String,
+    pub scene: Option<String>,
+    pub take: Option<String>,
+    /// The take is circled (a print take); `None` when the report has no
+    /// such column.
+    pub circled: Option<bool>,
+    /// The recordist's note, when there is one.
+    pub note: Option<String>,
 }
 
 /// How many rows may precede the header: sound reports put a block of
@@ -78,23 +98,36 @@ pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
     let decoded = text::decode(bytes);
     let body = decoded.text.as_str();
     let parsed = match ext {
-        "txt" => parse_txt(body, order),
+        "txt" => parse_txt(body, order).map(|(n, d)| Table::Notes(n, d)),
         "tsv" => parse_table(body, b"\t", order),
         _ => parse_table(body, b",;\t", order),
     };
+    let replaced = decoded.had_errors.then(|| Diagnostic {
+        line: 0,
+        reason: format!("some bytes are not valid {} and were replaced", decoded.encoding),
+    });
+    let with_replaced = |mut diagnostics: Vec<Diagnostic>| {
+        diagnostics.splice(0..0, replaced.clone());
+        diagnostics
+    };
     match parsed {
-        Ok((notes, mut diagnostics)) => {
-            if decoded.had_errors {
-                let reason = format!("some bytes are not valid {} and were replaced", decoded.encoding);
-                diagnostics.insert(0, Diagnostic { line: 0, reason });
-            }
-            Outcome::Notes { notes, diagnostics, encoding: decoded.encoding }
+        Ok(Table::Notes(notes, diagnostics)) => {
+            Outcome::Notes { notes, diagnostics: with_replaced(diagnostics), encoding: decoded.encoding }
+        }
+        Ok(Table::SoundReport(files, diagnostics)) => {
+            Outcome::SoundReport { files, diagnostics: with_replaced(diagnostics), encoding: decoded.encoding }
         }
         Err(reason) => Outcome::NotNotes { reason },
     }
 }
 
 type Parsed = (Vec<Note>, Vec<Diagnostic>);
+
+/// What a table turned out to hold.
+enum Table {
+    Notes(Vec<Note>, Vec<Diagnostic>),
+    SoundReport(Vec<FileLog>, Vec<Diagnostic>),
+}
 
 // ------------------------------------------------------------------ tables
 
@@ -300,8 +333,15 @@ fn find_header(text: &str, delimiters: &[u8]) -> Option<Header> {
     best
 }
 
-fn parse_table(text: &str, delimiters: &[u8], order: Option<DateOrder>) -> Result<Parsed, String> {
-    find_header(text, delimiters).map(|header| read_table(text, &header, order)).ok_or_else(|| {
+fn parse_table(text: &str, delimiters: &[u8], order: Option<DateOrder>) -> Result<Table, String> {
+    let header = find_header(text, delimiters);
+    if let Some(header) = &header
+        && let Some(columns) = ReportColumns::of(header)
+    {
+        let (files, diagnostics) = read_sound_report(text, header, &columns);
+        return Ok(Table::SoundReport(files, diagnostics));
+    }
+    header.map(|header| read_table(text, &header, order)).map(|(n, d)| Table::Notes(n, d)).ok_or_else(|| {
         format!(
             "no header with a timecode column (Timecode, TC, TC In, Start TC...), or a clip and a note column, \
              in the first {HEADER_SEARCH_ROWS} rows"
@@ -529,6 +569,63 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
         day,
         line: row.line,
     })
+}
+
+// ------------------------------------------------------------ sound reports
+
+/// The columns of a sound report: a file name, a scene and a take column
+/// make a table a sound report (Sound Devices' `File Name, Scene, Take`,
+/// Zoom's `File Name, Scene, Take`, Sonosax's `Scene, Take, File`).
+struct ReportColumns {
+    file: usize,
+    scene: usize,
+    take: usize,
+    circled: Option<usize>,
+    note: Option<usize>,
+}
+
+impl ReportColumns {
+    fn of(header: &Header) -> Option<ReportColumns> {
+        let find = |names: &[&str]| header.cells.iter().position(|c| names.contains(&header_key(c).as_str()));
+        Some(ReportColumns {
+            file: find(&["filename", "file", "clipname", "clip"])?,
+            scene: find(&["scene", "scn"])?,
+            take: find(&["take", "tk"])?,
+            circled: find(&["circled", "circle", "circ"]),
+            note: find(&["notes", "note", "comments", "comment", "remarks"]),
+        })
+    }
+}
+
+/// One [`FileLog`] per row that names a file; every other non-blank row is
+/// a diagnostic. A note is kept only when the notes cell says something.
+fn read_sound_report(text: &str, header: &Header, columns: &ReportColumns) -> (Vec<FileLog>, Vec<Diagnostic>) {
+    let (rows, error) = read_rows(text, header.delimiter, usize::MAX);
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for row in rows.iter().skip(header.row_idx + 1) {
+        if row.cells == header.cells || row.cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let cell = |idx: usize| row.cells.get(idx).map(|c| c.trim()).filter(|c| !c.is_empty()).map(str::to_string);
+        let Some(file) = cell(columns.file) else {
+            diagnostics.push(Diagnostic { line: row.line, reason: "no file name".to_string() });
+            continue;
+        };
+        let circled = columns.circled.map(|idx| {
+            cell(idx).is_some_and(|v| !matches!(v.to_lowercase().as_str(), "n" | "no" | "false" | "0" | "-"))
+        });
+        files.push(FileLog {
+            line: row.line,
+            file,
+            scene: cell(columns.scene),
+            take: cell(columns.take),
+            circled,
+            note: columns.note.and_then(cell),
+        });
+    }
+    diagnostics.extend(error);
+    (files, diagnostics)
 }
 
 // -------------------------------------------------------------- plain text
@@ -879,6 +976,7 @@ mod tests {
     fn render(outcome: &Outcome) -> String {
         let (notes, diagnostics, encoding) = match outcome {
             Outcome::NotNotes { reason } => return format!("not notes: {reason}"),
+            Outcome::SoundReport { files, .. } => return format!("sound report of {} files", files.len()),
             Outcome::Notes { notes, diagnostics, encoding } => (notes, diagnostics, encoding),
         };
         let mut out = vec![format!("encoding {encoding}")];
@@ -1121,35 +1219,52 @@ mod tests {
         );
     }
 
+    /// Sound Devices' WaveAgent report, real: one entry per file, scene and
+    /// take as logged, a note only where the Notes column has one.
     #[test]
     fn wave_agent_sound_report() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/realdata/wavinfo/tests/test_files/WaveAgentSoundReport.csv");
         let bytes = std::fs::read(&path).expect("WaveAgent sound report in shared/realdata");
-        let Outcome::Notes { notes, diagnostics, encoding } = parse(&bytes, "csv", None) else {
-            panic!("not parsed as notes");
+        let Outcome::SoundReport { files, diagnostics, encoding } = parse(&bytes, "csv", None) else {
+            panic!("not read as a sound report");
         };
-        // Read as a plain notes sheet: only the one row with a note is a
-        // note, and every other row is listed, never an empty note.
-        assert_eq!((encoding, notes.len()), ("UTF-8", 1));
-        let empty: Vec<usize> = diagnostics.iter().filter(|d| d.reason == "no note text").map(|d| d.line).collect();
-        assert_eq!(empty, (7..=14).collect::<Vec<_>>());
-        let last = notes.last().expect("one note");
+        assert_eq!((encoding, diagnostics), ("UTF-8", vec![]));
+        type Row<'a> = (usize, &'a str, Option<&'a str>, Option<&'a str>, Option<bool>, Option<&'a str>);
+        let got: Vec<Row<'_>> = files
+            .iter()
+            .map(|f| (f.line, f.file.as_str(), f.scene.as_deref(), f.take.as_deref(), f.circled, f.note.as_deref()))
+            .collect();
         assert_eq!(
-            *last,
-            Note {
-                tc: Some("13:37:30:07".into()),
-                tc_out: None,
-                camera: None,
-                clip: Some("Sr001-2C-01_X.WAV".into()),
-                text: "Tail Slate Cloth noise".into(),
-                tags: vec![],
-                rating: None,
-                speaker: None,
-                day: None,
-                line: 15,
-            }
+            got,
+            [
+                (7, "BULLET Impact Plastic LCD TV Screen Shatter Debris 2x.wav", None, None, Some(false), None),
+                (8, "A101_1_X.WAV", Some("A101"), Some("01"), Some(false), None),
+                (9, "A101_1.WAV", Some("A101"), Some("01"), Some(false), None),
+                (10, "A101_2.WAV", Some("A101"), Some("02"), Some(false), None),
+                (11, "A101_3.WAV", Some("A101"), Some("03"), Some(false), None),
+                (12, "A101_4.WAV", Some("A101"), Some("04"), Some(false), None),
+                (13, "PT A101_4.A1.wav", Some("A101"), Some("04"), Some(false), None),
+                (14, "Sr001-001-06_X.WAV", Some("001"), Some("06"), Some(false), None),
+                (15, "Sr001-2C-01_X.WAV", Some("2C"), Some("01"), Some(false), Some("Tail Slate Cloth noise")),
+            ]
         );
+    }
+
+    #[test]
+    fn sound_report_shapes() {
+        // Zoom-like: circled as Y, a row without a file name listed.
+        let zoom =
+            b"File Name,Scene,Take,Circle,Note\nZOOM0001.WAV,12,3,Y,plane overhead\n,12,4,,\nZOOM0002.WAV,12,5,,\n";
+        let Outcome::SoundReport { files, diagnostics, .. } = parse(zoom, "csv", None) else {
+            panic!("not a sound report");
+        };
+        assert_eq!(files.len(), 2);
+        assert_eq!((files[0].circled, files[0].note.as_deref()), (Some(true), Some("plane overhead")));
+        assert_eq!((files[1].circled, files[1].note.as_deref()), (Some(false), None));
+        assert_eq!(diagnostics, [Diagnostic { line: 3, reason: "no file name".into() }]);
+        // A notes sheet with a clip column but no scene and take is notes.
+        assert!(matches!(parse(b"Clip,TC,Note\nA.WAV,10:00:00:00,x\n", "csv", None), Outcome::Notes { .. }));
     }
 
     /// The fixture dump's notes (fixtures/README.md says where each lands).

@@ -455,3 +455,73 @@ fn a_clip_relative_transcript_across_midnight() {
     let log = env.json(&["show", "NIGHT0001.MP4", "--json"], 0);
     assert_eq!(log["transcript"][0]["tc_in"], "00:00:00;30");
 }
+
+/// Point 9: Sound Devices' real WaveAgent report beside the real Sound
+/// Devices and Metacorder files: scene, take and notes land on the files
+/// (split-mono `A101_1_X.WAV` on `A101_1_1.WAV` and `A101_1_2.WAV`), no
+/// empty note is made, and rows naming files not in the dump are listed. A
+/// Zoom-shaped report carries circled takes onto the fixture's WAVs.
+#[test]
+fn sound_reports_log_their_files() {
+    let env = Env::new();
+    let sound = env.tmp.path().join("shoot/2026-03-14/SOUND");
+    std::fs::create_dir_all(&sound).expect("mkdir");
+    let files = common::realdata("wavinfo/tests/test_files");
+    for f in [
+        "sounddevices/A101_1_1.WAV",
+        "sounddevices/A101_1_2.WAV",
+        "sounddevices/A101_3.WAV",
+        "sounddevices/A101_4.WAV",
+        "metacorder/Sr001-2C-01_01.WAV",
+    ] {
+        std::fs::copy(files.join(f), sound.join(f.rsplit('/').next().expect("name"))).expect("copy");
+    }
+    std::fs::copy(files.join("WaveAgentSoundReport.csv"), sound.join("WaveAgentSoundReport.csv")).expect("copy");
+    for f in ["T001.WAV", "T002.WAV"] {
+        std::fs::copy(dump().join("2026-03-14/SOUND").join(f), sound.join(f)).expect("copy");
+    }
+    write(
+        &sound.join("zoom_report.csv"),
+        "File Name,Scene,Take,Circle,Note\nT001.WAV,INT KITCHEN,7,Y,\nT002.WAV,INT KITCHEN,8,,boom dipped\n",
+    );
+    let report = env.ingest(&env.tmp.path().join("shoot"));
+    // The report's own rows, read here: A101_1_X and A101_1 are take 01 of
+    // scene A101 (both name the split-mono pair); Sr001-2C-01_X is 2C/01.
+    let clips = env.clips();
+    let mut got: Vec<(String, Value, Value, Value)> = clips
+        .iter()
+        .map(|c| {
+            (c["name"].as_str().unwrap_or("").to_string(), c["scene"].clone(), c["take"].clone(), c["circled"].clone())
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let v = |s: &str| Value::from(s);
+    let f = Value::from(false);
+    assert_eq!(
+        got,
+        [
+            ("A101_1_1.WAV".to_string(), v("A101"), v("01"), f.clone()),
+            ("A101_1_2.WAV".to_string(), v("A101"), v("01"), f.clone()),
+            ("A101_3.WAV".to_string(), v("A101"), v("03"), f.clone()),
+            ("A101_4.WAV".to_string(), v("A101"), v("04"), f.clone()),
+            ("Sr001-2C-01_01.WAV".to_string(), v("2C"), v("01"), f.clone()),
+            ("T001.WAV".to_string(), v("INT KITCHEN"), v("7"), Value::from(true)),
+            ("T002.WAV".to_string(), v("INT KITCHEN"), v("8"), f.clone()),
+        ]
+    );
+    assert_eq!(report["notes_placed"], 2, "{report}");
+    assert_eq!(report["files_logged"], 7, "{report}");
+    let notes: Vec<(String, String, String)> = note_hits(&env, "tail OR boom");
+    assert_eq!(
+        notes,
+        [
+            ("2026-03-14/Sr001-2C-01_01.WAV".into(), "-".into(), "Tail Slate Cloth noise".into()),
+            ("2026-03-14/T002.WAV".into(), "-".into(), "boom dipped".into()),
+        ]
+    );
+    let mut unlisted: Vec<String> =
+        said_about(&report, "WaveAgentSoundReport.csv").into_iter().map(|(line, _)| line).collect();
+    unlisted.sort_by_key(|l| l.parse::<u32>().unwrap_or(0));
+    // BULLET…wav, A101_2.WAV, PT A101_4.A1.wav and Sr001-001-06_X.WAV are not in this dump.
+    assert_eq!(unlisted, ["7", "10", "13", "14"]);
+}
