@@ -151,6 +151,7 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, String
         }
         return match (x > 12, y > 12, order) {
             (true, true, _) => bad("has no month"),
+            _ if x == 0 || y == 0 => bad("has a day or month of 0"),
             (true, false, _) => valid(z, y, x),
             (false, true, _) => valid(z, x, y),
             _ if x == y => valid(z, x, y),
@@ -253,6 +254,9 @@ mod tests {
         );
         assert_eq!(ok("31/02/2026", None), "date \"31/02/2026\" does not exist");
         assert_eq!(ok("13/13/2026", None), "date \"13/13/2026\" has no month");
+        for s in ["00/05/2026", "05/00/2026", "00/00/2026"] {
+            assert!(ok(s, None).contains("has a day or month of 0"), "{s}");
+        }
         assert_eq!(ok("14/03/26", None), "date \"14/03/26\" needs a four-digit year (2026-03-14, 14/03/2026)");
         assert!(ok("next tuesday", None).contains("is not a date"));
         assert!(ok("", None).contains("is empty"));
