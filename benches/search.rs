@@ -484,6 +484,7 @@ impl Corpus {
             audio: Some(AudioInfo { codec: "pcm_s24le".into(), sample_rate: 48_000, channels: 2, bits: Some(24) }),
             size: n_frames * 200_000,
             mtime_ns: 1_773_000_000_000_000_000,
+            content_hash: None,
             scene: None,
             take: None,
             tape: None,

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::{Clip, NoteRecord, Segment};
+use crate::clip::{Clip, NoteRecord, Relinked, Segment};
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
@@ -600,16 +600,25 @@ fn print_list(out: &mut impl Write, title: &str, unit: &str, rows: Vec<(&str, St
     Ok(())
 }
 
+/// `relinked (folder moved): N files`, then `  new path: was old path`.
+fn print_relinked(out: &mut impl Write, relinked: &[Relinked]) -> std::io::Result<()> {
+    let rows = relinked.iter().map(|r| (r.path.as_str(), format!("was {}", r.from)));
+    print_list(out, "relinked (found at a new place)", " files", rows.collect())
+}
+
 fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         return write_json(&mut out, r);
     }
+    let relinked =
+        if r.clips_relinked.is_empty() { String::new() } else { format!(", {} relinked", r.clips_relinked.len()) };
     writeln!(
         out,
-        "clips: {} added, {} updated, {} unchanged, {} offline",
+        "clips: {} added, {} updated, {} unchanged, {} offline{relinked}",
         r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
     )?;
+    print_relinked(&mut out, &r.clips_relinked)?;
     if r.skipped > 0 {
         let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;

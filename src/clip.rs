@@ -8,7 +8,7 @@ use crate::probe::{AudioInfo, TcSource, VideoInfo};
 
 /// Size and modification time of a file: if both match the library, the
 /// file is unchanged and is not probed again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fingerprint {
     pub size: u64,
     pub mtime_ns: i128,
@@ -54,6 +54,10 @@ pub struct Clip {
     pub audio: Option<AudioInfo>,
     pub size: u64,
     pub mtime_ns: i128,
+    /// A hash of the file's first and last blocks: with size and mtime, it
+    /// recognises the file when its folder has moved.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scene: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -96,10 +100,44 @@ pub struct Sidecar {
     pub mtime_ns: i128,
 }
 
+/// A clip found at a new place: same id, words and metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Relinked {
+    pub id: String,
+    /// Where the file is now.
+    pub path: String,
+    /// Where it was.
+    pub from: String,
+}
+
 impl Clip {
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint { size: self.size, mtime_ns: self.mtime_ns }
     }
+
+    /// The same clip (id, metadata, words) at a new place: `root` is the
+    /// folder it is cataloged under, `rel_path` its path inside. A camera
+    /// sidecar beside it moves with it.
+    pub fn moved(&self, root: &str, rel_path: &str) -> Clip {
+        let path = join_abs(root, rel_path);
+        let mut clip = self.clone();
+        if let Some(side) = clip.sidecar.as_mut() {
+            let (dir, _) = path.rsplit_once('/').unwrap_or(("", &path));
+            let name = side.path.rsplit('/').next().unwrap_or(&side.path);
+            side.path = format!("{dir}/{name}");
+        }
+        clip.name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_string();
+        clip.root = root.to_string();
+        clip.rel_path = rel_path.to_string();
+        clip.path = path;
+        clip.offline = false;
+        clip
+    }
+}
+
+/// `root` + `/` + `rel`, as the absolute path users see.
+pub fn join_abs(root_abs: &str, rel: &str) -> String {
+    if root_abs.ends_with('/') { format!("{root_abs}{rel}") } else { format!("{root_abs}/{rel}") }
 }
 
 /// The stable id of the clip at `abs_path`: 64-bit FNV-1a as 16 hex digits.

@@ -169,8 +169,23 @@ pub fn import_files(
         let hash = format!("{:016x}", fnv(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
-        let opts = match sources.get(&id) {
-            Some(old) if keep_stored_options => &old.options,
+        // A file whose old place is gone but whose bytes are known (its
+        // card folder moved) replaces what it brought there: its words are
+        // found once, at the new place.
+        let mut moved_options = None;
+        if !sources.contains_key(&id)
+            && let Some(moved) = sources
+                .values()
+                .find(|o| o.hash == hash && o.size == bytes.len() as u64 && !Path::new(&o.path).exists())
+                .map(|o| o.id.clone())
+            && let Some(old) = sources.remove(&moved)
+        {
+            tally.delete_source(writer, &moved, Some(&old))?;
+            moved_options = Some(old.options);
+        }
+        let opts = match (sources.get(&id), &moved_options) {
+            (Some(old), _) if keep_stored_options => &old.options,
+            (None, Some(moved)) if keep_stored_options => moved,
             _ => opts,
         };
         if let Some(old) =

@@ -140,6 +140,7 @@ pub fn build_clip(
         audio: info.audio.clone(),
         size: cand.fingerprint.size,
         mtime_ns: cand.fingerprint.mtime_ns,
+        content_hash: None,
         scene: meta.scene.clone(),
         take: meta.take.clone(),
         tape: meta.tape.clone(),
@@ -160,10 +161,7 @@ pub fn build_clip(
     }
 }
 
-/// `root` + `/` + `rel`, as the absolute path users see.
-pub fn join_abs(root_abs: &str, rel: &str) -> String {
-    if root_abs.ends_with('/') { format!("{root_abs}{rel}") } else { format!("{root_abs}/{rel}") }
-}
+pub use crate::clip::join_abs;
 
 /// The Sony sidecar name for a clip: `C0001.MP4` → `C0001M01.XML`
 /// (compared case-insensitively by the caller).
@@ -508,6 +506,7 @@ mod tests {
             audio: None,
             size: 1,
             mtime_ns: 0,
+            content_hash: None,
             scene: None,
             take: None,
             tape: None,
