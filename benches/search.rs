@@ -480,6 +480,7 @@ impl Corpus {
             end_tc: Some(Timecode::from_frames(c.start_frame + n_frames, format).to_string()),
             start_tc_source: TcSource::Tmcd,
             start_samples: None,
+            tc_basis: None,
             video: Some(VideoInfo { codec: "h264".into(), width: 1920, height: 1080 }),
             audio: Some(AudioInfo { codec: "pcm_s24le".into(), sample_rate: 48_000, channels: 2, bits: Some(24) }),
             size: n_frames * 200_000,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::probe::{AudioInfo, TcSource, VideoInfo};
+use crate::probe::{AudioInfo, Length, TcSource, VideoInfo};
 
 /// Size and modification time of a file: if both match the library, the
 /// file is unchanged and is not probed again.
@@ -50,6 +50,11 @@ pub struct Clip {
     /// BWF TimeReference kept when no rate was known to label it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub start_samples: Option<u64>,
+    /// For a file with no rate of its own: what its timecode is made from
+    /// with a project rate, so a new `--fps` or `rushes set --fps` labels
+    /// it without reading the file again.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tc_basis: Option<TcBasis>,
     pub video: Option<VideoInfo>,
     pub audio: Option<AudioInfo>,
     pub size: u64,
@@ -98,6 +103,18 @@ pub struct Sidecar {
     pub path: String,
     pub size: u64,
     pub mtime_ns: i128,
+}
+
+/// The facts a rate-less file's timecode is derived from with a project
+/// rate (see `merge::rederive`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcBasis {
+    /// The length as the container counts it.
+    pub length: Length,
+    /// BWF TimeReference (samples since midnight at the audio's sample
+    /// rate), if the file has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub time_reference: Option<u64>,
 }
 
 /// A clip found at a new place: same id, words and metadata.

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::clip::{Clip, Relinked, Sidecar};
 use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
-use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
+use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
 use crate::scan::{self, Candidate};
 use crate::scan::{card_context, os_text};
@@ -173,9 +173,24 @@ pub fn ingest(
                         && old.fingerprint() == cand.fingerprint
                         && same_sidecar(old, sidecar, &root_abs) =>
                 {
-                    report.clips_unchanged += 1;
-                    report_warnings(old, &mut report);
+                    // A rate-less clip from before its basis was kept needs
+                    // its file to take a project rate.
+                    if merge.project_rate.is_some() && old.rate.is_none() && old.tc_basis.is_none() {
+                        to_probe.push((cand, sidecar, true));
+                        continue;
+                    }
                     progress.advance(cand.fingerprint.size);
+                    report_warnings(old, &mut report);
+                    // A new --fps or --day changes the record, not the file.
+                    match rederive(old, merge) {
+                        Some(clip) => {
+                            changed_clips.insert(clip.id.clone());
+                            writer.put_clip(&clip)?;
+                            rewritten = true;
+                            report.clips_updated += 1;
+                        }
+                        None => report.clips_unchanged += 1,
+                    }
                 }
                 Some(_) => to_probe.push((cand, sidecar, true)),
                 None => match moves.find(cand) {
@@ -188,6 +203,8 @@ pub fn ingest(
                                 mtime_ns: side.fingerprint.mtime_ns,
                             });
                         }
+                        // Moved and re-dated (or given a rate) at once.
+                        let clip = rederive(&clip, merge).unwrap_or(clip);
                         progress.advance(cand.fingerprint.size);
                         report_warnings(&clip, &mut report);
                         report.clips_relinked.push(Relinked {

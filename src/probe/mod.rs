@@ -72,7 +72,8 @@ pub struct StartTc {
 }
 
 /// The length of a clip, in the unit the container counts exactly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Length {
     /// Video frames at the clip's frame rate.
     Frames(u64),
