@@ -132,6 +132,11 @@ impl Clip {
         Fingerprint { size: self.size, mtime_ns: self.mtime_ns }
     }
 
+    /// Whether the clip's file lies under the folder `dir` (absolute).
+    pub fn is_under(&self, dir: &str) -> bool {
+        is_under(&self.path, dir)
+    }
+
     /// The same clip (id, metadata, words) at a new place: `root` is the
     /// folder it is cataloged under, `rel_path` its path inside. A camera
     /// sidecar beside it moves with it.
@@ -150,6 +155,12 @@ impl Clip {
         clip.offline = false;
         clip
     }
+}
+
+/// Whether `path` lies under the folder `dir` (both absolute, `/`-separated).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `root` + `/` + `rel`, as the absolute path users see.

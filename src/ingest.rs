@@ -91,8 +91,28 @@ impl Progress for NoProgress {
 pub enum IngestError {
     #[error("cannot ingest {path}")]
     Root { path: PathBuf, source: std::io::Error },
+    /// A folder that is gone but has clips in the library (a card moved or
+    /// unplugged): the message says which and what to do.
+    #[error(
+        "{path} does not exist, and the library has {n} clips under it ({examples}).\n  \
+         If the folder moved: rushes relink {path} NEW_PLACE (or ingest the new place);\n  \
+         to remove them and their words from the library: rushes forget --root {path}",
+        n = clips.len(),
+        examples = examples(clips),
+    )]
+    Gone { path: String, clips: Vec<String> },
     #[error(transparent)]
     Library(#[from] LibraryError),
+}
+
+/// The first few names of a list, for a message.
+fn examples(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
 }
 
 impl From<ImportError> for IngestError {
@@ -119,7 +139,7 @@ pub fn ingest(
     // Resolve every root before touching the library: a typo is fatal.
     let mut resolved = Vec::new();
     for root in roots {
-        let abs = root.canonicalize().map_err(|source| IngestError::Root { path: root.clone(), source })?;
+        let abs = root.canonicalize().map_err(|source| gone_or_unreadable(lib, root, source))?;
         if !abs.is_dir() {
             let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
             return Err(IngestError::Root { path: root.clone(), source });
@@ -293,6 +313,21 @@ pub fn ingest(
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     report.cataloged_with_warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
+}
+
+/// Why a folder cannot be ingested; a folder that has gone while the
+/// library has clips under it says which, and how to relink or forget them.
+fn gone_or_unreadable(lib: &Library, root: &Path, source: std::io::Error) -> IngestError {
+    let abs = std::path::absolute(root).map(|p| os_text(p.as_os_str())).unwrap_or_default();
+    if source.kind() == std::io::ErrorKind::NotFound {
+        let mut under: Vec<String> =
+            lib.index.clips().unwrap_or_default().into_iter().filter(|c| c.is_under(&abs)).map(|c| c.name).collect();
+        if !under.is_empty() {
+            under.sort();
+            return IngestError::Gone { path: abs.trim_end_matches('/').to_string(), clips: under };
+        }
+    }
+    IngestError::Root { path: root.to_path_buf(), source }
 }
 
 /// Clips of the library whose files have gone, found again by size, mtime

@@ -483,3 +483,33 @@ fn a_new_fps_or_day_rederives_unchanged_clips() {
     assert_eq!(days, ("2026-03-20".into(), "2026-03-20".into()));
     assert_eq!(clips["ZOOM0001.WAV"]["start_tc"], "14:31:05:12", "the rate given before stays");
 }
+
+/// `rushes set CLIP --fps 25` gives one clip a rate: its timecode from
+/// the stored time reference, and its words re-placed; other clips keep
+/// theirs, and a clip with a rate of its own refuses.
+#[test]
+fn set_fps_relabels_one_clip() {
+    let src = tempfile::tempdir().expect("tmp");
+    rateless_card(src.path());
+    std::fs::copy(dump().join("2026-03-14/D_CAM/PLAIN.mp4"), src.path().join("PLAIN.mp4")).expect("copy");
+    let env = Env::new();
+    env.ingest(src.path());
+
+    let out = env.json(&["set", "ZOOM0001.WAV", "--fps", "25", "--json"], 0);
+    let start = ZOOM_TIME_REFERENCE * 25 / 48_000;
+    assert_eq!(out["start_tc"], ndf_label(start, 25), "{out}");
+    let clips = by_name(&env.clips());
+    assert_eq!(clips["ZOOM0001.WAV"]["start_tc"], "14:31:05:12");
+    assert_eq!(clips["ZOOM0001.WAV"]["fps"], "25");
+    assert_eq!(clips["NOTC.wav"]["fps"], Value::Null, "only the clip named");
+    assert_eq!(first_cue_tc(&env, "ZOOM0001.WAV"), ndf_label(start + 5, 25).as_str());
+
+    let notc = env.json(&["set", "NOTC.wav", "--fps", "23.976", "--json"], 0);
+    assert_eq!((notc["fps"].clone(), notc["rate"].clone()), ("23.976".into(), "24000/1001".into()));
+    // ceil(1.000 s × 24000/1001) frames cover the file.
+    assert_eq!(notc["n_frames"], 24000u64.div_ceil(1001));
+
+    let own = env.run(&["set", "PLAIN.mp4", "--fps", "30"]);
+    common::expect_code(&own, 2, "a clip with its own rate");
+    assert!(String::from_utf8_lossy(&own.stderr).contains("its own rate"), "{}", String::from_utf8_lossy(&own.stderr));
+}
