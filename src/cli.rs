@@ -14,8 +14,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::{Clip, NoteRecord, Segment};
+use crate::clip::{Clip, NoteRecord, Relinked, Segment};
 use crate::date::DateOrder;
+use crate::edit::{self, EditReport};
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
@@ -170,6 +171,47 @@ enum Command {
         /// With --query: at most this many hits.
         #[arg(long, default_value_t = 500)]
         limit: usize,
+    },
+    /// A card folder moved: point every clip, transcript and notes file under
+    /// OLD at the same file under NEW. Ids, metadata and words stay.
+    Relink {
+        /// Where the folder was (it may no longer exist).
+        old: PathBuf,
+        /// Where it is now.
+        new: PathBuf,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove clips and their words from the library (never a file on
+    /// disk): clips by name or id, everything under a folder, or what a
+    /// transcript or notes file brought.
+    Forget {
+        /// Clips (file name, id or path).
+        #[arg(required_unless_present_any = ["root", "transcript"])]
+        clips: Vec<String>,
+        /// Every clip, transcript and notes file under this folder.
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// A transcript or notes file: its cues, pairs or notes and the file's record.
+        #[arg(long)]
+        transcript: Vec<PathBuf>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set one clip's frame rate when its file states none (a phone memo, a
+    /// BWF without speed): its timecode is derived again and its words
+    /// placed again, without reading the file.
+    Set {
+        /// Clip file name, id or path.
+        clip: String,
+        /// Frame rate (25, 23.976, 29.97, 24000/1001...).
+        #[arg(long)]
+        fps: String,
+        /// Print the updated clip as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
@@ -364,6 +406,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Relink { old, new, json } => {
+            let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;
+            if !new_abs.is_dir() {
+                anyhow::bail!("{}: not a folder", new.display());
+            }
+            let lib = Library::open(&cli.library)?;
+            let new_abs = crate::scan::os_text(new_abs.as_os_str());
+            let report = edit::relink(&lib, &absolute_text(&old)?, &new_abs)?;
+            print_edit(&report, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Forget { clips, root, transcript, json } => {
+            let lib = Library::open(&cli.library)?;
+            let what = edit::Forget {
+                clips,
+                root: root.as_deref().map(absolute_text).transpose()?,
+                sources: transcript.iter().map(|t| absolute_text(t)).collect::<Result<_>>()?,
+            };
+            let report = edit::forget(&lib, &what)?;
+            print_edit(&report, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Set { clip, fps, json } => {
+            let rate = Rate::parse(&fps).context("--fps")?;
+            let lib = Library::open(&cli.library)?;
+            let c = edit::set_rate(&lib, &clip, rate)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                return write_json(&mut out, &c).map(|()| ExitCode::SUCCESS);
+            }
+            let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            writeln!(
+                out,
+                "{}: {} fps, {} - {} ({} frames)",
+                one_line(&c.name),
+                or_dash(&c.fps),
+                or_dash(&c.start_tc),
+                or_dash(&c.end_tc),
+                c.n_frames.unwrap_or(0)
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Show { clip, json } => {
             let lib = Library::open(&cli.library)?;
             let log = shot_log(&lib, &clip)?;
@@ -371,6 +455,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A path as the library spells it: canonical when it exists (links
+/// resolved, as ingest stores paths), else made absolute as written.
+fn absolute_text(path: &std::path::Path) -> Result<String> {
+    let abs = match path.canonicalize() {
+        Ok(p) => p,
+        Err(_) => std::path::absolute(path).with_context(|| format!("{}", path.display()))?,
+    };
+    Ok(crate::scan::os_text(abs.as_os_str()).trim_end_matches('/').to_string())
+}
+
+fn print_edit(r: &EditReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    if !r.clips_relinked.is_empty() || !r.sources_relinked.is_empty() {
+        writeln!(
+            out,
+            "relinked: {} clips, {} transcripts and notes files",
+            r.clips_relinked.len(),
+            r.sources_relinked.len()
+        )?;
+        print_relinked(&mut out, &r.clips_relinked)?;
+        print_relinked(&mut out, &r.sources_relinked)?;
+    }
+    let missing = r.clips_not_found.iter().map(|p| (p.as_str(), "not at the new place; left as it was".to_string()));
+    print_list(&mut out, "not found", " clips", missing.collect())?;
+    if !r.clips_forgotten.is_empty() || !r.sources_forgotten.is_empty() {
+        writeln!(
+            out,
+            "forgotten (removed from the library; no file touched): {} clips, {} transcripts and notes files",
+            r.clips_forgotten.len(),
+            r.sources_forgotten.len()
+        )?;
+        for path in r.clips_forgotten.iter().chain(&r.sources_forgotten) {
+            writeln!(out, "  {}", one_line(path))?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes beside the target then renames, so a reader never sees half a file.
@@ -642,16 +767,25 @@ fn print_list(out: &mut impl Write, title: &str, unit: &str, rows: Vec<(&str, St
     Ok(())
 }
 
+/// `relinked (folder moved): N files`, then `  new path: was old path`.
+fn print_relinked(out: &mut impl Write, relinked: &[Relinked]) -> std::io::Result<()> {
+    let rows = relinked.iter().map(|r| (r.path.as_str(), format!("was {}", r.from)));
+    print_list(out, "relinked (found at a new place)", " files", rows.collect())
+}
+
 fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         return write_json(&mut out, r);
     }
+    let relinked =
+        if r.clips_relinked.is_empty() { String::new() } else { format!(", {} relinked", r.clips_relinked.len()) };
     writeln!(
         out,
-        "clips: {} added, {} updated, {} unchanged, {} offline",
+        "clips: {} added, {} updated, {} unchanged, {} offline{relinked}",
         r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
     )?;
+    print_relinked(&mut out, &r.clips_relinked)?;
     if r.skipped > 0 {
         let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
         writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;

@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::probe::{AudioInfo, TcSource, VideoInfo};
+use crate::probe::{AudioInfo, Length, TcSource, VideoInfo};
 
 /// Size and modification time of a file: if both match the library, the
 /// file is unchanged and is not probed again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Fingerprint {
     pub size: u64,
     pub mtime_ns: i128,
@@ -50,10 +50,19 @@ pub struct Clip {
     /// BWF TimeReference kept when no rate was known to label it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub start_samples: Option<u64>,
+    /// For a file with no rate of its own: what its timecode is made from
+    /// with a project rate, so a new `--fps` or `rushes set --fps` labels
+    /// it without reading the file again.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tc_basis: Option<TcBasis>,
     pub video: Option<VideoInfo>,
     pub audio: Option<AudioInfo>,
     pub size: u64,
     pub mtime_ns: i128,
+    /// A hash of the file's first and last blocks: with size and mtime, it
+    /// recognises the file when its folder has moved.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_hash: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scene: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -96,10 +105,67 @@ pub struct Sidecar {
     pub mtime_ns: i128,
 }
 
+/// The facts a rate-less file's timecode is derived from with a project
+/// rate (see `merge::rederive`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcBasis {
+    /// The length as the container counts it.
+    pub length: Length,
+    /// BWF TimeReference (samples since midnight at the audio's sample
+    /// rate), if the file has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub time_reference: Option<u64>,
+}
+
+/// A clip found at a new place: same id, words and metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Relinked {
+    pub id: String,
+    /// Where the file is now.
+    pub path: String,
+    /// Where it was.
+    pub from: String,
+}
+
 impl Clip {
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint { size: self.size, mtime_ns: self.mtime_ns }
     }
+
+    /// Whether the clip's file lies under the folder `dir` (absolute).
+    pub fn is_under(&self, dir: &str) -> bool {
+        is_under(&self.path, dir)
+    }
+
+    /// The same clip (id, metadata, words) at a new place: `root` is the
+    /// folder it is cataloged under, `rel_path` its path inside. A camera
+    /// sidecar beside it moves with it.
+    pub fn moved(&self, root: &str, rel_path: &str) -> Clip {
+        let path = join_abs(root, rel_path);
+        let mut clip = self.clone();
+        if let Some(side) = clip.sidecar.as_mut() {
+            let (dir, _) = path.rsplit_once('/').unwrap_or(("", &path));
+            let name = side.path.rsplit('/').next().unwrap_or(&side.path);
+            side.path = format!("{dir}/{name}");
+        }
+        clip.name = rel_path.rsplit('/').next().unwrap_or(rel_path).to_string();
+        clip.root = root.to_string();
+        clip.rel_path = rel_path.to_string();
+        clip.path = path;
+        clip.offline = false;
+        clip
+    }
+}
+
+/// Whether `path` lies under the folder `dir` (both absolute, `/`-separated).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// `root` + `/` + `rel`, as the absolute path users see.
+pub fn join_abs(root_abs: &str, rel: &str) -> String {
+    if root_abs.ends_with('/') { format!("{root_abs}{rel}") } else { format!("{root_abs}/{rel}") }
 }
 
 /// A camera as people write it, reduced to its letter or name: `A CAM`,

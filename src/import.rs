@@ -198,8 +198,23 @@ pub fn import_files(
         let hash = format!("{:016x}", fnv(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
-        let opts = match sources.get(&id) {
-            Some(old) if keep_stored_options => &old.options,
+        // A file whose old place is gone but whose bytes are known (its
+        // card folder moved) replaces what it brought there: its words are
+        // found once, at the new place.
+        let mut moved_options = None;
+        if !sources.contains_key(&id)
+            && let Some(moved) = sources
+                .values()
+                .find(|o| o.hash == hash && o.size == bytes.len() as u64 && !Path::new(&o.path).exists())
+                .map(|o| o.id.clone())
+            && let Some(old) = sources.remove(&moved)
+        {
+            tally.delete_source(writer, &moved, Some(&old))?;
+            moved_options = Some(old.options);
+        }
+        let opts = match (sources.get(&id), &moved_options) {
+            (Some(old), _) if keep_stored_options => &old.options,
+            (None, Some(moved)) if keep_stored_options => moved,
             _ => opts,
         };
         if let Some(old) =
@@ -221,7 +236,7 @@ pub fn import_files(
         write_source(writer, &record)?;
         sources.insert(id, record);
     }
-    write_summaries(writer, &tally, &sources)?;
+    write_summaries(writer, &tally, &sources, &clips, &BTreeSet::new())?;
     writer.commit()?;
     Ok(())
 }
@@ -237,28 +252,106 @@ pub fn reconcile(
     if changed_clips.is_empty() {
         return Ok(());
     }
-    let clips = lib.index.clips()?;
-    let catalog = Catalog::new(&clips);
+    let change = Change { changed: changed_clips.clone(), ..Change::default() };
+    apply(lib, writer, &change, report).map(drop)
+}
+
+/// Every transcript and notes file the library holds, as of the last commit.
+pub fn sources(lib: &Library) -> Result<Vec<SourceRecord>, ImportError> {
+    Ok(load_sources(&lib.index.snapshot()?)?.into_values().collect())
+}
+
+/// A change to the catalog made by hand (`rushes relink`, `forget`, `set`)
+/// or found by an ingest, applied with the words it affects in one commit.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    /// Clip records to write (a new path or timecode); their words are
+    /// placed again.
+    pub clips: Vec<Clip>,
+    /// Clips already committed whose words must be placed again.
+    pub changed: BTreeSet<String>,
+    /// Clips to remove from the library, with the transcripts attached to
+    /// them; notes placed on them are placed again (and may land nowhere).
+    pub forget_clips: BTreeSet<String>,
+    /// Sources (by id) to remove with everything they brought.
+    pub forget_sources: BTreeSet<String>,
+    /// Sources whose file moved: old id and new absolute path.
+    pub moved_sources: Vec<(String, String)>,
+}
+
+/// Applies `change` through `writer` in one commit: clip records, the
+/// removal of forgotten clips and sources, moved sources under their new
+/// id, and the words of every clip touched placed again, with the clip
+/// counts they change. A transcript waiting for a clip is tried again too.
+/// Returns the paths of the sources removed.
+pub fn apply(
+    lib: &Library,
+    writer: &mut Writer,
+    change: &Change,
+    report: &mut ImportReport,
+) -> Result<Vec<String>, ImportError> {
     let snap = lib.index.snapshot()?;
+    let overrides: HashMap<&str, &Clip> = change.clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    let clips: Vec<Clip> = snap
+        .clips()?
+        .into_iter()
+        .filter(|c| !change.forget_clips.contains(&c.id))
+        .map(|c| overrides.get(c.id.as_str()).map_or(c, |&o| o.clone()))
+        .collect();
+    let catalog = Catalog::new(&clips);
     let mut tally = Tally::new(&snap);
-    tally.touched.extend(changed_clips.iter().cloned());
-    let mut scratch = ImportReport::default();
+    let mut redo_clips = change.changed.clone();
+    redo_clips.extend(overrides.keys().map(|id| id.to_string()));
+    tally.touched.extend(redo_clips.iter().cloned());
     let mut sources = load_sources(&snap)?;
+
+    // Forgotten sources, and the transcripts of forgotten clips.
+    let attached_to_forgotten = sources.values().filter(|r| {
+        r.kind == SourceKind::Transcript && r.clip_id.as_ref().is_some_and(|c| change.forget_clips.contains(c))
+    });
+    let forget: BTreeSet<String> =
+        attached_to_forgotten.map(|r| r.id.clone()).chain(change.forget_sources.iter().cloned()).collect();
+    let mut forgotten = Vec::new();
+    for id in &forget {
+        if let Some(old) = sources.remove(id) {
+            tally.delete_source(writer, id, Some(&old))?;
+            forgotten.push(old.path);
+        }
+    }
+    // Moved sources: what they brought goes, and comes back under the id
+    // of their new path.
+    let mut redo_sources = BTreeSet::new();
+    for (old_id, new_path) in &change.moved_sources {
+        if let Some(old) = sources.remove(old_id) {
+            tally.delete_source(writer, old_id, Some(&old))?;
+            let id = format!("src:{}", clip_id(new_path));
+            redo_sources.insert(id.clone());
+            sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), ..old });
+        }
+    }
+
+    let mut scratch = ImportReport::default();
     for (id, record) in sources.iter_mut() {
-        let redo = match record.kind {
-            SourceKind::Notes | SourceKind::SoundReport => true,
-            SourceKind::Transcript => {
-                record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| changed_clips.contains(c))
-            }
-        };
+        let redo = redo_sources.contains(id)
+            || match record.kind {
+                SourceKind::Notes | SourceKind::SoundReport => true,
+                SourceKind::Transcript => {
+                    record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| redo_clips.contains(c))
+                }
+            };
         if !redo {
             continue;
         }
-        tally.delete_source(writer, id, Some(record))?;
+        let committed = (!redo_sources.contains(id)).then_some(&*record);
+        tally.delete_source(writer, id, committed)?;
         place(writer, record, &catalog, &mut tally, &mut scratch)?;
         write_source(writer, record)?;
     }
-    write_summaries(writer, &tally, &sources)?;
+    for id in &change.forget_clips {
+        writer.delete_clip(id);
+    }
+    let must_write: BTreeSet<String> = overrides.keys().map(|id| id.to_string()).collect();
+    write_summaries(writer, &tally, &sources, &clips, &must_write)?;
     writer.commit()?;
     // The ingest's report shows the state after reconciling.
     report.notes_unplaced.clear();
@@ -266,7 +359,7 @@ pub fn reconcile(
     for record in sources.values() {
         report_state(record, &catalog, report);
     }
-    Ok(())
+    Ok(forgotten)
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
@@ -367,7 +460,7 @@ fn place(
     match record.kind {
         SourceKind::Transcript => {
             let found = match &record.options.clip {
-                Some(want) => find_clip(want, clips),
+                Some(want) => find_clip(want, clips).map_err(|e| format!("--clip {e}")),
                 None => catalog.match_transcript(&record.path),
             };
             match found {
@@ -533,19 +626,23 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
     }
 }
 
-fn find_clip<'a>(want: &str, clips: &'a [Clip]) -> Result<&'a Clip, String> {
+/// The one clip `want` names: its id, path, path inside its folder, file
+/// name or name stem (case-insensitive). The error says why not.
+pub fn find_clip<'a>(want: &str, clips: &'a [Clip]) -> Result<&'a Clip, String> {
     let found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
             c.id == want
+                || c.path == want
+                || c.rel_path == want
                 || c.name.eq_ignore_ascii_case(want)
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
         })
         .collect();
     match found.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!("--clip {want}: no such clip")),
-        many => Err(format!("--clip {want}: {} clips have that name; give the id", many.len())),
+        [] => Err(format!("{want}: no such clip")),
+        many => Err(format!("{want}: {} clips have that name; give the id", many.len())),
     }
 }
 
@@ -758,16 +855,19 @@ fn committed_counts(snap: &Snapshot, record: &SourceRecord) -> Result<HashMap<St
 
 /// Stores on each touched clip its segment and note counts (from `tally`)
 /// and the speakers of the transcripts attached to it, in the commit
-/// under way.
+/// under way. `clips` is the catalog as the commit will hold it; those in
+/// `must_write` are written even when their counts stay.
 fn write_summaries(
     writer: &Writer,
     tally: &Tally<'_>,
     sources: &BTreeMap<String, SourceRecord>,
+    clips: &[Clip],
+    must_write: &BTreeSet<String>,
 ) -> Result<(), ImportError> {
-    if tally.touched.is_empty() {
+    if tally.touched.is_empty() && must_write.is_empty() {
         return Ok(());
     }
-    let clips: HashMap<String, Clip> = tally.snap.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let clips: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut speakers_of: HashMap<&str, Vec<String>> = HashMap::new();
     for record in sources.values().filter(|r| r.kind == SourceKind::Transcript) {
         let Some(id) = record.clip_id.as_deref().filter(|id| tally.touched.contains(*id)) else { continue };
@@ -783,13 +883,13 @@ fn write_summaries(
     let mut logged: HashMap<&str, &FileLog> = HashMap::new();
     for record in sources.values().filter(|r| r.kind == SourceKind::SoundReport) {
         for (file, ids) in record.files.iter().zip(&record.file_clips) {
-            for id in ids.iter().filter(|id| tally.touched.contains(*id)) {
+            for id in ids.iter().filter(|id| tally.touched.contains(*id) || must_write.contains(*id)) {
                 logged.insert(id.as_str(), file);
             }
         }
     }
-    for id in &tally.touched {
-        let Some(clip) = clips.get(id) else { continue };
+    for id in tally.touched.union(must_write) {
+        let Some(&clip) = clips.get(id.as_str()) else { continue };
         let (segments, notes) = tally.counts(id)?;
         let mut updated = clip.clone();
         updated.segments = segments;
@@ -800,7 +900,7 @@ fn write_summaries(
             updated.take = file.take.clone().or(updated.take);
             updated.circled = file.circled.or(updated.circled);
         }
-        if updated != *clip {
+        if updated != *clip || must_write.contains(id) {
             writer.put_clip(&updated)?;
         }
     }

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::clip::{Clip, Sidecar};
+use crate::clip::{Clip, Relinked, Sidecar};
 use crate::date::DateOrder;
 use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
-use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, sony_sidecar_name};
+use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
 use crate::scan::{self, Candidate};
 use crate::scan::{card_context, os_text};
@@ -55,6 +55,9 @@ pub struct IngestReport {
     pub clips_added: usize,
     pub clips_updated: usize,
     pub clips_unchanged: usize,
+    /// Clips whose file was found at a new place (its folder moved): same
+    /// id, words and metadata, new path.
+    pub clips_relinked: Vec<Relinked>,
     /// Clips under the ingested folders whose files are gone.
     pub clips_offline: usize,
     /// Files skipped (junk, proxies, thumbnails, links, non-media).
@@ -91,8 +94,28 @@ impl Progress for NoProgress {
 pub enum IngestError {
     #[error("cannot ingest {path}")]
     Root { path: PathBuf, source: std::io::Error },
+    /// A folder that is gone but has clips in the library (a card moved or
+    /// unplugged): the message says which and what to do.
+    #[error(
+        "{path} does not exist, and the library has {n} clips under it ({examples}).\n  \
+         If the folder moved: rushes relink {path} NEW_PLACE (or ingest the new place);\n  \
+         to remove them and their words from the library: rushes forget --root {path}",
+        n = clips.len(),
+        examples = examples(clips),
+    )]
+    Gone { path: String, clips: Vec<String> },
     #[error(transparent)]
     Library(#[from] LibraryError),
+}
+
+/// The first few names of a list, for a message.
+fn examples(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
 }
 
 impl From<ImportError> for IngestError {
@@ -119,7 +142,7 @@ pub fn ingest(
     // Resolve every root before touching the library: a typo is fatal.
     let mut resolved = Vec::new();
     for root in roots {
-        let abs = root.canonicalize().map_err(|source| IngestError::Root { path: root.clone(), source })?;
+        let abs = root.canonicalize().map_err(|source| gone_or_unreadable(lib, root, source))?;
         if !abs.is_dir() {
             let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder");
             return Err(IngestError::Root { path: root.clone(), source });
@@ -128,6 +151,7 @@ pub fn ingest(
     }
     let mut writer = lib.index.writer()?;
     let existing: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.path.clone(), c)).collect();
+    let mut moves = Moves::new(&existing);
     let mut report = IngestReport { library: lib.dir.display().to_string(), ..IngestReport::default() };
 
     let mut changed_clips = BTreeSet::new();
@@ -158,8 +182,10 @@ pub fn ingest(
             }
         }
         let sidecars = index_sidecars(&walk.sidecars);
+        let merge = &opts.merge;
         let mut seen = HashSet::new();
         let mut to_probe = Vec::new();
+        let mut rewritten = false;
         for cand in &walk.candidates {
             let path = join_abs(&root_abs, &cand.rel_path);
             seen.insert(path.clone());
@@ -170,20 +196,62 @@ pub fn ingest(
                         && old.fingerprint() == cand.fingerprint
                         && same_sidecar(old, sidecar, &root_abs) =>
                 {
-                    report.clips_unchanged += 1;
-                    report_warnings(old, &mut report);
+                    // A rate-less clip from before its basis was kept needs
+                    // its file to take a project rate.
+                    if merge.project_rate.is_some() && old.rate.is_none() && old.tc_basis.is_none() {
+                        to_probe.push((cand, sidecar, true));
+                        continue;
+                    }
                     progress.advance(cand.fingerprint.size);
+                    report_warnings(old, &mut report);
+                    // A new --fps or --day changes the record, not the file.
+                    match rederive(old, merge) {
+                        Some(clip) => {
+                            changed_clips.insert(clip.id.clone());
+                            writer.put_clip(&clip)?;
+                            rewritten = true;
+                            report.clips_updated += 1;
+                        }
+                        None => report.clips_unchanged += 1,
+                    }
                 }
-                old => to_probe.push((cand, sidecar, old.is_some())),
+                Some(_) => to_probe.push((cand, sidecar, true)),
+                None => match moves.find(cand) {
+                    Some(old) => {
+                        let mut clip = old.moved(&root_abs, &cand.rel_path);
+                        if let Some(side) = sidecar.filter(|_| clip.sidecar.is_some()) {
+                            clip.sidecar = Some(Sidecar {
+                                path: join_abs(&root_abs, &side.rel_path),
+                                size: side.fingerprint.size,
+                                mtime_ns: side.fingerprint.mtime_ns,
+                            });
+                        }
+                        // Moved and re-dated (or given a rate) at once.
+                        let clip = rederive(&clip, merge).unwrap_or(clip);
+                        progress.advance(cand.fingerprint.size);
+                        report_warnings(&clip, &mut report);
+                        report.clips_relinked.push(Relinked {
+                            id: clip.id.clone(),
+                            path: clip.path.clone(),
+                            from: old.path.clone(),
+                        });
+                        changed_clips.insert(clip.id.clone());
+                        writer.put_clip(&clip)?;
+                        rewritten = true;
+                    }
+                    None => to_probe.push((cand, sidecar, false)),
+                },
             }
         }
+        if rewritten {
+            writer.commit()?;
+        }
 
-        let merge = &opts.merge;
         for batch in to_probe.chunks(BATCH) {
             let results: Vec<_> = batch
                 .par_iter()
                 .map(|(cand, sidecar, existed)| {
-                    let probed = probe::probe_file(&cand.path);
+                    let probed = probe::probe_file(&cand.path).map(|info| (info, probe::content_hash(&cand.path).ok()));
                     let side = sidecar.and_then(|s| read_sidecar(s, &root_abs));
                     progress.advance(cand.fingerprint.size);
                     (*cand, probed, side, *existed)
@@ -200,8 +268,9 @@ pub fn ingest(
                     None => None,
                 };
                 match probed {
-                    Ok(info) => {
+                    Ok((info, content_hash)) => {
                         let mut clip = build_clip(&root_abs, &root_name, cand, &info, side.as_ref(), merge);
+                        clip.content_hash = content_hash;
                         if let Some(old) = existing.get(&clip.path) {
                             // What was attached stays attached; reconcile re-places it.
                             clip.segments = old.segments;
@@ -226,7 +295,8 @@ pub fn ingest(
         // Clips under this folder that the walk no longer finds: offline.
         let prefix = if root_abs.ends_with('/') { root_abs.clone() } else { format!("{root_abs}/") };
         let mut marked = false;
-        for clip in existing.values().filter(|c| c.path.starts_with(&prefix) && !seen.contains(&c.path)) {
+        let gone = existing.values().filter(|c| c.path.starts_with(&prefix) && !seen.contains(&c.path));
+        for clip in gone.filter(|c| !moves.relinked.contains(&c.id)) {
             report.clips_offline += 1;
             if !clip.offline {
                 let mut gone = clip.clone();
@@ -246,6 +316,65 @@ pub fn ingest(
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     report.cataloged_with_warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
+}
+
+/// Why a folder cannot be ingested; a folder that has gone while the
+/// library has clips under it says which, and how to relink or forget them.
+fn gone_or_unreadable(lib: &Library, root: &Path, source: std::io::Error) -> IngestError {
+    let abs = std::path::absolute(root).map(|p| os_text(p.as_os_str())).unwrap_or_default();
+    if source.kind() == std::io::ErrorKind::NotFound {
+        let mut under: Vec<String> =
+            lib.index.clips().unwrap_or_default().into_iter().filter(|c| c.is_under(&abs)).map(|c| c.name).collect();
+        if !under.is_empty() {
+            under.sort();
+            return IngestError::Gone { path: abs.trim_end_matches('/').to_string(), clips: under };
+        }
+    }
+    IngestError::Root { path: root.to_path_buf(), source }
+}
+
+/// Clips of the library whose files have gone, found again by size, mtime
+/// and content at a new place (a card folder moved or renamed).
+struct Moves<'a> {
+    by_fingerprint: HashMap<crate::clip::Fingerprint, Vec<&'a Clip>>,
+    /// Ids relinked in this run: each old clip is claimed once.
+    relinked: HashSet<String>,
+}
+
+impl<'a> Moves<'a> {
+    fn new(existing: &'a HashMap<String, Clip>) -> Moves<'a> {
+        let mut by_fingerprint: HashMap<_, Vec<&Clip>> = HashMap::new();
+        for clip in existing.values() {
+            by_fingerprint.entry(clip.fingerprint()).or_default().push(clip);
+        }
+        Moves { by_fingerprint, relinked: HashSet::new() }
+    }
+
+    /// The gone clip a new file is, if any: same size and mtime, a file no
+    /// longer at its old path, and the same content hash (or, for a record
+    /// without one, the same file name). Reads the new file's two ends only
+    /// when size and mtime match.
+    fn find(&mut self, cand: &Candidate) -> Option<&'a Clip> {
+        let olds = self.by_fingerprint.get(&cand.fingerprint)?;
+        let mut hash = None;
+        for &old in olds {
+            if self.relinked.contains(&old.id) || Path::new(&old.path).exists() {
+                continue;
+            }
+            let same = match &old.content_hash {
+                Some(want) => {
+                    let got = hash.get_or_insert_with(|| probe::content_hash(&cand.path).ok());
+                    got.as_ref() == Some(want)
+                }
+                None => cand.rel_path.rsplit('/').next() == Some(old.name.as_str()),
+            };
+            if same {
+                self.relinked.insert(old.id.clone());
+                return Some(old);
+            }
+        }
+        None
+    }
 }
 
 /// The test hook that makes a concurrency test certain instead of a race:

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod clip;
 pub mod date;
+pub mod edit;
 pub mod export;
 pub mod import;
 pub mod ingest;

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::clip::{Clip, NoteRecord, Segment, Sidecar, camera_key, clip_id};
+use crate::clip::{Clip, NoteRecord, Segment, Sidecar, TcBasis, camera_key, clip_id};
 use crate::date::{self, civil_date};
 use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
@@ -57,45 +57,15 @@ pub fn build_clip(
         start = Some(StartTc { tc, source: TcSource::Sidecar });
         rate = rate.or(Some(tc.format().rate()));
     }
-    let mut start_samples = None;
-    if let (None, Some(samples), Some(audio)) = (start, meta.time_reference, &info.audio) {
-        match opts.project_rate {
-            Some(r) if audio.sample_rate > 0 => {
-                let frames = r.frames_from_samples(samples, audio.sample_rate);
-                start = Some(StartTc { tc: Timecode::from_frames(frames, TcFormat::ndf(r)), source: TcSource::Bext });
-            }
-            _ => start_samples = Some(samples),
-        }
-    }
-    let rate = rate.or(opts.project_rate);
-    let format = start.map(|s| s.tc.format()).or(rate.map(TcFormat::ndf));
-
-    // Length in frames of the timecode rate; video frames at another rate
-    // are converted through exact rational seconds.
-    let n_frames = format.map(|f| match (info.length, info.rate) {
-        (Length::Frames(n), Some(video_rate)) if video_rate != f.rate() => {
-            let secs_num = u128::from(n) * u128::from(video_rate.den());
-            let secs_den = u128::from(video_rate.num());
-            Length::Ticks {
-                ticks: u64::try_from(secs_num).unwrap_or(u64::MAX),
-                timescale: u32::try_from(secs_den).unwrap_or(u32::MAX),
-            }
-            .frames_at(f.rate())
-        }
-        (len, _) => len.frames_at(f.rate()),
-    });
+    // A file with no rate of its own keeps what its timecode is made of,
+    // so a project rate given later labels it without reading it again.
+    let tc_basis = (start.is_none() && rate.is_none())
+        .then_some(TcBasis { length: info.length, time_reference: meta.time_reference });
+    let sample_rate = info.audio.as_ref().map(|a| a.sample_rate);
+    let labels = labelling(start, rate, info.rate, info.length, meta.time_reference, sample_rate, opts.project_rate);
     let duration_s = match (info.length, info.rate) {
         (Length::Frames(n), Some(r)) => r.seconds(n),
         (len, _) => len.seconds(),
-    };
-    let start_tc = match (start, format) {
-        (Some(s), _) => Some(s.tc),
-        (None, Some(f)) if start_samples.is_none() => Some(Timecode::zero(f)),
-        _ => None,
-    };
-    let end_tc = match (start_tc, n_frames) {
-        (Some(tc), Some(n)) => Some(tc.add_frames(n)),
-        _ => None,
     };
 
     let reel = meta.reel.clone().or(ctx.reel).or_else(|| meta.tape.clone().filter(|_| info.video.is_none()));
@@ -111,7 +81,7 @@ pub fn build_clip(
         .or(meta.recorded_date.clone())
         .or_else(|| Some(civil_date((cand.fingerprint.mtime_ns / 1_000_000_000) as i64)));
 
-    Clip {
+    let mut clip = Clip {
         id: clip_id(&path),
         path,
         rel_path: cand.rel_path.clone(),
@@ -122,24 +92,20 @@ pub fn build_clip(
         day,
         container: info.container.to_string(),
         duration_s: if duration_s.is_finite() { duration_s } else { 0.0 },
-        n_frames,
-        fps: format.map(|f| f.rate().label()),
-        rate: format.map(|f| format!("{}/{}", f.rate().num(), f.rate().den())),
-        drop_frame: format.map(|f| f.is_drop_frame()),
-        // Rate-less media (a phone memo) still starts at 00:00:00:00 in an
-        // NLE; only a time reference waiting for `--fps` has no label yet.
-        start_tc: match start_tc {
-            Some(t) => Some(t.to_string()),
-            None if start_samples.is_none() => Some("00:00:00:00".into()),
-            None => None,
-        },
-        end_tc: end_tc.map(|t| t.to_string()),
-        start_tc_source: start.map_or(TcSource::None, |s| s.source),
-        start_samples,
+        n_frames: None,
+        fps: None,
+        rate: None,
+        drop_frame: None,
+        start_tc: None,
+        end_tc: None,
+        start_tc_source: TcSource::None,
+        start_samples: None,
+        tc_basis,
         video: info.video.clone(),
         audio: info.audio.clone(),
         size: cand.fingerprint.size,
         mtime_ns: cand.fingerprint.mtime_ns,
+        content_hash: None,
         scene: meta.scene.clone(),
         take: meta.take.clone(),
         tape: meta.tape.clone(),
@@ -157,13 +123,110 @@ pub fn build_clip(
         notes: 0,
         speakers: Vec::new(),
         warnings: info.warnings.clone(),
+    };
+    labels.apply(&mut clip);
+    clip
+}
+
+/// A clip's timecode labelling: its format, start, length in frames, and
+/// a time reference still waiting for a rate.
+struct Labelling {
+    format: Option<TcFormat>,
+    start: Option<StartTc>,
+    start_samples: Option<u64>,
+    n_frames: Option<u64>,
+}
+
+/// Labels a clip from the file's own start and rate (or its sidecar's);
+/// a time reference without either takes the project rate, if one is
+/// given. `video_rate` is the rate `Length::Frames` counts in.
+fn labelling(
+    mut start: Option<StartTc>,
+    rate: Option<Rate>,
+    video_rate: Option<Rate>,
+    length: Length,
+    time_reference: Option<u64>,
+    sample_rate: Option<u32>,
+    project_rate: Option<Rate>,
+) -> Labelling {
+    let mut start_samples = None;
+    if let (None, Some(samples), Some(sample_rate)) = (start, time_reference, sample_rate) {
+        match project_rate {
+            Some(r) if sample_rate > 0 => {
+                let frames = r.frames_from_samples(samples, sample_rate);
+                start = Some(StartTc { tc: Timecode::from_frames(frames, TcFormat::ndf(r)), source: TcSource::Bext });
+            }
+            _ => start_samples = Some(samples),
+        }
+    }
+    let rate = rate.or(project_rate);
+    let format = start.map(|s| s.tc.format()).or(rate.map(TcFormat::ndf));
+
+    // Length in frames of the timecode rate; video frames at another rate
+    // are converted through exact rational seconds.
+    let n_frames = format.map(|f| match (length, video_rate) {
+        (Length::Frames(n), Some(video_rate)) if video_rate != f.rate() => {
+            let secs_num = u128::from(n) * u128::from(video_rate.den());
+            let secs_den = u128::from(video_rate.num());
+            Length::Ticks {
+                ticks: u64::try_from(secs_num).unwrap_or(u64::MAX),
+                timescale: u32::try_from(secs_den).unwrap_or(u32::MAX),
+            }
+            .frames_at(f.rate())
+        }
+        (len, _) => len.frames_at(f.rate()),
+    });
+    Labelling { format, start, start_samples, n_frames }
+}
+
+impl Labelling {
+    /// Writes the labelling into the clip's record.
+    fn apply(&self, clip: &mut Clip) {
+        let format = self.format;
+        let start_tc = match (self.start, format) {
+            (Some(s), _) => Some(s.tc),
+            (None, Some(f)) if self.start_samples.is_none() => Some(Timecode::zero(f)),
+            _ => None,
+        };
+        let end_tc = match (start_tc, self.n_frames) {
+            (Some(tc), Some(n)) => Some(tc.add_frames(n)),
+            _ => None,
+        };
+        clip.n_frames = self.n_frames;
+        clip.fps = format.map(|f| f.rate().label());
+        clip.rate = format.map(|f| format!("{}/{}", f.rate().num(), f.rate().den()));
+        clip.drop_frame = format.map(|f| f.is_drop_frame());
+        // Rate-less media (a phone memo) still starts at 00:00:00:00 in an
+        // NLE; only a time reference waiting for `--fps` has no label yet.
+        clip.start_tc = match start_tc {
+            Some(t) => Some(t.to_string()),
+            None if self.start_samples.is_none() => Some("00:00:00:00".into()),
+            None => None,
+        };
+        clip.end_tc = end_tc.map(|t| t.to_string());
+        clip.start_tc_source = self.start.map_or(TcSource::None, |s| s.source);
+        clip.start_samples = self.start_samples;
     }
 }
 
-/// `root` + `/` + `rel`, as the absolute path users see.
-pub fn join_abs(root_abs: &str, rel: &str) -> String {
-    if root_abs.ends_with('/') { format!("{root_abs}{rel}") } else { format!("{root_abs}/{rel}") }
+/// The clip as these options make it, derived from its record alone (no
+/// file is read): a `--day` dates it, and a project rate labels a clip
+/// whose file has no rate of its own (see [`TcBasis`]). `None` when
+/// nothing changes, or when the rate cannot be applied without the file
+/// (a record from before `tc_basis` was kept: probe it again).
+pub fn rederive(clip: &Clip, opts: &MergeOptions) -> Option<Clip> {
+    let mut new = clip.clone();
+    if let Some(day) = &opts.day {
+        new.day = Some(day.clone());
+    }
+    if let (Some(basis), Some(rate)) = (clip.tc_basis, opts.project_rate) {
+        let sample_rate = clip.audio.as_ref().map(|a| a.sample_rate);
+        labelling(None, None, None, basis.length, basis.time_reference, sample_rate, Some(rate)).apply(&mut new);
+    }
+    (new != *clip).then_some(new)
 }
+
+pub use crate::clip::join_abs;
 
 /// The Sony sidecar name for a clip: `C0001.MP4` → `C0001M01.XML`
 /// (compared case-insensitively by the caller).
@@ -645,10 +708,12 @@ mod tests {
             end_tc: Some(start_tc.add_frames(n_frames).to_string()),
             start_tc_source: TcSource::Tmcd,
             start_samples: None,
+            tc_basis: None,
             video: None,
             audio: None,
             size: 1,
             mtime_ns: 0,
+            content_hash: None,
             scene: None,
             take: None,
             tape: None,

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Env, copy_tree, dump, ffprobe, ndf_label, realdata, snapshot};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn by_name(clips: &[Value]) -> BTreeMap<String, Value> {
     clips.iter().map(|c| (c["name"].as_str().expect("name").to_string(), c.clone())).collect()
@@ -413,4 +413,103 @@ fn day_falls_back_to_the_modification_date() {
     env.ingest(src.path());
     let clips = by_name(&env.clips());
     assert_eq!(clips["PLAIN.mp4"]["day"], "2025-06-01");
+}
+
+/// 14:31:05:12 at 25 fps is frame 1_306_637; 1000 samples later is still
+/// that frame (recorders round down).
+const ZOOM_TIME_REFERENCE: u64 = 1_306_637 * 48_000 / 25 + 1000;
+
+/// A sound card without speed information: `ZOOM0001.WAV` (a BWF with a
+/// TimeReference and no rate, 1 s at 48 kHz), a plain WAV with no
+/// timecode at all (the fixture's `NOTC.wav`, 1.000 s by ffprobe) and a
+/// clip-relative transcript of the BWF (0.2 s to 0.6 s).
+fn rateless_card(parent: &std::path::Path) -> std::path::PathBuf {
+    let card = parent.join("SOUND");
+    std::fs::create_dir_all(&card).expect("mkdir");
+    std::fs::write(card.join("ZOOM0001.WAV"), common::bwf_without_rate(ZOOM_TIME_REFERENCE, 48_000, 48_000))
+        .expect("write");
+    std::fs::copy(dump().join("2026-03-14/SOUND/NOTC.wav"), card.join("NOTC.wav")).expect("copy");
+    std::fs::write(card.join("ZOOM0001.srt"), "1\n00:00:00,200 --> 00:00:00,600\nRolling on the Zoom.\n")
+        .expect("write");
+    card
+}
+
+/// The first transcript cue's `tc_in` of a clip, from `rushes show`.
+fn first_cue_tc(env: &Env, clip: &str) -> Value {
+    env.json(&["show", clip, "--json"], 0)["transcript"][0]["tc_in"].clone()
+}
+
+/// The README's advice, "ingest again with --fps": unchanged files are not
+/// read again, yet a new `--fps` labels the time reference waiting for it
+/// (and gives the plain WAV its rate), and a new `--day` re-dates the clips;
+/// the transcript moves with its clip's timecode.
+#[test]
+fn a_new_fps_or_day_rederives_unchanged_clips() {
+    let src = tempfile::tempdir().expect("tmp");
+    let card = rateless_card(src.path());
+    let env = Env::new();
+    let first = env.ingest(src.path());
+    assert_eq!(first["clips_added"], 2, "{first}");
+    let zoom = &by_name(&env.clips())["ZOOM0001.WAV"];
+    assert_eq!((zoom["start_tc"].clone(), zoom["start_samples"].clone()), (Value::Null, ZOOM_TIME_REFERENCE.into()));
+    assert_eq!(first_cue_tc(&env, "ZOOM0001.WAV"), Value::Null, "no rate, no label");
+
+    // Same size and mtime but other bytes: only a re-read would notice.
+    let wav = card.join("ZOOM0001.WAV");
+    let mtime = std::fs::metadata(&wav).and_then(|m| m.modified()).expect("mtime");
+    let len = std::fs::metadata(&wav).expect("meta").len();
+    std::fs::write(&wav, vec![b'x'; len as usize]).expect("overwrite");
+    std::fs::File::options().write(true).open(&wav).and_then(|f| f.set_modified(mtime)).expect("mtime");
+
+    let again = env.json(&["ingest", "--json", "--fps", "25", src.path().to_str().expect("utf-8")], 0);
+    assert_eq!((again["clips_updated"].clone(), again["failures"].clone()), (2.into(), json!([])), "{again}");
+    let clips = by_name(&env.clips());
+    let (zoom, notc) = (&clips["ZOOM0001.WAV"], &clips["NOTC.wav"]);
+    let start = ZOOM_TIME_REFERENCE * 25 / 48_000;
+    assert_eq!(zoom["start_tc"], ndf_label(start, 25));
+    assert_eq!(zoom["start_tc"], "14:31:05:12");
+    assert_eq!(zoom["end_tc"], ndf_label(start + 25, 25), "1 s at 25 fps");
+    assert_eq!((zoom["fps"].clone(), zoom["n_frames"].clone()), ("25".into(), 25.into()));
+    assert_eq!((zoom["start_tc_source"].clone(), zoom["start_samples"].clone()), ("bext".into(), Value::Null));
+    assert_eq!((notc["fps"].clone(), notc["n_frames"].clone()), ("25".into(), 25.into()), "1 s at 25 fps");
+    assert_eq!(notc["start_tc"], "00:00:00:00");
+    // 0.2 s = 5 frames after the start.
+    assert_eq!(first_cue_tc(&env, "ZOOM0001.WAV"), ndf_label(start + 5, 25).as_str());
+
+    let dated = env.json(&["ingest", "--json", "--day", "2026-03-20", src.path().to_str().expect("utf-8")], 0);
+    assert_eq!(dated["clips_updated"], 2, "{dated}");
+    let clips = by_name(&env.clips());
+    let days = (clips["ZOOM0001.WAV"]["day"].clone(), clips["NOTC.wav"]["day"].clone());
+    assert_eq!(days, ("2026-03-20".into(), "2026-03-20".into()));
+    assert_eq!(clips["ZOOM0001.WAV"]["start_tc"], "14:31:05:12", "the rate given before stays");
+}
+
+/// `rushes set CLIP --fps 25` gives one clip a rate: its timecode from
+/// the stored time reference, and its words re-placed; other clips keep
+/// theirs, and a clip with a rate of its own refuses.
+#[test]
+fn set_fps_relabels_one_clip() {
+    let src = tempfile::tempdir().expect("tmp");
+    rateless_card(src.path());
+    std::fs::copy(dump().join("2026-03-14/D_CAM/PLAIN.mp4"), src.path().join("PLAIN.mp4")).expect("copy");
+    let env = Env::new();
+    env.ingest(src.path());
+
+    let out = env.json(&["set", "ZOOM0001.WAV", "--fps", "25", "--json"], 0);
+    let start = ZOOM_TIME_REFERENCE * 25 / 48_000;
+    assert_eq!(out["start_tc"], ndf_label(start, 25), "{out}");
+    let clips = by_name(&env.clips());
+    assert_eq!(clips["ZOOM0001.WAV"]["start_tc"], "14:31:05:12");
+    assert_eq!(clips["ZOOM0001.WAV"]["fps"], "25");
+    assert_eq!(clips["NOTC.wav"]["fps"], Value::Null, "only the clip named");
+    assert_eq!(first_cue_tc(&env, "ZOOM0001.WAV"), ndf_label(start + 5, 25).as_str());
+
+    let notc = env.json(&["set", "NOTC.wav", "--fps", "23.976", "--json"], 0);
+    assert_eq!((notc["fps"].clone(), notc["rate"].clone()), ("23.976".into(), "24000/1001".into()));
+    // ceil(1.000 s × 24000/1001) frames cover the file.
+    assert_eq!(notc["n_frames"], 24000u64.div_ceil(1001));
+
+    let own = env.run(&["set", "PLAIN.mp4", "--fps", "30"]);
+    common::expect_code(&own, 2, "a clip with its own rate");
+    assert!(String::from_utf8_lossy(&own.stderr).contains("its own rate"), "{}", String::from_utf8_lossy(&own.stderr));
 }

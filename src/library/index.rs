@@ -374,6 +374,13 @@ impl Writer {
         self.inner.delete_term(Term::from_field_text(self.fields.source_id, source_id));
     }
 
+    /// Deletes a clip's document (visible after commit); its words are
+    /// the caller's to delete.
+    pub fn delete_clip(&self, clip_id: &str) {
+        self.dirty.set(true);
+        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, &format!("clip:{clip_id}")));
+    }
+
     /// Makes everything written so far durable and visible, atomically.
     pub fn commit(&mut self) -> Result<(), IndexError> {
         if !self.dirty.replace(false) {

@@ -260,3 +260,36 @@ pub fn nobody_can(flag: &str, path: &Path) -> bool {
         ),
     }
 }
+
+/// A minimal Broadcast WAV: 16-bit mono PCM at `sample_rate`, `samples`
+/// of silence, and a `bext` chunk whose TimeReference is `time_reference`
+/// but whose description states no speed (and no iXML), so the file has
+/// no frame rate of its own: the timecode needs the project's `--fps`.
+pub fn bwf_without_rate(time_reference: u64, sample_rate: u32, samples: u32) -> Vec<u8> {
+    let mut fmt = Vec::new();
+    fmt.extend(1u16.to_le_bytes()); // WAVE_FORMAT_PCM
+    fmt.extend(1u16.to_le_bytes()); // mono
+    fmt.extend(sample_rate.to_le_bytes());
+    fmt.extend((sample_rate * 2).to_le_bytes());
+    fmt.extend(2u16.to_le_bytes());
+    fmt.extend(16u16.to_le_bytes());
+    // EBU Tech 3285 v1: Description 256, Originator 32, OriginatorReference
+    // 32, OriginationDate 10, OriginationTime 8, TimeReference u64 at 338,
+    // Version u16, UMID 64, reserved 190: 602 bytes.
+    let mut bext = vec![0u8; 602];
+    bext[320..330].copy_from_slice(b"2026-03-14");
+    bext[330..338].copy_from_slice(b"10:00:00");
+    bext[338..346].copy_from_slice(&time_reference.to_le_bytes());
+    bext[346..348].copy_from_slice(&1u16.to_le_bytes());
+    let data = vec![0u8; samples as usize * 2];
+    let mut body = b"WAVE".to_vec();
+    for (id, chunk) in [(b"bext", &bext), (b"fmt ", &fmt), (b"data", &data)] {
+        body.extend(id);
+        body.extend((chunk.len() as u32).to_le_bytes());
+        body.extend(chunk.iter());
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend((body.len() as u32).to_le_bytes());
+    out.extend(body);
+    out
+}
