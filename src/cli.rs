@@ -679,7 +679,8 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
         || !r.notes_unplaced.is_empty()
         || !r.transcripts_unmatched.is_empty()
         || !r.warnings.is_empty()
-        || !r.sidecars_skipped.is_empty();
+        || !r.sidecars_skipped.is_empty()
+        || !r.rolled_up.is_empty();
     if !any {
         return Ok(());
     }
@@ -716,6 +717,11 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
         (t.path.as_str(), why)
     });
     print_list(out, "transcript timebases chosen", "", timebases.collect())?;
+    let rolled = r
+        .rolled_up
+        .iter()
+        .map(|f| (f.path.as_str(), format!("{} cues repeating the previous one's lines merged", f.cues)));
+    print_list(out, "roll-up captions (each line indexed once)", " files", rolled.collect())?;
     let warnings = r.warnings.iter().map(|w| (w.source.as_str(), w.reason.clone()));
     print_list(out, "lines not read", "", warnings.collect())?;
     let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));

@@ -113,6 +113,14 @@ pub struct Warning {
     pub reason: String,
 }
 
+/// A captions file whose roll-up repeats were merged: `cues` cues repeated
+/// the previous cue's lines, and those lines are indexed once.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RolledUp {
+    pub path: String,
+    pub cues: usize,
+}
+
 /// A file that was not imported at all, and why.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Skipped {
@@ -136,6 +144,8 @@ pub struct ImportReport {
     /// telemetry, a README) or cannot be read.
     pub sidecars_skipped: Vec<Skipped>,
     pub warnings: Vec<Warning>,
+    /// Roll-up captions whose repeated lines were merged, per file.
+    pub rolled_up: Vec<RolledUp>,
     /// How each transcript's times were read when no `--timebase` was
     /// given.
     pub timebases: Vec<TimebaseChoice>,
@@ -405,7 +415,10 @@ fn parse_source(
     };
     match source_kind(path) {
         Some(SourceKind::Transcript) => match transcript::parse(bytes, &ext) {
-            transcript::Outcome::Transcript { format, cues, diagnostics, encoding } => {
+            transcript::Outcome::Transcript { format, cues, diagnostics, encoding, rolled_up } => {
+                if rolled_up > 0 {
+                    report.rolled_up.push(RolledUp { path: abs.to_string(), cues: rolled_up });
+                }
                 record.format = Some(format);
                 record.encoding = encoding.to_string();
                 record.cues = cues;

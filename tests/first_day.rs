@@ -525,3 +525,62 @@ fn sound_reports_log_their_files() {
     // BULLET…wav, A101_2.WAV, PT A101_4.A1.wav and Sr001-001-06_X.WAV are not in this dump.
     assert_eq!(unlisted, ["7", "10", "13", "14"]);
 }
+
+/// `(tc_in, text)` of a clip's transcript, from `rushes show`.
+fn transcript_lines(env: &Env, clip: &str) -> Vec<(String, String)> {
+    let log = env.json(&["show", clip, "--json"], 0);
+    log["transcript"]
+        .as_array()
+        .expect("transcript")
+        .iter()
+        .map(|s| (s["tc_in"].as_str().unwrap_or("-").to_string(), s["text"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+/// Point 10: roll-up captions (YouTube auto-captions, captions converted
+/// from broadcast roll-up) show each line twice: cue N is "A / B", cue N+1
+/// "B / C", and YouTube's WebVTT adds a 10 ms cue repeating the line just
+/// finished. Each spoken line is indexed once, at the time it first
+/// appeared, and the report says how many cues were merged in each file.
+#[test]
+fn roll_up_captions_index_each_line_once() {
+    let srt = "1\n00:00:00,000 --> 00:00:00,500\nthe river came up\n\n\
+               2\n00:00:00,500 --> 00:00:01,000\nthe river came up\nto the bakery door\n\n\
+               3\n00:00:01,000 --> 00:00:01,500\nto the bakery door\nand we lost everything\n";
+    let vtt = "WEBVTT\nKind: captions\nLanguage: en\n\n\
+               00:00:00.000 --> 00:00:00.490 align:start position:0%\n\
+               the<00:00:00.200><c> river</c><00:00:00.300><c> came</c><00:00:00.400><c> up</c>\n\n\
+               00:00:00.490 --> 00:00:00.500 align:start position:0%\nthe river came up\n \n\n\
+               00:00:00.500 --> 00:00:00.990 align:start position:0%\n\
+               the river came up\nto<00:00:00.600><c> the</c><00:00:00.700><c> bakery</c><00:00:00.800><c> door</c>\n\n\
+               00:00:00.990 --> 00:00:01.000 align:start position:0%\nto the bakery door\n \n\n\
+               00:00:01.000 --> 00:00:01.500 align:start position:0%\nto the bakery door\nand we lost everything\n";
+    // GX010042.MP4 is 50p from 14:32:00:00: a cue at T ms starts on frame
+    // T / 20. Cues merged: the SRT's 2 and 3; the VTT's four after the first.
+    for (ext, text, merged) in [("srt", srt, 2), ("vtt", vtt, 4)] {
+        let env = Env::new();
+        let shoot = env.tmp.path().join("shoot/2026-03-14/C_CAM");
+        std::fs::create_dir_all(&shoot).expect("mkdir");
+        std::fs::copy(dump().join("2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4"), shoot.join("GX010042.MP4"))
+            .expect("copy");
+        let captions = shoot.join(format!("GX010042.{ext}"));
+        write(&captions, text);
+        let out = env.run(&["ingest", utf8(&env.tmp.path().join("shoot"))]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let human = stdout(&out);
+        let line = format!("{}: {merged} cues repeating the previous one's lines merged", utf8(&captions));
+        assert!(human.contains(&line), "{ext}: {human}");
+        assert_eq!(
+            transcript_lines(&env, "GX010042.MP4"),
+            vec![
+                ("14:32:00:00".to_string(), "the river came up".to_string()),
+                ("14:32:00:25".to_string(), "to the bakery door".to_string()),
+                ("14:32:01:00".to_string(), "and we lost everything".to_string()),
+            ],
+            "{ext}"
+        );
+        let clip = utf8(&shoot.join("GX010042.MP4")).to_string();
+        assert_eq!(hits(&env, "\"bakery door\""), vec![(clip.clone(), "14:32:00:25".to_string())], "{ext}");
+        assert_eq!(hits(&env, "river"), vec![(clip, "14:32:00:00".to_string())], "{ext}");
+    }
+}

@@ -48,7 +48,15 @@ pub enum Format {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// A transcript (possibly with some blocks reported and skipped).
-    Transcript { format: Format, cues: Vec<Cue>, diagnostics: Vec<Diagnostic>, encoding: &'static str },
+    /// `rolled_up` counts the cues that repeated the previous cue's lines
+    /// and were merged (see [`merge_roll_up`]).
+    Transcript {
+        format: Format,
+        cues: Vec<Cue>,
+        diagnostics: Vec<Diagnostic>,
+        encoding: &'static str,
+        rolled_up: usize,
+    },
     /// A file of that name that is not a transcript (DJI drone telemetry
     /// `.SRT`, JSON that is not Whisper-shaped): skipped with a reason.
     NotTranscript { reason: String },
@@ -68,9 +76,76 @@ pub fn parse(bytes: &[u8], ext: &str) -> Outcome {
         other => return Outcome::NotTranscript { reason: format!("not a transcript extension: .{other}") },
     };
     match result {
-        Ok((format, cues, diagnostics)) => Outcome::Transcript { format, cues, diagnostics, encoding },
+        Ok((format, cues, diagnostics)) => {
+            // Whisper segments never repeat each other; captions do.
+            let (cues, rolled_up) = match format {
+                Format::Srt | Format::Vtt => merge_roll_up(cues),
+                Format::Whisper => (cues, 0),
+            };
+            Outcome::Transcript { format, cues, diagnostics, encoding, rolled_up }
+        }
         Err(e) => e,
     }
+}
+
+/// Roll-up captions (YouTube's automatic captions, captions converted from
+/// broadcast roll-up) keep the previous line on screen while the next one
+/// is spoken: cue N shows "A / B", cue N+1 "B / C", and YouTube's WebVTT
+/// adds a 10 ms cue showing only "B" between them. Read as written, every
+/// line is indexed twice and a phrase search finds it twice.
+///
+/// A cue whose first lines repeat the last lines of the cue before it, and
+/// that starts when that cue ends (within [`ROLL_UP_MAX_GAP_MS`], or
+/// overlapping it) with the same speaker, loses the repeated lines; a cue
+/// left with nothing new extends the previous kept cue instead. So each
+/// line is kept once, at the time it first appeared. Lines are compared
+/// whole, with runs of whitespace folded, so a repeated word inside a line
+/// is never touched. Returns the cues and how many were merged.
+pub fn merge_roll_up(cues: Vec<Cue>) -> (Vec<Cue>, usize) {
+    let mut kept: Vec<Cue> = Vec::with_capacity(cues.len());
+    let mut merged = 0;
+    // The previous cue as the file showed it, before its repeats went.
+    let mut shown: Vec<String> = Vec::new();
+    let mut shown_end = 0;
+    for mut cue in cues {
+        let lines: Vec<String> =
+            cue.text.split('\n').map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        let follows = kept.last().is_some_and(|last| {
+            last.speaker == cue.speaker
+                && cue.start_ms >= last.start_ms
+                && cue.start_ms <= shown_end + ROLL_UP_MAX_GAP_MS
+        });
+        let repeated = if follows { repeated_lines(&shown, &lines) } else { 0 };
+        shown = lines;
+        shown_end = cue.end_ms;
+        if repeated == 0 {
+            kept.push(cue);
+            continue;
+        }
+        merged += 1;
+        match (cue.text.split('\n').nth(repeated).is_some(), kept.last_mut()) {
+            (false, Some(last)) => last.end_ms = last.end_ms.max(cue.end_ms),
+            _ => {
+                cue.text = cue.text.split('\n').skip(repeated).collect::<Vec<_>>().join("\n");
+                kept.push(cue);
+            }
+        }
+    }
+    (kept, merged)
+}
+
+/// How far after the previous cue's end a roll-up cue may start. YouTube
+/// writes them back to back; converters from 25 or 30 fps broadcast
+/// captions land within a frame or two.
+const ROLL_UP_MAX_GAP_MS: u64 = 80;
+
+/// The number of lines `next` starts with that `previous` ends with (the
+/// most that match).
+fn repeated_lines(previous: &[String], next: &[String]) -> usize {
+    (1..=previous.len().min(next.len()))
+        .rev()
+        .find(|&n| previous.get(previous.len() - n..) == next.get(..n))
+        .unwrap_or(0)
 }
 
 /// Splits a `NAME:` speaker prefix off the start of a cue's text.
@@ -385,6 +460,64 @@ mod tests {
     }
 
     #[test]
+    fn roll_up_repeats_are_merged() {
+        let cue = |start_ms, end_ms, text: &str, speaker: Option<&str>| Cue {
+            start_ms,
+            end_ms,
+            text: text.to_string(),
+            speaker: speaker.map(str::to_string),
+            line: 0,
+        };
+        let shape = |cues: Vec<Cue>| {
+            let (cues, merged) = merge_roll_up(cues);
+            let cues: Vec<String> = cues
+                .into_iter()
+                .map(|c| format!("{}-{} {}", c.start_ms, c.end_ms, c.text.replace('\n', "|")))
+                .collect();
+            (cues, merged)
+        };
+        // Two-line roll-up, then YouTube's 10 ms repeat of a finished line.
+        assert_eq!(
+            shape(vec![
+                cue(0, 500, "a b", None),
+                cue(500, 1000, "a  b\nc d", None),
+                cue(1000, 1010, "c d", None),
+                cue(1010, 1500, "c d\ne", None),
+            ]),
+            (vec!["0-500 a b".to_string(), "500-1010 c d".to_string(), "1010-1500 e".to_string()], 3)
+        );
+        // Not roll-up: a gap between the cues, another speaker, a repeat
+        // inside a line, a line repeated further back.
+        for cues in [
+            vec![cue(0, 500, "No.", None), cue(2000, 2500, "No.", None)],
+            vec![cue(0, 500, "No.", Some("ANN")), cue(500, 900, "No.", Some("TOM"))],
+            vec![cue(0, 500, "go go", None), cue(500, 900, "go on", None)],
+            vec![cue(0, 500, "a\nb", None), cue(500, 900, "a\nc", None)],
+        ] {
+            let n = cues.len();
+            assert_eq!(merge_roll_up(cues).0.len(), n);
+        }
+    }
+
+    /// webvtt-py's youtube-dl download: "yeah" then "yeah / what", and a
+    /// line shown again after its word-timed cue.
+    #[test]
+    fn real_youtube_captions_roll_up() {
+        let bytes = std::fs::read(realdata("webvtt-py/tests/subtitles/youtube_dl.vtt")).expect("read");
+        let Outcome::Transcript { cues, rolled_up, .. } = parse(&bytes, "vtt") else { panic!("not read") };
+        let got: Vec<(u64, u64, &str)> = cues.iter().map(|c| (c.start_ms, c.end_ms, c.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (286_070, 286_470, "yeah"),
+                (286_470, 304_080, "what"),
+                (304_080, 305_400, "this will happen is I'm telling")
+            ]
+        );
+        assert_eq!(rolled_up, 2);
+    }
+
+    #[test]
     fn entities() {
         for (input, expected) in [
             ("&amp; &lt; &gt; &quot; &apos; &#39; &#x41; &#X42;", "& < > \" ' ' A B"),
@@ -450,7 +583,7 @@ mod tests {
         // Windows-1252 bytes with CRLF line ends, through the whole path.
         let srt = b"1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xE9 cr\xE8me, 5\x80 \xE0 la carte, tr\xE8s cher\r\n";
         match parse(srt, "srt") {
-            Outcome::Transcript { format, cues, diagnostics, encoding } => {
+            Outcome::Transcript { format, cues, diagnostics, encoding, .. } => {
                 assert_eq!((format, encoding), (Format::Srt, "windows-1252"));
                 assert_eq!(cues.first().map(|c| c.text.as_str()), Some("Café crème, 5€ à la carte, très cher"));
                 assert!(diagnostics.is_empty());
