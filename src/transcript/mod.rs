@@ -169,6 +169,13 @@ pub fn split_speaker(text: &str) -> (Option<String>, String) {
         None => (text, None),
     };
     let body = strip_turn_marker(first.trim_start());
+    if let Some((name, said)) = bracketed_speaker(body) {
+        let text = match rest {
+            Some(rest) => format!("{said}\n{rest}"),
+            None => said.to_string(),
+        };
+        return (Some(name.to_string()), text);
+    }
     let Some((colon, colon_len)) =
         body.char_indices().find(|&(_, c)| c == ':' || c == '\u{FF1A}').map(|(i, c)| (i, c.len_utf8()))
     else {
@@ -195,6 +202,95 @@ pub fn split_speaker(text: &str) -> (Option<String>, String) {
     };
     (Some(name.to_string()), text)
 }
+
+/// Netflix-style speaker labels: `[Alba] text`, `[ALBA] text`. Brackets
+/// mostly hold sound descriptions (`[laughs]`, `[MUSIC PLAYING]`,
+/// `[Phone Ringing]`) and some tools put other labels there (JuvoPlayer's
+/// `[Western Europe] 0.5: …`), so the rule is stricter than for `NAME:`:
+/// the label looks like a name ([`looks_like_name`]), has no word of the
+/// usual sound descriptions ([`SOUND_WORDS`]), and is followed on the same
+/// line, after a space, by words (a letter or opening punctuation, not a
+/// digit). A label alone on its line is left as text. Returns the name
+/// and the words.
+fn bracketed_speaker(line: &str) -> Option<(&str, &str)> {
+    let (name, after) = line.strip_prefix('[')?.split_once(']')?;
+    let name = name.trim();
+    let said = after.trim_start();
+    let words_follow = after.starts_with(char::is_whitespace)
+        && said.starts_with(|c: char| c.is_alphabetic() || "¿¡\"'«\u{201C}\u{2018}(".contains(c));
+    let described = name.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        let word = word.to_lowercase();
+        SOUND_WORDS.contains(&word.as_str())
+    });
+    (words_follow && looks_like_name(name) && !described).then_some((name, said))
+}
+
+/// Words of the sound descriptions written in brackets in subtitles for
+/// the deaf and hard of hearing (English, and the Spanish seen in Netflix
+/// files), lower case. A bracketed label with one of them is not a name.
+const SOUND_WORDS: &[&str] = &[
+    "music",
+    "musical",
+    "song",
+    "singing",
+    "sings",
+    "laughs",
+    "laughing",
+    "laughter",
+    "chuckles",
+    "giggles",
+    "applause",
+    "cheering",
+    "cheers",
+    "inaudible",
+    "indistinct",
+    "unintelligible",
+    "crosstalk",
+    "overlapping",
+    "silence",
+    "sighs",
+    "gasps",
+    "coughs",
+    "cries",
+    "crying",
+    "sobbing",
+    "screams",
+    "screaming",
+    "shouts",
+    "shouting",
+    "whispers",
+    "whispering",
+    "groans",
+    "grunts",
+    "mumbles",
+    "breathing",
+    "panting",
+    "footsteps",
+    "door",
+    "knocking",
+    "phone",
+    "ringing",
+    "beeping",
+    "static",
+    "thunder",
+    "wind",
+    "explosion",
+    "gunshot",
+    "gunshots",
+    "sound",
+    "sounds",
+    "noise",
+    "sfx",
+    "continues",
+    "speaking",
+    "foreign",
+    "language",
+    "in",
+    "música",
+    "risas",
+    "aplausos",
+    "suspira",
+];
 
 /// `>>` (broadcast captions) and `- ` (dialogue dash) mark a change of
 /// speaker; they carry no words of their own.
@@ -449,6 +545,22 @@ mod tests {
             ("Digo: \"Le doy un abrazo\".", None, "Digo: \"Le doy un abrazo\"."),
             ("(laughs): hi", None, "(laughs): hi"),
             ("[Korean] 0.5: text", None, "[Korean] 0.5: text"),
+            ("[Alba] The river", Some("Alba"), "The river"),
+            ("[ALBA] The river\nrose", Some("ALBA"), "The river\nrose"),
+            ("- [Ángeles] No, no.", Some("Ángeles"), "No, no."),
+            ("[Carlos] ¿Va todo bien?", Some("Carlos"), "¿Va todo bien?"),
+            ("[Speaker 2] yes", Some("Speaker 2"), "yes"),
+            ("[Western Europe] 0.5: Alba", None, "[Western Europe] 0.5: Alba"),
+            ("[laughs] Alba", None, "[laughs] Alba"),
+            ("[Music] Alba", None, "[Music] Alba"),
+            ("[MUSIC PLAYING] la la", None, "[MUSIC PLAYING] la la"),
+            ("[Phone Ringing] Hello?", None, "[Phone Ringing] Hello?"),
+            ("[IN SPANISH] Hola", None, "[IN SPANISH] Hola"),
+            ("[Inaudible] maybe", None, "[Inaudible] maybe"),
+            ("[Ángeles ríe]", None, "[Ángeles ríe]"),
+            ("[Victoria]\nTienes que salir", None, "[Victoria]\nTienes que salir"),
+            ("[Alba]text", None, "[Alba]text"),
+            ("[Alba] 1928", None, "[Alba] 1928"),
             ("Note:x", None, "Note:x"),
             ("JOHN, MARY: hi", None, "JOHN, MARY: hi"),
             ("- just a dash", None, "- just a dash"),
