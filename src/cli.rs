@@ -23,7 +23,7 @@ use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
-use crate::search::{Hit, HitKind, SearchRequest, search};
+use crate::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
 use crate::selects::{self, Format};
 use crate::timecode::Rate;
 use crate::timecode::TcFormat;
@@ -332,6 +332,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let req = filters.request(query.join(" "), limit, context, None);
             let hits = search(&lib, &req)?;
             print_hits(&hits, json)?;
+            if !json {
+                for hint in speaker_hints(&lib, &req.query)? {
+                    let cues = if hint.cues == 1 { "cue".to_string() } else { format!("{} cues", hint.cues) };
+                    eprintln!("{} is a speaker: {} lists their {cues}", one_line(&hint.name), hint.filter);
+                }
+            }
             Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Export {

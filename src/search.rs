@@ -119,6 +119,37 @@ pub struct Hit {
     cues: Option<(String, usize, usize)>,
 }
 
+/// A word of the query that is also a speaker's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpeakerHint {
+    /// The name as the transcripts write it.
+    pub name: String,
+    /// The filter that lists their cues (`speaker:maria`).
+    pub filter: String,
+    pub cues: usize,
+}
+
+/// The plain words of a query that name a speaker of the library, once
+/// each: someone searching for "Maria" may want what Maria says rather
+/// than where her name is said. Filters (`camera:a`), fuzzy (`word~1`) and
+/// prefix (`word*`) words are not names. Multi-word names are not looked
+/// for: a query word is matched against the whole name.
+pub fn speaker_hints(lib: &Library, query: &str) -> Result<Vec<SpeakerHint>, QueryError> {
+    let mut seen = HashSet::new();
+    let mut hints = Vec::new();
+    for raw in query.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let plain = !raw.contains([':', '~', '*']) && !word.is_empty();
+        if !plain || !seen.insert(word.to_lowercase()) {
+            continue;
+        }
+        if let Some((name, cues)) = lib.index.speaker_cues(word)? {
+            hints.push(SpeakerHint { name, filter: format!("speaker:{}", word.to_lowercase()), cues });
+        }
+    }
+    Ok(hints)
+}
+
 /// Runs a search. An error is the user's query (with where) or the index.
 pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError> {
     let kinds = match req.kind {

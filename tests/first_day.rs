@@ -584,3 +584,66 @@ fn roll_up_captions_index_each_line_once() {
         assert_eq!(hits(&env, "river"), vec![(clip, "14:32:00:00".to_string())], "{ext}");
     }
 }
+
+/// Point 16: Netflix-style `[Alba] text` names the speaker, while sound
+/// descriptions (`[Music]`, `[laughs]`) and JuvoPlayer's `[Western
+/// Europe] 0.5:` labels do not; a search word that is a speaker's name
+/// gets a hint on stderr (human output only) saying how to list their cues.
+#[test]
+fn searching_for_a_person() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot/2026-03-14/C_CAM");
+    std::fs::create_dir_all(&shoot).expect("mkdir");
+    std::fs::copy(dump().join("2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4"), shoot.join("GX010042.MP4"))
+        .expect("copy");
+    // SRT speakers carry on until another is named; 50p: frame = ms / 20.
+    write(
+        &shoot.join("GX010042.srt"),
+        "1\n00:00:00,000 --> 00:00:00,400\n[Alba] The river came up that night.\n\n\
+         2\n00:00:00,400 --> 00:00:00,800\nIt reached the bakery.\n\n\
+         3\n00:00:00,800 --> 00:00:01,200\n[TOM] Nobody believed Alba.\n\n\
+         4\n00:00:01,200 --> 00:00:01,600\n[Music] Alba, come home.\n\n\
+         5\n00:00:01,600 --> 00:00:01,800\n[Western Europe] 0.5: Alba\n",
+    );
+    let out = env.run(&["ingest", utf8(&env.tmp.path().join("shoot"))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = env.json(&["show", "GX010042.MP4", "--json"], 0);
+    let got: Vec<(String, String, String)> = log["transcript"]
+        .as_array()
+        .expect("transcript")
+        .iter()
+        .map(|s| {
+            let field = |k: &str| s[k].as_str().unwrap_or("-").to_string();
+            (field("tc_in"), field("speaker"), field("text"))
+        })
+        .collect();
+    let row = |tc: &str, who: &str, text: &str| (tc.to_string(), who.to_string(), text.to_string());
+    assert_eq!(
+        got,
+        vec![
+            row("14:32:00:00", "Alba", "The river came up that night."),
+            row("14:32:00:20", "Alba", "It reached the bakery."),
+            row("14:32:00:40", "TOM", "Nobody believed Alba."),
+            row("14:32:01:10", "TOM", "[Music] Alba, come home."),
+            row("14:32:01:30", "TOM", "[Western Europe] 0.5: Alba"),
+        ]
+    );
+    let clip = utf8(&shoot.join("GX010042.MP4")).to_string();
+    assert_eq!(
+        hits(&env, "speaker:alba"),
+        vec![(clip.clone(), "14:32:00:00".to_string()), (clip, "14:32:00:20".to_string())]
+    );
+
+    // The hint: Alba has the first two cues; TOM the other three.
+    let out = env.run(&["search", "alba"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "Alba is a speaker: speaker:alba lists their 2 cues\n");
+    let out = env.run(&["search", "bakery", "Tom"]);
+    assert_eq!(stderr(&out), "TOM is a speaker: speaker:tom lists their 3 cues\n");
+    // Not a speaker (a sound description, a label), or not asked.
+    for args in [&["search", "music"][..], &["search", "europe"], &["search", "river"], &["search", "alba", "--json"]] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
@@ -24,7 +24,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use super::directory::{LibraryDirectory, WriteErrorSlot};
-use crate::clip::Clip;
+use crate::clip::{Clip, Segment};
 
 /// Memory the writer may use (all threads) before it flushes a segment.
 const WRITER_MEMORY: usize = 512 << 20;
@@ -212,6 +212,27 @@ impl ClipIndex {
     /// The stored records of `kind` a source file brought.
     pub fn records_of_source(&self, kind: &str, source_id: &str) -> Result<Vec<String>, IndexError> {
         self.snapshot()?.records_of_source(kind, source_id)
+    }
+
+    /// A speaker's transcript cues: the name as the first of them writes
+    /// it and how many there are; `None` when no cue has that speaker.
+    /// The name is compared whole and case-insensitively, as the
+    /// `speaker:` filter compares it.
+    pub fn speaker_cues(&self, name: &str) -> Result<Option<(String, usize)>, IndexError> {
+        let snapshot = self.snapshot()?;
+        let query = all_terms(&[(self.fields.kind, "segment"), (self.fields.speaker, &name.trim().to_lowercase())]);
+        let (count, first) = snapshot.searcher.search(&query, &(Count, TopDocs::with_limit(1).order_by_score()))?;
+        let Some(&(_, addr)) = first.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = snapshot.searcher.doc(addr)?;
+        let written = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str::<Segment>(json).ok())
+            .and_then(|segment| segment.speaker)
+            .unwrap_or_else(|| name.to_string());
+        Ok(Some((written, count)))
     }
 
     /// A consistent view of the last commit, for many reads in a row.
