@@ -17,6 +17,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 use crate::clip::{Clip, NoteRecord, Relinked, Segment};
 use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
+use crate::export::ale;
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
@@ -24,7 +25,7 @@ use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
 use crate::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
-use crate::selects::{self, Format};
+use crate::selects::{self, Format, Rendered};
 use crate::timecode::Rate;
 use crate::timecode::TcFormat;
 
@@ -405,10 +406,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for w in format.warnings(&picked) {
                 eprintln!("rushes: warning: {w}");
             }
-            let text = format.render(&seq, &picked);
-            match output {
-                Some(path) => write_output(&path, text.as_bytes())?,
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            match format.render_files(&seq, &picked, seq_rate) {
+                Rendered::One(text) => {
+                    if format == Format::Ale {
+                        let converted = selects::other_rates(&picked, seq.format);
+                        if !converted.is_empty() {
+                            let to = seq.format.rate().label();
+                            eprintln!(
+                                "rushes: an ALE has one frame rate: rows of clips at {} converted to {to} fps \
+                                 (a clip's start label keeps its seconds, its frames scaled down to the {to} fps \
+                                 frame holding that instant; in points and lengths rounded to the nearest frame)",
+                                converted.join(", ")
+                            );
+                        }
+                    }
+                    match output {
+                        Some(path) => write_output(&path, text.as_bytes())?,
+                        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+                    }
+                }
+                Rendered::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -505,6 +522,37 @@ fn print_edit(r: &EditReport, json: bool) -> Result<()> {
 }
 
 /// Writes beside the target then renames, so a reader never sees half a file.
+/// An ALE of clips at several rates: one log per rate beside `output`,
+/// and on stderr which files and why. Nothing is written when there is no
+/// `-o` or (without `--force`) one of the files exists.
+fn write_per_rate(output: Option<&std::path::Path>, logs: &[ale::RateLog], force: bool) -> Result<()> {
+    let rates: Vec<String> = logs.iter().map(|l| l.format.rate().label()).collect();
+    let Some(output) = output else {
+        anyhow::bail!(
+            "these selects are at {} frame rates ({}) and an ALE has one; nothing written: give -o NAME.ale \
+             to write one log per rate (NAME.<rate>.ale), or --fps RATE to convert every row to one rate",
+            logs.len(),
+            rates.join(", ")
+        );
+    };
+    let paths: Vec<PathBuf> = logs.iter().map(|l| selects::per_rate_path(output, l.format)).collect();
+    if let Some(taken) = paths.iter().find(|p| p.exists() && !force) {
+        anyhow::bail!("{} exists; use --force to overwrite it; nothing written", taken.display());
+    }
+    eprintln!(
+        "rushes: an ALE has one frame rate and these selects are at {} ({}): one log per rate \
+         (--fps RATE converts every row into one log instead)",
+        logs.len(),
+        rates.join(", ")
+    );
+    for (log, path) in logs.iter().zip(&paths) {
+        write_output(path, log.text.as_bytes())?;
+        let selects = if log.selects == 1 { "select" } else { "selects" };
+        eprintln!("  {}: {} {selects} at {} fps", path.display(), log.selects, log.format.rate().label());
+    }
+    Ok(())
+}
+
 fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.rushes-tmp"));

@@ -4,6 +4,7 @@
 //! the exporters in `export` do not.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::clip::Clip;
 use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
@@ -11,7 +12,41 @@ use crate::export::{Sequence, table::SelectRow};
 use crate::library::Library;
 use crate::merge::clip_start;
 use crate::search::{Hit, HitKind};
-use crate::timecode::Timecode;
+use crate::timecode::{TcFormat, Timecode};
+
+/// What an export writes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rendered {
+    /// One file (or stdout).
+    One(String),
+    /// An ALE of clips at several rates: one log per rate, written beside
+    /// the output as [`per_rate_path`] names them.
+    PerRate(Vec<ale::RateLog>),
+}
+
+/// Where the log of one rate goes: `rt.ale` becomes `rt.25.ale`,
+/// `rt.29.97.ale`; a name without `.ale` gets `.<rate>.ale` added.
+pub fn per_rate_path(output: &Path, format: TcFormat) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = match name.len().checked_sub(4).filter(|&i| name.is_char_boundary(i)) {
+        Some(i) if name[i..].eq_ignore_ascii_case(".ale") => &name[..i],
+        _ => name.as_str(),
+    };
+    output.with_file_name(format!("{stem}.{}.ale", format.rate().label()))
+}
+
+/// The rates of the clips whose rate is not `format`'s, in order, once
+/// each: the rows an ALE at that rate converts.
+pub fn other_rates(selects: &[Select], format: TcFormat) -> Vec<String> {
+    let mut rates: Vec<String> = Vec::new();
+    for sel in selects.iter().filter(|s| s.clip.rate() != format.rate()) {
+        let label = sel.clip.rate().label();
+        if !rates.contains(&label) {
+            rates.push(label);
+        }
+    }
+    rates
+}
 
 /// Length given to a note that marks a moment but has no out point.
 const NOTE_SECONDS: u64 = 5;
@@ -49,6 +84,28 @@ impl Format {
             Format::Ale => ale::write(seq, selects),
             Format::Otio => otio::write(seq, selects),
             Format::Csv => table::write(seq, selects),
+        }
+    }
+
+    /// Writes `selects` as the files this format needs; `fps` is the rate
+    /// the user asked for (`--fps`), if any. An ALE has one frame rate: with
+    /// `fps` every row is converted to it; without, selects of clips at
+    /// several rates give one log per rate.
+    pub fn render_files(self, seq: &Sequence, selects: &[Select], fps: Option<TcFormat>) -> Rendered {
+        match (self, fps) {
+            (Format::Ale, Some(_)) => Rendered::One(ale::write_converted(seq, selects)),
+            (Format::Ale, None) => {
+                let mut logs = ale::write_per_rate(seq, selects);
+                match (logs.pop(), logs.is_empty()) {
+                    (Some(only), true) => Rendered::One(only.text),
+                    (Some(last), false) => {
+                        logs.push(last);
+                        Rendered::PerRate(logs)
+                    }
+                    (None, _) => Rendered::One(self.render(seq, selects)),
+                }
+            }
+            _ => Rendered::One(self.render(seq, selects)),
         }
     }
 
@@ -254,4 +311,23 @@ fn sort(selects: &mut [Select], clips: &HashMap<String, Clip>) {
         let day = |s: &Select| clips.get(&s.clip.id).and_then(|c| c.day.clone());
         (day(a), &a.clip.path, a.in_frame).cmp(&(day(b), &b.clip.path, b.in_frame))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timecode::Rate;
+
+    #[test]
+    fn per_rate_names() {
+        for (output, rate, want) in [
+            ("/x/rt.ale", Rate::FPS_25, "/x/rt.25.ale"),
+            ("/x/rt.ALE", Rate::FPS_29_97, "/x/rt.29.97.ale"),
+            ("rt", Rate::FPS_50, "rt.50.ale"),
+            ("/x/día.ale", Rate::FPS_23_976, "/x/día.23.976.ale"),
+            ("/x/é", Rate::FPS_25, "/x/é.25.ale"),
+        ] {
+            assert_eq!(per_rate_path(Path::new(output), TcFormat::ndf(rate)), PathBuf::from(want), "{output}");
+        }
+    }
 }

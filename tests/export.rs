@@ -657,3 +657,113 @@ fn independent_labels_match_the_standard() {
         assert_eq!(common::frames_label(frame, nominal, label.contains(';')), label, "{frame}");
     }
 }
+
+/// Issue #11 point 11: an ALE has one frame rate (its heading `FPS`), and
+/// OpenTimelineIO's ALE reader refuses a row labelled at another. Selects
+/// of clips at three rates become one file per rate (names numbered by the
+/// select's place in the whole list), or with `--fps` one file with every
+/// row converted; each file read back whole by the OTIO ALE adapter.
+#[test]
+fn a_mixed_rate_ale_is_one_file_per_rate() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot/2026-03-14");
+    let mut media = std::collections::BTreeMap::new();
+    for (dir, name) in [
+        ("C_CAM/DCIM/100GOPRO", "GX010042.MP4"),
+        ("B_CAM", "A003C013_260314_R1AB.mov"),
+        ("A001/PRIVATE/M4ROOT/CLIP", "C0001.MP4"),
+    ] {
+        std::fs::create_dir_all(shoot.join(dir)).expect("mkdir");
+        std::fs::copy(dump().join("2026-03-14").join(dir).join(name), shoot.join(dir).join(name)).expect("copy");
+        media.insert(name, shoot.join(dir).join(name).to_str().expect("utf-8").to_string());
+    }
+    env.ingest(&shoot);
+    // 50p from 14:32:00:00, 25p from 14:40:00:00, 29.97 DF from 14:30:59;28.
+    let csv = env.tmp.path().join("selects.csv");
+    std::fs::write(
+        &csv,
+        "clip,tc_in,tc_out,comment\n\
+         GX010042.MP4,14:32:00:10,14:32:00:40,a\n\
+         A003C013_260314_R1AB.mov,14:40:00:05,14:40:00:17,b\n\
+         C0001.MP4,14:30:59;29,14:31:00;10,c\n\
+         GX010042.MP4,14:32:01:00,14:32:02:00,d\n",
+    )
+    .expect("csv");
+    let f = common::label_frames;
+    let seen = |file: &Path, rate: Rate| -> Vec<(String, String, u64, u64)> {
+        let mut got: Vec<(String, String, u64, u64)> = read_with_readers("ale", file, rate)
+            .iter()
+            .filter(|c| c["track"].is_null() || c["track"] == "Video")
+            .map(|c| {
+                let frames = |k: &str| c[k].as_f64().map_or(u64::MAX, |v| v.round() as u64);
+                let text = |k: &str| c[k].as_str().unwrap_or("").to_string();
+                (text("name"), text("url"), frames("start"), frames("duration"))
+            })
+            .collect();
+        got.sort();
+        got.dedup();
+        got
+    };
+    let row =
+        |name: &str, clip: &str, start: u64, duration: u64| (name.to_string(), media[clip].clone(), start, duration);
+
+    // Several rates, no --fps: one file per rate, each its own rate.
+    // `rushes export --selects CSV --format ale ARGS`: exit code and stderr.
+    let export = |args: &[&str]| {
+        let mut all = vec!["export", "--selects", csv.to_str().expect("utf-8"), "--format", "ale"];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string(), out.stdout)
+    };
+    let rt = env.tmp.path().join("rt.ale");
+    let (code, err, _) = export(&["-o", rt.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!rt.exists());
+    for rate in ["25", "29.97", "50"] {
+        assert!(err.contains(&format!("rt.{rate}.ale")), "{err}");
+    }
+    assert!(err.contains("one frame rate"), "{err}");
+    let c0001_in = f("14:30:59;29", 30);
+    let c0001_len = f("14:31:00;10", 30) - c0001_in;
+    assert_eq!(
+        seen(&env.tmp.path().join("rt.50.ale"), Rate::FPS_50),
+        vec![
+            row("GX010042_001", "GX010042.MP4", f("14:32:00:10", 50), 30),
+            row("GX010042_004", "GX010042.MP4", f("14:32:01:00", 50), 50),
+        ]
+    );
+    assert_eq!(
+        seen(&env.tmp.path().join("rt.25.ale"), Rate::FPS_25),
+        vec![row("A003C013_260314_R1AB_002", "A003C013_260314_R1AB.mov", f("14:40:00:05", 25), 12)]
+    );
+    assert_eq!(
+        seen(&env.tmp.path().join("rt.29.97.ale"), Rate::FPS_29_97),
+        vec![row("C0001_003", "C0001.MP4", c0001_in, c0001_len)]
+    );
+
+    // --fps 25: one file, every row at 25. A clip's start label keeps its
+    // seconds and its frames scale down (;28 of 30 is frame 23 of 25); the
+    // in point and length go through exact time, to the nearest frame:
+    // n frames at 29.97 are n × 1001 × 25 / 30000 frames at 25.
+    let at_25 = |n: u64| (n * 1001 * 25 * 2 + 30_000) / (2 * 30_000);
+    let conv = env.tmp.path().join("conv.ale");
+    let (code, err, _) = export(&["--fps", "25", "-o", conv.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("converted to 25"), "{err}");
+    assert_eq!(
+        seen(&conv, Rate::FPS_25),
+        vec![
+            row("A003C013_260314_R1AB_002", "A003C013_260314_R1AB.mov", f("14:40:00:05", 25), 12),
+            row("C0001_003", "C0001.MP4", f("14:30:59:23", 25) + at_25(1), at_25(c0001_len)),
+            row("GX010042_001", "GX010042.MP4", f("14:32:00:05", 25), 15),
+            row("GX010042_004", "GX010042.MP4", f("14:32:01:00", 25), 25),
+        ]
+    );
+
+    // Several rates to stdout cannot be: nothing is written, and the
+    // message says what to do.
+    let (code, err, stdout) = export(&[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(stdout.is_empty());
+    assert!(err.contains("-o") && err.contains("--fps"), "{err}");
+}

@@ -12,7 +12,8 @@
 //! - `Column`: `Name Tracks Start End Tape Source File Comments Speaker
 //!   Camera FPS`, then a blank line, then `Data`: one row per select.
 //! - `Name` is `<file name stem>_<n>` with `n` the select's place in the list
-//!   (`001`, as the EDL event numbers). `Tracks` is `V` when the clip has
+//!   (`001`, as the EDL event numbers; in the whole list, also when it is
+//!   split by rate, so names stay unique across the logs). `Tracks` is `V` when the clip has
 //!   video then `A1`..`An` for its audio channels (at most 8): `VA1A2`;
 //!   empty for a clip with neither.
 //! - `Start`/`End` are the select's source timecode in the clip's own
@@ -20,11 +21,17 @@
 //!   (`End = Start + duration`). Labels count from the clip's start: in a
 //!   clip that runs past midnight the hours keep counting (`23:59:58;00` …
 //!   `24:00:02;00`), as in the EDL, so `End - Start` is never negative.
-//! - Mixed rates: modern Media Composer logs a rate per clip, so each row's
-//!   `FPS` column gives its clip's rate (`23.98` for 23.976, as Avid writes
-//!   it in that column) and the heading `FPS` is the sequence's. Lossy for
-//!   readers that apply the heading `FPS` to every row: the
-//!   OpenTimelineIO ALE adapter 1.1 refuses a row labelled at another rate.
+//! - Mixed rates: [`write`] gives each row its clip's own labelling, and the
+//!   row's `FPS` column its clip's rate (`23.98` for 23.976, as Avid writes
+//!   it in that column) with the heading `FPS` the sequence's. Readers that
+//!   apply the heading `FPS` to every row refuse such a log (the
+//!   OpenTimelineIO ALE adapter 1.1 does), so the export never writes one:
+//!   [`write_per_rate`] writes one log per clip rate, and
+//!   [`write_converted`] converts every row to the sequence's rate as the
+//!   EDL does (the clip's start label keeps its hours, minutes and seconds
+//!   with its frames scaled down to the frame holding that instant; the in
+//!   point and length go through exact rational time to the nearest frame,
+//!   halves up), its `FPS` column then the sequence's rate.
 //! - `Tape` is the clip's reel, else its file name stem (the name the EDL
 //!   shortens to 8 characters); `Source File` the full path; `Comments` is
 //!   `<speaker>: <text>`, then ` | <AP comment>`; `Speaker` and `Camera` as
@@ -39,9 +46,9 @@
 
 use std::collections::BTreeMap;
 
-use super::edl::{label_after, one_line, reel_source, verbatim_line};
+use super::edl::{label_after, one_line, reel_source, source_span, verbatim_line};
 use super::{Select, Sequence};
-use crate::timecode::Rate;
+use crate::timecode::{Rate, TcFormat};
 
 /// The columns [`write`] fills, in order.
 pub const COLUMNS: [&str; 10] =
@@ -50,13 +57,68 @@ pub const COLUMNS: [&str; 10] =
 /// Most audio tracks a row lists.
 const MAX_AUDIO_TRACKS: u32 = 8;
 
-/// Writes `selects` as an ALE (see the module doc for the contract).
+/// How a row's `Start`, `End` and `FPS` are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Labels {
+    /// In the clip's own labelling and rate.
+    Clip,
+    /// Converted to the sequence's rate.
+    Sequence,
+}
+
+/// Writes `selects` as an ALE, each row in its clip's own labelling (see
+/// the module doc for the contract).
 pub fn write(seq: &Sequence, selects: &[Select]) -> String {
+    render(seq, &numbered(selects), Labels::Clip)
+}
+
+/// Writes `selects` as one ALE at the sequence's rate: rows of clips at
+/// another rate are converted (see the module doc).
+pub fn write_converted(seq: &Sequence, selects: &[Select]) -> String {
+    render(seq, &numbered(selects), Labels::Sequence)
+}
+
+/// One ALE per clip rate, in the order the rates first occur, each with
+/// its first clip's labelling as the heading rate and its rows numbered by
+/// their place in the whole list; a single rate gives one log, as
+/// [`write`] writes it.
+pub fn write_per_rate(seq: &Sequence, selects: &[Select]) -> Vec<RateLog> {
+    let mut groups: Vec<(TcFormat, Vec<(usize, &Select)>)> = Vec::new();
+    for (n, sel) in numbered(selects) {
+        match groups.iter_mut().find(|(format, _)| format.rate() == sel.clip.rate()) {
+            Some((_, rows)) => rows.push((n, sel)),
+            None => groups.push((sel.clip.format, vec![(n, sel)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(format, rows)| {
+            let seq = Sequence { format, ..seq.clone() };
+            RateLog { format, selects: rows.len(), text: render(&seq, &rows, Labels::Clip) }
+        })
+        .collect()
+}
+
+/// One of [`write_per_rate`]'s logs: its heading rate and labelling, how
+/// many selects it holds, and its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateLog {
+    pub format: TcFormat,
+    pub selects: usize,
+    pub text: String,
+}
+
+/// Each select with its 1-based place in the list.
+fn numbered(selects: &[Select]) -> Vec<(usize, &Select)> {
+    selects.iter().enumerate().map(|(i, s)| (i + 1, s)).collect()
+}
+
+fn render(seq: &Sequence, rows: &[(usize, &Select)], labels: Labels) -> String {
     let mut out = String::from("Heading\nFIELD_DELIM\tTABS\n");
     let video_format =
-        selects.iter().find(|s| s.clip.has_video).map_or("1080", |s| video_format(s.clip.width, s.clip.height));
+        rows.iter().find(|(_, s)| s.clip.has_video).map_or("1080", |(_, s)| video_format(s.clip.width, s.clip.height));
     out.push_str(&format!("VIDEO_FORMAT\t{video_format}\n"));
-    let audio_format = match selects.iter().find(|s| s.clip.audio_channels > 0) {
+    let audio_format = match rows.iter().map(|&(_, s)| s).find(|s| s.clip.audio_channels > 0) {
         Some(s) if s.clip.audio_sample_rate == 44_100 => "44khz",
         _ => "48khz",
     };
@@ -65,8 +127,19 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
     out.push_str("Column\n");
     out.push_str(&COLUMNS.join("\t"));
     out.push_str("\n\nData\n");
-    for (idx, sel) in selects.iter().enumerate() {
+    for &(n, sel) in rows {
         let clip = &sel.clip;
+        let (start, end, fps) = match labels {
+            Labels::Clip => (
+                label_after(clip.start, sel.in_frame),
+                label_after(clip.start, sel.in_frame.saturating_add(sel.duration())),
+                clip.rate(),
+            ),
+            Labels::Sequence => {
+                let span = source_span(seq, sel, seq.record_frames(sel));
+                (span.tc_in, span.tc_out, seq.format.rate())
+            }
+        };
         let stem = clip.name.rsplit_once('.').map_or(clip.name.as_str(), |(stem, _)| stem);
         let mut tracks = String::from(if clip.has_video { "V" } else { "" });
         for ch in 1..=clip.audio_channels.min(MAX_AUDIO_TRACKS) {
@@ -85,16 +158,16 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
             comments.push_str(&comment);
         }
         let row = [
-            format!("{}_{:03}", verbatim_line(stem), idx + 1),
+            format!("{}_{n:03}", verbatim_line(stem)),
             tracks,
-            label_after(clip.start, sel.in_frame),
-            label_after(clip.start, sel.in_frame.saturating_add(sel.duration())),
+            start,
+            end,
             verbatim_line(&reel_source(sel)),
             verbatim_line(&clip.path),
             comments,
             one_line(speaker),
             one_line(clip.camera.as_deref().unwrap_or("")),
-            fps_column(clip.rate()),
+            fps_column(fps),
         ];
         out.push_str(&row.join("\t"));
         out.push('\n');

@@ -258,13 +258,15 @@ pub(crate) fn reel_source(sel: &Select) -> String {
 }
 
 /// The source timecodes of one event and why they are not the clip's own.
-struct SourceSpan {
-    tc_in: String,
-    tc_out: String,
-    note: Option<String>,
+/// A select's source in/out in the sequence's labelling (see the module
+/// doc: converted when the clip's rate differs), and the note saying so.
+pub(crate) struct SourceSpan {
+    pub(crate) tc_in: String,
+    pub(crate) tc_out: String,
+    pub(crate) note: Option<String>,
 }
 
-fn source_span(seq: &Sequence, sel: &Select, rec_len: u64) -> SourceSpan {
+pub(crate) fn source_span(seq: &Sequence, sel: &Select, rec_len: u64) -> SourceSpan {
     let clip = &sel.clip;
     let own_in = label_after(clip.start, sel.in_frame);
     if clip.rate() == seq.format.rate() {
