@@ -131,15 +131,15 @@ pub struct SpeakerHint {
 
 /// The plain words of a query that name a speaker of the library, once
 /// each: someone searching for "Maria" may want what Maria says rather
-/// than where her name is said. Filters (`camera:a`), fuzzy (`word~1`) and
-/// prefix (`word*`) words are not names. Multi-word names are not looked
+/// than where her name is said. Filters (`camera:a`), fuzzy (`word~1`),
+/// prefix (`word*`) and excluded (`-word`) words are not names. Multi-word names are not looked
 /// for: a query word is matched against the whole name.
 pub fn speaker_hints(lib: &Library, query: &str) -> Result<Vec<SpeakerHint>, QueryError> {
     let mut seen = HashSet::new();
     let mut hints = Vec::new();
     for raw in query.split_whitespace() {
         let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
-        let plain = !raw.contains([':', '~', '*']) && !word.is_empty();
+        let plain = !raw.contains([':', '~', '*']) && !raw.starts_with('-') && !word.is_empty();
         if !plain || !seen.insert(word.to_lowercase()) {
             continue;
         }

@@ -641,7 +641,13 @@ fn searching_for_a_person() {
     let out = env.run(&["search", "bakery", "Tom"]);
     assert_eq!(stderr(&out), "TOM is a speaker: speaker:tom lists their 3 cues\n");
     // Not a speaker (a sound description, a label), or not asked.
-    for args in [&["search", "music"][..], &["search", "europe"], &["search", "river"], &["search", "alba", "--json"]] {
+    for args in [
+        &["search", "music"][..],
+        &["search", "europe"],
+        &["search", "river"],
+        &["search", "alba", "--json"],
+        &["search", "river -alba"],
+    ] {
         let out = env.run(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out), "", "{args:?}");
