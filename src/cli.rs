@@ -141,7 +141,8 @@ enum Command {
         /// edl, fcpxml, xmeml, ale, otio or csv.
         #[arg(long, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
         format: String,
-        /// Pad each select, clamped to its clip: 2s, 500ms, 12f.
+        /// Pad each select, clamped to its clip: a number with its unit (2s,
+        /// 2 sec, 500ms, 12f, 12 frames); a bare number is refused.
         #[arg(long)]
         handles: Option<String>,
         /// Join overlapping selects of the same clip.

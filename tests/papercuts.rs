@@ -1,0 +1,79 @@
+//! The command line's papercuts from the first day of real use (issue #11,
+//! point 18): each test builds its inputs here and checks the output
+//! against values worked out from them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{Env, dump};
+
+/// The fixture's ARRI-style clip: 23.976 fps, 14:31:10:00 to 14:31:12:00.
+const ARRI: &str = "A003C012_260314_R1AB.mov";
+
+fn arri_source() -> PathBuf {
+    dump().join("2026-03-14/B_CAM").join(ARRI)
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// A library holding the ARRI clip alone, copied to `shoot/B_CAM` and
+/// ingested with `--day 2026-03-20`, a day no path names.
+fn arri_library() -> Env {
+    let env = Env::new();
+    let cam = env.tmp.path().join("shoot/B_CAM");
+    std::fs::create_dir_all(&cam).expect("mkdir");
+    std::fs::copy(arri_source(), cam.join(ARRI)).expect("copy");
+    env.json(&["ingest", "--json", "--day", "2026-03-20", arg(&cam)], 0);
+    env
+}
+
+/// A selects CSV for the ARRI clip from 14:31:11:00 to 14:31:11:06.
+fn selects_file(env: &Env) -> PathBuf {
+    let path = env.tmp.path().join("selects.csv");
+    std::fs::write(&path, format!("clip,tc_in,tc_out\n{ARRI},14:31:11:00,14:31:11:06\n")).expect("write");
+    path
+}
+
+/// `(tc_in, tc_out)` of each row of a `--format csv` export.
+fn exported_spans(out: &Output) -> Vec<(String, String)> {
+    common::expect_code(out, 0, "export --format csv");
+    let text = text_of(&out.stdout);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let (tc_in, tc_out) = (col("tc_in"), col("tc_out"));
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[tc_in].to_string(), cells[tc_out].to_string())
+        })
+        .collect()
+}
+
+/// `--handles` needs a unit; `2sec`, `2 s`, `0.5sec` and `6 frames` are
+/// read as written (23.976 fps: half a second is 12 frames).
+#[test]
+fn handles_need_a_unit_and_take_it_as_people_write_it() {
+    let env = arri_library();
+    let sel = selects_file(&env);
+    let export = |handles: &str| env.run(&["export", "--selects", arg(&sel), "--format", "csv", "--handles", handles]);
+    let bare = export("2");
+    common::expect_code(&bare, 2, "--handles 2");
+    let err = text_of(&bare.stderr);
+    assert!(err.contains("unit") && err.contains("2s") && err.contains("12f"), "{err}");
+    let span = |a: &str, b: &str| vec![(a.to_string(), b.to_string())];
+    assert_eq!(exported_spans(&export("0.5sec")), span("14:31:10:12", "14:31:11:18"));
+    assert_eq!(exported_spans(&export("6 frames")), span("14:31:10:18", "14:31:11:12"));
+    // Two seconds reach past both ends of the 2-second clip: clamped.
+    assert_eq!(exported_spans(&export("2sec")), span("14:31:10:00", "14:31:12:00"));
+    assert_eq!(exported_spans(&export("2 s")), span("14:31:10:00", "14:31:12:00"));
+}
+
