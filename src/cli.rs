@@ -138,8 +138,8 @@ enum Command {
         /// text]) — e.g. an edited `--format csv` export.
         #[arg(long)]
         selects: Option<PathBuf>,
-        /// edl, fcpxml, xmeml, ale, otio or csv.
-        #[arg(long, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
+        /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
+        #[arg(long, ignore_case = true, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
         format: String,
         /// Pad each select, clamped to its clip: a number with its unit (2s,
         /// 2 sec, 500ms, 12f, 12 frames); a bare number is refused.

@@ -77,3 +77,15 @@ fn handles_need_a_unit_and_take_it_as_people_write_it() {
     assert_eq!(exported_spans(&export("2 s")), span("14:31:10:00", "14:31:12:00"));
 }
 
+/// `--format EDL` is `--format edl`.
+#[test]
+fn export_format_is_case_insensitive() {
+    let env = arri_library();
+    let sel = selects_file(&env);
+    let out = env.run(&["export", "--selects", arg(&sel), "--format", "EDL"]);
+    common::expect_code(&out, 0, "--format EDL");
+    let edl = text_of(&out.stdout);
+    assert!(edl.starts_with("TITLE: rushes selects"), "{edl}");
+    assert!(edl.contains("14:31:11:00 14:31:11:06"), "{edl}");
+}
+
