@@ -365,6 +365,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
                 anyhow::bail!("{} exists; use --force to overwrite it", out.display());
             }
+            if let Some(out) = &output {
+                refuse_missing_folder(out)?;
+            }
             let lib = Library::open(&cli.library)?;
             let (picked, rejected) = match (&query, &selects) {
                 (Some(q), _) => {
@@ -499,13 +502,27 @@ fn print_edit(r: &EditReport, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes beside the target then renames, so a reader never sees half a file.
+/// `-o` into a folder that does not exist is refused before any work, by
+/// the folder's name (not the temporary file [`write_output`] would make).
+fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        anyhow::bail!("cannot write {}: the folder {} does not exist", path.display(), folder.display());
+    }
+    Ok(())
+}
+
+/// Writes beside the target then renames, so a reader never sees half a
+/// file. Errors name the file asked for; the temporary name means nothing
+/// to the user.
 fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.rushes-tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}", path.display()))?;
-    Ok(())
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// One clip with its notes and transcript, in timecode order.

@@ -89,3 +89,18 @@ fn export_format_is_case_insensitive() {
     assert!(edl.contains("14:31:11:00 14:31:11:06"), "{edl}");
 }
 
+/// `-o` into a folder that does not exist names that folder, not a
+/// temporary file, and writes nothing.
+#[test]
+fn output_into_a_missing_folder_names_the_folder() {
+    let env = arri_library();
+    let sel = selects_file(&env);
+    let missing = env.tmp.path().join("no_such_folder");
+    let target = missing.join("selects.edl");
+    let out = env.run(&["export", "--selects", arg(&sel), "--format", "edl", "-o", arg(&target)]);
+    common::expect_code(&out, 2, "-o into a missing folder");
+    let err = text_of(&out.stderr);
+    assert!(err.contains(&format!("{} does not exist", missing.display())), "{err}");
+    assert!(!err.contains("rushes-tmp"), "{err}");
+    assert!(!missing.exists());
+}
