@@ -8,7 +8,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -19,7 +19,7 @@ use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
-use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
+use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
@@ -293,7 +293,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             let bar = Bar::new();
-            let report = ingest(&lib, &dirs, &opts, &bar)?;
+            stop_on_ctrl_c();
+            let report = match ingest(&lib, &dirs, &opts, &bar) {
+                Err(e @ IngestError::Interrupted { .. }) => {
+                    bar.finish();
+                    eprintln!("rushes: {e}");
+                    return Ok(ExitCode::from(EXIT_INTERRUPTED));
+                }
+                other => other?,
+            };
             print_ingest(&report, json)?;
             Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
@@ -892,6 +900,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The shell's status for a run stopped by Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Set by the first Ctrl-C; the ingest reads it through [`Bar`].
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The first Ctrl-C asks the ingest to stop after its current batch is
+/// committed, so the run ends with what it kept said; a second one stops
+/// at once (the library is still only ever at a commit). Without a
+/// handler (one could not be set), Ctrl-C ends the run as before.
+fn stop_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("\nrushes: stopping once the clips read so far are saved (Ctrl-C again to stop at once)");
+    });
+}
+
 /// An indicatif bar on a terminal (files, bytes, ETA); nothing otherwise.
 struct Bar {
     bar: Option<ProgressBar>,
@@ -936,5 +963,9 @@ impl Progress for Bar {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+
+    fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
     }
 }

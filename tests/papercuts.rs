@@ -104,3 +104,52 @@ fn output_into_a_missing_folder_names_the_folder() {
     assert!(!err.contains("rushes-tmp"), "{err}");
     assert!(!missing.exists());
 }
+
+/// Ctrl-C during an ingest stops it after its last commit, says how many
+/// clips the library kept (exit 130), and a re-run adds the rest: 300
+/// clips in all. The ingest is held after its first commit
+/// (`RUSHES_TEST_HOLD_FILE`), so the signal lands mid-run for certain.
+#[test]
+fn ctrl_c_during_ingest_says_what_was_kept() {
+    const CLIPS: usize = 300;
+    let env = Env::new();
+    let src = env.tmp.path().join("DAY01");
+    common::big_dump(&src, CLIPS);
+    let hold = env.tmp.path().join("hold");
+    std::fs::write(&hold, "").expect("hold file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rushes"))
+        .arg("--library")
+        .arg(env.library())
+        .arg("ingest")
+        .arg(&src)
+        .env("RUSHES_TEST_HOLD_FILE", &hold)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Wait for the first commit: the ingest is then held, mid-run.
+    let kept = loop {
+        assert!(child.try_wait().expect("try_wait").is_none(), "the held ingest ended early");
+        let out = env.run(&["clips", "--json"]);
+        let n = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .ok()
+            .and_then(|v| v.as_array().map(Vec::len))
+            .unwrap_or(0);
+        if n > 0 {
+            break n;
+        }
+    };
+    assert!(kept < CLIPS, "the first commit holds part of the dump: {kept}");
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("wait");
+    // The hold file is still there: only the interrupt can have ended it.
+    std::fs::remove_file(&hold).expect("remove hold file");
+    common::expect_code(&out, 130, "ingest after Ctrl-C");
+    let err = text_of(&out.stderr);
+    assert!(err.contains(&format!("interrupted: {kept} clips kept; run again to continue")), "{err}");
+    assert_eq!(env.clips().len(), kept, "the library holds what was kept");
+    let again = env.ingest(&src);
+    assert_eq!(again["clips_unchanged"], kept, "{again}");
+    assert_eq!(again["clips_added"], CLIPS - kept, "{again}");
+}
