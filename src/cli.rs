@@ -334,6 +334,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut report = ImportReport::default();
             import_files(&lib, &mut writer, &list, false, &mut report)?;
             print_words(&report, json)?;
+            // Every file here was named by the user: one that could not be
+            // imported (unreadable, not a transcript or notes file) is an
+            // error, though the others are kept.
+            if !report.sidecars_skipped.is_empty() {
+                eprintln!(
+                    "rushes: {} of {} files not imported (listed with the reason); the others are",
+                    report.sidecars_skipped.len(),
+                    files.len()
+                );
+                return Ok(ExitCode::from(2));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, filters, limit, context, json } => {

@@ -153,3 +153,35 @@ fn ctrl_c_during_ingest_says_what_was_kept() {
     assert_eq!(again["clips_unchanged"], kept, "{again}");
     assert_eq!(again["clips_added"], CLIPS - kept, "{again}");
 }
+
+/// A file `import` cannot read (no permission) ends the run with exit 2
+/// and its reason; the readable file named with it is still imported.
+/// Runs as `nobody`, since root reads a `chmod 000` file anyway.
+#[test]
+fn importing_an_unreadable_file_exits_2() {
+    use common::User;
+    let tmp = tempfile::tempdir().expect("tmp");
+    common::chmod(tmp.path(), 0o755);
+    let work = tmp.path().join("work");
+    let empty = work.join("EMPTY");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let good = work.join("good.srt");
+    let locked = work.join("locked.srt");
+    for f in [&good, &locked] {
+        std::fs::write(f, "1\n00:00:00,000 --> 00:00:01,000\nHello.\n").expect("write");
+    }
+    common::chmod(&work, 0o777);
+    common::chmod(&locked, 0o000);
+    assert!(!common::nobody_can("-r", &locked), "nobody must not read the chmod 000 file");
+    let lib = work.join("lib");
+    common::expect_code(&common::rushes(User::Nobody, &lib, &["ingest", arg(&empty)]), 0, "ingest");
+    let out = common::rushes(User::Nobody, &lib, &["import", "--json", arg(&good), arg(&locked)]);
+    let report = common::json_of(&out, 2, "import of an unreadable file");
+    let skipped = report["sidecars_skipped"].as_array().expect("sidecars_skipped");
+    assert_eq!(skipped.len(), 1, "{report}");
+    assert_eq!(skipped[0]["path"], arg(&locked));
+    assert!(skipped[0]["reason"].as_str().is_some_and(|r| r.contains("ermission denied")), "{report}");
+    let kept = report["transcripts_unmatched"].as_array().expect("transcripts_unmatched");
+    assert_eq!(kept.len(), 1, "the readable file is kept: {report}");
+    assert_eq!(kept[0]["path"], arg(&good));
+}
