@@ -217,7 +217,8 @@ enum Command {
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
     Show {
-        /// Clip file name, id or path inside the dump.
+        /// Clip file name, id or path inside the dump, or the camera's clip
+        /// name the file name starts with (A003C012).
         clip: String,
         #[arg(long)]
         json: bool,
@@ -557,7 +558,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
     // even while an ingest commits.
     let snap = lib.index.snapshot()?;
     let clips = snap.clips()?;
-    let found: Vec<&Clip> = clips
+    let mut found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
             c.id == want
@@ -567,6 +568,9 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
         })
         .collect();
+    if found.is_empty() {
+        found = clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect();
+    }
     let clip = match found.as_slice() {
         [one] => (*one).clone(),
         [] => anyhow::bail!("no clip {want:?} in the library (see `rushes clips`)"),
@@ -590,6 +594,14 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
             .then(a.line.cmp(&b.line))
     });
     Ok(ShotLog { clip, notes, transcript })
+}
+
+/// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
+/// said without the date and id the camera appends after an `_` (or the
+/// extension after a `.`), so a prefix counts only up to such a boundary.
+fn clip_name_prefix(name: &str, want: &str) -> bool {
+    let (Some(head), Some(next)) = (name.get(..want.len()), name.get(want.len()..)) else { return false };
+    !want.is_empty() && head.eq_ignore_ascii_case(want) && (next.starts_with('_') || next.starts_with('.'))
 }
 
 fn print_show(log: &ShotLog, json: bool) -> Result<()> {

@@ -185,3 +185,38 @@ fn importing_an_unreadable_file_exits_2() {
     assert_eq!(kept.len(), 1, "the readable file is kept: {report}");
     assert_eq!(kept[0]["path"], arg(&good));
 }
+
+/// `show A003C013` finds `A003C013_260314_R1AB.mov` by the clip name
+/// ARRI users say; a prefix two clips share lists both; a prefix that
+/// stops inside the name (`A003C01`) finds nothing.
+#[test]
+fn show_finds_a_clip_by_its_camera_clip_name() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    let b_cam = dump().join("2026-03-14/B_CAM");
+    let day14 = shoot.join("2026-03-14/B_CAM");
+    let day15 = shoot.join("2026-03-15/B_CAM");
+    std::fs::create_dir_all(&day14).expect("mkdir");
+    std::fs::create_dir_all(&day15).expect("mkdir");
+    let c012_14 = day14.join(ARRI);
+    let c012_15 = day15.join("A003C012_260315_R1AB.mov");
+    std::fs::copy(arri_source(), &c012_14).expect("copy");
+    std::fs::copy(arri_source(), &c012_15).expect("copy");
+    std::fs::copy(b_cam.join("A003C013_260314_R1AB.mov"), day14.join("A003C013_260314_R1AB.mov")).expect("copy");
+    env.ingest(&shoot);
+
+    let log = env.json(&["show", "A003C013", "--json"], 0);
+    assert_eq!(log["clip"]["name"], "A003C013_260314_R1AB.mov", "{log}");
+    let lower = env.json(&["show", "a003c013", "--json"], 0);
+    assert_eq!(lower["clip"]["name"], "A003C013_260314_R1AB.mov", "{lower}");
+
+    let both = env.run(&["show", "A003C012"]);
+    common::expect_code(&both, 2, "show A003C012 (two clips)");
+    let err = text_of(&both.stderr);
+    assert!(err.contains("2 clips match"), "{err}");
+    assert!(err.contains(arg(&c012_14)) && err.contains(arg(&c012_15)), "{err}");
+
+    let inside = env.run(&["show", "A003C01"]);
+    common::expect_code(&inside, 2, "show A003C01");
+    assert!(text_of(&inside.stderr).contains("no clip \"A003C01\""), "{}", text_of(&inside.stderr));
+}
