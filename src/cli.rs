@@ -596,6 +596,12 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
     Ok(ShotLog { clip, notes, transcript })
 }
 
+/// The last part of a path as the library spells it (`show` names each
+/// line's transcript by it; `--json` has the whole path).
+fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
+}
+
 /// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
 /// said without the date and id the camera appends after an `_` (or the
 /// extension after a `.`), so a prefix counts only up to such a boundary.
@@ -654,7 +660,8 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
                 _ => format!("{:.3}s - {:.3}s", s.offset_in_s, s.offset_out_s),
             };
             let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
-            writeln!(out, "  {span}  {who}{}", s.text.replace('\n', " "))?;
+            let from = one_line(file_name(&s.source));
+            writeln!(out, "  {span}  {who}{}  ({from}:{})", s.text.replace('\n', " "), s.line)?;
         }
     }
     Ok(())

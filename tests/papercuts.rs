@@ -220,3 +220,36 @@ fn show_finds_a_clip_by_its_camera_clip_name() {
     common::expect_code(&inside, 2, "show A003C01");
     assert!(text_of(&inside.stderr).contains("no clip \"A003C01\""), "{}", text_of(&inside.stderr));
 }
+
+/// Writes an SRT of `(start ms, end ms, text)` cues.
+fn srt(path: &Path, cues: &[(u32, u32, &str)]) {
+    let ts = |ms: u32| format!("00:00:{:02},{:03}", ms / 1000, ms % 1000);
+    let text: String = cues
+        .iter()
+        .enumerate()
+        .map(|(i, (a, b, t))| format!("{}\n{} --> {}\n{t}\n\n", i + 1, ts(*a), ts(*b)))
+        .collect();
+    std::fs::write(path, text).expect("write srt");
+}
+
+/// Attaches `cues` to the ARRI clip as the transcript `name`.
+fn attach(env: &Env, name: &str, cues: &[(u32, u32, &str)]) {
+    let path = env.tmp.path().join(name);
+    srt(&path, cues);
+    env.json(&["import", "--json", "--clip", ARRI, "--timebase", "clip", arg(&path)], 0);
+}
+
+/// `show` names the transcript file each line comes from, so two
+/// transcripts of one clip (interview and wild track) can be told apart.
+#[test]
+fn show_names_the_source_of_each_transcript_line() {
+    let env = arri_library();
+    attach(&env, "interview.srt", &[(0, 500, "The water came first.")]);
+    attach(&env, "wildtrack.srt", &[(1000, 1500, "Birds over the river.")]);
+    let out = env.run(&["show", ARRI]);
+    common::expect_code(&out, 0, "show");
+    let text = text_of(&out.stdout);
+    let line_of = |words: &str| text.lines().find(|l| l.contains(words)).unwrap_or_else(|| panic!("{words}: {text}"));
+    assert!(line_of("The water came first.").contains("interview.srt"), "{text}");
+    assert!(line_of("Birds over the river.").contains("wildtrack.srt"), "{text}");
+}
