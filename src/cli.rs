@@ -674,7 +674,6 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
     }
     let tty = std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
     let (dim, undim) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
     for (i, h) in hits.iter().enumerate() {
         if i > 0 {
@@ -708,6 +707,7 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             Ok(())
         };
         context(&mut out, &h.context_before)?;
+        let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { plain_marks(&h.text) };
         let mut marked = String::new();
         let mut pos = 0;
         for &(a, b) in &h.matches {
@@ -727,6 +727,19 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Match marks for text without colour (piped, or `NO_COLOR`) that the
+/// text itself cannot hold, so a reader or a script never takes a mark for
+/// a transcriber's `[inaudible]`: `[[ ]]`, else `« »`, else `⟦ ⟧`.
+fn plain_marks(text: &str) -> (&'static str, &'static str) {
+    if !text.contains(['[', ']']) {
+        ("[[", "]]")
+    } else if !text.contains(['«', '»']) {
+        ("«", "»")
+    } else {
+        ("⟦", "⟧")
+    }
 }
 
 /// The transcripts-and-notes part of an ingest or import summary.

@@ -253,3 +253,29 @@ fn show_names_the_source_of_each_transcript_line() {
     assert!(line_of("The water came first.").contains("interview.srt"), "{text}");
     assert!(line_of("Birds over the river.").contains("wildtrack.srt"), "{text}");
 }
+
+/// Piped, a match is marked `[[river]]`, or `«river»` when the cue holds
+/// brackets of its own (`[inaudible]`), or `⟦river⟧` when it holds both.
+#[test]
+fn piped_matches_are_marked_unmistakably() {
+    let env = arri_library();
+    attach(
+        &env,
+        "interview.srt",
+        &[
+            (0, 500, "Nobody saw the river rise"),
+            (500, 1000, "The river came up [inaudible] fast"),
+            (1000, 1500, "She said «the river» [laughs]"),
+        ],
+    );
+    let out = env.run(&["search", "river"]);
+    common::expect_code(&out, 0, "search river");
+    let text = text_of(&out.stdout);
+    for marked in [
+        "  Nobody saw the [[river]] rise",
+        "  The «river» came up [inaudible] fast",
+        "  She said «the ⟦river⟧» [laughs]",
+    ] {
+        assert!(text.lines().any(|l| l == marked), "{marked:?} in\n{text}");
+    }
+}
