@@ -690,11 +690,13 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             (Some(a), None) => a.clone(),
             _ => String::new(),
         };
+        // The day: the same clip name and timecode recur on every shoot day.
         writeln!(
             out,
-            "{kind}{}  {}  {}  {}",
+            "{kind}{}  {}  {}  {}  {}",
             one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
+            h.day.as_deref().unwrap_or("-"),
             span,
             h.speaker.as_deref().unwrap_or("")
         )?;

@@ -279,3 +279,15 @@ fn piped_matches_are_marked_unmistakably() {
         assert!(text.lines().any(|l| l == marked), "{marked:?} in\n{text}");
     }
 }
+
+/// Each hit's first line gives the shoot day (here only `--day` names it).
+#[test]
+fn hits_show_the_day() {
+    let env = arri_library();
+    attach(&env, "interview.srt", &[(0, 500, "Nobody saw the river rise")]);
+    let out = env.run(&["search", "river"]);
+    common::expect_code(&out, 0, "search river");
+    let text = text_of(&out.stdout);
+    let head = text.lines().find(|l| l.starts_with(ARRI)).unwrap_or_else(|| panic!("{text}"));
+    assert!(head.contains("2026-03-20"), "{text}");
+}
