@@ -25,6 +25,7 @@ use crate::merge::MergeOptions;
 use crate::merge::Timebase;
 use crate::search::{Hit, HitKind, SearchRequest, search};
 use crate::selects::{self, Format};
+use crate::text::Fate;
 use crate::timecode::Rate;
 use crate::timecode::TcFormat;
 
@@ -787,8 +788,12 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
         (t.path.as_str(), why)
     });
     print_list(out, "transcript timebases chosen", "", timebases.collect())?;
-    let warnings = r.warnings.iter().map(|w| (w.source.as_str(), w.reason.clone()));
-    print_list(out, "lines not read", "", warnings.collect())?;
+    // What was left out and what was read by a guess are different news.
+    let said = |fate: Fate| {
+        r.warnings.iter().filter(move |w| w.fate == fate).map(|w| (w.source.as_str(), w.reason.clone())).collect()
+    };
+    print_list(out, "lines not read", "", said(Fate::Skipped))?;
+    print_list(out, "read with warnings", "", said(Fate::Kept))?;
     let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
     print_list(out, "files not imported", "", skipped.collect())?;
     Ok(())

@@ -291,3 +291,35 @@ fn hits_show_the_day() {
     let head = text.lines().find(|l| l.starts_with(ARRI)).unwrap_or_else(|| panic!("{text}"));
     assert!(head.contains("2026-03-20"), "{text}");
 }
+
+/// The heading a summary line is listed under: the nearest line above it
+/// that is not indented.
+fn heading_of<'a>(text: &'a str, words: &str) -> &'a str {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| l.contains(words)).unwrap_or_else(|| panic!("{words:?} in\n{text}"));
+    lines[..at].iter().rev().find(|l| !l.starts_with(' ')).unwrap_or_else(|| panic!("no heading in\n{text}"))
+}
+
+/// An import summary lists a row it could not read under "lines not
+/// read", and a column it read by a guess (`Descripton`) or cues it kept
+/// past the clip's end under a heading that says they were read.
+#[test]
+fn summary_headings_say_what_happened() {
+    let env = arri_library();
+    let sheet = env.tmp.path().join("log.csv");
+    std::fs::write(&sheet, "Timecode,Camera,Descripton\n14:31:11:00,A,boat passes\n,A,nobody timed this\n")
+        .expect("write");
+    let out = env.run(&["import", arg(&sheet)]);
+    common::expect_code(&out, 0, "import log.csv");
+    let text = text_of(&out.stdout);
+    assert_eq!(heading_of(&text, "log.csv:3: no timecode and no clip"), "lines not read: 1", "{text}");
+    assert_eq!(heading_of(&text, "column \"Descripton\" read as the note text"), "read with warnings: 1", "{text}");
+
+    // The ARRI clip is 2 s long: a cue at 5 s is kept, and said.
+    let late = env.tmp.path().join("late.srt");
+    srt(&late, &[(5000, 5500, "After the end.")]);
+    let out = env.run(&["import", "--clip", ARRI, "--timebase", "clip", arg(&late)]);
+    common::expect_code(&out, 0, "import late.srt");
+    let text = text_of(&out.stdout);
+    assert_eq!(heading_of(&text, "cues start after the end"), "read with warnings: 1", "{text}");
+}
