@@ -255,6 +255,8 @@ pub fn ingest(
         if rewritten {
             writer.commit()?;
         }
+        // A Ctrl-C during the walk of a slow card stops before any probing.
+        stop_if_interrupted(progress, &report)?;
 
         for batch in to_probe.chunks(BATCH) {
             let results: Vec<_> = batch
