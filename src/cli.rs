@@ -8,7 +8,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -20,12 +20,13 @@ use crate::edit::{self, EditReport};
 use crate::export::ale;
 use crate::export::{Handles, Sequence, apply_handles};
 use crate::import::{ImportOptions, ImportReport, import_files};
-use crate::ingest::{IngestOptions, IngestReport, Progress, ingest};
+use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
 use crate::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
 use crate::selects::{self, Format, Rendered};
+use crate::text::Fate;
 use crate::timecode::Rate;
 use crate::timecode::TcFormat;
 
@@ -139,10 +140,11 @@ enum Command {
         /// text]) — e.g. an edited `--format csv` export.
         #[arg(long)]
         selects: Option<PathBuf>,
-        /// edl, fcpxml, xmeml, ale, otio or csv.
-        #[arg(long, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
+        /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
+        #[arg(long, ignore_case = true, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
         format: String,
-        /// Pad each select, clamped to its clip: 2s, 500ms, 12f.
+        /// Pad each select, clamped to its clip: a number with its unit (2s,
+        /// 2 sec, 500ms, 12f, 12 frames); a bare number is refused.
         #[arg(long)]
         handles: Option<String>,
         /// Join overlapping selects of the same clip.
@@ -217,7 +219,8 @@ enum Command {
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
     Show {
-        /// Clip file name, id or path inside the dump.
+        /// Clip file name, id or path inside the dump, or the camera's clip
+        /// name the file name starts with (A003C012).
         clip: String,
         #[arg(long)]
         json: bool,
@@ -293,7 +296,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             let bar = Bar::new();
-            let report = ingest(&lib, &dirs, &opts, &bar)?;
+            stop_on_ctrl_c();
+            let report = match ingest(&lib, &dirs, &opts, &bar) {
+                Err(e @ IngestError::Interrupted { .. }) => {
+                    bar.finish();
+                    eprintln!("rushes: {e}");
+                    return Ok(ExitCode::from(EXIT_INTERRUPTED));
+                }
+                other => other?,
+            };
             print_ingest(&report, json)?;
             Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
@@ -326,6 +337,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut report = ImportReport::default();
             import_files(&lib, &mut writer, &list, false, &mut report)?;
             print_words(&report, json)?;
+            // Every file here was named by the user: one that could not be
+            // imported (unreadable, not a transcript or notes file) is an
+            // error, though the others are kept.
+            if !report.sidecars_skipped.is_empty() {
+                eprintln!(
+                    "rushes: {} of {} files not imported (listed with the reason); the others are",
+                    report.sidecars_skipped.len(),
+                    files.len()
+                );
+                return Ok(ExitCode::from(2));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, filters, limit, context, json } => {
@@ -370,6 +392,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
                 anyhow::bail!("{} exists; use --force to overwrite it", out.display());
+            }
+            if let Some(out) = &output {
+                refuse_missing_folder(out)?;
             }
             let lib = Library::open(&cli.library)?;
             let (picked, rejected) = match (&query, &selects) {
@@ -521,7 +546,6 @@ fn print_edit(r: &EditReport, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes beside the target then renames, so a reader never sees half a file.
 /// An ALE of clips at several rates: one log per rate beside `output`,
 /// and on stderr which files and why. Nothing is written when there is no
 /// `-o` or (without `--force`) one of the files exists.
@@ -553,12 +577,27 @@ fn write_per_rate(output: Option<&std::path::Path>, logs: &[ale::RateLog], force
     Ok(())
 }
 
+/// `-o` into a folder that does not exist is refused before any work, by
+/// the folder's name (not the temporary file [`write_output`] would make).
+fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        anyhow::bail!("cannot write {}: the folder {} does not exist", path.display(), folder.display());
+    }
+    Ok(())
+}
+
+/// Writes beside the target then renames, so a reader never sees half a
+/// file. Errors name the file asked for; the temporary name means nothing
+/// to the user.
 fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.rushes-tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}", path.display()))?;
-    Ok(())
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// One clip with its notes and transcript, in timecode order.
@@ -574,7 +613,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
     // even while an ingest commits.
     let snap = lib.index.snapshot()?;
     let clips = snap.clips()?;
-    let found: Vec<&Clip> = clips
+    let mut found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
             c.id == want
@@ -584,6 +623,9 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
         })
         .collect();
+    if found.is_empty() {
+        found = clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect();
+    }
     let clip = match found.as_slice() {
         [one] => (*one).clone(),
         [] => anyhow::bail!("no clip {want:?} in the library (see `rushes clips`)"),
@@ -607,6 +649,20 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
             .then(a.line.cmp(&b.line))
     });
     Ok(ShotLog { clip, notes, transcript })
+}
+
+/// The last part of a path as the library spells it (`show` names each
+/// line's transcript by it; `--json` has the whole path).
+fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
+}
+
+/// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
+/// said without the date and id the camera appends after an `_` (or the
+/// extension after a `.`), so a prefix counts only up to such a boundary.
+fn clip_name_prefix(name: &str, want: &str) -> bool {
+    let (Some(head), Some(next)) = (name.get(..want.len()), name.get(want.len()..)) else { return false };
+    !want.is_empty() && head.eq_ignore_ascii_case(want) && (next.starts_with('_') || next.starts_with('.'))
 }
 
 fn print_show(log: &ShotLog, json: bool) -> Result<()> {
@@ -659,7 +715,8 @@ fn print_show(log: &ShotLog, json: bool) -> Result<()> {
                 _ => format!("{:.3}s - {:.3}s", s.offset_in_s, s.offset_out_s),
             };
             let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
-            writeln!(out, "  {span}  {who}{}", s.text.replace('\n', " "))?;
+            let from = one_line(file_name(&s.source));
+            writeln!(out, "  {span}  {who}{}  ({from}:{})", s.text.replace('\n', " "), s.line)?;
         }
     }
     Ok(())
@@ -672,7 +729,6 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
     }
     let tty = std::io::stdout().is_terminal();
     let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
     let (dim, undim) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
     for (i, h) in hits.iter().enumerate() {
         if i > 0 {
@@ -689,11 +745,13 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             (Some(a), None) => a.clone(),
             _ => String::new(),
         };
+        // The day: the same clip name and timecode recur on every shoot day.
         writeln!(
             out,
-            "{kind}{}  {}  {}  {}",
+            "{kind}{}  {}  {}  {}  {}",
             one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
+            h.day.as_deref().unwrap_or("-"),
             span,
             h.speaker.as_deref().unwrap_or("")
         )?;
@@ -706,6 +764,7 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             Ok(())
         };
         context(&mut out, &h.context_before)?;
+        let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { plain_marks(&h.text) };
         let mut marked = String::new();
         let mut pos = 0;
         for &(a, b) in &h.matches {
@@ -725,6 +784,19 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Match marks for text without colour (piped, or `NO_COLOR`) that the
+/// text itself cannot hold, so a reader or a script never takes a mark for
+/// a transcriber's `[inaudible]`: `[[ ]]`, else `« »`, else `⟦ ⟧`.
+fn plain_marks(text: &str) -> (&'static str, &'static str) {
+    if !text.contains(['[', ']']) {
+        ("[[", "]]")
+    } else if !text.contains(['«', '»']) {
+        ("«", "»")
+    } else {
+        ("⟦", "⟧")
+    }
 }
 
 /// The transcripts-and-notes part of an ingest or import summary.
@@ -776,8 +848,12 @@ fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
         .iter()
         .map(|f| (f.path.as_str(), format!("{} cues repeating the previous one's lines merged", f.cues)));
     print_list(out, "roll-up captions (each line indexed once)", " files", rolled.collect())?;
-    let warnings = r.warnings.iter().map(|w| (w.source.as_str(), w.reason.clone()));
-    print_list(out, "lines not read", "", warnings.collect())?;
+    // What was left out and what was read by a guess are different news.
+    let said = |fate: Fate| {
+        r.warnings.iter().filter(move |w| w.fate == fate).map(|w| (w.source.as_str(), w.reason.clone())).collect()
+    };
+    print_list(out, "lines not read", "", said(Fate::Skipped))?;
+    print_list(out, "read with warnings", "", said(Fate::Kept))?;
     let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
     print_list(out, "files not imported", "", skipped.collect())?;
     Ok(())
@@ -934,6 +1010,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The shell's status for a run stopped by Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Set by the first Ctrl-C; the ingest reads it through [`Bar`].
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The first Ctrl-C asks the ingest to stop after its current batch is
+/// committed, so the run ends with what it kept said; a second one stops
+/// at once (the library is still only ever at a commit). Without a
+/// handler (one could not be set), Ctrl-C ends the run as before.
+fn stop_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("\nrushes: stopping once the clips read so far are saved (Ctrl-C again to stop at once)");
+    });
+}
+
 /// An indicatif bar on a terminal (files, bytes, ETA); nothing otherwise.
 struct Bar {
     bar: Option<ProgressBar>,
@@ -978,5 +1073,9 @@ impl Progress for Bar {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+
+    fn interrupted(&self) -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
     }
 }

@@ -23,6 +23,7 @@ use crate::library::Snapshot;
 use crate::library::{DocMeta, IndexError, Library, Writer};
 use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, FileLog, Note};
+use crate::text::Fate;
 use crate::transcript::{self, Cue, Format};
 
 /// Words each side of a cue boundary indexed for phrases across it.
@@ -72,7 +73,7 @@ pub struct SourceRecord {
     pub cues: Vec<Cue>,
     #[serde(default)]
     pub notes: Vec<Note>,
-    /// Blocks or rows that could not be read: `(line, reason)`.
+    /// What the reader said about its lines: `(line, reason)`.
     #[serde(default)]
     pub diagnostics: Vec<(usize, String)>,
     /// Transcripts: the clip attached and the timebase used, or why not.
@@ -105,12 +106,15 @@ pub struct Unmatched {
     pub reason: String,
 }
 
-/// A part of a file that was not read (a broken SRT block, a notes row).
+/// A part of a file that was not read (a broken SRT block, a notes row:
+/// `skipped`), or was read with a guess or a caveat (a misspelt column,
+/// cues past the clip's end: `kept`).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Warning {
-    /// `file:line`.
+    /// `file:line`, or the file for the file as a whole.
     pub source: String,
     pub reason: String,
+    pub fate: Fate,
 }
 
 /// A captions file whose roll-up repeats were merged: `cues` cues repeated
@@ -413,6 +417,7 @@ fn parse_source(
         files: Vec::new(),
         file_clips: Vec::new(),
     };
+    let said: Vec<(usize, String, Fate)>;
     match source_kind(path) {
         Some(SourceKind::Transcript) => match transcript::parse(bytes, &ext) {
             transcript::Outcome::Transcript { format, cues, diagnostics, encoding, rolled_up } => {
@@ -422,7 +427,7 @@ fn parse_source(
                 record.format = Some(format);
                 record.encoding = encoding.to_string();
                 record.cues = cues;
-                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+                said = diagnostics.into_iter().map(|d| (d.line, d.reason, d.fate)).collect();
             }
             transcript::Outcome::NotTranscript { reason } | transcript::Outcome::Invalid { reason } => {
                 report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
@@ -434,13 +439,13 @@ fn parse_source(
                 record.kind = SourceKind::Notes;
                 record.encoding = encoding.to_string();
                 record.notes = notes;
-                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+                said = diagnostics.into_iter().map(|d| (d.line, d.reason, d.fate)).collect();
             }
             notes::Outcome::SoundReport { files, diagnostics, encoding } => {
                 record.kind = SourceKind::SoundReport;
                 record.encoding = encoding.to_string();
                 record.files = files;
-                record.diagnostics = diagnostics.into_iter().map(|d| (d.line, d.reason)).collect();
+                said = diagnostics.into_iter().map(|d| (d.line, d.reason, d.fate)).collect();
             }
             notes::Outcome::NotNotes { reason } => {
                 report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
@@ -454,8 +459,9 @@ fn parse_source(
             return None;
         }
     }
-    for (line, reason) in &record.diagnostics {
-        report.warnings.push(Warning { source: format!("{abs}:{line}"), reason: reason.clone() });
+    for (line, reason, fate) in said {
+        report.warnings.push(Warning { source: format!("{abs}:{line}"), reason: reason.clone(), fate });
+        record.diagnostics.push((line, reason));
     }
     Some(record)
 }
@@ -497,6 +503,7 @@ fn place(
                     let past = segments.iter().filter(|s| s.offset_in_s >= clip.duration_s).count();
                     if past > 0 {
                         report.warnings.push(Warning {
+                            fate: Fate::Kept,
                             source: record.path.clone(),
                             reason: format!(
                                 "{past} of {} cues start after the end of {} ({:.3} s); check --clip and --timebase",

@@ -78,6 +78,11 @@ pub trait Progress: Sync {
     fn begin(&self, files: u64, bytes: u64);
     fn advance(&self, bytes: u64);
     fn finish(&self);
+    /// True once the user asked to stop (Ctrl-C): the ingest ends after
+    /// its last commit with [`IngestError::Interrupted`].
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// A progress sink that shows nothing.
@@ -104,6 +109,10 @@ pub enum IngestError {
         examples = examples(clips),
     )]
     Gone { path: String, clips: Vec<String> },
+    /// The user asked to stop ([`Progress::interrupted`]); everything
+    /// committed stays, and a re-run goes on from there.
+    #[error("interrupted: {kept} clips kept; run again to continue")]
+    Interrupted { kept: usize },
     #[error(transparent)]
     Library(#[from] LibraryError),
 }
@@ -246,6 +255,8 @@ pub fn ingest(
         if rewritten {
             writer.commit()?;
         }
+        // A Ctrl-C during the walk of a slow card stops before any probing.
+        stop_if_interrupted(progress, &report)?;
 
         for batch in to_probe.chunks(BATCH) {
             let results: Vec<_> = batch
@@ -288,8 +299,9 @@ pub fn ingest(
             }
             if wrote {
                 writer.commit()?;
-                hold_for_tests();
+                hold_for_tests(progress);
             }
+            stop_if_interrupted(progress, &report)?;
         }
 
         // Clips under this folder that the walk no longer finds: offline.
@@ -309,6 +321,7 @@ pub fn ingest(
             writer.commit()?;
         }
     }
+    stop_if_interrupted(progress, &report)?;
     progress.finish();
     import_files(lib, &mut writer, &word_files, true, &mut report.words)?;
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
@@ -380,17 +393,28 @@ impl<'a> Moves<'a> {
 /// The test hook that makes a concurrency test certain instead of a race:
 /// while the file named by `RUSHES_TEST_HOLD_FILE` exists, an ingest that
 /// has just committed a batch waits (holding the library's writer lock),
-/// for at most two minutes. Unset, as for every user, it costs one
-/// environment look-up per batch.
-fn hold_for_tests() {
+/// for at most two minutes, or until the user interrupts. Unset, as for
+/// every user, it costs one environment look-up per batch.
+fn hold_for_tests(progress: &dyn Progress) {
     let Some(path) = std::env::var_os("RUSHES_TEST_HOLD_FILE") else {
         return;
     };
     let path = std::path::PathBuf::from(path);
     let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while path.exists() && std::time::Instant::now() < until {
+    while path.exists() && !progress.interrupted() && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+/// Ends the run when the user asked to stop. Called only right after a
+/// commit, so every clip counted is in the library: added, updated,
+/// relinked or found unchanged by this run.
+fn stop_if_interrupted(progress: &dyn Progress, report: &IngestReport) -> Result<(), IngestError> {
+    if !progress.interrupted() {
+        return Ok(());
+    }
+    let kept = report.clips_added + report.clips_updated + report.clips_unchanged + report.clips_relinked.len();
+    Err(IngestError::Interrupted { kept })
 }
 
 /// A cataloged clip's probe warnings go into every ingest's report, so a

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::{self, DateOrder};
-use crate::text;
+use crate::text::{self, Fate};
 
 /// One timecoded remark.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,12 +42,14 @@ pub struct Note {
     pub line: usize,
 }
 
-/// Something in the file that could not become a note. Line 0 means the
-/// file as a whole.
+/// Something in the file that could not become a note, or became one with
+/// a caveat (`fate`). Line 0 means the file as a whole.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub line: usize,
     pub reason: String,
+    #[serde(default)]
+    pub fate: Fate,
 }
 
 /// What a file turned out to be.
@@ -103,6 +105,7 @@ pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
         _ => parse_table(body, b",;\t", order),
     };
     let replaced = decoded.had_errors.then(|| Diagnostic {
+        fate: Fate::Kept,
         line: 0,
         reason: format!("some bytes are not valid {} and were replaced", decoded.encoding),
     });
@@ -300,7 +303,7 @@ fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<Diagn
             Ok(false) => break,
             Err(err) => {
                 let line = err.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                return (rows, Some(Diagnostic { line, reason: format!("CSV: {err}") }));
+                return (rows, Some(Diagnostic { fate: Fate::Skipped, line, reason: format!("CSV: {err}") }));
             }
         }
     }
@@ -371,7 +374,8 @@ fn role_label(role: Role) -> &'static str {
 /// reported, and so is every column left unread, by name.
 fn resolve_columns(header: &Header, rows: &[Row], diagnostics: &mut Vec<Diagnostic>) -> Columns {
     let mut columns = header.columns.clone();
-    let mut report = |reason: String| diagnostics.push(Diagnostic { line: header.line, reason });
+    // Columns read by a guess or left out: the rows themselves are read.
+    let mut report = |reason: String| diagnostics.push(Diagnostic { fate: Fate::Kept, line: header.line, reason });
     let mut unread: Vec<usize> = (0..header.cells.len())
         .filter(|&i| !header.cells[i].trim().is_empty() && role_of(&header.cells[i]).is_none())
         .collect();
@@ -444,7 +448,7 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
                 header.cells.len(),
                 extra.join(" | ")
             );
-            diagnostics.push(Diagnostic { line: row.line, reason });
+            diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
         }
         if let Some(note) = row_note(row, &columns, order, &mut diagnostics) {
             notes.push(note);
@@ -488,7 +492,7 @@ fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns, diagnostic
             "read {} as drop-frame timecode split by the ';' separator (quote such cells to be sure)",
             joined.join(" and ")
         );
-        diagnostics.push(Diagnostic { line: row.line, reason });
+        diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
     }
     Row { line: row.line, cells }
 }
@@ -501,12 +505,12 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
     let text = cell(columns.text).unwrap_or("");
     let tags_cell = cell(columns.tags);
     let clip = cell(columns.clip);
-    let mut report = |reason: String| diagnostics.push(Diagnostic { line: row.line, reason });
+    let mut report = |fate: Fate, reason: String| diagnostics.push(Diagnostic { fate, line: row.line, reason });
     let tc = match cell(columns.tc) {
         Some(raw) => match normalize_tc(raw) {
             Ok(tc) => Some(tc),
             Err(reason) => {
-                report(reason);
+                report(Fate::Skipped, reason);
                 return None;
             }
         },
@@ -514,7 +518,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
         None if clip.is_some() => None,
         None => {
             if row.cells.iter().any(|c| !c.is_empty()) {
-                report("no timecode and no clip".to_string());
+                report(Fate::Skipped, "no timecode and no clip".to_string());
             }
             return None;
         }
@@ -524,7 +528,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
         Some(d) => match date::parse_date(d, order) {
             Ok(day) => Some(day),
             Err(reason) => {
-                report(reason);
+                report(Fate::Skipped, reason);
                 return None;
             }
         },
@@ -532,7 +536,8 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
     let tc_out = cell(columns.out).and_then(|out| match normalize_tc(out) {
         Ok(out) => Some(out),
         Err(reason) => {
-            report(format!("out point ignored: {reason}"));
+            // The note is kept, at its in point.
+            report(Fate::Kept, format!("out point ignored: {reason}"));
             None
         }
     });
@@ -553,7 +558,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
     } else if let Some(r) = rating {
         format!("rating {r}")
     } else {
-        report("no note text".to_string());
+        report(Fate::Skipped, "no note text".to_string());
         return None;
     };
     Some(Note {
@@ -609,7 +614,7 @@ fn read_sound_report(text: &str, header: &Header, columns: &ReportColumns) -> (V
         }
         let cell = |idx: usize| row.cells.get(idx).map(|c| c.trim()).filter(|c| !c.is_empty()).map(str::to_string);
         let Some(file) = cell(columns.file) else {
-            diagnostics.push(Diagnostic { line: row.line, reason: "no file name".to_string() });
+            diagnostics.push(Diagnostic { fate: Fate::Skipped, line: row.line, reason: "no file name".to_string() });
             continue;
         };
         let circled = columns.circled.map(|idx| {
@@ -653,7 +658,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
         }
         match plain_line(trimmed) {
             Plain::Note(parts) if parts.text.is_empty() => {
-                diagnostics.push(Diagnostic { line, reason: "no note text".to_string() });
+                diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason: "no note text".to_string() });
             }
             Plain::Note(parts) => {
                 let mut tags = Vec::new();
@@ -673,7 +678,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                     line,
                 });
             }
-            Plain::BadTc(reason) => diagnostics.push(Diagnostic { line, reason }),
+            Plain::BadTc(reason) => diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason }),
             Plain::Other => {
                 if let Some(heading) = day_heading(trimmed, order) {
                     match heading {
@@ -682,11 +687,19 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                             // Notes under it would land on every day: say so,
                             // and keep them off the previous heading's day.
                             day = None;
-                            diagnostics.push(Diagnostic { line, reason: format!("day heading: {reason}") });
+                            diagnostics.push(Diagnostic {
+                                fate: Fate::Skipped,
+                                line,
+                                reason: format!("day heading: {reason}"),
+                            });
                         }
                     }
                 } else if !is_comment(trimmed) {
-                    diagnostics.push(Diagnostic { line, reason: "does not start with a timecode".to_string() });
+                    diagnostics.push(Diagnostic {
+                        fate: Fate::Skipped,
+                        line,
+                        reason: "does not start with a timecode".to_string(),
+                    });
                 }
             }
         }
@@ -1262,7 +1275,7 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!((files[0].circled, files[0].note.as_deref()), (Some(true), Some("plane overhead")));
         assert_eq!((files[1].circled, files[1].note.as_deref()), (Some(false), None));
-        assert_eq!(diagnostics, [Diagnostic { line: 3, reason: "no file name".into() }]);
+        assert_eq!(diagnostics, [Diagnostic { fate: Fate::Skipped, line: 3, reason: "no file name".into() }]);
         // A notes sheet with a clip column but no scene and take is notes.
         assert!(matches!(parse(b"Clip,TC,Note\nA.WAV,10:00:00:00,x\n", "csv", None), Outcome::Notes { .. }));
     }

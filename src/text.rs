@@ -5,6 +5,21 @@
 //! lone CR, as old Mac tools and WaveAgent write, both occur).
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use serde::{Deserialize, Serialize};
+
+/// What became of the part of a file a reader reports on: the transcript
+/// and notes readers share it so a summary can say which lines were left
+/// out and which were read with a guess or a caveat.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// Not read: the cue, row or block is left out.
+    #[default]
+    Skipped,
+    /// Read, with a guess or a caveat (a misspelt column read by its
+    /// closeness, an end clamped to the start, extra cells left out).
+    Kept,
+}
 
 /// Decoded text and the encoding it was read as.
 #[derive(Clone, Debug, PartialEq, Eq)]

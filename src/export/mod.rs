@@ -146,29 +146,34 @@ pub enum Handles {
 }
 
 impl Handles {
-    /// `12f`, `2s`, `1.5s`, `500ms`, or a bare number of frames.
+    /// A number and its unit, as people write them: `12f`, `12 frames`,
+    /// `2s`, `2 sec`, `1.5 seconds`, `500ms`. A bare number is refused:
+    /// editors mean seconds as often as frames, and a guess would pad
+    /// every select by the wrong amount without a word.
     pub fn parse(text: &str) -> Result<Handles, String> {
         let t = text.trim().to_ascii_lowercase();
         let bad = || format!("handles {text:?}: expected e.g. 2s, 500ms or 12f");
-        if let Some(f) = t.strip_suffix('f') {
-            return f.trim().parse().map(Handles::Frames).map_err(|_| bad());
+        let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+        let (number, unit) = (t[..split].trim(), t[split..].trim());
+        if number.is_empty() {
+            return Err(bad());
         }
-        if let Some(ms) = t.strip_suffix("ms") {
-            return ms.trim().parse().map(Handles::Millis).map_err(|_| bad());
-        }
-        if let Some(sec) = t.strip_suffix('s') {
-            let (int, frac) = sec.trim().split_once('.').unwrap_or((sec.trim(), ""));
-            if int.is_empty() && frac.is_empty()
-                || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
-                || frac.len() > 3
-            {
-                return Err(bad());
+        match unit {
+            "" => Err(format!("handles {text:?}: give a unit: 2s (seconds), 500ms or 12f (frames)")),
+            "f" | "fr" | "frame" | "frames" => number.parse().map(Handles::Frames).map_err(|_| bad()),
+            "ms" => number.parse().map(Handles::Millis).map_err(|_| bad()),
+            "s" | "sec" | "secs" | "second" | "seconds" => {
+                let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+                if int.is_empty() && frac.is_empty() || frac.len() > 3 || frac.contains('.') {
+                    return Err(bad());
+                }
+                let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
+                let frac_ms: u64 =
+                    if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
+                int.checked_mul(1000).and_then(|ms| ms.checked_add(frac_ms)).map(Handles::Millis).ok_or_else(bad)
             }
-            let int: u64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
-            let frac_ms: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
-            return int.checked_mul(1000).and_then(|ms| ms.checked_add(frac_ms)).map(Handles::Millis).ok_or_else(bad);
+            _ => Err(bad()),
         }
-        t.parse().map(Handles::Frames).map_err(|_| bad())
     }
 
     /// The handle length in frames at `rate` (rounded to the nearest frame).
@@ -280,6 +285,11 @@ mod tests {
         assert_eq!(Handles::parse("500ms"), Ok(Handles::Millis(500)));
         assert!(Handles::parse("two").is_err());
         assert!(Handles::parse("s").is_err());
+        assert!(Handles::parse(".s").is_err());
+        assert_eq!(Handles::parse("2 sec"), Ok(Handles::Millis(2000)));
+        assert_eq!(Handles::parse("12 Frames"), Ok(Handles::Frames(12)));
+        assert!(Handles::parse("2").is_err_and(|e| e.contains("unit")));
+        assert!(Handles::parse("1.2.3s").is_err());
         assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_29_97), 60);
         assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_25), 50);
         assert_eq!(Handles::Millis(1000).frames_at(Rate::FPS_23_976), 24);

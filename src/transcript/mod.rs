@@ -11,7 +11,7 @@ pub mod whisper;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text;
+use crate::text::{self, Fate};
 
 /// One timed piece of speech.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,11 +28,14 @@ pub struct Cue {
     pub line: usize,
 }
 
-/// Something in the file that was not read, and where.
+/// Something in the file that was not read, or read with a caveat, and
+/// where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub line: usize,
     pub reason: String,
+    #[serde(default)]
+    pub fate: Fate,
 }
 
 /// The transcript formats.
@@ -471,6 +474,7 @@ fn fraction_to_ms(digits: &str) -> u64 {
 fn clamp_end(start_ms: u64, end_ms: u64, line: usize, diagnostics: &mut Vec<Diagnostic>) -> u64 {
     if end_ms < start_ms {
         diagnostics.push(Diagnostic {
+            fate: Fate::Kept,
             line,
             reason: format!("cue ends ({end_ms} ms) before it starts ({start_ms} ms); end set to the start"),
         });

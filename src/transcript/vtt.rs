@@ -11,7 +11,7 @@
 //! unambiguous time is worth more than a reported error. Cue text loses its
 //! markup; a `<v Name>` voice span gives the speaker, for that cue only.
 
-use super::{Cue, Diagnostic, Outcome, clamp_end, decode_entities, parse_timing, split_speaker, tidy_lines};
+use super::{Cue, Diagnostic, Fate, Outcome, clamp_end, decode_entities, parse_timing, split_speaker, tidy_lines};
 
 /// Reads WebVTT text (already decoded, BOM stripped, `\n` line ends).
 /// A file without the signature is `Invalid`; a block with a broken timing
@@ -34,6 +34,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
     while let Some(line) = lines.get(idx).filter(|l| !is_blank(l)) {
         if parse_timing(line.trim()).is_ok() {
             diagnostics.push(Diagnostic {
+                fate: Fate::Skipped,
                 line: idx + 1,
                 reason: "cue inside the header (no blank line after WEBVTT); ignored".to_string(),
             });
@@ -82,7 +83,11 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
         // they still occur in files and are just as meaningless here.
         let keyword = |k: &str| first.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
         if !(keyword("NOTE") || keyword("STYLE") || keyword("REGION") || first.starts_with("Region:")) {
-            diagnostics.push(Diagnostic { line: first_no, reason: "block without a timing line; skipped".to_string() });
+            diagnostics.push(Diagnostic {
+                fate: Fate::Skipped,
+                line: first_no,
+                reason: "block without a timing line; skipped".to_string(),
+            });
         }
         return;
     };
@@ -92,7 +97,11 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
     let (start_ms, end_ms) = match parse_timing(timing.trim()) {
         Ok((start_ms, end_ms, _settings)) => (start_ms, end_ms),
         Err(reason) => {
-            diagnostics.push(Diagnostic { line, reason: format!("bad timing line, cue skipped: {reason}") });
+            diagnostics.push(Diagnostic {
+                fate: Fate::Skipped,
+                line,
+                reason: format!("bad timing line, cue skipped: {reason}"),
+            });
             return;
         }
     };
@@ -104,7 +113,7 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
         None => split_speaker(&cleaned),
     };
     if text.is_empty() {
-        diagnostics.push(Diagnostic { line, reason: "cue has no text; skipped".to_string() });
+        diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason: "cue has no text; skipped".to_string() });
         return;
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Cue, Diagnostic, Outcome, clamp_end};
+use super::{Cue, Diagnostic, Fate, Outcome, clamp_end};
 
 /// Reads Whisper JSON. Malformed JSON is `Invalid` (with serde's line and
 /// column); JSON of another shape is `NotTranscript`, because `.json`
@@ -34,7 +34,11 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
         match read_segment(segment, line, &mut diagnostics) {
             Ok(Some(cue)) => cues.push(cue),
             Ok(None) => {}
-            Err(reason) => diagnostics.push(Diagnostic { line, reason: format!("segment {line} skipped: {reason}") }),
+            Err(reason) => diagnostics.push(Diagnostic {
+                fate: Fate::Skipped,
+                line,
+                reason: format!("segment {line} skipped: {reason}"),
+            }),
         }
     }
     Ok((cues, diagnostics))
@@ -56,7 +60,11 @@ fn read_segment(segment: &Value, line: usize, diagnostics: &mut Vec<Diagnostic>)
     let end_ms = seconds_to_ms(segment.get("end")).map_err(|e| format!("end {e}"))?;
     let text = segment.get("text").and_then(Value::as_str).map(str::trim).unwrap_or_default();
     if text.is_empty() {
-        diagnostics.push(Diagnostic { line, reason: format!("segment {line} has no text; skipped") });
+        diagnostics.push(Diagnostic {
+            fate: Fate::Skipped,
+            line,
+            reason: format!("segment {line} has no text; skipped"),
+        });
         return Ok(None);
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);
