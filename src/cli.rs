@@ -613,6 +613,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
     // even while an ingest commits.
     let snap = lib.index.snapshot()?;
     let clips = snap.clips()?;
+    let typed = crate::clip::typed_path(want);
     let mut found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
@@ -620,6 +621,7 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
                 || c.name.eq_ignore_ascii_case(want)
                 || c.rel_path == want
                 || c.path == want
+                || typed.as_deref() == Some(c.path.as_str())
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
         })
         .collect();

@@ -188,6 +188,14 @@ pub fn camera_key(cam: &str) -> String {
     key
 }
 
+/// The absolute path of a clip named by a path as the user typed it,
+/// relative to the working folder (`shoot/DAY01/A001/C0001.MP4`), when it
+/// names an existing file; the catalog holds absolute paths.
+pub fn typed_path(want: &str) -> Option<String> {
+    let abs = std::fs::canonicalize(want).ok().filter(|p| p.is_file())?;
+    abs.to_str().map(str::to_string)
+}
+
 /// The stable id of the clip at `abs_path`: 64-bit FNV-1a as 16 hex digits.
 pub fn clip_id(abs_path: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

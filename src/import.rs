@@ -649,11 +649,13 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
 /// The one clip `want` names: its id, path, path inside its folder, file
 /// name or name stem (case-insensitive). The error says why not.
 pub fn find_clip<'a>(want: &str, clips: &'a [Clip]) -> Result<&'a Clip, String> {
+    let typed = crate::clip::typed_path(want);
     let found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
             c.id == want
                 || c.path == want
+                || typed.as_deref() == Some(c.path.as_str())
                 || c.rel_path == want
                 || c.name.eq_ignore_ascii_case(want)
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))

@@ -216,6 +216,17 @@ fn show_finds_a_clip_by_its_camera_clip_name() {
     assert!(err.contains("2 clips match"), "{err}");
     assert!(err.contains(arg(&c012_14)) && err.contains(arg(&c012_15)), "{err}");
 
+    // A path as the user sees it from where they stand: relative to the
+    // working folder, not to the folder that was ingested.
+    let from_tmp = std::process::Command::new(env!("CARGO_BIN_EXE_rushes"))
+        .current_dir(env.tmp.path())
+        .args(["--library", arg(&env.library()), "show", "--json", "shoot/2026-03-15/B_CAM/A003C012_260315_R1AB.mov"])
+        .env_remove("RUSHES_LIBRARY")
+        .output()
+        .expect("run rushes");
+    let by_path = common::json_of(&from_tmp, 0, "show shoot/2026-03-15/…");
+    assert_eq!(by_path["clip"]["path"], arg(&c012_15), "{by_path}");
+
     let inside = env.run(&["show", "A003C01"]);
     common::expect_code(&inside, 2, "show A003C01");
     assert!(text_of(&inside.stderr).contains("no clip \"A003C01\""), "{}", text_of(&inside.stderr));
