@@ -6,6 +6,7 @@
 //! stdout, messages and progress to stderr; a closed pipe is not an error.
 
 use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -119,8 +120,10 @@ enum Command {
         query: Vec<String>,
         #[command(flatten)]
         filters: Filters,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// Show at most N hits, the best first (stderr says how many there
+        /// are when it cuts).
+        #[arg(long, default_value = "20")]
+        limit: NonZeroUsize,
         /// Show N cues before and after each soundbite.
         #[arg(long, default_value_t = 0)]
         context: usize,
@@ -169,9 +172,10 @@ enum Command {
         /// With --query: the search's filters.
         #[command(flatten)]
         filters: Filters,
-        /// With --query: at most this many hits.
-        #[arg(long, default_value_t = 500)]
-        limit: usize,
+        /// With --query: at most this many hits, the best first (default:
+        /// every hit).
+        #[arg(long)]
+        limit: Option<NonZeroUsize>,
     },
     /// A card folder moved: point every clip, transcript and notes file under
     /// OLD at the same file under NEW. Ids, metadata and words stay.
@@ -248,7 +252,13 @@ struct Filters {
 }
 
 impl Filters {
-    fn request(self, query: String, limit: usize, context: usize, default_kind: Option<HitKind>) -> SearchRequest {
+    fn request(
+        self,
+        query: String,
+        limit: Option<NonZeroUsize>,
+        context: usize,
+        default_kind: Option<HitKind>,
+    ) -> SearchRequest {
         SearchRequest {
             query,
             fuzzy: self.fuzzy,
@@ -330,16 +340,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, filters, limit, context, json } => {
             let lib = Library::open(&cli.library)?;
-            let req = filters.request(query.join(" "), limit, context, None);
-            let hits = search(&lib, &req)?;
-            print_hits(&hits, json)?;
+            let req = filters.request(query.join(" "), Some(limit), context, None);
+            let found = search(&lib, &req)?;
+            print_hits(&found.hits, json)?;
             if !json {
                 for hint in speaker_hints(&lib, &req.query)? {
                     let cues = if hint.cues == 1 { "cue".to_string() } else { format!("{} cues", hint.cues) };
                     eprintln!("{} is a speaker: {} lists their {cues}", one_line(&hint.name), hint.filter);
                 }
             }
-            Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            if found.hits.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+            if found.total > found.hits.len() {
+                eprintln!("showing {} of {} (use --limit)", found.hits.len(), found.total);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export {
             query,
@@ -375,8 +391,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (picked, rejected) = match (&query, &selects) {
                 (Some(q), _) => {
                     let req = filters.request(q.clone(), limit, 0, Some(HitKind::Soundbite));
-                    let hits = search(&lib, &req)?;
-                    selects::from_hits(&lib, &hits)?
+                    let found = search(&lib, &req)?;
+                    if found.total > found.hits.len() {
+                        eprintln!("exported {} of {} hits (--limit)", found.hits.len(), found.total);
+                    }
+                    selects::from_hits(&lib, &found.hits)?
                 }
                 (None, Some(file)) => {
                     let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;

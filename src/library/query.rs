@@ -16,7 +16,7 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RegexQuery, TermQuery,
@@ -141,6 +141,30 @@ impl ClipIndex {
         let searcher = self.searcher()?;
         let top = searcher.search(&*prepared.query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
+    }
+
+    /// How many documents match, all of them or only those of `kind`
+    /// (no record is read).
+    pub fn count(&self, prepared: &Prepared, kind: Option<&str>) -> Result<usize, QueryError> {
+        let searcher = self.searcher()?;
+        Ok(searcher.search(&*self.of_kind(prepared, kind), &Count)?)
+    }
+
+    /// Every matching document of `kind`, in no particular order.
+    pub fn all_of_kind(&self, prepared: &Prepared, kind: &str) -> Result<Vec<RawHit>, QueryError> {
+        let searcher = self.searcher()?;
+        let found = searcher.search(&*self.of_kind(prepared, Some(kind)), &DocSetCollector)?;
+        found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr)).collect()
+    }
+
+    fn of_kind(&self, prepared: &Prepared, kind: Option<&str>) -> Box<dyn Query> {
+        match kind {
+            None => prepared.query.box_clone(),
+            Some(k) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, prepared.query.box_clone()),
+                (Occur::Must, term_query(self.fields().kind, k)),
+            ])),
+        }
     }
 
     /// Which of the documents with `keys` match the query's words on their

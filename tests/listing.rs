@@ -1,0 +1,128 @@
+//! What `search`, `export --query` and `clips` show (issue #11 points 4, 13
+//! and 17): nothing cut short without a word, no hits said out loud, and a
+//! clip list that fits a terminal. Every expected value comes from the
+//! inputs written here.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::Env;
+use serde_json::Value;
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+fn utf8(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A plain PCM WAV (8 kHz, 8-bit, mono) of `seconds` of silence.
+fn wav(seconds: u32) -> Vec<u8> {
+    let data_len = 8000 * seconds;
+    let mut b = Vec::with_capacity(44 + data_len as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&8000u32.to_le_bytes()); // sample rate
+    b.extend_from_slice(&8000u32.to_le_bytes()); // byte rate
+    b.extend_from_slice(&1u16.to_le_bytes()); // block align
+    b.extend_from_slice(&8u16.to_le_bytes()); // bits
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    b.resize(44 + data_len as usize, 0x80);
+    b
+}
+
+/// An SRT of `n` cues of 100 ms each, back to back from 0, cue `i`
+/// reading `flood number i`.
+fn srt(n: u32) -> String {
+    let ms = |t: u32| format!("{:02}:{:02}:{:02},{:03}", t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000);
+    (0..n).map(|i| format!("{}\n{} --> {}\nflood number {i}\n\n", i + 1, ms(i * 100), ms(i * 100 + 100))).collect()
+}
+
+/// A one-clip shoot: `INTERVIEW.WAV` long enough for `cues` cues of
+/// 100 ms, with its transcript beside it, ingested at 25 fps.
+fn interview(env: &Env, cues: u32) {
+    let shoot = env.tmp.path().join("shoot");
+    write(&shoot.join("SOUND/INTERVIEW.WAV"), &wav(cues / 10 + 1));
+    write(&shoot.join("SOUND/INTERVIEW.srt"), srt(cues).as_bytes());
+    let out = env.run(&["ingest", "--json", "--fps", "25", utf8(&shoot)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["transcripts_attached"], 1, "{report}");
+    assert_eq!(report["segments"], cues, "{report}");
+}
+
+/// Point 4: `export --query` takes every hit (more than the old 500 and
+/// than search's 10,000 cap); `search` says when it shows fewer hits than
+/// it found, with the exact total; `--limit 0` is an error.
+#[test]
+fn output_is_never_cut_short_without_a_word() {
+    let env = Env::new();
+    interview(&env, 10_050);
+
+    let out = env.run(&["export", "--query", "flood", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut table = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = table.headers().expect("header").iter().map(String::from).collect();
+    let text = header.iter().position(|h| h == "text").expect("text column");
+    let mut got: Vec<String> = table.records().map(|r| r.expect("row")[text].to_string()).collect();
+    assert_eq!(got.len(), 10_050, "every cue with `flood` is exported");
+    got.sort();
+    let mut want: Vec<String> = (0..10_050).map(|i| format!("flood number {i}")).collect();
+    want.sort();
+    assert_eq!(got, want, "every cue with `flood` is exported once");
+    assert!(!stderr(&out).contains("of 10050"), "nothing was cut: {}", stderr(&out));
+
+    // An explicit --limit cuts, and says so.
+    let out = env.run(&["export", "--query", "flood", "--format", "csv", "--limit", "7"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 1 + 7, "header and 7 rows");
+    assert!(stderr(&out).contains("exported 7 of 10050 hits"), "{}", stderr(&out));
+
+    // search: 20 by default, and the exact total on stderr.
+    let out = env.run(&["search", "--json", "flood"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hits: Vec<Value> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(hits.len(), 20);
+    assert!(stderr(&out).contains("showing 20 of 10050 (use --limit)"), "{}", stderr(&out));
+    // A phrase no single cue holds is found across two (a pair), and
+    // counted once in the total: "number 3 flood" spans cues 3 and 4.
+    let out = env.run(&["search", "\"number 3 flood\"", "--limit", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("showing"), "one hit, one shown: {}", stderr(&out));
+    let out = env.run(&["search", "number", "3", "--limit", "1"]);
+    // Cue 3 holds `number` and `3`; so does no other cue (cue 30 has
+    // `30`, not `3`), and the pairs around cue 3 are not hits of their own.
+    assert!(!stderr(&out).contains("showing"), "{}", stderr(&out));
+
+    let all = env.run(&["search", "--json", "flood", "--limit", "10050"]);
+    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    let hits: Vec<Value> = serde_json::from_slice(&all.stdout).expect("json");
+    assert_eq!(hits.len(), 10_050);
+    assert!(!stderr(&all).contains("showing"), "{}", stderr(&all));
+
+    for cmd in
+        [&["search", "flood", "--limit", "0"][..], &["export", "--query", "flood", "--format", "csv", "--limit", "0"]]
+    {
+        let out = env.run(cmd);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {}", stdout(&out));
+        assert!(stderr(&out).contains("--limit"), "{cmd:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{cmd:?}");
+    }
+}
