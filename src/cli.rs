@@ -350,6 +350,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             if found.hits.is_empty() {
+                let hint = crate::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
+                eprintln!("no matches for {:?}{hint}", req.query);
                 return Ok(ExitCode::from(1));
             }
             if found.total > found.hits.len() {

@@ -260,6 +260,28 @@ fn duplicates_a_cue(alone: &HashSet<String>, pair: &PairRecord) -> bool {
     alone.contains(&pair.first) || alone.contains(&pair.second)
 }
 
+/// What to try when a query finds nothing: each word as a prefix (only
+/// for a query of plain words) and `--fuzzy` (unless it is on already),
+/// e.g. `try floods* or --fuzzy`. `None` when there is nothing to suggest.
+pub fn hint(req: &SearchRequest) -> Option<String> {
+    let words: Vec<&str> = req.query.split_whitespace().collect();
+    let plain = !words.is_empty()
+        && words.iter().all(|w| w.chars().all(char::is_alphanumeric))
+        && !words.iter().any(|w| matches!(*w, "AND" | "OR" | "NOT"));
+    let mut tries = Vec::new();
+    if plain {
+        tries.push(words.iter().map(|w| format!("{w}*")).collect::<Vec<_>>().join(" "));
+    }
+    if !req.fuzzy {
+        tries.push("--fuzzy".to_string());
+    }
+    let filters = [&req.speaker, &req.camera, &req.reel, &req.day].iter().any(|f| f.is_some()) || req.kind.is_some();
+    if filters {
+        tries.push("fewer filters".to_string());
+    }
+    (!tries.is_empty()).then(|| format!("try {}", tries.join(" or ")))
+}
+
 struct ClipCache<'a> {
     lib: &'a Library,
     map: HashMap<String, Option<Clip>>,

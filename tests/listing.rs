@@ -126,3 +126,26 @@ fn output_is_never_cut_short_without_a_word() {
         assert!(stdout(&out).is_empty(), "{cmd:?}");
     }
 }
+
+/// Point 13: a search that finds nothing says so on stderr, with what to
+/// try (a prefix of the word, `--fuzzy`), and still exits 1.
+#[test]
+fn no_hits_says_so() {
+    let env = Env::new();
+    interview(&env, 3);
+    for args in [&["search", "floods"][..], &["search", "--json", "floods"]] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("no matches for \"floods\""), "{args:?}: {err}");
+        assert!(err.contains("try floods* or --fuzzy"), "{args:?}: {err}");
+    }
+    // The suggestion works: `--fuzzy` finds `flood`, one letter away.
+    let out = env.run(&["search", "--fuzzy", "floods"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // With --fuzzy on already and a filter, it suggests the filter.
+    let out = env.run(&["search", "--fuzzy", "--camera", "Z", "flood"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no matches for \"flood\" (try flood* or fewer filters)"), "{err}");
+}
