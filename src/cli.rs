@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::{Clip, NoteRecord, Relinked, Segment};
+use crate::clip::{Clip, ClipFilter, NoteRecord, Relinked, Segment};
 use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
 use crate::export::ale;
@@ -71,8 +71,30 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// List the catalog.
+    /// List the catalog: day, camera, file name, rate, start timecode,
+    /// length and words, in 80 columns (--long for every field and the path).
     Clips {
+        /// Only this camera (A, b, "B CAM", SOUND...).
+        #[arg(long)]
+        camera: Option<String>,
+        /// Only this shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_parser = ["dmy", "mdy"])]
+        date_order: Option<String>,
+        /// Only file names matching this glob (* and ?, any case): 'C00*', '*.WAV'.
+        #[arg(long, value_name = "GLOB")]
+        name: Option<String>,
+        /// Only clips whose file has vanished.
+        #[arg(long)]
+        offline: bool,
+        /// At most N clips (stderr says how many there are when it cuts).
+        #[arg(long)]
+        limit: Option<NonZeroUsize>,
+        /// Every field, with the path inside the ingested folder.
+        #[arg(long, conflicts_with = "json")]
+        long: bool,
         /// Print an array of clip objects.
         #[arg(long)]
         json: bool,
@@ -307,11 +329,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_ingest(&report, json)?;
             Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Clips { json } => {
+        Command::Clips { camera, day, date_order, name, offline, limit, long, json } => {
+            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
+            let filter = ClipFilter { camera, day, name, offline };
             let lib = Library::open(&cli.library)?;
-            let mut clips = lib.index.clips()?;
+            let mut clips: Vec<Clip> = lib.index.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
             clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
-            print_clips(&clips, json)?;
+            let total = clips.len();
+            clips.truncate(limit.map_or(total, NonZeroUsize::get));
+            match (json, long) {
+                (true, _) => write_json(&mut std::io::stdout().lock(), &clips)?,
+                (false, true) => print_clips_long(&clips)?,
+                (false, false) => print_clips(&clips)?,
+            }
+            if total > clips.len() {
+                eprintln!("showing {} of {total} (use --limit)", clips.len());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, clip, camera, timebase, day, date_order, json } => {
@@ -880,26 +914,19 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, clips);
-    }
-    let dash = || "-".to_string();
-    let rows: Vec<[String; 10]> = clips
+/// `clips --long`: every field, the path inside the ingested folder.
+fn print_clips_long(clips: &[Clip]) -> Result<()> {
+    let rows: Vec<Vec<String>> = clips
         .iter()
         .map(|c| {
-            [
-                c.day.clone().unwrap_or_else(dash),
-                c.camera.clone().unwrap_or_else(dash),
-                c.reel.clone().unwrap_or_else(dash),
+            vec![
+                or_dash(&c.day),
+                or_dash(&c.camera),
+                or_dash(&c.reel),
                 if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
-                c.fps
-                    .clone()
-                    .map(|f| if c.drop_frame == Some(true) { format!("{f} DF") } else { f })
-                    .unwrap_or_else(dash),
-                c.start_tc.clone().unwrap_or_else(dash),
-                c.end_tc.clone().unwrap_or_else(dash),
+                fps_cell(c),
+                or_dash(&c.start_tc),
+                or_dash(&c.end_tc),
                 format!("{:.3}", c.duration_s),
                 serde_json::to_value(c.start_tc_source)
                     .ok()
@@ -913,20 +940,136 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
         })
         .collect();
     let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM", "WORDS"];
-    let mut widths = header.map(str::len);
-    for row in &rows {
+    print_table(&header, &rows, clips.len())
+}
+
+/// Width of a terminal line: `clips` fits it.
+const TERMINAL_COLUMNS: usize = 80;
+/// The CLIP column never shrinks below this, whatever the others take.
+const MIN_NAME_COLUMNS: usize = 12;
+
+/// `clips`: the file name (cut in the middle with `…` when long) and the
+/// fields an editor looks for, each line within [`TERMINAL_COLUMNS`];
+/// WORDS counts cues (`12c`) and notes (`3n`).
+fn print_clips(clips: &[Clip]) -> Result<()> {
+    let rows: Vec<Vec<String>> = clips
+        .iter()
+        .map(|c| {
+            let words = [(c.segments, "c"), (c.notes, "n")].into_iter().filter(|(n, _)| *n > 0);
+            vec![
+                or_dash(&c.day),
+                ellipsize(&or_dash(&c.camera), 6),
+                one_line(&c.name),
+                fps_cell(c),
+                or_dash(&c.start_tc),
+                clock(c.duration_s),
+                words.map(|(n, unit)| format!("{n}{unit}")).collect::<Vec<_>>().join(" "),
+            ]
+        })
+        .collect();
+    let header = ["DAY", "CAM", "CLIP", "FPS", "START", "LENGTH", "WORDS"];
+    // The CLIP column gets what the others leave of the line.
+    let others: usize = (0..header.len())
+        .filter(|&i| i != 2)
+        .map(|i| rows.iter().map(|r| columns(&r[i])).chain([header[i].len()]).max().unwrap_or(0))
+        .sum();
+    let name_width = TERMINAL_COLUMNS.saturating_sub(others + 2 * (header.len() - 1)).max(MIN_NAME_COLUMNS);
+    let offline = " (offline)";
+    let rows: Vec<Vec<String>> = clips
+        .iter()
+        .zip(rows)
+        .map(|(c, mut row)| {
+            row[2] = if c.offline {
+                format!("{}{offline}", ellipsize(&row[2], name_width.saturating_sub(offline.len())))
+            } else {
+                ellipsize(&row[2], name_width)
+            };
+            row
+        })
+        .collect();
+    print_table(&header, &rows, clips.len())
+}
+
+/// A length as people read it: `0:02`, `12:34`, `1:02:03` (whole seconds,
+/// rounded down; `--long` and `--json` have the exact length).
+fn clock(seconds: f64) -> String {
+    let s = if seconds.is_finite() && seconds > 0.0 { seconds as u64 } else { 0 };
+    match s / 3600 {
+        0 => format!("{}:{:02}", s / 60, s % 60),
+        h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
+    }
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".to_string())
+}
+
+fn fps_cell(c: &Clip) -> String {
+    match &c.fps {
+        Some(f) if c.drop_frame == Some(true) => format!("{f} DF"),
+        Some(f) => f.clone(),
+        None => "-".to_string(),
+    }
+}
+
+/// Columns `s` takes on a terminal (wide CJK characters take two).
+fn columns(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` in at most `max` columns: the head and the tail (where a camera
+/// file's clip number and extension are) around `…`.
+fn ellipsize(s: &str, max: usize) -> String {
+    if columns(s) <= max {
+        return s.to_string();
+    }
+    let budget = max.saturating_sub(1);
+    let width = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        if used + width(c) > budget / 2 {
+            break;
+        }
+        used += width(c);
+        tail.push(c);
+    }
+    let mut head = String::new();
+    for c in s.chars() {
+        if used + width(c) > budget {
+            break;
+        }
+        used += width(c);
+        head.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
+/// A left-aligned table (padded by terminal columns, so wide characters
+/// line up) with a header and an `N clips` line.
+fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(columns(cell));
         }
     }
     let line = |cells: &[String]| {
-        cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(columns(c)))))
+            .collect();
+        padded.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header.map(String::from)))?;
-    for row in &rows {
+    writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()))?;
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
-    writeln!(out, "{} clips", clips.len())?;
+    writeln!(out, "{n} clips")?;
     Ok(())
 }
 

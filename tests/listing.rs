@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::Env;
+use common::{Env, dump};
 use serde_json::Value;
 
 fn write(path: &Path, bytes: &[u8]) {
@@ -148,4 +148,91 @@ fn no_hits_says_so() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("no matches for \"flood\" (try flood* or fewer filters)"), "{err}");
+}
+
+/// Columns a terminal gives `s`: East Asian wide characters (CJK,
+/// kana, full-width forms) take two, everything else here one.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6) { 2 } else { 1 }).sum()
+}
+
+fn names(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["clips", "--json"];
+    all.extend_from_slice(args);
+    let v = env.json(&all, 0);
+    let mut got: Vec<String> =
+        v.as_array().expect("array").iter().map(|c| c["name"].as_str().expect("name").to_string()).collect();
+    got.sort();
+    got
+}
+
+/// Point 17: `clips` fits 80 columns and shows file names (the path is in
+/// `--long` and `--json`), and filters by camera, day, name, offline, with
+/// a limit that says when it cuts.
+#[test]
+fn clips_fit_eighty_columns_and_filter() {
+    let env = Env::new();
+    let shoot = env.tmp.path().join("shoot");
+    let fixture = dump().join("2026-03-14");
+    let long = "INTERVIEW_MARIA_GONZALEZ_RIVERBANK_WIDE_TAKE_03_FINAL_GRADE.MP4";
+    let wide = "インタビュー_山田太郎_東京_二〇二六年三月十四日_テイク三.mp4";
+    let deep = "2026-03-15/B_CAM/CARD_02/CLIPS/DAY_TWO/A003C012_260314_R1AB.mov";
+    let copies = [
+        ("A001/PRIVATE/M4ROOT/CLIP/C0001.MP4", "2026-03-14/A_CAM/C0001.MP4".to_string()),
+        ("D_CAM/PLAIN.mp4", format!("2026-03-14/A_CAM/{long}")),
+        ("D_CAM/PLAIN.mp4", format!("2026-03-14/A_CAM/{wide}")),
+        ("B_CAM/A003C012_260314_R1AB.mov", deep.to_string()),
+        ("B_CAM/A003C013_260314_R1AB.mov", "2026-03-15/B_CAM/GONE.mov".to_string()),
+        ("SOUND/T001.WAV", "2026-03-15/SOUND/T001.WAV".to_string()),
+    ];
+    for (from, to) in &copies {
+        std::fs::create_dir_all(shoot.join(to).parent().expect("parent")).expect("mkdir");
+        std::fs::copy(fixture.join(from), shoot.join(to)).expect("copy");
+    }
+    env.ingest(&shoot);
+    std::fs::remove_file(shoot.join("2026-03-15/B_CAM/GONE.mov")).expect("rm");
+    let report = env.ingest(&shoot);
+    assert_eq!(report["clips_offline"], 1, "{report}");
+
+    let out = env.run(&["clips"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    for line in table.lines() {
+        assert!(columns(line) <= 80, "{} columns: {line}\n{table}", columns(line));
+        assert!(!line.contains("A_CAM/") && !line.contains("CLIPS/"), "a path, not a name: {line}");
+    }
+    let row = |needle: &str| table.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{needle}: {table}"));
+    assert!(row("C0001.MP4").starts_with("2026-03-14"), "{table}");
+    assert!(row("A003C012").contains('…') || row("A003C012").contains("A003C012_260314_R1AB.mov"), "{table}");
+    assert!(row("INTERVIEW_").contains('…'), "a long name is cut with an ellipsis: {table}");
+    assert!(row("インタビュー").contains('…'), "{table}");
+    assert!(row("GONE.mov").contains("offline"), "{table}");
+
+    let long_table = stdout(&env.run(&["clips", "--long"]));
+    assert!(long_table.contains(deep), "--long shows the path: {long_table}");
+    assert!(long_table.contains(&format!("2026-03-14/A_CAM/{long}")), "{long_table}");
+
+    let all = names(&env, &[]);
+    assert_eq!(all.len(), 6, "{all:?}");
+    assert_eq!(names(&env, &["--camera", "b"]), ["A003C012_260314_R1AB.mov", "GONE.mov"]);
+    assert_eq!(names(&env, &["--camera", "B CAM"]), ["A003C012_260314_R1AB.mov", "GONE.mov"]);
+    assert_eq!(names(&env, &["--day", "2026-03-15"]), ["A003C012_260314_R1AB.mov", "GONE.mov", "T001.WAV"]);
+    assert_eq!(names(&env, &["--day", "15/03/2026", "--camera", "sound"]), ["T001.WAV"]);
+    assert_eq!(names(&env, &["--name", "c00*"]), ["C0001.MP4"]);
+    assert_eq!(names(&env, &["--name", "*R1AB.MOV"]), ["A003C012_260314_R1AB.mov"]);
+    assert_eq!(names(&env, &["--name", "T00?.wav"]), ["T001.WAV"]);
+    assert_eq!(names(&env, &["--offline"]), ["GONE.mov"]);
+    let mut a = vec!["C0001.MP4".to_string(), long.to_string(), wide.to_string()];
+    a.sort();
+    assert_eq!(names(&env, &["--day", "2026-03-14", "--camera", "A"]), a);
+
+    // Sorted by day, camera, path: the first two are day 14's camera A.
+    let out = env.run(&["clips", "--json", "--limit", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert!(stderr(&out).contains("showing 2 of 6 (use --limit)"), "{}", stderr(&out));
+    let out = env.run(&["clips", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("--limit"), "{}", stderr(&out));
 }
