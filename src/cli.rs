@@ -90,7 +90,7 @@ enum Command {
         #[arg(long)]
         offline: bool,
         /// At most N clips (stderr says how many there are when it cuts).
-        #[arg(long)]
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<NonZeroUsize>,
         /// Every field, with the path inside the ingested folder.
         #[arg(long, conflicts_with = "json")]
@@ -144,7 +144,7 @@ enum Command {
         filters: Filters,
         /// Show at most N hits, the best first (stderr says how many there
         /// are when it cuts).
-        #[arg(long, default_value = "20")]
+        #[arg(long, default_value = "20", value_parser = at_least_one)]
         limit: NonZeroUsize,
         /// Show N cues before and after each soundbite.
         #[arg(long, default_value_t = 0)]
@@ -196,7 +196,7 @@ enum Command {
         filters: Filters,
         /// With --query: at most this many hits, the best first (default:
         /// every hit).
-        #[arg(long)]
+        #[arg(long, value_parser = at_least_one)]
         limit: Option<NonZeroUsize>,
     },
     /// A card folder moved: point every clip, transcript and notes file under
@@ -862,6 +862,15 @@ fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<
         }
     }
     Ok(())
+}
+
+/// `--limit`: a count of 1 or more (0 would list nothing and look like
+/// an empty library).
+fn at_least_one(s: &str) -> std::result::Result<NonZeroUsize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) => NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_string()),
+        Err(e) => Err(format!("not a count: {e}")),
+    }
 }
 
 /// `--day` read like the dates in notes sheets.
