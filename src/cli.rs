@@ -1078,7 +1078,7 @@ fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
     for row in rows {
         writeln!(out, "{}", line(row))?;
     }
-    writeln!(out, "{n} clips")?;
+    writeln!(out, "{n} {}", if n == 1 { "clip" } else { "clips" })?;
     Ok(())
 }
 
