@@ -234,10 +234,12 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
 
 /// How many hits `matched` documents make: pairs one of whose cues matches
 /// on its own are not hits (see [`duplicates_a_cue`]). Reads the matching
-/// pairs only, in batches, and only when there are some.
+/// pairs, in batches, only when some could be hits of their own: a query
+/// of one word (or words OR-ed) never spans cues, and costs two counts.
 fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usize, QueryError> {
-    if lib.index.count(prepared, Some("pair"))? == 0 {
-        return Ok(matched);
+    let pairs = lib.index.count(prepared, Some("pair"))?;
+    if pairs == 0 || !prepared.may_span_cues {
+        return Ok(matched.saturating_sub(pairs));
     }
     let pairs: Vec<PairRecord> = lib
         .index

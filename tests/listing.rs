@@ -111,6 +111,22 @@ fn output_is_never_cut_short_without_a_word() {
     // `30`, not `3`), and the pairs around cue 3 are not hits of their own.
     assert!(!stderr(&out).contains("showing"), "{}", stderr(&out));
 
+    // Words AND-ed could span two cues: each cue here holds both, so every
+    // pair repeats a cue and the total is still the cues.
+    let out = env.run(&["search", "number", "flood", "--limit", "5"]);
+    assert!(stderr(&out).contains("showing 5 of 10050 (use --limit)"), "{}", stderr(&out));
+    // `1` is cue 1 alone (its pairs repeat it); "3 flood" is only the pair
+    // of cues 3 and 4: two hits.
+    let out = env.run(&["search", "1 OR \"3 flood\"", "--limit", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("showing 1 of 2 (use --limit)"), "{}", stderr(&out));
+    // Twenty phrases each found only across a cue boundary: twenty hits,
+    // more than a limit of 1 fetches, so they are counted, not assembled.
+    let phrases: Vec<String> = (1..=20).map(|n| format!("\"{n} flood\"")).collect();
+    let out = env.run(&["search", &phrases.join(" OR "), "--limit", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("showing 1 of 20 (use --limit)"), "{}", stderr(&out));
+
     let all = env.run(&["search", "--json", "flood", "--limit", "10050"]);
     assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
     let hits: Vec<Value> = serde_json::from_slice(&all.stdout).expect("json");
