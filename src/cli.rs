@@ -377,21 +377,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let req = filters.request(query.join(" "), Some(limit), context, None);
             let found = search(&lib, &req)?;
             print_hits(&found.hits, json)?;
+            // Someone at a terminal is told; a script has the exit status.
+            if found.hits.is_empty() && std::io::stderr().is_terminal() {
+                let hint = crate::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
+                eprintln!("no matches for {:?}{hint}", req.query);
+            } else if !found.hits.is_empty() && found.total > found.hits.len() {
+                eprintln!("showing {} of {} (use --limit)", found.hits.len(), found.total);
+            }
             if !json {
                 for hint in speaker_hints(&lib, &req.query)? {
                     let cues = if hint.cues == 1 { "cue".to_string() } else { format!("{} cues", hint.cues) };
                     eprintln!("{} is a speaker: {} lists their {cues}", one_line(&hint.name), hint.filter);
                 }
             }
-            if found.hits.is_empty() {
-                let hint = crate::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
-                eprintln!("no matches for {:?}{hint}", req.query);
-                return Ok(ExitCode::from(1));
-            }
-            if found.total > found.hits.len() {
-                eprintln!("showing {} of {} (use --limit)", found.hits.len(), found.total);
-            }
-            Ok(ExitCode::SUCCESS)
+            Ok(if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Export {
             query,

@@ -143,27 +143,45 @@ fn output_is_never_cut_short_without_a_word() {
     }
 }
 
-/// Point 13: a search that finds nothing says so on stderr, with what to
-/// try (a prefix of the word, `--fuzzy`), and still exits 1.
+/// Runs `rushes --library LIB args...` with a terminal (a pty, through
+/// Python's `pty`) as its stdin, stdout and stderr: what a person sees,
+/// both streams together, and the exit code.
+fn on_terminal(env: &Env, args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))"])
+        .arg(env!("CARGO_BIN_EXE_rushes"))
+        .arg("--library")
+        .arg(env.library())
+        .args(args)
+        .env_remove("RUSHES_LIBRARY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("python3 must be installed (the export tests need it too)");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Point 13: a search that finds nothing says so on a terminal, with what
+/// to try (a prefix of the word, `--fuzzy`), and still exits 1; a script
+/// (no terminal) gets the exit status alone.
 #[test]
 fn no_hits_says_so() {
     let env = Env::new();
     interview(&env, 3);
     for args in [&["search", "floods"][..], &["search", "--json", "floods"]] {
-        let out = env.run(args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
-        let err = stderr(&out);
-        assert!(err.contains("no matches for \"floods\""), "{args:?}: {err}");
-        assert!(err.contains("try floods* or --fuzzy"), "{args:?}: {err}");
+        let (code, seen) = on_terminal(&env, args);
+        assert_eq!(code, Some(1), "{args:?}: {seen}");
+        assert!(seen.contains("no matches for \"floods\" (try floods* or --fuzzy)"), "{args:?}: {seen}");
+        let piped = env.run(args);
+        assert_eq!(piped.status.code(), Some(1), "{args:?}");
+        assert_eq!(stderr(&piped), "", "{args:?}");
     }
     // The suggestion works: `--fuzzy` finds `flood`, one letter away.
     let out = env.run(&["search", "--fuzzy", "floods"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // With --fuzzy on already and a filter, it suggests the filter.
-    let out = env.run(&["search", "--fuzzy", "--camera", "Z", "flood"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("no matches for \"flood\" (try flood* or fewer filters)"), "{err}");
+    let (code, seen) = on_terminal(&env, &["search", "--fuzzy", "--camera", "Z", "flood"]);
+    assert_eq!(code, Some(1), "{seen}");
+    assert!(seen.contains("no matches for \"flood\" (try flood* or fewer filters)"), "{seen}");
 }
 
 /// Columns a terminal gives `s`: East Asian wide characters (CJK,
