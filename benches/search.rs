@@ -688,7 +688,7 @@ impl Query {
             speaker: self.speaker.clone(),
             camera: self.camera.clone(),
             day: self.day.clone(),
-            limit: 20,
+            limit: std::num::NonZeroUsize::new(20),
             ..SearchRequest::default()
         }
     }
@@ -912,7 +912,7 @@ struct QueryResult {
 
 fn run_query(lib: &Library, q: &Query) -> QueryResult {
     let req = q.request();
-    let first = search(lib, &req).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+    let first = search(lib, &req).unwrap_or_else(|e| panic!("{}: {e}", q.name)).hits;
     // Warm-up.
     for _ in 0..3 {
         let _ = search(lib, &req);
@@ -957,7 +957,9 @@ fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
         .map(|_| {
             let t = Instant::now();
             let prepared = lib.index.prepare(&spec).expect("prepare");
-            std::hint::black_box(lib.index.search(&prepared, req.limit * 2 + 10).expect("search"));
+            std::hint::black_box(
+                lib.index.search(&prepared, req.limit.map_or(20, |l| l.get()) * 2 + 10).expect("search"),
+            );
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();

@@ -6,6 +6,7 @@
 //! stdout, messages and progress to stderr; a closed pipe is not an error.
 
 use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -14,7 +15,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::{Clip, NoteRecord, Relinked, Segment};
+use crate::clip::{Clip, ClipFilter, NoteRecord, Relinked, Segment};
 use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
 use crate::export::ale;
@@ -71,8 +72,30 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// List the catalog.
+    /// List the catalog: day, camera, file name, rate, start timecode,
+    /// length and words, in 80 columns (--long for every field and the path).
     Clips {
+        /// Only this camera (A, b, "B CAM", SOUND...).
+        #[arg(long)]
+        camera: Option<String>,
+        /// Only this shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_parser = ["dmy", "mdy"])]
+        date_order: Option<String>,
+        /// Only file names matching this glob (* and ?, any case): 'C00*', '*.WAV'.
+        #[arg(long, value_name = "GLOB")]
+        name: Option<String>,
+        /// Only clips whose file has vanished.
+        #[arg(long)]
+        offline: bool,
+        /// At most N clips (stderr says how many there are when it cuts).
+        #[arg(long, value_parser = at_least_one)]
+        limit: Option<NonZeroUsize>,
+        /// Every field, with the path inside the ingested folder.
+        #[arg(long, conflicts_with = "json")]
+        long: bool,
         /// Print an array of clip objects.
         #[arg(long)]
         json: bool,
@@ -120,8 +143,10 @@ enum Command {
         query: Vec<String>,
         #[command(flatten)]
         filters: Filters,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// Show at most N hits, the best first (stderr says how many there
+        /// are when it cuts).
+        #[arg(long, default_value = "20", value_parser = at_least_one)]
+        limit: NonZeroUsize,
         /// Show N cues before and after each soundbite.
         #[arg(long, default_value_t = 0)]
         context: usize,
@@ -171,9 +196,10 @@ enum Command {
         /// With --query: the search's filters.
         #[command(flatten)]
         filters: Filters,
-        /// With --query: at most this many hits.
-        #[arg(long, default_value_t = 500)]
-        limit: usize,
+        /// With --query: at most this many hits, the best first (default:
+        /// every hit).
+        #[arg(long, value_parser = at_least_one)]
+        limit: Option<NonZeroUsize>,
     },
     /// A card folder moved: point every clip, transcript and notes file under
     /// OLD at the same file under NEW. Ids, metadata and words stay.
@@ -251,7 +277,13 @@ struct Filters {
 }
 
 impl Filters {
-    fn request(self, query: String, limit: usize, context: usize, default_kind: Option<HitKind>) -> SearchRequest {
+    fn request(
+        self,
+        query: String,
+        limit: Option<NonZeroUsize>,
+        context: usize,
+        default_kind: Option<HitKind>,
+    ) -> SearchRequest {
         SearchRequest {
             query,
             fuzzy: self.fuzzy,
@@ -308,11 +340,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_ingest(&report, json)?;
             Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
-        Command::Clips { json } => {
+        Command::Clips { camera, day, date_order, name, offline, limit, long, json } => {
+            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
+            let filter = ClipFilter { camera, day, name, offline };
             let lib = Library::open(&cli.library)?;
-            let mut clips = lib.index.clips()?;
+            let mut clips: Vec<Clip> = lib.index.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
             clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
-            print_clips(&clips, json)?;
+            let total = clips.len();
+            clips.truncate(limit.map_or(total, NonZeroUsize::get));
+            match (json, long) {
+                (true, _) => write_json(&mut std::io::stdout().lock(), &clips)?,
+                (false, true) => print_clips_long(&clips)?,
+                (false, false) => print_clips(&clips)?,
+            }
+            if total > clips.len() {
+                eprintln!("showing {} of {total} (use --limit)", clips.len());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, clip, camera, timebase, day, date_order, json } => {
@@ -352,16 +396,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, filters, limit, context, json } => {
             let lib = Library::open(&cli.library)?;
-            let req = filters.request(query.join(" "), limit, context, None);
-            let hits = search(&lib, &req)?;
-            print_hits(&hits, json)?;
+            let req = filters.request(query.join(" "), Some(limit), context, None);
+            let found = search(&lib, &req)?;
+            print_hits(&found.hits, json)?;
+            // Someone at a terminal is told; a script has the exit status.
+            if found.hits.is_empty() && std::io::stderr().is_terminal() {
+                let hint = crate::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
+                eprintln!("no matches for {:?}{hint}", req.query);
+            } else if !found.hits.is_empty() && found.total > found.hits.len() {
+                eprintln!("showing {} of {} (use --limit)", found.hits.len(), found.total);
+            }
             if !json {
                 for hint in speaker_hints(&lib, &req.query)? {
                     let cues = if hint.cues == 1 { "cue".to_string() } else { format!("{} cues", hint.cues) };
                     eprintln!("{} is a speaker: {} lists their {cues}", one_line(&hint.name), hint.filter);
                 }
             }
-            Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Export {
             query,
@@ -400,8 +451,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (picked, rejected) = match (&query, &selects) {
                 (Some(q), _) => {
                     let req = filters.request(q.clone(), limit, 0, Some(HitKind::Soundbite));
-                    let hits = search(&lib, &req)?;
-                    selects::from_hits(&lib, &hits)?
+                    let found = search(&lib, &req)?;
+                    if found.total > found.hits.len() {
+                        eprintln!("exported {} of {} hits (--limit)", found.hits.len(), found.total);
+                    }
+                    selects::from_hits(&lib, &found.hits)?
                 }
                 (None, Some(file)) => {
                     let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
@@ -887,6 +941,15 @@ fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<
     Ok(())
 }
 
+/// `--limit`: a count of 1 or more (0 would list nothing and look like
+/// an empty library).
+fn at_least_one(s: &str) -> std::result::Result<NonZeroUsize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) => NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_string()),
+        Err(e) => Err(format!("not a count: {e}")),
+    }
+}
+
 /// `--day` read like the dates in notes sheets.
 fn validate_day(d: &str, order: Option<DateOrder>) -> Result<String> {
     crate::date::parse_date(d, order).map_err(|e| anyhow::anyhow!("--day: {e}"))
@@ -937,26 +1000,19 @@ fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, clips);
-    }
-    let dash = || "-".to_string();
-    let rows: Vec<[String; 10]> = clips
+/// `clips --long`: every field, the path inside the ingested folder.
+fn print_clips_long(clips: &[Clip]) -> Result<()> {
+    let rows: Vec<Vec<String>> = clips
         .iter()
         .map(|c| {
-            [
-                c.day.clone().unwrap_or_else(dash),
-                c.camera.clone().unwrap_or_else(dash),
-                c.reel.clone().unwrap_or_else(dash),
+            vec![
+                or_dash(&c.day),
+                or_dash(&c.camera),
+                or_dash(&c.reel),
                 if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
-                c.fps
-                    .clone()
-                    .map(|f| if c.drop_frame == Some(true) { format!("{f} DF") } else { f })
-                    .unwrap_or_else(dash),
-                c.start_tc.clone().unwrap_or_else(dash),
-                c.end_tc.clone().unwrap_or_else(dash),
+                fps_cell(c),
+                or_dash(&c.start_tc),
+                or_dash(&c.end_tc),
                 format!("{:.3}", c.duration_s),
                 serde_json::to_value(c.start_tc_source)
                     .ok()
@@ -970,20 +1026,136 @@ fn print_clips(clips: &[Clip], json: bool) -> Result<()> {
         })
         .collect();
     let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM", "WORDS"];
-    let mut widths = header.map(str::len);
-    for row in &rows {
+    print_table(&header, &rows, clips.len())
+}
+
+/// Width of a terminal line: `clips` fits it.
+const TERMINAL_COLUMNS: usize = 80;
+/// The CLIP column never shrinks below this, whatever the others take.
+const MIN_NAME_COLUMNS: usize = 12;
+
+/// `clips`: the file name (cut in the middle with `…` when long) and the
+/// fields an editor looks for, each line within [`TERMINAL_COLUMNS`];
+/// WORDS counts cues (`12c`) and notes (`3n`).
+fn print_clips(clips: &[Clip]) -> Result<()> {
+    let rows: Vec<Vec<String>> = clips
+        .iter()
+        .map(|c| {
+            let words = [(c.segments, "c"), (c.notes, "n")].into_iter().filter(|(n, _)| *n > 0);
+            vec![
+                or_dash(&c.day),
+                ellipsize(&or_dash(&c.camera), 6),
+                one_line(&c.name),
+                fps_cell(c),
+                or_dash(&c.start_tc),
+                clock(c.duration_s),
+                words.map(|(n, unit)| format!("{n}{unit}")).collect::<Vec<_>>().join(" "),
+            ]
+        })
+        .collect();
+    let header = ["DAY", "CAM", "CLIP", "FPS", "START", "LENGTH", "WORDS"];
+    // The CLIP column gets what the others leave of the line.
+    let others: usize = (0..header.len())
+        .filter(|&i| i != 2)
+        .map(|i| rows.iter().map(|r| columns(&r[i])).chain([header[i].len()]).max().unwrap_or(0))
+        .sum();
+    let name_width = TERMINAL_COLUMNS.saturating_sub(others + 2 * (header.len() - 1)).max(MIN_NAME_COLUMNS);
+    let offline = " (offline)";
+    let rows: Vec<Vec<String>> = clips
+        .iter()
+        .zip(rows)
+        .map(|(c, mut row)| {
+            row[2] = if c.offline {
+                format!("{}{offline}", ellipsize(&row[2], name_width.saturating_sub(offline.len())))
+            } else {
+                ellipsize(&row[2], name_width)
+            };
+            row
+        })
+        .collect();
+    print_table(&header, &rows, clips.len())
+}
+
+/// A length as people read it: `0:02`, `12:34`, `1:02:03` (whole seconds,
+/// rounded down; `--long` and `--json` have the exact length).
+fn clock(seconds: f64) -> String {
+    let s = if seconds.is_finite() && seconds > 0.0 { seconds as u64 } else { 0 };
+    match s / 3600 {
+        0 => format!("{}:{:02}", s / 60, s % 60),
+        h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
+    }
+}
+
+fn or_dash(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".to_string())
+}
+
+fn fps_cell(c: &Clip) -> String {
+    match &c.fps {
+        Some(f) if c.drop_frame == Some(true) => format!("{f} DF"),
+        Some(f) => f.clone(),
+        None => "-".to_string(),
+    }
+}
+
+/// Columns `s` takes on a terminal (wide CJK characters take two).
+fn columns(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` in at most `max` columns: the head and the tail (where a camera
+/// file's clip number and extension are) around `…`.
+fn ellipsize(s: &str, max: usize) -> String {
+    if columns(s) <= max {
+        return s.to_string();
+    }
+    let budget = max.saturating_sub(1);
+    let width = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        if used + width(c) > budget / 2 {
+            break;
+        }
+        used += width(c);
+        tail.push(c);
+    }
+    let mut head = String::new();
+    for c in s.chars() {
+        if used + width(c) > budget {
+            break;
+        }
+        used += width(c);
+        head.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
+/// A left-aligned table (padded by terminal columns, so wide characters
+/// line up) with a header and an `N clips` line.
+fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(columns(cell));
         }
     }
     let line = |cells: &[String]| {
-        cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(columns(c)))))
+            .collect();
+        padded.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header.map(String::from)))?;
-    for row in &rows {
+    writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()))?;
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
-    writeln!(out, "{} clips", clips.len())?;
+    writeln!(out, "{n} {}", if n == 1 { "clip" } else { "clips" })?;
     Ok(())
 }
 

@@ -206,6 +206,61 @@ pub fn clip_id(abs_path: &str) -> String {
     format!("{h:016x}")
 }
 
+/// Which clips `rushes clips` lists: each set field must match.
+#[derive(Clone, Debug, Default)]
+pub struct ClipFilter {
+    /// A camera as people write it (`b`, `B CAM`), compared by [`camera_key`].
+    pub camera: Option<String>,
+    /// A shoot day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// A glob on the file name (`*`, `?`), ignoring case: card names are
+    /// upper case and people type lower.
+    pub name: Option<String>,
+    /// Only clips whose file has vanished.
+    pub offline: bool,
+}
+
+impl ClipFilter {
+    pub fn matches(&self, clip: &Clip) -> bool {
+        let camera = |want: &String| clip.camera.as_deref().is_some_and(|c| camera_key(c) == camera_key(want));
+        self.camera.as_ref().is_none_or(camera)
+            && self.day.as_ref().is_none_or(|d| clip.day.as_ref() == Some(d))
+            && self.name.as_ref().is_none_or(|g| glob_match(&g.to_lowercase(), &clip.name.to_lowercase()))
+            && (!self.offline || clip.offline)
+    }
+}
+
+/// Whether `text` matches the shell-style `pattern`: `*` any run of
+/// characters, `?` any one, everything else itself. Iterative with one
+/// backtrack point, so no pattern costs more than text × pattern steps.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    // The last `*` seen and the text position it has taken up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
 /// One transcript cue placed on a clip: the unit soundbite search finds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
@@ -258,7 +313,23 @@ pub struct NoteRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::camera_key;
+    use super::{camera_key, glob_match};
+
+    #[test]
+    fn globs_match_like_a_shell() {
+        for (pattern, text) in
+            [("c00*", "c0001.mp4"), ("*", ""), ("*.mov", "a.mov"), ("t00?.wav", "t001.wav"), ("a*b*c", "axxbyyc")]
+        {
+            assert!(glob_match(pattern, text), "{pattern} {text}");
+        }
+        for (pattern, text) in
+            [("c00*", "a0001.mp4"), ("?", ""), ("*.mov", "a.mp4"), ("a*b*c", "axxbyy"), ("ab", "abc")]
+        {
+            assert!(!glob_match(pattern, text), "{pattern} {text}");
+        }
+        // Many stars on a long miss stay linear-ish, never exponential.
+        assert!(!glob_match(&"*a".repeat(50), &"a".repeat(49)));
+    }
 
     #[test]
     fn cameras_as_people_write_them() {

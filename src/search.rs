@@ -13,12 +13,13 @@
 //! so results are stable between runs.
 
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroUsize;
 
 use serde::Serialize;
 
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::import::PairRecord;
-use crate::library::{Library, QueryError, QueryWord, RawHit, SearchSpec};
+use crate::library::{Library, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 
 /// Marks around a highlighted word in `snippet`.
 pub const MARK_OPEN: &str = "<b>";
@@ -64,7 +65,8 @@ pub struct SearchRequest {
     pub reel: Option<String>,
     pub day: Option<String>,
     pub kind: Option<HitKind>,
-    pub limit: usize,
+    /// At most this many hits, the best first; `None` is every hit.
+    pub limit: Option<NonZeroUsize>,
     /// Cues to show before and after each soundbite.
     pub context: usize,
 }
@@ -150,8 +152,17 @@ pub fn speaker_hints(lib: &Library, query: &str) -> Result<Vec<SpeakerHint>, Que
     Ok(hints)
 }
 
+/// What a search found: the hits asked for, and how many the whole query
+/// has, so that a cut list can say so.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    /// Every hit of the query, shown or not (exact).
+    pub total: usize,
+}
+
 /// Runs a search. An error is the user's query (with where) or the index.
-pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError> {
+pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     let kinds = match req.kind {
         Some(k) => k.doc_kinds().to_vec(),
         None => vec!["segment", "pair", "note", "clip"],
@@ -166,15 +177,20 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError
         kinds: kinds.iter().map(|k| k.to_string()).collect(),
     };
     let prepared = lib.index.prepare(&spec)?;
-    // More than this many hits is no longer a search result list.
-    let limit = req.limit.clamp(1, 10_000);
+    // The index is asked for no more documents than match: a top-k of
+    // "every hit" would otherwise reserve memory for usize::MAX of them.
+    let matched = lib.index.count(&prepared, None)?;
+    if matched == 0 {
+        return Ok(Found { hits: Vec::new(), total: 0 });
+    }
+    let limit = req.limit.map_or(matched, NonZeroUsize::get);
     let mut clips = ClipCache { lib, map: HashMap::new() };
     // Over-fetch: pairs that duplicate a single cue are dropped, so fetch
     // more until `limit` hits remain or the index has no more.
-    let mut fetch = limit.saturating_mul(2).saturating_add(10);
-    let mut hits = loop {
+    let mut fetch = limit.saturating_mul(2).saturating_add(10).min(matched);
+    let (mut hits, exhausted) = loop {
         let raw = lib.index.search(&prepared, fetch)?;
-        let exhausted = raw.len() < fetch;
+        let exhausted = raw.len() < fetch || fetch >= matched;
         let pair_keys: Vec<String> = raw
             .iter()
             .filter(|r| r.kind == "pair")
@@ -188,11 +204,14 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError
                 hits.push(hit);
             }
         }
-        if hits.len() >= limit || exhausted || fetch >= 100_000 {
-            break hits;
+        if hits.len() >= limit || exhausted {
+            break (hits, exhausted);
         }
-        fetch *= 4;
+        fetch = fetch.saturating_mul(4).min(matched);
     };
+    // Every document was assembled: the hits are the total. Otherwise
+    // count them without assembling: every match but the dropped pairs.
+    let total = if exhausted { hits.len() } else { total_hits(lib, &prepared, matched)?.max(hits.len()) };
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -210,7 +229,59 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Vec<Hit>, QueryError
             add_context(lib, hit, req.context)?;
         }
     }
-    Ok(hits)
+    Ok(Found { hits, total })
+}
+
+/// How many hits `matched` documents make: pairs one of whose cues matches
+/// on its own are not hits (see [`duplicates_a_cue`]). Reads the matching
+/// pairs, in batches, only when some could be hits of their own: a query
+/// of one word (or words OR-ed) never spans cues, and costs two counts.
+fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usize, QueryError> {
+    let pairs = lib.index.count(prepared, Some("pair"))?;
+    if pairs == 0 || !prepared.may_span_cues {
+        return Ok(matched.saturating_sub(pairs));
+    }
+    let pairs: Vec<PairRecord> = lib
+        .index
+        .all_of_kind(prepared, "pair")?
+        .iter()
+        .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
+        .collect();
+    let mut dropped = 0;
+    for batch in pairs.chunks(1024) {
+        let keys: Vec<String> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
+        let alone: HashSet<String> = lib.index.matching_keys(prepared, &keys)?.into_iter().collect();
+        dropped += batch.iter().filter(|p| duplicates_a_cue(&alone, p)).count();
+    }
+    Ok(matched.saturating_sub(dropped))
+}
+
+/// A pair one of whose cues matches on its own: that cue is the better hit,
+/// and the pair is not reported.
+fn duplicates_a_cue(alone: &HashSet<String>, pair: &PairRecord) -> bool {
+    alone.contains(&pair.first) || alone.contains(&pair.second)
+}
+
+/// What to try when a query finds nothing: each word as a prefix (only
+/// for a query of plain words) and `--fuzzy` (unless it is on already),
+/// e.g. `try floods* or --fuzzy`. `None` when there is nothing to suggest.
+pub fn hint(req: &SearchRequest) -> Option<String> {
+    let words: Vec<&str> = req.query.split_whitespace().collect();
+    let plain = !words.is_empty()
+        && words.iter().all(|w| w.chars().all(char::is_alphanumeric))
+        && !words.iter().any(|w| matches!(*w, "AND" | "OR" | "NOT"));
+    let mut tries = Vec::new();
+    if plain {
+        tries.push(words.iter().map(|w| format!("{w}*")).collect::<Vec<_>>().join(" "));
+    }
+    if !req.fuzzy {
+        tries.push("--fuzzy".to_string());
+    }
+    let filters = [&req.speaker, &req.camera, &req.reel, &req.day].iter().any(|f| f.is_some()) || req.kind.is_some();
+    if filters {
+        tries.push("fewer filters".to_string());
+    }
+    (!tries.is_empty()).then(|| format!("try {}", tries.join(" or ")))
 }
 
 struct ClipCache<'a> {
@@ -247,8 +318,7 @@ fn assemble(
         }
         "pair" => {
             let pair: PairRecord = parse(&r.record)?;
-            // Either cue matching on its own is the better hit.
-            if alone.contains(&pair.first) || alone.contains(&pair.second) {
+            if duplicates_a_cue(alone, &pair) {
                 return Ok(None);
             }
             let (Some(first), Some(second)) =

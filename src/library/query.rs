@@ -16,7 +16,7 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RegexQuery, TermQuery,
@@ -62,6 +62,10 @@ pub struct Prepared {
     /// match on its own" checks.
     words_query: Box<dyn Query>,
     pub words: Vec<QueryWord>,
+    /// Whether a hit may need two cues' words (a phrase, words AND-ed, a
+    /// filter). When not, every matching pair has a cue that matches on
+    /// its own, so pairs can be counted out without reading them.
+    pub may_span_cues: bool,
 }
 
 /// One matching document.
@@ -111,6 +115,7 @@ impl ClipIndex {
             ])) as Box<dyn Query>,
             None => main,
         };
+        let may_span_cues = !b.one_cue(&ast);
         let words = std::mem::take(&mut b.words);
         let f = self.fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
@@ -133,7 +138,7 @@ impl ClipIndex {
                 clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
             }
         }
-        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, words })
+        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, words, may_span_cues })
     }
 
     /// The best `limit` documents, best first.
@@ -141,6 +146,30 @@ impl ClipIndex {
         let searcher = self.searcher()?;
         let top = searcher.search(&*prepared.query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
+    }
+
+    /// How many documents match, all of them or only those of `kind`
+    /// (no record is read).
+    pub fn count(&self, prepared: &Prepared, kind: Option<&str>) -> Result<usize, QueryError> {
+        let searcher = self.searcher()?;
+        Ok(searcher.search(&*self.of_kind(prepared, kind), &Count)?)
+    }
+
+    /// Every matching document of `kind`, in no particular order.
+    pub fn all_of_kind(&self, prepared: &Prepared, kind: &str) -> Result<Vec<RawHit>, QueryError> {
+        let searcher = self.searcher()?;
+        let found = searcher.search(&*self.of_kind(prepared, Some(kind)), &DocSetCollector)?;
+        found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr)).collect()
+    }
+
+    fn of_kind(&self, prepared: &Prepared, kind: Option<&str>) -> Box<dyn Query> {
+        match kind {
+            None => prepared.query.box_clone(),
+            Some(k) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, prepared.query.box_clone()),
+                (Occur::Must, term_query(self.fields().kind, k)),
+            ])),
+        }
     }
 
     /// Which of the documents with `keys` match the query's words on their
@@ -374,6 +403,27 @@ impl Builder<'_> {
             }
         };
         Ok(query)
+    }
+
+    /// Whether any document matching `ast` holds one word of it that
+    /// matches alone: a single word (exact, prefix or fuzzy) of the text,
+    /// or several such joined by OR. A pair's text is words of its two
+    /// cues, so such a pair always has a cue that matches on its own.
+    fn one_cue(&self, ast: &UserInputAst) -> bool {
+        match ast {
+            UserInputAst::Clause(clauses) => match clauses.as_slice() {
+                [(None | Some(AstOccur::Must | AstOccur::Should), sub)] => self.one_cue(sub),
+                _ => clauses.iter().all(|(occur, sub)| *occur == Some(AstOccur::Should) && self.one_cue(sub)),
+            },
+            UserInputAst::Boost(sub, _) => self.one_cue(sub),
+            UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+                UserInputLeaf::Literal(lit) => {
+                    let text_field = lit.field_name.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("text"));
+                    text_field && self.index.tokens(lit.phrase.trim_end_matches('*')).len() == 1
+                }
+                _ => false,
+            },
+        }
     }
 
     /// For a query of two or more plain words, their exact phrase.
