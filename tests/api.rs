@@ -1,0 +1,91 @@
+//! The library without the binary: a second front end (a server, a script)
+//! ingests a card dump, imports a transcript, searches a phrase and exports
+//! the hit as an EDL through library calls alone. Nothing here runs
+//! `rushes`; every expected value is worked out from the inputs.
+
+use std::path::{Path, PathBuf};
+
+use rushes::export::edl;
+use rushes::import::{ImportOptions, ImportReport, import_files};
+use rushes::ingest::{IngestOptions, NoProgress, ingest};
+use rushes::library::Library;
+use rushes::search::{HitKind, SearchRequest, search};
+use rushes::selects::{Format, export_clip, from_hits};
+use rushes::timecode::Timecode;
+
+fn dump() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dump")
+}
+
+/// The cue's first frame: its start time rounded to the nearest frame of
+/// the clip's exact rate, counted from the clip's first label.
+fn frame_at(start: Timecode, seconds_num: u64, seconds_den: u64) -> Timecode {
+    let rate = start.format().rate();
+    let (num, den) = (u64::from(rate.num()), u64::from(rate.den()));
+    // frames = seconds × num / den, to the nearest whole frame.
+    let frames = (2 * seconds_num * num + seconds_den * den) / (2 * seconds_den * den);
+    start.add_frames(frames)
+}
+
+#[test]
+fn ingest_import_search_and_export_in_process() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let lib = Library::open_or_create(&tmp.path().join("library")).expect("library");
+
+    // 1. Ingest the card dump.
+    let report = ingest(&lib, &[dump()], &IngestOptions::default(), &NoProgress).expect("ingest");
+    assert!(report.clips_added > 0, "{report:?}");
+    let clips = lib.index.clips().expect("clips");
+    let clip = clips.iter().find(|c| c.name == "C0002.MP4").expect("C0002.MP4 cataloged");
+
+    // 2. Import a transcript for a clip that has none: one cue 0.2 s to 1.0 s.
+    let srt = tmp.path().join("C0002 interview.srt");
+    std::fs::write(&srt, "1\n00:00:00,200 --> 00:00:01,000\nJOHN: We left the kayak by the mill.\n\n").expect("srt");
+    let abs = srt.canonicalize().expect("canonical");
+    let opts = ImportOptions { clip: Some("C0002.MP4".into()), ..ImportOptions::default() };
+    let files = vec![(abs.clone(), abs.to_str().expect("utf-8").to_string(), opts)];
+    let mut writer = lib.index.writer().expect("writer");
+    let mut words = ImportReport::default();
+    import_files(&lib, &mut writer, &files, false, &mut words).expect("import");
+    assert_eq!((words.transcripts_attached, words.segments), (1, 1), "{words:?}");
+
+    // 3. Search the phrase: one soundbite, on that clip, at the cue's frames.
+    let req = SearchRequest {
+        query: "\"kayak by the mill\"".into(),
+        fuzzy: false,
+        speaker: None,
+        camera: None,
+        reel: None,
+        day: None,
+        kind: Some(HitKind::Soundbite),
+        limit: None,
+        context: 0,
+    };
+    let found = search(&lib, &req).expect("search");
+    assert_eq!(found.total, 1);
+    let hit = &found.hits[0];
+    assert_eq!(hit.clip_id.as_deref(), Some(clip.id.as_str()));
+    assert_eq!(hit.speaker.as_deref(), Some("JOHN"));
+    let ec = export_clip(clip).expect("the clip has a rate");
+    let (tc_in, tc_out) = (frame_at(ec.start, 2, 10), frame_at(ec.start, 1, 1));
+    assert_eq!(hit.tc_in.as_deref(), Some(tc_in.to_string().as_str()));
+    assert_eq!(hit.tc_out.as_deref(), Some(tc_out.to_string().as_str()));
+
+    // 4. Export the hit as an EDL: one event, source in/out the cue's labels,
+    // record from 01:00:00 for as many frames as the cue lasts.
+    let (picked, rejected) = from_hits(&lib, &found.hits).expect("selects");
+    assert!(rejected.is_empty(), "{rejected:?}");
+    let seq = rushes::export::Sequence::for_selects("api", &picked, None, None).expect("sequence");
+    let text = Format::Edl.render(&seq, &picked);
+    let events = edl::read(&text).expect("our EDL reads back");
+    let [event] = events.as_slice() else { panic!("one event:\n{text}") };
+    let record_in = seq.record_start;
+    let record_out = record_in.add_frames(tc_out.frames_since(tc_in));
+    assert_eq!(
+        [&event.src_in, &event.src_out, &event.rec_in, &event.rec_out].map(|s| s.as_str()),
+        [tc_in, tc_out, record_in, record_out].map(|t| t.to_string()).each_ref().map(|s| s.as_str()),
+        "{text}"
+    );
+    assert_eq!(event.clip_name.as_deref(), Some("C0002.MP4"));
+    assert_eq!(event.source_file.as_deref(), Some(clip.path.as_str()));
+}
