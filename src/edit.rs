@@ -10,16 +10,17 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::clip::{Clip, Relinked, clip_id, is_under};
-use crate::import::{self, Change, ImportError, ImportReport, find_clip};
+use crate::import::{self, Change, ImportError, ImportReport};
 use crate::library::{IndexError, Library};
 use crate::merge::{MergeOptions, rederive};
+use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::timecode::Rate;
 
 /// Why an edit was refused; nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
     #[error("{0} (see `rushes clips`)")]
-    Clip(String),
+    Clip(ClipLookupError),
     #[error("{0}: no transcript or notes file of that path in the library")]
     NoSource(String),
     #[error("the library has nothing under {0}")]
@@ -121,7 +122,7 @@ pub fn forget(lib: &Library, what: &Forget) -> Result<EditReport, EditError> {
         }
     };
     for want in &what.clips {
-        forget_clip(find_clip(want, &clips).map_err(EditError::Clip)?, &mut report);
+        forget_clip(resolve_clip(want, &clips).map_err(EditError::Clip)?, &mut report);
     }
     if let Some(root) = &what.root {
         let under: Vec<&Clip> = clips.iter().filter(|c| is_under(&c.path, root)).collect();
@@ -148,7 +149,7 @@ pub fn forget(lib: &Library, what: &Forget) -> Result<EditReport, EditError> {
 pub fn set_rate(lib: &Library, want: &str, rate: Rate) -> Result<Clip, EditError> {
     let mut writer = lib.index.writer()?;
     let clips = lib.index.clips()?;
-    let clip = find_clip(want, &clips).map_err(EditError::Clip)?;
+    let clip = resolve_clip(want, &clips).map_err(EditError::Clip)?;
     if clip.tc_basis.is_none() {
         return Err(match &clip.fps {
             Some(fps) => EditError::OwnRate { clip: clip.name.clone(), fps: fps.clone() },

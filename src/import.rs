@@ -479,7 +479,7 @@ fn place(
     match record.kind {
         SourceKind::Transcript => {
             let found = match &record.options.clip {
-                Some(want) => find_clip(want, clips).map_err(|e| format!("--clip {e}")),
+                Some(want) => crate::resolve::resolve_clip(want, clips).map_err(|e| format!("--clip {e}")),
                 None => catalog.match_transcript(&record.path),
             };
             match found {
@@ -643,28 +643,6 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
                 }
             }
         }
-    }
-}
-
-/// The one clip `want` names: its id, path, path inside its folder, file
-/// name or name stem (case-insensitive). The error says why not.
-pub fn find_clip<'a>(want: &str, clips: &'a [Clip]) -> Result<&'a Clip, String> {
-    let typed = crate::clip::typed_path(want);
-    let found: Vec<&Clip> = clips
-        .iter()
-        .filter(|c| {
-            c.id == want
-                || c.path == want
-                || typed.as_deref() == Some(c.path.as_str())
-                || c.rel_path == want
-                || c.name.eq_ignore_ascii_case(want)
-                || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
-        })
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!("{want}: no such clip")),
-        many => Err(format!("{want}: {} clips have that name; give the id", many.len())),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod library;
 pub mod merge;
 pub mod notes;
 pub mod probe;
+pub mod resolve;
 pub mod scan;
 pub mod search;
 pub mod selects;

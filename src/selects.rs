@@ -11,6 +11,7 @@ use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
 use crate::library::Library;
 use crate::merge::clip_start;
+use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::search::{Hit, HitKind};
 use crate::timecode::{TcFormat, Timecode};
 
@@ -272,7 +273,8 @@ fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
 
 /// The clip a row names: by its `clip_id`, then its `path` (names repeat
 /// across cards: every Sony card starts at `C0001.MP4`), and only then by
-/// the `clip` column (an id, file name or path).
+/// the `clip` column, which names a clip as every command does
+/// ([`resolve_clip`]).
 fn row_clip<'c>(row: &SelectRow, clips: &'c [Clip]) -> Result<&'c Clip, String> {
     let by = |pred: &dyn Fn(&Clip) -> bool| clips.iter().filter(|c| pred(c)).collect::<Vec<&Clip>>();
     if let Some(id) = row.clip_id.as_deref().map(str::trim)
@@ -286,23 +288,17 @@ fn row_clip<'c>(row: &SelectRow, clips: &'c [Clip]) -> Result<&'c Clip, String> 
         return Ok(one);
     }
     let want = row.clip.trim();
-    match by(&|c| c.id == want || c.name.eq_ignore_ascii_case(want) || c.path == want || c.rel_path == want).as_slice()
-    {
-        [one] => Ok(one),
-        [] => Err(format!("no clip {want:?} in the library")),
-        many => {
-            let paths: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
+    resolve_clip(want, clips).map_err(|e| match e {
+        ClipLookupError::NotFound { .. } => format!("no clip {want:?} in the library"),
+        ClipLookupError::Ambiguous { candidates, .. } => {
+            let paths: Vec<&str> = candidates.iter().map(|c| c.rel_path.as_str()).collect();
             let gone = match (&row.clip_id, &row.path) {
                 (None, None) => String::new(),
                 _ => " (the row's clip_id and path name no clip in the library)".to_string(),
             };
-            Err(format!(
-                "{} clips are named {want:?}{gone}: {}; give the clip_id or path",
-                many.len(),
-                paths.join(", ")
-            ))
+            format!("{} clips are named {want:?}{gone}: {}; give the clip_id or path", paths.len(), paths.join(", "))
         }
-    }
+    })
 }
 
 /// Timecode order by clip: day, clip path, then in point.

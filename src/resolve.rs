@@ -1,0 +1,100 @@
+//! The clip a user named: one rule for every command that takes a clip
+//! (`show`, `set`, `forget`, `import --clip`, a selects row's `clip`
+//! column). Each caller words the failure its own way; the rule is here.
+
+use thiserror::Error;
+
+use crate::clip::{Clip, typed_path};
+
+/// Why no single clip answers to a name.
+#[derive(Clone, Debug, Error, PartialEq)]
+pub enum ClipLookupError {
+    #[error("{want}: no such clip")]
+    NotFound { want: String },
+    /// Several clips answer to it (every Sony card starts at `C0001.MP4`):
+    /// the candidates, in catalog order, so the caller can list them.
+    #[error("{want}: {} clips have that name; give the id", candidates.len())]
+    Ambiguous { want: String, candidates: Vec<Clip> },
+}
+
+/// The one clip `want` names among `clips`: its id, absolute path, path
+/// inside the ingested folder, a path typed relative to the working folder,
+/// its file name or the name without extension (any case); failing all of
+/// these, the camera's clip name the file name starts with (`A003C012`
+/// names `A003C012_260314_R1AB.mov`).
+pub fn resolve_clip<'c>(want: &str, clips: &'c [Clip]) -> Result<&'c Clip, ClipLookupError> {
+    let typed = typed_path(want);
+    let mut found: Vec<&Clip> = clips
+        .iter()
+        .filter(|c| {
+            c.id == want
+                || c.path == want
+                || typed.as_deref() == Some(c.path.as_str())
+                || c.rel_path == want
+                || c.name.eq_ignore_ascii_case(want)
+                || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
+        })
+        .collect();
+    if found.is_empty() {
+        found = clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect();
+    }
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ClipLookupError::NotFound { want: want.to_string() }),
+        many => Err(ClipLookupError::Ambiguous {
+            want: want.to_string(),
+            candidates: many.iter().map(|c| (*c).clone()).collect(),
+        }),
+    }
+}
+
+/// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
+/// said without the date and id the camera appends after an `_` (or the
+/// extension after a `.`), so a prefix counts only up to such a boundary.
+fn clip_name_prefix(name: &str, want: &str) -> bool {
+    let (Some(head), Some(next)) = (name.get(..want.len()), name.get(want.len()..)) else { return false };
+    !want.is_empty() && head.eq_ignore_ascii_case(want) && (next.starts_with('_') || next.starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip(id: &str, rel_path: &str) -> Clip {
+        let name = rel_path.rsplit_once('/').map_or(rel_path, |(_, n)| n);
+        let json = serde_json::json!({
+            "id": id, "name": name, "path": format!("/dump/{rel_path}"), "rel_path": rel_path, "root": "/dump",
+            "container": "mp4", "duration_s": 1.0, "start_tc_source": "none", "size": 1, "mtime_ns": 0, "offline": false,
+        });
+        serde_json::from_value(json).unwrap_or_else(|e| panic!("a clip record: {e}"))
+    }
+
+    #[test]
+    fn names_a_clip_by_each_of_its_handles() {
+        let clips = [clip("a1", "A001/C0001.MP4"), clip("b2", "B_CAM/A003C012_260314_R1AB.mov")];
+        for (want, id) in [
+            ("a1", "a1"),
+            ("/dump/A001/C0001.MP4", "a1"),
+            ("A001/C0001.MP4", "a1"),
+            ("c0001.mp4", "a1"),
+            ("C0001", "a1"),
+            ("A003C012", "b2"),
+            ("a003c012_260314_R1AB", "b2"),
+        ] {
+            assert_eq!(resolve_clip(want, &clips).map(|c| c.id.as_str()), Ok(id), "{want}");
+        }
+        for want in ["A003C01", "C000", "", "nothing"] {
+            assert_eq!(resolve_clip(want, &clips), Err(ClipLookupError::NotFound { want: want.into() }), "{want}");
+        }
+    }
+
+    #[test]
+    fn a_name_on_two_cards_lists_both() {
+        let clips = [clip("a1", "A001/C0001.MP4"), clip("a2", "A002/C0001.MP4")];
+        let Err(ClipLookupError::Ambiguous { candidates, .. }) = resolve_clip("C0001.MP4", &clips) else {
+            panic!("ambiguous")
+        };
+        assert_eq!(candidates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["a1", "a2"]);
+        assert_eq!(resolve_clip("A002/C0001.MP4", &clips).map(|c| c.id.as_str()), Ok("a2"));
+    }
+}
