@@ -15,18 +15,19 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::clip::{Clip, ClipFilter, NoteRecord, Relinked, Segment};
+use crate::clip::{Clip, ClipFilter, Relinked};
 use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
 use crate::export::ale;
-use crate::export::{Handles, Sequence, apply_handles};
+use crate::export::{Handles, SequenceError};
 use crate::import::{ImportOptions, ImportReport, import_files};
 use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
+use crate::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ShotLog, one_line};
 use crate::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
-use crate::selects::{self, Format, Rendered};
+use crate::selects::{self, Format, Output};
 use crate::text::Fate;
 use crate::timecode::Rate;
 use crate::timecode::TcFormat;
@@ -345,8 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let filter = ClipFilter { camera, day, name, offline };
             let lib = Library::open(&cli.library)?;
-            let mut clips: Vec<Clip> = lib.index.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
-            clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
+            let mut clips = ops::clips(&lib, &filter)?;
             let total = clips.len();
             clips.truncate(limit.map_or(total, NonZeroUsize::get));
             match (json, long) {
@@ -448,63 +448,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 refuse_missing_folder(out)?;
             }
             let lib = Library::open(&cli.library)?;
-            let (picked, rejected) = match (&query, &selects) {
-                (Some(q), _) => {
-                    let req = filters.request(q.clone(), limit, 0, Some(HitKind::Soundbite));
-                    let found = search(&lib, &req)?;
-                    if found.total > found.hits.len() {
-                        eprintln!("exported {} of {} hits (--limit)", found.hits.len(), found.total);
-                    }
-                    selects::from_hits(&lib, &found.hits)?
-                }
-                (None, Some(file)) => {
-                    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
-                    let (picked, rejected) = selects::from_csv(&lib, &file.display().to_string(), &bytes)?;
-                    if !rejected.is_empty() {
-                        let list: Vec<String> =
-                            rejected.iter().map(|r| format!("  {}: {}", r.source, r.reason)).collect();
-                        anyhow::bail!(
-                            "{} selects cannot be exported; nothing written:\n{}",
-                            rejected.len(),
-                            list.join("\n")
-                        );
-                    }
-                    (picked, rejected)
-                }
+            let source = match (query, selects) {
+                (Some(q), _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
+                (None, Some(file)) => ExportSource::Selects(file),
                 (None, None) => anyhow::bail!("give --query or --selects"),
             };
-            for r in &rejected {
-                eprintln!("rushes: skipped {}: {}", r.source, r.reason);
-            }
-            if picked.is_empty() {
-                anyhow::bail!("nothing to export");
-            }
-            let picked = apply_handles(picked, handles, merge);
-            let seq = Sequence::for_selects(&title, &picked, seq_rate, record_start.as_deref())
-                .map_err(anyhow::Error::msg)?;
-            for w in format.warnings(&picked) {
-                eprintln!("rushes: warning: {w}");
-            }
-            match format.render_files(&seq, &picked, seq_rate) {
-                Rendered::One(text) => {
-                    if format == Format::Ale {
-                        let converted = selects::other_rates(&picked, seq.format);
-                        if !converted.is_empty() {
-                            let to = seq.format.rate().label();
-                            eprintln!(
-                                "rushes: an ALE has one frame rate: rows of clips at {} converted to {to} fps \
-                                 (a clip's start label keeps its seconds, its frames scaled down to the {to} fps \
-                                 frame holding that instant; in points and lengths rounded to the nearest frame)",
-                                converted.join(", ")
-                            );
-                        }
-                    }
-                    match output {
-                        Some(path) => write_output(&path, text.as_bytes())?,
-                        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-                    }
+            let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
+            // The skipped hits are said before an error in rendering is.
+            let picked = ops::pick(&lib, &source)?;
+            print_notices(&picked.notices);
+            let rendered = ops::render(picked.selects, &options).map_err(|e| match e {
+                ExportError::Sequence(e @ SequenceError::DropFrameLabel { .. }) => {
+                    anyhow::anyhow!("--record-start {e}")
                 }
-                Rendered::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
+                ExportError::Sequence(e) => anyhow::anyhow!("--record-start: {e}"),
+                e => e.into(),
+            })?;
+            print_notices(&rendered.notices);
+            match rendered.output {
+                Output::One(text) => match output {
+                    Some(path) => write_output(&path, text.as_bytes())?,
+                    None => std::io::stdout().lock().write_all(text.as_bytes())?,
+                },
+                Output::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -552,7 +518,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Show { clip, json } => {
             let lib = Library::open(&cli.library)?;
-            let log = shot_log(&lib, &clip)?;
+            let log = ops::show(&lib, &clip)?;
             print_show(&log, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -598,6 +564,16 @@ fn print_edit(r: &EditReport, json: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What an export found on the way, on stderr in the order found.
+fn print_notices(notices: &[ExportNotice]) {
+    for n in notices {
+        match n {
+            ExportNotice::Limited { .. } => eprintln!("{n} (--limit)"),
+            _ => eprintln!("rushes: {n}"),
+        }
+    }
 }
 
 /// An ALE of clips at several rates: one log per rate beside `output`,
@@ -654,71 +630,10 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// One clip with its notes and transcript, in timecode order.
-#[derive(serde::Serialize)]
-struct ShotLog {
-    clip: Clip,
-    notes: Vec<NoteRecord>,
-    transcript: Vec<Segment>,
-}
-
-fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
-    // One snapshot: the clip's counts and its words from the same commit,
-    // even while an ingest commits.
-    let snap = lib.index.snapshot()?;
-    let clips = snap.clips()?;
-    let typed = crate::clip::typed_path(want);
-    let mut found: Vec<&Clip> = clips
-        .iter()
-        .filter(|c| {
-            c.id == want
-                || c.name.eq_ignore_ascii_case(want)
-                || c.rel_path == want
-                || c.path == want
-                || typed.as_deref() == Some(c.path.as_str())
-                || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
-        })
-        .collect();
-    if found.is_empty() {
-        found = clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect();
-    }
-    let clip = match found.as_slice() {
-        [one] => (*one).clone(),
-        [] => anyhow::bail!("no clip {want:?} in the library (see `rushes clips`)"),
-        many => {
-            let list: Vec<String> = many.iter().map(|c| format!("  {}  {}", c.id, one_line(&c.path))).collect();
-            anyhow::bail!("{} clips match {want:?}; give the id:\n{}", many.len(), list.join("\n"))
-        }
-    };
-    let parse = |kind: &str| -> Result<Vec<String>> { Ok(snap.records_of_clip(kind, &clip.id)?) };
-    let mut transcript: Vec<Segment> =
-        parse("segment")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
-    transcript
-        .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
-    let mut notes: Vec<NoteRecord> =
-        parse("note")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
-    // Notes on the whole clip first, then in timecode order.
-    notes.sort_by(|a, b| {
-        (a.tc.is_some(), a.offset_s.unwrap_or(0.0))
-            .partial_cmp(&(b.tc.is_some(), b.offset_s.unwrap_or(0.0)))
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.line.cmp(&b.line))
-    });
-    Ok(ShotLog { clip, notes, transcript })
-}
-
 /// The last part of a path as the library spells it (`show` names each
 /// line's transcript by it; `--json` has the whole path).
 fn file_name(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, name)| name)
-}
-
-/// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
-/// said without the date and id the camera appends after an `_` (or the
-/// extension after a `.`), so a prefix counts only up to such a boundary.
-fn clip_name_prefix(name: &str, want: &str) -> bool {
-    let (Some(head), Some(next)) = (name.get(..want.len()), name.get(want.len()..)) else { return false };
-    !want.is_empty() && head.eq_ignore_ascii_case(want) && (next.starts_with('_') || next.starts_with('.'))
 }
 
 fn print_show(log: &ShotLog, json: bool) -> Result<()> {
@@ -1157,16 +1072,6 @@ fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
     }
     writeln!(out, "{n} {}", if n == 1 { "clip" } else { "clips" })?;
     Ok(())
-}
-
-/// A name or path for a one-line-per-item human listing: control
-/// characters (a newline or tab in a file name) are shown escaped (`\n`,
-/// `\t`) so each item stays on its line. `--json` keeps the text as it is.
-fn one_line(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The `--json` form of a result: pretty-printed, one trailing newline.

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod library;
 pub mod merge;
 pub mod notes;
+pub mod ops;
 pub mod probe;
 pub mod resolve;
 pub mod scan;

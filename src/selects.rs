@@ -17,7 +17,7 @@ use crate::timecode::{TcFormat, Timecode};
 
 /// What an export writes.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Rendered {
+pub enum Output {
     /// One file (or stdout).
     One(String),
     /// An ALE of clips at several rates: one log per rate, written beside
@@ -92,21 +92,21 @@ impl Format {
     /// the user asked for (`--fps`), if any. An ALE has one frame rate: with
     /// `fps` every row is converted to it; without, selects of clips at
     /// several rates give one log per rate.
-    pub fn render_files(self, seq: &Sequence, selects: &[Select], fps: Option<TcFormat>) -> Rendered {
+    pub fn render_files(self, seq: &Sequence, selects: &[Select], fps: Option<TcFormat>) -> Output {
         match (self, fps) {
-            (Format::Ale, Some(_)) => Rendered::One(ale::write_converted(seq, selects)),
+            (Format::Ale, Some(_)) => Output::One(ale::write_converted(seq, selects)),
             (Format::Ale, None) => {
                 let mut logs = ale::write_per_rate(seq, selects);
                 match (logs.pop(), logs.is_empty()) {
-                    (Some(only), true) => Rendered::One(only.text),
+                    (Some(only), true) => Output::One(only.text),
                     (Some(last), false) => {
                         logs.push(last);
-                        Rendered::PerRate(logs)
+                        Output::PerRate(logs)
                     }
-                    (None, _) => Rendered::One(self.render(seq, selects)),
+                    (None, _) => Output::One(self.render(seq, selects)),
                 }
             }
-            _ => Rendered::One(self.render(seq, selects)),
+            _ => Output::One(self.render(seq, selects)),
         }
     }
 
