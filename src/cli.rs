@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
+use crate::atomic::write_atomic;
 use crate::clip::{Clip, ClipFilter, Relinked};
 use crate::date::DateOrder;
 use crate::edit::{self, EditReport};
@@ -617,17 +618,10 @@ fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes beside the target then renames, so a reader never sees half a
-/// file. Errors name the file asked for; the temporary name means nothing
-/// to the user.
+/// An export written atomically ([`write_atomic`]); errors name the file
+/// asked for.
 fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = path.with_file_name(format!(".{name}.rushes-tmp"));
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.with_context(|| format!("cannot write {}", path.display()))
+    write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The last part of a path as the library spells it (`show` names each

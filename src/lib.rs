@@ -5,6 +5,7 @@
 //! driven by [`ingest`]; the [`cli`] sits on top. See ARCHITECTURE.md for
 //! the map and the rules of what may import what.
 
+pub mod atomic;
 pub mod cli;
 pub mod clip;
 pub mod date;

@@ -1,0 +1,50 @@
+//! Whole-file writes that a reader never sees half done: the bytes go to a
+//! temporary file beside the target, are synced to the disk, and the file
+//! is renamed over the target. Used for `library.json` and for exports.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically. On failure the temporary file is
+/// removed and the target is as it was; the error is the OS's, and the
+/// caller names `path` (the temporary name means nothing to a user).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temporary_beside(path);
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `.NAME.rushes-tmp` beside `path`: hidden, and never taken for media.
+fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    path.with_file_name(format!(".{name}.rushes-tmp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("out.edl");
+        fs::write(&path, "old").expect("old");
+        write_atomic(&path, b"new").expect("written");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new");
+        assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("missing folder").join("out.edl");
+        assert!(write_atomic(&path, b"x").is_err());
+        assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 0);
+    }
+}
