@@ -22,7 +22,7 @@ use crate::edit::{self, EditReport};
 use crate::export::ale;
 use crate::export::{Handles, SequenceError};
 use crate::import::{ImportOptions, ImportReport, import_files};
-use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest};
+use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest, refuse_library_inside};
 use crate::library::Library;
 use crate::merge::MergeOptions;
 use crate::merge::Timebase;
@@ -326,7 +326,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let date_order = date_order.as_deref().and_then(DateOrder::parse);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order };
-            refuse_library_inside(&cli.library, &dirs)?;
+            refuse_library_inside(&cli.library, &dirs).map_err(|e| match e {
+                IngestError::LibraryInside { .. } => {
+                    anyhow::anyhow!("{e}: choose another place with --library or $RUSHES_LIBRARY")
+                }
+                e => e.into(),
+            })?;
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             let bar = Bar::new();
@@ -830,24 +835,6 @@ fn print_words(r: &ImportReport, json: bool) -> Result<()> {
         return write_json(&mut out, r);
     }
     print_words_human(&mut out, r)
-}
-
-/// The library must not live inside a folder being ingested: creating it
-/// there would write into the source, and the next ingest would read it.
-fn refuse_library_inside(library: &std::path::Path, dirs: &[PathBuf]) -> Result<()> {
-    let lib = std::path::absolute(library).with_context(|| format!("{}", library.display()))?;
-    let lib = lib.canonicalize().unwrap_or(lib);
-    for dir in dirs {
-        if dir.canonicalize().is_ok_and(|root| lib.starts_with(root)) {
-            anyhow::bail!(
-                "the library {} would be inside {}, the folder being ingested; nothing is ever written \
-                 there: choose another place with --library or $RUSHES_LIBRARY",
-                lib.display(),
-                dir.display()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// `--limit`: a count of 1 or more (0 would list nothing and look like

@@ -113,8 +113,31 @@ pub enum IngestError {
     /// committed stays, and a re-run goes on from there.
     #[error("interrupted: {kept} clips kept; run again to continue")]
     Interrupted { kept: usize },
+    /// The library would be inside a folder being ingested: writing it
+    /// would write into the source, and the next ingest would read it.
+    #[error(
+        "the library {} would be inside {}, the folder being ingested; nothing is ever written there",
+        library.display(),
+        root.display()
+    )]
+    LibraryInside { library: PathBuf, root: PathBuf },
+    #[error("{}", path.display())]
+    LibraryPath { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Library(#[from] LibraryError),
+}
+
+/// Refuses a library folder (which need not exist yet) inside one of
+/// `roots`; [`ingest`] checks it, and a front end can before it creates the
+/// library.
+pub fn refuse_library_inside(library: &Path, roots: &[PathBuf]) -> Result<(), IngestError> {
+    let lib = std::path::absolute(library)
+        .map_err(|source| IngestError::LibraryPath { path: library.to_path_buf(), source })?;
+    let lib = lib.canonicalize().unwrap_or(lib);
+    match roots.iter().find(|dir| dir.canonicalize().is_ok_and(|root| lib.starts_with(root))) {
+        Some(root) => Err(IngestError::LibraryInside { library: lib, root: root.clone() }),
+        None => Ok(()),
+    }
 }
 
 /// The first few names of a list, for a message.
@@ -158,6 +181,7 @@ pub fn ingest(
         }
         resolved.push(abs);
     }
+    refuse_library_inside(&lib.dir, roots)?;
     let mut writer = lib.index.writer()?;
     let existing: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.path.clone(), c)).collect();
     let mut moves = Moves::new(&existing);

@@ -89,3 +89,15 @@ fn ingest_import_search_and_export_in_process() {
     assert_eq!(event.clip_name.as_deref(), Some("C0002.MP4"));
     assert_eq!(event.source_file.as_deref(), Some(clip.path.as_str()));
 }
+
+/// The library refuses to live inside a folder it ingests, whoever calls
+/// it: nothing may be written into the source.
+#[test]
+fn ingest_refuses_a_library_inside_the_dump() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let card = tmp.path().join("card");
+    std::fs::create_dir(&card).expect("card folder");
+    let lib = Library::open_or_create(&card.join("library")).expect("library");
+    let err = ingest(&lib, std::slice::from_ref(&card), &IngestOptions::default(), &NoProgress).expect_err("refused");
+    assert!(matches!(err, rushes::ingest::IngestError::LibraryInside { .. }), "{err}");
+}
