@@ -13,8 +13,8 @@ mod directory;
 pub mod index;
 pub mod query;
 
+use crate::atomic::write_atomic;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use index::{ClipIndex, DocMeta, IndexError, Snapshot, Writer};
@@ -102,13 +102,4 @@ fn check_version(meta_path: &Path) -> Result<(), LibraryError> {
         });
     }
     Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs, then renames.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("json.tmp");
-    let mut f = fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    fs::rename(&tmp, path)
 }
