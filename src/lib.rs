@@ -1,12 +1,14 @@
 //! rushes: footage logging and transcript indexing for documentary, TV and
-//! news productions. The library does the work; `main.rs` is glue.
+//! news productions. The library does the work; the `rushes` binary
+//! (`src/main.rs`, `src/cli/`) is glue, and so is any other front end:
+//! [`ingest`], [`import`], [`ops::clips`], [`ops::show`], [`search`] and
+//! [`ops::export`] are each one call.
 //!
 //! Data flows one way: [`scan`] → [`probe`] → [`merge`] → [`library`],
-//! driven by [`ingest`]; the [`cli`] sits on top. See ARCHITECTURE.md for
-//! the map and the rules of what may import what.
+//! driven by [`ingest`]. See ARCHITECTURE.md for the map and the rules of
+//! what may import what.
 
 pub mod atomic;
-pub mod cli;
 pub mod clip;
 pub mod date;
 pub mod edit;

@@ -1,5 +1,8 @@
-//! The `rushes` binary: all work is in the library; `cli` owns the exit code.
+//! The `rushes` binary: the command line over the library. All work is in
+//! the library; [`cli`] parses, prints and owns the exit code.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    rushes::cli::main()
+    cli::main()
 }

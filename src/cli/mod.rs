@@ -15,23 +15,23 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
-use crate::atomic::write_atomic;
-use crate::clip::{Clip, ClipFilter, Relinked};
-use crate::date::DateOrder;
-use crate::edit::{self, EditReport};
-use crate::export::ale;
-use crate::export::{Handles, SequenceError};
-use crate::import::{ImportOptions, ImportReport, import_files};
-use crate::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest, refuse_library_inside};
-use crate::library::Library;
-use crate::merge::MergeOptions;
-use crate::merge::Timebase;
-use crate::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ShotLog, one_line};
-use crate::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
-use crate::selects::{self, Format, Output};
-use crate::text::Fate;
-use crate::timecode::Rate;
-use crate::timecode::TcFormat;
+use rushes::atomic::write_atomic;
+use rushes::clip::{Clip, ClipFilter, Relinked};
+use rushes::date::DateOrder;
+use rushes::edit::{self, EditReport};
+use rushes::export::ale;
+use rushes::export::{Handles, SequenceError};
+use rushes::import::{ImportOptions, ImportReport, import_files};
+use rushes::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest, refuse_library_inside};
+use rushes::library::Library;
+use rushes::merge::MergeOptions;
+use rushes::merge::Timebase;
+use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ShotLog, one_line};
+use rushes::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
+use rushes::selects::{self, Format, Output};
+use rushes::text::Fate;
+use rushes::timecode::Rate;
+use rushes::timecode::TcFormat;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
 /// with exact timecode.
@@ -380,7 +380,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if !abs.is_file() {
                     anyhow::bail!("{}: not a file", f.display());
                 }
-                list.push((abs.clone(), crate::scan::os_text(abs.as_os_str()), opts.clone()));
+                list.push((abs.clone(), rushes::scan::os_text(abs.as_os_str()), opts.clone()));
             }
             let lib = Library::open(&cli.library)?;
             let mut writer = lib.index.writer()?;
@@ -407,7 +407,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_hits(&found.hits, json)?;
             // Someone at a terminal is told; a script has the exit status.
             if found.hits.is_empty() && std::io::stderr().is_terminal() {
-                let hint = crate::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
+                let hint = rushes::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
                 eprintln!("no matches for {:?}{hint}", req.query);
             } else if !found.hits.is_empty() && found.total > found.hits.len() {
                 eprintln!("showing {} of {} (use --limit)", found.hits.len(), found.total);
@@ -486,7 +486,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("{}: not a folder", new.display());
             }
             let lib = Library::open(&cli.library)?;
-            let new_abs = crate::scan::os_text(new_abs.as_os_str());
+            let new_abs = rushes::scan::os_text(new_abs.as_os_str());
             let report = edit::relink(&lib, &absolute_text(&old)?, &new_abs)?;
             print_edit(&report, json)?;
             Ok(ExitCode::SUCCESS)
@@ -538,7 +538,7 @@ fn absolute_text(path: &std::path::Path) -> Result<String> {
         Ok(p) => p,
         Err(_) => std::path::absolute(path).with_context(|| format!("{}", path.display()))?,
     };
-    Ok(crate::scan::os_text(abs.as_os_str()).trim_end_matches('/').to_string())
+    Ok(rushes::scan::os_text(abs.as_os_str()).trim_end_matches('/').to_string())
 }
 
 fn print_edit(r: &EditReport, json: bool) -> Result<()> {
@@ -726,7 +726,7 @@ fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
             h.speaker.as_deref().unwrap_or("")
         )?;
         // Context cues, dimmed, speaker first.
-        let context = |out: &mut dyn Write, cues: &[crate::search::ContextCue]| -> std::io::Result<()> {
+        let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {
             for c in cues {
                 let speaker = c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
                 writeln!(out, "  {dim}{speaker}{}{undim}", c.text)?;
@@ -848,7 +848,7 @@ fn at_least_one(s: &str) -> std::result::Result<NonZeroUsize, String> {
 
 /// `--day` read like the dates in notes sheets.
 fn validate_day(d: &str, order: Option<DateOrder>) -> Result<String> {
-    crate::date::parse_date(d, order).map_err(|e| anyhow::anyhow!("--day: {e}"))
+    rushes::date::parse_date(d, order).map_err(|e| anyhow::anyhow!("--day: {e}"))
 }
 
 /// `TITLE: N UNIT`, then one `  path: reason` line per row, each escaped
