@@ -52,7 +52,8 @@ pub fn other_rates(selects: &[Select], format: TcFormat) -> Vec<String> {
 /// Length given to a note that marks a moment but has no out point.
 const NOTE_SECONDS: u64 = 5;
 
-/// The export formats.
+/// The export formats. A front end names them (the CLI's `--format` takes
+/// `edl`, `fcpxml`, `xmeml`, `ale`, `otio`, `csv`, in any case).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Edl,
@@ -64,18 +65,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.to_ascii_lowercase().as_str() {
-            "edl" | "cmx3600" => Some(Format::Edl),
-            "fcpxml" => Some(Format::Fcpxml),
-            "xmeml" | "fcp7" | "xml" | "premiere" => Some(Format::Xmeml),
-            "ale" => Some(Format::Ale),
-            "otio" => Some(Format::Otio),
-            "csv" => Some(Format::Csv),
-            _ => None,
-        }
-    }
-
     /// Writes `selects` in this format.
     pub fn render(self, seq: &Sequence, selects: &[Select]) -> String {
         match self {

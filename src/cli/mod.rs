@@ -11,9 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+mod values;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
+use values::{DateOrderArg, FormatArg, KindArg, TimebaseArg};
 
 use rushes::atomic::write_atomic;
 use rushes::clip::{Clip, ClipFilter, Relinked};
@@ -61,8 +64,8 @@ enum Command {
         /// Read dates such as 03/04/2026 in notes (and --day) day first
         /// (dmy) or month first (mdy); without it such a date is an error
         /// for its row.
-        #[arg(long, value_parser = ["dmy", "mdy"])]
-        date_order: Option<String>,
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
         /// Project frame rate (23.976, 25, 29.97, 24000/1001...), used only
         /// for files that state none, e.g. a BWF without speed.
         #[arg(long)]
@@ -84,8 +87,8 @@ enum Command {
         #[arg(long)]
         day: Option<String>,
         /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
-        #[arg(long, value_parser = ["dmy", "mdy"])]
-        date_order: Option<String>,
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
         /// Only file names matching this glob (* and ?, any case): 'C00*', '*.WAV'.
         #[arg(long, value_name = "GLOB")]
         name: Option<String>,
@@ -117,16 +120,16 @@ enum Command {
         camera: Option<String>,
         /// Transcript times count from the clip's first frame (clip) or are
         /// its record timecode (record). Detected when not given.
-        #[arg(long, value_parser = ["clip", "record"])]
-        timebase: Option<String>,
+        #[arg(long, value_enum)]
+        timebase: Option<TimebaseArg>,
         /// Shoot day (2026-03-14, 14/03/2026, 14 Mar 2026) for notes that
         /// carry none.
         #[arg(long)]
         day: Option<String>,
         /// Read dates such as 03/04/2026 day first (dmy) or month first
         /// (mdy); without it such a date is an error for its row.
-        #[arg(long, value_parser = ["dmy", "mdy"])]
-        date_order: Option<String>,
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -168,8 +171,8 @@ enum Command {
         #[arg(long)]
         selects: Option<PathBuf>,
         /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
-        #[arg(long, ignore_case = true, value_parser = ["edl", "fcpxml", "xmeml", "ale", "otio", "csv"])]
-        format: String,
+        #[arg(long, ignore_case = true, value_enum)]
+        format: FormatArg,
         /// Pad each select, clamped to its clip: a number with its unit (2s,
         /// 2 sec, 500ms, 12f, 12 frames); a bare number is refused.
         #[arg(long)]
@@ -271,8 +274,8 @@ struct Filters {
     #[arg(long)]
     day: Option<String>,
     /// soundbite, note or clip.
-    #[arg(long, value_parser = ["soundbite", "note", "clip"])]
-    kind: Option<String>,
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
     /// Every word matches within one typo (as word~1).
     #[arg(long)]
     fuzzy: bool,
@@ -293,7 +296,7 @@ impl Filters {
             camera: self.camera,
             reel: self.reel,
             day: self.day,
-            kind: self.kind.as_deref().and_then(HitKind::parse).or(default_kind),
+            kind: self.kind.map(HitKind::from).or(default_kind),
             limit,
             context,
         }
@@ -323,7 +326,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest { dirs, day, date_order, fps, json, strict } => {
             let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
-            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order };
             refuse_library_inside(&cli.library, &dirs).map_err(|e| match e {
@@ -348,7 +351,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if strict && !report.failures.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Clips { camera, day, date_order, name, offline, limit, long, json } => {
-            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let filter = ClipFilter { camera, day, name, offline };
             let lib = Library::open(&cli.library)?;
@@ -366,12 +369,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Import { files, clip, camera, timebase, day, date_order, json } => {
-            let timebase = match timebase.as_deref() {
-                Some("record") => Some(Timebase::Record),
-                Some(_) => Some(Timebase::Clip),
-                None => None,
-            };
-            let date_order = date_order.as_deref().and_then(DateOrder::parse);
+            let timebase = timebase.map(Timebase::from);
+            let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let opts = ImportOptions { clip, camera, timebase, day, date_order };
             let mut list = Vec::new();
@@ -435,7 +434,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             filters,
             limit,
         } => {
-            let format = Format::parse(&format).context("--format")?;
+            let format = Format::from(format);
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
             let seq_rate = fps
                 .as_deref()
