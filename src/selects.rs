@@ -65,6 +65,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order a front end lists them.
+    pub const ALL: [Format; 6] = [Format::Edl, Format::Fcpxml, Format::Xmeml, Format::Ale, Format::Otio, Format::Csv];
+
+    /// The format's name as a front end spells it (`--format edl`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Edl => "edl",
+            Format::Fcpxml => "fcpxml",
+            Format::Xmeml => "xmeml",
+            Format::Ale => "ale",
+            Format::Otio => "otio",
+            Format::Csv => "csv",
+        }
+    }
+
     /// Writes `selects` in this format.
     pub fn render(self, seq: &Sequence, selects: &[Select]) -> String {
         match self {

@@ -31,7 +31,7 @@ use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
 use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ShotLog, one_line};
 use rushes::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
-use rushes::selects::{self, Format, Output};
+use rushes::selects::{self, Output};
 use rushes::text::Fate;
 use rushes::timecode::Rate;
 use rushes::timecode::TcFormat;
@@ -434,7 +434,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             filters,
             limit,
         } => {
-            let format = Format::from(format);
+            let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
             let seq_rate = fps
                 .as_deref()

@@ -4,32 +4,34 @@
 //! shows only the names.
 
 use clap::ValueEnum;
+use clap::builder::PossibleValue;
 use rushes::date::DateOrder;
 use rushes::merge::Timebase;
 use rushes::search::HitKind;
 use rushes::selects::Format;
 
-/// `--format`.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum FormatArg {
-    Edl,
-    Fcpxml,
-    Xmeml,
-    Ale,
-    Otio,
-    Csv,
-}
+/// `--format`: the library's formats by their names ([`Format::name`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FormatArg(pub Format);
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Edl => Format::Edl,
-            FormatArg::Fcpxml => Format::Fcpxml,
-            FormatArg::Xmeml => Format::Xmeml,
-            FormatArg::Ale => Format::Ale,
-            FormatArg::Otio => Format::Otio,
-            FormatArg::Csv => Format::Csv,
-        }
+/// [`Format::ALL`], each as a `FormatArg`.
+const FORMATS: [FormatArg; Format::ALL.len()] = {
+    let mut all = [FormatArg(Format::Edl); Format::ALL.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = FormatArg(Format::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
     }
 }
 
