@@ -1,6 +1,6 @@
 //! What a front end asks of the library, one call per command beyond
-//! ingest, import and search: the shot log behind `show` ([`show`]), the
-//! catalog listing ([`clips`]) and the export pipeline ([`export`], or
+//! ingest and search: [`import`] of files a user names, the shot log behind
+//! `show` ([`show`]), the catalog listing ([`clips`]) and the export pipeline ([`export`], or
 //! [`pick`] then [`render`] for a front end that reports the selects it
 //! skipped before rendering). Values in, values out: no printing, no flags,
 //! no files written; the CLI (and a later server) only words and writes.
@@ -13,8 +13,10 @@ use thiserror::Error;
 
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
 use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
+use crate::import::{ImportError, ImportOptions, ImportReport, import_files};
 use crate::library::{IndexError, Library, QueryError};
 use crate::resolve::{ClipLookupError, resolve_clip};
+use crate::scan::os_text;
 use crate::search::{SearchRequest, search};
 use crate::selects::{self, Format, Output, Rejected};
 use crate::timecode::TcFormat;
@@ -73,6 +75,18 @@ pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
             .then(a.line.cmp(&b.line))
     });
     Ok(ShotLog { clip, notes, transcript })
+}
+
+/// Imports transcripts and notes files (absolute paths, as the library
+/// spells them) in one commit and places them on clips; a file that is not
+/// one or cannot be read is listed in the report (`sidecars_skipped`) and
+/// the others are kept.
+pub fn import(lib: &Library, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let list: Vec<_> = files.iter().map(|f| (f.clone(), os_text(f.as_os_str()), options.clone())).collect();
+    let mut writer = lib.index.writer()?;
+    let mut report = ImportReport::default();
+    import_files(lib, &mut writer, &list, false, &mut report)?;
+    Ok(report)
 }
 
 /// The catalog as `clips` lists it: the clips `filter` keeps, by day,

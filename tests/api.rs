@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 
 use rushes::export::edl;
-use rushes::import::{ImportOptions, ImportReport, import_files};
+use rushes::import::ImportOptions;
 use rushes::ingest::{IngestOptions, NoProgress, ingest};
 use rushes::library::Library;
+use rushes::ops::{self, ExportOptions, ExportSource};
 use rushes::search::{HitKind, SearchRequest, search};
-use rushes::selects::{Format, export_clip, from_hits};
+use rushes::selects::{Format, Output, export_clip};
 use rushes::timecode::Timecode;
 
 fn dump() -> PathBuf {
@@ -41,12 +42,8 @@ fn ingest_import_search_and_export_in_process() {
     // 2. Import a transcript for a clip that has none: one cue 0.2 s to 1.0 s.
     let srt = tmp.path().join("C0002 interview.srt");
     std::fs::write(&srt, "1\n00:00:00,200 --> 00:00:01,000\nJOHN: We left the kayak by the mill.\n\n").expect("srt");
-    let abs = srt.canonicalize().expect("canonical");
     let opts = ImportOptions { clip: Some("C0002.MP4".into()), ..ImportOptions::default() };
-    let files = vec![(abs.clone(), abs.to_str().expect("utf-8").to_string(), opts)];
-    let mut writer = lib.index.writer().expect("writer");
-    let mut words = ImportReport::default();
-    import_files(&lib, &mut writer, &files, false, &mut words).expect("import");
+    let words = ops::import(&lib, &[srt.canonicalize().expect("canonical")], &opts).expect("import");
     assert_eq!((words.transcripts_attached, words.segments), (1, 1), "{words:?}");
 
     // 3. Search the phrase: one soundbite, on that clip, at the cue's frames.
@@ -62,6 +59,7 @@ fn ingest_import_search_and_export_in_process() {
         context: 0,
     };
     let found = search(&lib, &req).expect("search");
+    // (The export below runs this same search again.)
     assert_eq!(found.total, 1);
     let hit = &found.hits[0];
     assert_eq!(hit.clip_id.as_deref(), Some(clip.id.as_str()));
@@ -73,13 +71,22 @@ fn ingest_import_search_and_export_in_process() {
 
     // 4. Export the hit as an EDL: one event, source in/out the cue's labels,
     // record from 01:00:00 for as many frames as the cue lasts.
-    let (picked, rejected) = from_hits(&lib, &found.hits).expect("selects");
-    assert!(rejected.is_empty(), "{rejected:?}");
-    let seq = rushes::export::Sequence::for_selects("api", &picked, None, None).expect("sequence");
-    let text = Format::Edl.render(&seq, &picked);
+    let options = ExportOptions {
+        format: Format::Edl,
+        handles: None,
+        merge: false,
+        title: "api".into(),
+        rate: None,
+        record_start: None,
+    };
+    let rendered = ops::export(&lib, &ExportSource::Query(req), &options).expect("export");
+    assert_eq!(rendered.notices, []);
+    let Output::One(text) = rendered.output else { panic!("one EDL") };
     let events = edl::read(&text).expect("our EDL reads back");
     let [event] = events.as_slice() else { panic!("one event:\n{text}") };
-    let record_in = seq.record_start;
+    // The sequence takes the clip's labelling and starts at one hour.
+    let one_hour = if ec.format.is_drop_frame() { "01:00:00;00" } else { "01:00:00:00" };
+    let record_in = Timecode::parse_in(one_hour, ec.format).expect("one hour");
     let record_out = record_in.add_frames(tc_out.frames_since(tc_in));
     assert_eq!(
         [&event.src_in, &event.src_out, &event.rec_in, &event.rec_out].map(|s| s.as_str()),

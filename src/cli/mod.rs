@@ -24,7 +24,7 @@ use rushes::date::DateOrder;
 use rushes::edit::{self, EditReport};
 use rushes::export::ale;
 use rushes::export::{Handles, SequenceError};
-use rushes::import::{ImportOptions, ImportReport, import_files};
+use rushes::import::{ImportOptions, ImportReport};
 use rushes::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest, refuse_library_inside};
 use rushes::library::Library;
 use rushes::merge::MergeOptions;
@@ -379,12 +379,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if !abs.is_file() {
                     anyhow::bail!("{}: not a file", f.display());
                 }
-                list.push((abs.clone(), rushes::scan::os_text(abs.as_os_str()), opts.clone()));
+                list.push(abs);
             }
             let lib = Library::open(&cli.library)?;
-            let mut writer = lib.index.writer()?;
-            let mut report = ImportReport::default();
-            import_files(&lib, &mut writer, &list, false, &mut report)?;
+            let report = ops::import(&lib, &list, &opts)?;
             print_words(&report, json)?;
             // Every file here was named by the user: one that could not be
             // imported (unreadable, not a transcript or notes file) is an
