@@ -567,14 +567,7 @@ impl Catalog<'_> {
         // A row naming a clip that several cards have goes to the nearest;
         // when that is still ambiguous it stays unplaced and says so.
         let named = note.clip.as_deref().map(|want| {
-            let found: Vec<&Clip> = clips
-                .iter()
-                .filter(|c| {
-                    c.id == want
-                        || c.name.eq_ignore_ascii_case(want)
-                        || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
-                })
-                .collect();
+            let found = crate::resolve::candidates(want, clips);
             if found.len() < 2 {
                 return found;
             }

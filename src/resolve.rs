@@ -1,6 +1,8 @@
 //! The clip a user named: one rule for every command that takes a clip
 //! (`show`, `set`, `forget`, `import --clip`, a selects row's `clip`
-//! column). Each caller words the failure its own way; the rule is here.
+//! column) and for a notes row's clip column, which narrows several by its
+//! camera and folder. Each caller words the failure its own way; the rule
+//! is here.
 
 use thiserror::Error;
 
@@ -23,8 +25,23 @@ pub enum ClipLookupError {
 /// these, the camera's clip name the file name starts with (`A003C012`
 /// names `A003C012_260314_R1AB.mov`).
 pub fn resolve_clip<'c>(want: &str, clips: &'c [Clip]) -> Result<&'c Clip, ClipLookupError> {
+    let found = candidates(want, clips);
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ClipLookupError::NotFound { want: want.to_string() }),
+        many => Err(ClipLookupError::Ambiguous {
+            want: want.to_string(),
+            candidates: many.iter().map(|c| (*c).clone()).collect(),
+        }),
+    }
+}
+
+/// Every clip `want` names by the rule of [`resolve_clip`], in catalog
+/// order, for a caller that narrows several down by its own context (a
+/// notes row by its camera and folder).
+pub fn candidates<'c>(want: &str, clips: &'c [Clip]) -> Vec<&'c Clip> {
     let typed = typed_path(want);
-    let mut found: Vec<&Clip> = clips
+    let found: Vec<&Clip> = clips
         .iter()
         .filter(|c| {
             c.id == want
@@ -35,17 +52,10 @@ pub fn resolve_clip<'c>(want: &str, clips: &'c [Clip]) -> Result<&'c Clip, ClipL
                 || c.name.rsplit_once('.').is_some_and(|(s, _)| s.eq_ignore_ascii_case(want))
         })
         .collect();
-    if found.is_empty() {
-        found = clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect();
+    if !found.is_empty() {
+        return found;
     }
-    match found.as_slice() {
-        [one] => Ok(one),
-        [] => Err(ClipLookupError::NotFound { want: want.to_string() }),
-        many => Err(ClipLookupError::Ambiguous {
-            want: want.to_string(),
-            candidates: many.iter().map(|c| (*c).clone()).collect(),
-        }),
-    }
+    clips.iter().filter(|c| clip_name_prefix(&c.name, want)).collect()
 }
 
 /// `A003C012` names `A003C012_260314_R1AB.mov`: camera clip names are
