@@ -1,5 +1,7 @@
-//! Command line: parsing (clap), progress (indicatif), printing and exit
-//! codes. The only module that touches clap, indicatif and anyhow.
+//! Command line: parsing (clap), progress (indicatif, `progress.rs`),
+//! printing (`print.rs`, the `clips` tables in `table.rs`) and exit codes.
+//! Each command is library calls plus printing; only the binary touches
+//! clap, indicatif, ctrlc and anyhow.
 //!
 //! Exit codes: 0 ok (an ingest with per-file failures is still 0, they are
 //! listed), 2 error (or any failure under `--strict`). Results go to
@@ -9,30 +11,33 @@ use std::io::{IsTerminal, Write};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+mod print;
+mod progress;
+mod table;
 mod values;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
+use print::{print_edit, print_hits, print_ingest, print_show, print_words, write_json};
+use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
+use table::{print_clips, print_clips_long};
 use values::{DateOrderArg, FormatArg, KindArg, TimebaseArg};
 
 use rushes::atomic::write_atomic;
-use rushes::clip::{Clip, ClipFilter, Relinked};
+use rushes::clip::ClipFilter;
 use rushes::date::DateOrder;
-use rushes::edit::{self, EditReport};
+use rushes::edit;
 use rushes::export::ale;
 use rushes::export::{Handles, SequenceError};
-use rushes::import::{ImportOptions, ImportReport};
-use rushes::ingest::{IngestError, IngestOptions, IngestReport, Progress, ingest, refuse_library_inside};
+use rushes::import::ImportOptions;
+use rushes::ingest::{IngestError, IngestOptions, Progress, ingest, refuse_library_inside};
 use rushes::library::Library;
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
-use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ShotLog, one_line};
-use rushes::search::{Hit, HitKind, SearchRequest, search, speaker_hints};
+use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, one_line};
+use rushes::search::{HitKind, SearchRequest, search, speaker_hints};
 use rushes::selects::{self, Output};
-use rushes::text::Fate;
 use rushes::timecode::Rate;
 use rushes::timecode::TcFormat;
 
@@ -538,37 +543,6 @@ fn absolute_text(path: &std::path::Path) -> Result<String> {
     Ok(rushes::scan::os_text(abs.as_os_str()).trim_end_matches('/').to_string())
 }
 
-fn print_edit(r: &EditReport, json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, r);
-    }
-    if !r.clips_relinked.is_empty() || !r.sources_relinked.is_empty() {
-        writeln!(
-            out,
-            "relinked: {} clips, {} transcripts and notes files",
-            r.clips_relinked.len(),
-            r.sources_relinked.len()
-        )?;
-        print_relinked(&mut out, &r.clips_relinked)?;
-        print_relinked(&mut out, &r.sources_relinked)?;
-    }
-    let missing = r.clips_not_found.iter().map(|p| (p.as_str(), "not at the new place; left as it was".to_string()));
-    print_list(&mut out, "not found", " clips", missing.collect())?;
-    if !r.clips_forgotten.is_empty() || !r.sources_forgotten.is_empty() {
-        writeln!(
-            out,
-            "forgotten (removed from the library; no file touched): {} clips, {} transcripts and notes files",
-            r.clips_forgotten.len(),
-            r.sources_forgotten.len()
-        )?;
-        for path in r.clips_forgotten.iter().chain(&r.sources_forgotten) {
-            writeln!(out, "  {}", one_line(path))?;
-        }
-    }
-    Ok(())
-}
-
 /// What an export found on the way, on stderr in the order found.
 fn print_notices(notices: &[ExportNotice]) {
     for n in notices {
@@ -626,214 +600,6 @@ fn write_output(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The last part of a path as the library spells it (`show` names each
-/// line's transcript by it; `--json` has the whole path).
-fn file_name(path: &str) -> &str {
-    path.rsplit_once('/').map_or(path, |(_, name)| name)
-}
-
-fn print_show(log: &ShotLog, json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, log);
-    }
-    let c = &log.clip;
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    writeln!(out, "{}  ({})", one_line(&c.name), one_line(&c.path))?;
-    writeln!(
-        out,
-        "day {}  camera {}  reel {}  {} fps{}  {} - {}  ({:.3} s, TC from {})",
-        or_dash(&c.day),
-        or_dash(&c.camera),
-        or_dash(&c.reel),
-        or_dash(&c.fps),
-        if c.drop_frame == Some(true) { " DF" } else { "" },
-        or_dash(&c.start_tc),
-        or_dash(&c.end_tc),
-        c.duration_s,
-        serde_json::to_value(c.start_tc_source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-    )?;
-    for (label, v) in [("scene", &c.scene), ("take", &c.take), ("tape", &c.tape), ("note", &c.note)] {
-        if let Some(v) = v {
-            writeln!(out, "{label}: {v}")?;
-        }
-    }
-    if c.circled == Some(true) {
-        writeln!(out, "circled take")?;
-    }
-    if !log.notes.is_empty() {
-        writeln!(out, "\nNOTES")?;
-        for n in &log.notes {
-            let tags = if n.tags.is_empty() { String::new() } else { format!("  [{}]", n.tags.join(", ")) };
-            writeln!(
-                out,
-                "  {:<12}  {}{}",
-                n.tc_in.clone().or(n.tc.clone()).unwrap_or_else(|| "whole clip".to_string()),
-                n.text.replace('\n', " / "),
-                tags
-            )?;
-        }
-    }
-    if !log.transcript.is_empty() {
-        writeln!(out, "\nTRANSCRIPT")?;
-        for s in &log.transcript {
-            let span = match (&s.tc_in, &s.tc_out) {
-                (Some(i), Some(o)) => format!("{i} - {o}"),
-                _ => format!("{:.3}s - {:.3}s", s.offset_in_s, s.offset_out_s),
-            };
-            let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
-            let from = one_line(file_name(&s.source));
-            writeln!(out, "  {span}  {who}{}  ({from}:{})", s.text.replace('\n', " "), s.line)?;
-        }
-    }
-    Ok(())
-}
-
-fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, hits);
-    }
-    let tty = std::io::stdout().is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (dim, undim) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
-    for (i, h) in hits.iter().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
-        let kind = match h.kind {
-            HitKind::Soundbite => "",
-            HitKind::Note => "NOTE  ",
-            HitKind::Clip => "CLIP  ",
-        };
-        let place = [h.camera.as_deref(), h.reel.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
-        let span = match (&h.tc_in, &h.tc_out) {
-            (Some(a), Some(b)) => format!("{a} - {b}"),
-            (Some(a), None) => a.clone(),
-            _ => String::new(),
-        };
-        // The day: the same clip name and timecode recur on every shoot day.
-        writeln!(
-            out,
-            "{kind}{}  {}  {}  {}  {}",
-            one_line(h.clip.as_deref().unwrap_or("(no clip)")),
-            if place.is_empty() { "-" } else { &place },
-            h.day.as_deref().unwrap_or("-"),
-            span,
-            h.speaker.as_deref().unwrap_or("")
-        )?;
-        // Context cues, dimmed, speaker first.
-        let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {
-            for c in cues {
-                let speaker = c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
-                writeln!(out, "  {dim}{speaker}{}{undim}", c.text)?;
-            }
-            Ok(())
-        };
-        context(&mut out, &h.context_before)?;
-        let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { plain_marks(&h.text) };
-        let mut marked = String::new();
-        let mut pos = 0;
-        for &(a, b) in &h.matches {
-            // Offsets off the text or off a character boundary are skipped.
-            let (Some(before), Some(hit)) = (h.text.get(pos..a), h.text.get(a..b)) else { continue };
-            marked.push_str(before);
-            marked.push_str(open);
-            marked.push_str(hit);
-            marked.push_str(close);
-            pos = b;
-        }
-        marked.push_str(h.text.get(pos..).unwrap_or_default());
-        writeln!(out, "  {}", marked.replace('\n', " / "))?;
-        context(&mut out, &h.context_after)?;
-        if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
-            writeln!(out, "  {dim}{}{undim}", one_line(p))?;
-        }
-    }
-    Ok(())
-}
-
-/// Match marks for text without colour (piped, or `NO_COLOR`) that the
-/// text itself cannot hold, so a reader or a script never takes a mark for
-/// a transcriber's `[inaudible]`: `[[ ]]`, else `« »`, else `⟦ ⟧`.
-fn plain_marks(text: &str) -> (&'static str, &'static str) {
-    if !text.contains(['[', ']']) {
-        ("[[", "]]")
-    } else if !text.contains(['«', '»']) {
-        ("«", "»")
-    } else {
-        ("⟦", "⟧")
-    }
-}
-
-/// The transcripts-and-notes part of an ingest or import summary.
-fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
-    let any = r.transcripts_attached + r.notes_placed + r.sources_unchanged > 0
-        || !r.notes_unplaced.is_empty()
-        || !r.transcripts_unmatched.is_empty()
-        || !r.warnings.is_empty()
-        || !r.sidecars_skipped.is_empty()
-        || !r.rolled_up.is_empty();
-    if !any {
-        return Ok(());
-    }
-    let logged = if r.files_logged > 0 {
-        format!("; {} files logged from sound reports", r.files_logged)
-    } else {
-        String::new()
-    };
-    writeln!(
-        out,
-        "transcripts: {} attached ({} segments); notes: {} placed{logged}; {} files already imported",
-        r.transcripts_attached, r.segments, r.notes_placed, r.sources_unchanged
-    )?;
-    let unmatched = r.transcripts_unmatched.iter().map(|t| (t.path.as_str(), t.reason.clone()));
-    print_list(out, "transcripts kept but not attached", "", unmatched.collect())?;
-    let unplaced = r.notes_unplaced.iter().map(|n| (n.source.as_str(), format!("{} {:?}: {}", n.tc, n.text, n.reason)));
-    print_list(out, "notes kept but not placed", "", unplaced.collect())?;
-    // A timebase is worth a line when both readings put cues inside the
-    // clip: then the choice could be wrong, and --timebase changes it.
-    let contested = r.timebases.iter().filter(|t| t.detected.inside_as_clip > 0 && t.detected.inside_as_record > 0);
-    let timebases = contested.map(|t| {
-        let (chosen, n, other, m, flag) = match t.detected.timebase {
-            Timebase::Clip => {
-                ("clip time", t.detected.inside_as_clip, "record timecode", t.detected.inside_as_record, "record")
-            }
-            Timebase::Record => {
-                ("record timecode", t.detected.inside_as_record, "clip time", t.detected.inside_as_clip, "clip")
-            }
-        };
-        let why = format!(
-            "read as {chosen}: {n} of {} cues inside {} ({m} as {other}); --timebase {flag} to change",
-            t.cues, t.clip
-        );
-        (t.path.as_str(), why)
-    });
-    print_list(out, "transcript timebases chosen", "", timebases.collect())?;
-    let rolled = r
-        .rolled_up
-        .iter()
-        .map(|f| (f.path.as_str(), format!("{} cues repeating the previous one's lines merged", f.cues)));
-    print_list(out, "roll-up captions (each line indexed once)", " files", rolled.collect())?;
-    // What was left out and what was read by a guess are different news.
-    let said = |fate: Fate| {
-        r.warnings.iter().filter(move |w| w.fate == fate).map(|w| (w.source.as_str(), w.reason.clone())).collect()
-    };
-    print_list(out, "lines not read", "", said(Fate::Skipped))?;
-    print_list(out, "read with warnings", "", said(Fate::Kept))?;
-    let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
-    print_list(out, "files not imported", "", skipped.collect())?;
-    Ok(())
-}
-
-fn print_words(r: &ImportReport, json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, r);
-    }
-    print_words_human(&mut out, r)
-}
-
 /// `--limit`: a count of 1 or more (0 would list nothing and look like
 /// an empty library).
 fn at_least_one(s: &str) -> std::result::Result<NonZeroUsize, String> {
@@ -848,291 +614,10 @@ fn validate_day(d: &str, order: Option<DateOrder>) -> Result<String> {
     rushes::date::parse_date(d, order).map_err(|e| anyhow::anyhow!("--day: {e}"))
 }
 
-/// `TITLE: N UNIT`, then one `  path: reason` line per row, each escaped
-/// to one line; nothing when there are no rows.
-fn print_list(out: &mut impl Write, title: &str, unit: &str, rows: Vec<(&str, String)>) -> std::io::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    writeln!(out, "{title}: {}{unit}", rows.len())?;
-    for (path, reason) in rows {
-        writeln!(out, "  {}: {}", one_line(path), one_line(&reason))?;
-    }
-    Ok(())
-}
-
-/// `relinked (folder moved): N files`, then `  new path: was old path`.
-fn print_relinked(out: &mut impl Write, relinked: &[Relinked]) -> std::io::Result<()> {
-    let rows = relinked.iter().map(|r| (r.path.as_str(), format!("was {}", r.from)));
-    print_list(out, "relinked (found at a new place)", " files", rows.collect())
-}
-
-fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        return write_json(&mut out, r);
-    }
-    let relinked =
-        if r.clips_relinked.is_empty() { String::new() } else { format!(", {} relinked", r.clips_relinked.len()) };
-    writeln!(
-        out,
-        "clips: {} added, {} updated, {} unchanged, {} offline{relinked}",
-        r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
-    )?;
-    print_relinked(&mut out, &r.clips_relinked)?;
-    if r.skipped > 0 {
-        let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;
-    }
-    let failures = r.failures.iter().map(|f| (f.path.as_str(), f.reason.clone()));
-    print_list(&mut out, "failed", " files", failures.collect())?;
-    let warned = r.cataloged_with_warnings.iter().map(|f| (f.path.as_str(), f.reason.clone()));
-    print_list(&mut out, "cataloged with warnings", " files", warned.collect())?;
-    print_words_human(&mut out, &r.words)?;
-    writeln!(out, "library: {}", r.library)?;
-    Ok(())
-}
-
-/// `clips --long`: every field, the path inside the ingested folder.
-fn print_clips_long(clips: &[Clip]) -> Result<()> {
-    let rows: Vec<Vec<String>> = clips
-        .iter()
-        .map(|c| {
-            vec![
-                or_dash(&c.day),
-                or_dash(&c.camera),
-                or_dash(&c.reel),
-                if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
-                fps_cell(c),
-                or_dash(&c.start_tc),
-                or_dash(&c.end_tc),
-                format!("{:.3}", c.duration_s),
-                serde_json::to_value(c.start_tc_source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-                match (c.segments, c.notes) {
-                    (0, 0) => String::new(),
-                    (s, n) => format!("{s} cues, {n} notes"),
-                },
-            ]
-        })
-        .collect();
-    let header = ["DAY", "CAM", "REEL", "CLIP", "FPS", "START", "END", "SECONDS", "TC FROM", "WORDS"];
-    print_table(&header, &rows, clips.len())
-}
-
-/// Width of a terminal line: `clips` fits it.
-const TERMINAL_COLUMNS: usize = 80;
-/// The CLIP column never shrinks below this, whatever the others take.
-const MIN_NAME_COLUMNS: usize = 12;
-
-/// `clips`: the file name (cut in the middle with `…` when long) and the
-/// fields an editor looks for, each line within [`TERMINAL_COLUMNS`];
-/// WORDS counts cues (`12c`) and notes (`3n`).
-fn print_clips(clips: &[Clip]) -> Result<()> {
-    let rows: Vec<Vec<String>> = clips
-        .iter()
-        .map(|c| {
-            let words = [(c.segments, "c"), (c.notes, "n")].into_iter().filter(|(n, _)| *n > 0);
-            vec![
-                or_dash(&c.day),
-                ellipsize(&or_dash(&c.camera), 6),
-                one_line(&c.name),
-                fps_cell(c),
-                or_dash(&c.start_tc),
-                clock(c.duration_s),
-                words.map(|(n, unit)| format!("{n}{unit}")).collect::<Vec<_>>().join(" "),
-            ]
-        })
-        .collect();
-    let header = ["DAY", "CAM", "CLIP", "FPS", "START", "LENGTH", "WORDS"];
-    // The CLIP column gets what the others leave of the line.
-    let others: usize = (0..header.len())
-        .filter(|&i| i != 2)
-        .map(|i| rows.iter().map(|r| columns(&r[i])).chain([header[i].len()]).max().unwrap_or(0))
-        .sum();
-    let name_width = TERMINAL_COLUMNS.saturating_sub(others + 2 * (header.len() - 1)).max(MIN_NAME_COLUMNS);
-    let offline = " (offline)";
-    let rows: Vec<Vec<String>> = clips
-        .iter()
-        .zip(rows)
-        .map(|(c, mut row)| {
-            row[2] = if c.offline {
-                format!("{}{offline}", ellipsize(&row[2], name_width.saturating_sub(offline.len())))
-            } else {
-                ellipsize(&row[2], name_width)
-            };
-            row
-        })
-        .collect();
-    print_table(&header, &rows, clips.len())
-}
-
-/// A length as people read it: `0:02`, `12:34`, `1:02:03` (whole seconds,
-/// rounded down; `--long` and `--json` have the exact length).
-fn clock(seconds: f64) -> String {
-    let s = if seconds.is_finite() && seconds > 0.0 { seconds as u64 } else { 0 };
-    match s / 3600 {
-        0 => format!("{}:{:02}", s / 60, s % 60),
-        h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
-    }
-}
-
-fn or_dash(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "-".to_string())
-}
-
-fn fps_cell(c: &Clip) -> String {
-    match &c.fps {
-        Some(f) if c.drop_frame == Some(true) => format!("{f} DF"),
-        Some(f) => f.clone(),
-        None => "-".to_string(),
-    }
-}
-
-/// Columns `s` takes on a terminal (wide CJK characters take two).
-fn columns(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-/// `s` in at most `max` columns: the head and the tail (where a camera
-/// file's clip number and extension are) around `…`.
-fn ellipsize(s: &str, max: usize) -> String {
-    if columns(s) <= max {
-        return s.to_string();
-    }
-    let budget = max.saturating_sub(1);
-    let width = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-    let mut tail = Vec::new();
-    let mut used = 0;
-    for c in s.chars().rev() {
-        if used + width(c) > budget / 2 {
-            break;
-        }
-        used += width(c);
-        tail.push(c);
-    }
-    let mut head = String::new();
-    for c in s.chars() {
-        if used + width(c) > budget {
-            break;
-        }
-        used += width(c);
-        head.push(c);
-    }
-    head.push('…');
-    head.extend(tail.into_iter().rev());
-    head
-}
-
-/// A left-aligned table (padded by terminal columns, so wide characters
-/// line up) with a header and an `N clips` line.
-fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(columns(cell));
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(columns(c)))))
-            .collect();
-        padded.join("  ").trim_end().to_string()
-    };
-    writeln!(out, "{}", line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>()))?;
-    for row in rows {
-        writeln!(out, "{}", line(row))?;
-    }
-    writeln!(out, "{n} {}", if n == 1 { "clip" } else { "clips" })?;
-    Ok(())
-}
-
-/// The `--json` form of a result: pretty-printed, one trailing newline.
-fn write_json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
-}
-
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || c.downcast_ref::<serde_json::Error>()
                 .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
-}
-
-/// The shell's status for a run stopped by Ctrl-C (128 + SIGINT).
-const EXIT_INTERRUPTED: u8 = 130;
-
-/// Set by the first Ctrl-C; the ingest reads it through [`Bar`].
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// The first Ctrl-C asks the ingest to stop after its current batch is
-/// committed, so the run ends with what it kept said; a second one stops
-/// at once (the library is still only ever at a commit). Without a
-/// handler (one could not be set), Ctrl-C ends the run as before.
-fn stop_on_ctrl_c() {
-    let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(EXIT_INTERRUPTED));
-        }
-        eprintln!("\nrushes: stopping once the clips read so far are saved (Ctrl-C again to stop at once)");
-    });
-}
-
-/// An indicatif bar on a terminal (files, bytes, ETA); nothing otherwise.
-struct Bar {
-    bar: Option<ProgressBar>,
-    bytes_done: AtomicU64,
-    bytes_total: AtomicU64,
-}
-
-impl Bar {
-    fn new() -> Bar {
-        Bar {
-            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
-            bytes_done: AtomicU64::new(0),
-            bytes_total: AtomicU64::new(0),
-        }
-    }
-}
-
-impl Progress for Bar {
-    fn begin(&self, files: u64, bytes: u64) {
-        self.bytes_total.store(bytes, Ordering::Relaxed);
-        if let Some(bar) = &self.bar {
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} files, {msg} ({eta} left)")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar.set_length(files);
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
-    }
-
-    fn advance(&self, bytes: u64) {
-        let done = self.bytes_done.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if let Some(bar) = &self.bar {
-            let total = self.bytes_total.load(Ordering::Relaxed);
-            bar.set_message(format!("{} / {}", HumanBytes(done), HumanBytes(total)));
-            bar.inc(1);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-
-    fn interrupted(&self) -> bool {
-        INTERRUPTED.load(Ordering::SeqCst)
-    }
 }

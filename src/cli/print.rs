@@ -1,0 +1,311 @@
+//! Printing each command's result: the human form, or with `--json` the
+//! library's value as it is (pretty-printed). Names and paths in human
+//! listings are escaped to one line ([`one_line`]).
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use rushes::clip::Relinked;
+use rushes::edit::EditReport;
+use rushes::import::ImportReport;
+use rushes::ingest::IngestReport;
+use rushes::merge::Timebase;
+use rushes::ops::{ShotLog, one_line};
+use rushes::search::{Hit, HitKind};
+use rushes::text::Fate;
+
+pub(super) fn print_edit(r: &EditReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    if !r.clips_relinked.is_empty() || !r.sources_relinked.is_empty() {
+        writeln!(
+            out,
+            "relinked: {} clips, {} transcripts and notes files",
+            r.clips_relinked.len(),
+            r.sources_relinked.len()
+        )?;
+        print_relinked(&mut out, &r.clips_relinked)?;
+        print_relinked(&mut out, &r.sources_relinked)?;
+    }
+    let missing = r.clips_not_found.iter().map(|p| (p.as_str(), "not at the new place; left as it was".to_string()));
+    print_list(&mut out, "not found", " clips", missing.collect())?;
+    if !r.clips_forgotten.is_empty() || !r.sources_forgotten.is_empty() {
+        writeln!(
+            out,
+            "forgotten (removed from the library; no file touched): {} clips, {} transcripts and notes files",
+            r.clips_forgotten.len(),
+            r.sources_forgotten.len()
+        )?;
+        for path in r.clips_forgotten.iter().chain(&r.sources_forgotten) {
+            writeln!(out, "  {}", one_line(path))?;
+        }
+    }
+    Ok(())
+}
+
+/// The last part of a path as the library spells it (`show` names each
+/// line's transcript by it; `--json` has the whole path).
+pub(super) fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
+}
+
+pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, log);
+    }
+    let c = &log.clip;
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "{}  ({})", one_line(&c.name), one_line(&c.path))?;
+    writeln!(
+        out,
+        "day {}  camera {}  reel {}  {} fps{}  {} - {}  ({:.3} s, TC from {})",
+        or_dash(&c.day),
+        or_dash(&c.camera),
+        or_dash(&c.reel),
+        or_dash(&c.fps),
+        if c.drop_frame == Some(true) { " DF" } else { "" },
+        or_dash(&c.start_tc),
+        or_dash(&c.end_tc),
+        c.duration_s,
+        serde_json::to_value(c.start_tc_source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    )?;
+    for (label, v) in [("scene", &c.scene), ("take", &c.take), ("tape", &c.tape), ("note", &c.note)] {
+        if let Some(v) = v {
+            writeln!(out, "{label}: {v}")?;
+        }
+    }
+    if c.circled == Some(true) {
+        writeln!(out, "circled take")?;
+    }
+    if !log.notes.is_empty() {
+        writeln!(out, "\nNOTES")?;
+        for n in &log.notes {
+            let tags = if n.tags.is_empty() { String::new() } else { format!("  [{}]", n.tags.join(", ")) };
+            writeln!(
+                out,
+                "  {:<12}  {}{}",
+                n.tc_in.clone().or(n.tc.clone()).unwrap_or_else(|| "whole clip".to_string()),
+                n.text.replace('\n', " / "),
+                tags
+            )?;
+        }
+    }
+    if !log.transcript.is_empty() {
+        writeln!(out, "\nTRANSCRIPT")?;
+        for s in &log.transcript {
+            let span = match (&s.tc_in, &s.tc_out) {
+                (Some(i), Some(o)) => format!("{i} - {o}"),
+                _ => format!("{:.3}s - {:.3}s", s.offset_in_s, s.offset_out_s),
+            };
+            let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
+            let from = one_line(file_name(&s.source));
+            writeln!(out, "  {span}  {who}{}  ({from}:{})", s.text.replace('\n', " "), s.line)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, hits);
+    }
+    let tty = std::io::stdout().is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (dim, undim) = if color { ("\x1b[2m", "\x1b[0m") } else { ("", "") };
+    for (i, h) in hits.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let kind = match h.kind {
+            HitKind::Soundbite => "",
+            HitKind::Note => "NOTE  ",
+            HitKind::Clip => "CLIP  ",
+        };
+        let place = [h.camera.as_deref(), h.reel.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+        let span = match (&h.tc_in, &h.tc_out) {
+            (Some(a), Some(b)) => format!("{a} - {b}"),
+            (Some(a), None) => a.clone(),
+            _ => String::new(),
+        };
+        // The day: the same clip name and timecode recur on every shoot day.
+        writeln!(
+            out,
+            "{kind}{}  {}  {}  {}  {}",
+            one_line(h.clip.as_deref().unwrap_or("(no clip)")),
+            if place.is_empty() { "-" } else { &place },
+            h.day.as_deref().unwrap_or("-"),
+            span,
+            h.speaker.as_deref().unwrap_or("")
+        )?;
+        // Context cues, dimmed, speaker first.
+        let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {
+            for c in cues {
+                let speaker = c.speaker.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+                writeln!(out, "  {dim}{speaker}{}{undim}", c.text)?;
+            }
+            Ok(())
+        };
+        context(&mut out, &h.context_before)?;
+        let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { plain_marks(&h.text) };
+        let mut marked = String::new();
+        let mut pos = 0;
+        for &(a, b) in &h.matches {
+            // Offsets off the text or off a character boundary are skipped.
+            let (Some(before), Some(hit)) = (h.text.get(pos..a), h.text.get(a..b)) else { continue };
+            marked.push_str(before);
+            marked.push_str(open);
+            marked.push_str(hit);
+            marked.push_str(close);
+            pos = b;
+        }
+        marked.push_str(h.text.get(pos..).unwrap_or_default());
+        writeln!(out, "  {}", marked.replace('\n', " / "))?;
+        context(&mut out, &h.context_after)?;
+        if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
+            writeln!(out, "  {dim}{}{undim}", one_line(p))?;
+        }
+    }
+    Ok(())
+}
+
+/// Match marks for text without colour (piped, or `NO_COLOR`) that the
+/// text itself cannot hold, so a reader or a script never takes a mark for
+/// a transcriber's `[inaudible]`: `[[ ]]`, else `« »`, else `⟦ ⟧`.
+pub(super) fn plain_marks(text: &str) -> (&'static str, &'static str) {
+    if !text.contains(['[', ']']) {
+        ("[[", "]]")
+    } else if !text.contains(['«', '»']) {
+        ("«", "»")
+    } else {
+        ("⟦", "⟧")
+    }
+}
+
+/// The transcripts-and-notes part of an ingest or import summary.
+pub(super) fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
+    let any = r.transcripts_attached + r.notes_placed + r.sources_unchanged > 0
+        || !r.notes_unplaced.is_empty()
+        || !r.transcripts_unmatched.is_empty()
+        || !r.warnings.is_empty()
+        || !r.sidecars_skipped.is_empty()
+        || !r.rolled_up.is_empty();
+    if !any {
+        return Ok(());
+    }
+    let logged = if r.files_logged > 0 {
+        format!("; {} files logged from sound reports", r.files_logged)
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "transcripts: {} attached ({} segments); notes: {} placed{logged}; {} files already imported",
+        r.transcripts_attached, r.segments, r.notes_placed, r.sources_unchanged
+    )?;
+    let unmatched = r.transcripts_unmatched.iter().map(|t| (t.path.as_str(), t.reason.clone()));
+    print_list(out, "transcripts kept but not attached", "", unmatched.collect())?;
+    let unplaced = r.notes_unplaced.iter().map(|n| (n.source.as_str(), format!("{} {:?}: {}", n.tc, n.text, n.reason)));
+    print_list(out, "notes kept but not placed", "", unplaced.collect())?;
+    // A timebase is worth a line when both readings put cues inside the
+    // clip: then the choice could be wrong, and --timebase changes it.
+    let contested = r.timebases.iter().filter(|t| t.detected.inside_as_clip > 0 && t.detected.inside_as_record > 0);
+    let timebases = contested.map(|t| {
+        let (chosen, n, other, m, flag) = match t.detected.timebase {
+            Timebase::Clip => {
+                ("clip time", t.detected.inside_as_clip, "record timecode", t.detected.inside_as_record, "record")
+            }
+            Timebase::Record => {
+                ("record timecode", t.detected.inside_as_record, "clip time", t.detected.inside_as_clip, "clip")
+            }
+        };
+        let why = format!(
+            "read as {chosen}: {n} of {} cues inside {} ({m} as {other}); --timebase {flag} to change",
+            t.cues, t.clip
+        );
+        (t.path.as_str(), why)
+    });
+    print_list(out, "transcript timebases chosen", "", timebases.collect())?;
+    let rolled = r
+        .rolled_up
+        .iter()
+        .map(|f| (f.path.as_str(), format!("{} cues repeating the previous one's lines merged", f.cues)));
+    print_list(out, "roll-up captions (each line indexed once)", " files", rolled.collect())?;
+    // What was left out and what was read by a guess are different news.
+    let said = |fate: Fate| {
+        r.warnings.iter().filter(move |w| w.fate == fate).map(|w| (w.source.as_str(), w.reason.clone())).collect()
+    };
+    print_list(out, "lines not read", "", said(Fate::Skipped))?;
+    print_list(out, "read with warnings", "", said(Fate::Kept))?;
+    let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
+    print_list(out, "files not imported", "", skipped.collect())?;
+    Ok(())
+}
+
+pub(super) fn print_words(r: &ImportReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    print_words_human(&mut out, r)
+}
+
+/// `TITLE: N UNIT`, then one `  path: reason` line per row, each escaped
+/// to one line; nothing when there are no rows.
+pub(super) fn print_list(
+    out: &mut impl Write,
+    title: &str,
+    unit: &str,
+    rows: Vec<(&str, String)>,
+) -> std::io::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{title}: {}{unit}", rows.len())?;
+    for (path, reason) in rows {
+        writeln!(out, "  {}: {}", one_line(path), one_line(&reason))?;
+    }
+    Ok(())
+}
+
+/// `relinked (folder moved): N files`, then `  new path: was old path`.
+pub(super) fn print_relinked(out: &mut impl Write, relinked: &[Relinked]) -> std::io::Result<()> {
+    let rows = relinked.iter().map(|r| (r.path.as_str(), format!("was {}", r.from)));
+    print_list(out, "relinked (found at a new place)", " files", rows.collect())
+}
+
+pub(super) fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    let relinked =
+        if r.clips_relinked.is_empty() { String::new() } else { format!(", {} relinked", r.clips_relinked.len()) };
+    writeln!(
+        out,
+        "clips: {} added, {} updated, {} unchanged, {} offline{relinked}",
+        r.clips_added, r.clips_updated, r.clips_unchanged, r.clips_offline
+    )?;
+    print_relinked(&mut out, &r.clips_relinked)?;
+    if r.skipped > 0 {
+        let kinds: Vec<String> = r.skipped_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        writeln!(out, "skipped: {} files ({})", r.skipped, kinds.join(", "))?;
+    }
+    let failures = r.failures.iter().map(|f| (f.path.as_str(), f.reason.clone()));
+    print_list(&mut out, "failed", " files", failures.collect())?;
+    let warned = r.cataloged_with_warnings.iter().map(|f| (f.path.as_str(), f.reason.clone()));
+    print_list(&mut out, "cataloged with warnings", " files", warned.collect())?;
+    print_words_human(&mut out, &r.words)?;
+    writeln!(out, "library: {}", r.library)?;
+    Ok(())
+}
+
+/// The `--json` form of a result: pretty-printed, one trailing newline.
+pub(super) fn write_json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
