@@ -345,7 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let filter = ClipFilter { camera, day, name, offline };
             let lib = Library::open(&cli.library)?;
-            let mut clips: Vec<Clip> = lib.index.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
+            let mut clips: Vec<Clip> = lib.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
             clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
             let total = clips.len();
             clips.truncate(limit.map_or(total, NonZeroUsize::get));
@@ -377,7 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 list.push((abs.clone(), crate::scan::os_text(abs.as_os_str()), opts.clone()));
             }
             let lib = Library::open(&cli.library)?;
-            let mut writer = lib.index.writer()?;
+            let mut writer = lib.writer()?;
             let mut report = ImportReport::default();
             import_files(&lib, &mut writer, &list, false, &mut report)?;
             print_words(&report, json)?;
@@ -665,7 +665,7 @@ struct ShotLog {
 fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
     // One snapshot: the clip's counts and its words from the same commit,
     // even while an ingest commits.
-    let snap = lib.index.snapshot()?;
+    let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     let typed = crate::clip::typed_path(want);
     let mut found: Vec<&Clip> = clips
@@ -690,13 +690,10 @@ fn shot_log(lib: &Library, want: &str) -> Result<ShotLog> {
             anyhow::bail!("{} clips match {want:?}; give the id:\n{}", many.len(), list.join("\n"))
         }
     };
-    let parse = |kind: &str| -> Result<Vec<String>> { Ok(snap.records_of_clip(kind, &clip.id)?) };
-    let mut transcript: Vec<Segment> =
-        parse("segment")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    let mut transcript = snap.segments_of_clip(&clip.id)?;
     transcript
         .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
-    let mut notes: Vec<NoteRecord> =
-        parse("note")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    let mut notes = snap.notes_of_clip(&clip.id)?;
     // Notes on the whole clip first, then in timecode order.
     notes.sort_by(|a, b| {
         (a.tc.is_some(), a.offset_s.unwrap_or(0.0))

@@ -17,9 +17,10 @@ use std::num::NonZeroUsize;
 
 use serde::Serialize;
 
-use crate::clip::{Clip, NoteRecord, Segment};
-use crate::import::PairRecord;
-use crate::library::{Library, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+use crate::clip::{Clip, Segment};
+use crate::library::{
+    DocKind, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
+};
 
 /// Marks around a highlighted word in `snippet`.
 pub const MARK_OPEN: &str = "<b>";
@@ -46,11 +47,11 @@ impl HitKind {
         }
     }
 
-    fn doc_kinds(self) -> &'static [&'static str] {
+    fn doc_kinds(self) -> &'static [DocKind] {
         match self {
-            HitKind::Soundbite => &["segment", "pair"],
-            HitKind::Note => &["note"],
-            HitKind::Clip => &["clip"],
+            HitKind::Soundbite => &DocKind::SOUNDBITE,
+            HitKind::Note => &[DocKind::Note],
+            HitKind::Clip => &[DocKind::Clip],
         }
     }
 }
@@ -114,8 +115,8 @@ pub struct Hit {
     #[serde(skip)]
     sort_tc: String,
     #[serde(skip)]
-    key: String,
-    /// For soundbites: the transcript's key prefix and the first and last
+    key: Key,
+    /// For soundbites: the transcript's source id and the first and last
     /// cue index the hit covers (for context).
     #[serde(skip)]
     cues: Option<(String, usize, usize)>,
@@ -145,7 +146,7 @@ pub fn speaker_hints(lib: &Library, query: &str) -> Result<Vec<SpeakerHint>, Que
         if !plain || !seen.insert(word.to_lowercase()) {
             continue;
         }
-        if let Some((name, cues)) = lib.index.speaker_cues(word)? {
+        if let Some((name, cues)) = lib.speaker_cues(word)? {
             hints.push(SpeakerHint { name, filter: format!("speaker:{}", word.to_lowercase()), cues });
         }
     }
@@ -165,7 +166,7 @@ pub struct Found {
 pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     let kinds = match req.kind {
         Some(k) => k.doc_kinds().to_vec(),
-        None => vec!["segment", "pair", "note", "clip"],
+        None => DocKind::SEARCHABLE.to_vec(),
     };
     let spec = SearchSpec {
         query: req.query.clone(),
@@ -174,12 +175,12 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
         camera: req.camera.clone(),
         reel: req.reel.clone(),
         day: req.day.clone(),
-        kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        kinds,
     };
-    let prepared = lib.index.prepare(&spec)?;
+    let prepared = lib.prepare(&spec)?;
     // The index is asked for no more documents than match: a top-k of
     // "every hit" would otherwise reserve memory for usize::MAX of them.
-    let matched = lib.index.count(&prepared, None)?;
+    let matched = lib.count(&prepared, None)?;
     if matched == 0 {
         return Ok(Found { hits: Vec::new(), total: 0 });
     }
@@ -189,15 +190,17 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     // more until `limit` hits remain or the index has no more.
     let mut fetch = limit.saturating_mul(2).saturating_add(10).min(matched);
     let (mut hits, exhausted) = loop {
-        let raw = lib.index.search(&prepared, fetch)?;
+        let raw = lib.search(&prepared, fetch)?;
         let exhausted = raw.len() < fetch || fetch >= matched;
-        let pair_keys: Vec<String> = raw
+        let pair_keys: Vec<Key> = raw
             .iter()
-            .filter(|r| r.kind == "pair")
-            .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
-            .flat_map(|p| [p.first, p.second])
+            .filter_map(|r| match &r.record {
+                HitRecord::Pair(p) => Some([p.first.clone(), p.second.clone()]),
+                _ => None,
+            })
+            .flatten()
             .collect();
-        let alone: HashSet<String> = lib.index.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
+        let alone: HashSet<Key> = lib.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
         let mut hits = Vec::new();
         for r in raw {
             if let Some(hit) = assemble(lib, &alone, &mut clips, r)? {
@@ -237,20 +240,22 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
 /// pairs, in batches, only when some could be hits of their own: a query
 /// of one word (or words OR-ed) never spans cues, and costs two counts.
 fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usize, QueryError> {
-    let pairs = lib.index.count(prepared, Some("pair"))?;
+    let pairs = lib.count(prepared, Some(DocKind::Pair))?;
     if pairs == 0 || !prepared.may_span_cues {
         return Ok(matched.saturating_sub(pairs));
     }
     let pairs: Vec<PairRecord> = lib
-        .index
-        .all_of_kind(prepared, "pair")?
-        .iter()
-        .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
+        .all_of_kind(prepared, DocKind::Pair)?
+        .into_iter()
+        .filter_map(|r| match r.record {
+            HitRecord::Pair(p) => Some(p),
+            _ => None,
+        })
         .collect();
     let mut dropped = 0;
     for batch in pairs.chunks(1024) {
-        let keys: Vec<String> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
-        let alone: HashSet<String> = lib.index.matching_keys(prepared, &keys)?.into_iter().collect();
+        let keys: Vec<Key> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
+        let alone: HashSet<Key> = lib.matching_keys(prepared, &keys)?.into_iter().collect();
         dropped += batch.iter().filter(|p| duplicates_a_cue(&alone, p)).count();
     }
     Ok(matched.saturating_sub(dropped))
@@ -258,7 +263,7 @@ fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usiz
 
 /// A pair one of whose cues matches on its own: that cue is the better hit,
 /// and the pair is not reported.
-fn duplicates_a_cue(alone: &HashSet<String>, pair: &PairRecord) -> bool {
+fn duplicates_a_cue(alone: &HashSet<Key>, pair: &PairRecord) -> bool {
     alone.contains(&pair.first) || alone.contains(&pair.second)
 }
 
@@ -294,44 +299,34 @@ impl ClipCache<'_> {
         if let Some(c) = self.map.get(id) {
             return Ok(c.clone());
         }
-        let clip = self.lib.index.record_by_key(&format!("clip:{id}"))?.and_then(|j| serde_json::from_str(&j).ok());
+        let clip = self.lib.clip(id)?;
         self.map.insert(id.to_string(), clip.clone());
         Ok(clip)
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, QueryError> {
-    serde_json::from_str(json).map_err(|e| QueryError::Index(crate::library::IndexError::Record(e.to_string())))
-}
-
 fn assemble(
     lib: &Library,
-    alone: &HashSet<String>,
+    alone: &HashSet<Key>,
     clips: &mut ClipCache<'_>,
     r: RawHit,
 ) -> Result<Option<Hit>, QueryError> {
-    let hit = match r.kind.as_str() {
-        "segment" => {
-            let seg: Segment = parse(&r.record)?;
+    let hit = match r.record {
+        HitRecord::Segment(seg) => {
             let clip = clips.get(&seg.clip_id)?;
-            soundbite(&seg, None, clip.as_ref(), r.score, r.key)
+            soundbite(&seg, None, clip.as_ref(), r.score, r.key, r.source_id)
         }
-        "pair" => {
-            let pair: PairRecord = parse(&r.record)?;
+        HitRecord::Pair(pair) => {
             if duplicates_a_cue(alone, &pair) {
                 return Ok(None);
             }
-            let (Some(first), Some(second)) =
-                (lib.index.record_by_key(&pair.first)?, lib.index.record_by_key(&pair.second)?)
-            else {
+            let (Some(first), Some(second)) = (lib.segment_at(&pair.first)?, lib.segment_at(&pair.second)?) else {
                 return Ok(None);
             };
-            let (first, second): (Segment, Segment) = (parse(&first)?, parse(&second)?);
             let clip = clips.get(&first.clip_id)?;
-            soundbite(&first, Some(&second), clip.as_ref(), r.score, pair.first)
+            soundbite(&first, Some(&second), clip.as_ref(), r.score, pair.first, r.source_id)
         }
-        "note" => {
-            let note: NoteRecord = parse(&r.record)?;
+        HitRecord::Note(note) => {
             let clip = match &note.clip_id {
                 Some(id) => clips.get(id)?,
                 None => None,
@@ -369,8 +364,7 @@ fn assemble(
                 cues: None,
             }
         }
-        "clip" => {
-            let clip: Clip = parse(&r.record)?;
+        HitRecord::Clip(clip) => {
             let mut text = clip.name.clone();
             for v in [&clip.scene, &clip.take, &clip.note].into_iter().flatten() {
                 text.push_str(" · ");
@@ -401,7 +395,7 @@ fn assemble(
                 cues: None,
             }
         }
-        _ => return Ok(None),
+        HitRecord::Source => return Ok(None),
     };
     Ok(Some(hit))
 }
@@ -411,7 +405,14 @@ fn hashtags(tags: &[String]) -> String {
 }
 
 /// A soundbite hit from one cue, or from two consecutive cues.
-fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, score: f32, key: String) -> Hit {
+fn soundbite(
+    first: &Segment,
+    second: Option<&Segment>,
+    clip: Option<&Clip>,
+    score: f32,
+    key: Key,
+    source_id: Option<String>,
+) -> Hit {
     let last = second.unwrap_or(first);
     let speaker = match (&first.speaker, second.and_then(|s| s.speaker.as_ref())) {
         (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => Some(format!("{a} / {b}")),
@@ -448,7 +449,7 @@ fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, sco
             sort_key(clip.and_then(|c| c.start_tc.as_deref()).unwrap_or("")),
             first.offset_in_s
         ),
-        cues: key.rsplit_once(':').map(|(prefix, _)| (prefix.to_string(), first.n, last.n)),
+        cues: source_id.map(|id| (id, first.n, last.n)),
         key,
     }
 }
@@ -460,18 +461,14 @@ fn sort_key(tc: &str) -> String {
 
 /// Adds up to `n` cues before and after a soundbite, from its transcript.
 fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError> {
-    let Some((prefix, first, last)) = hit.cues.clone() else { return Ok(()) };
+    let Some((source_id, first, last)) = hit.cues.clone() else { return Ok(()) };
     let fetch = |i: usize| -> Result<Option<ContextCue>, QueryError> {
-        Ok(lib
-            .index
-            .record_by_key(&format!("{prefix}:{i}"))?
-            .and_then(|j| serde_json::from_str::<Segment>(&j).ok())
-            .map(|s| ContextCue {
-                tc_in: s.tc_in,
-                tc_out: s.tc_out,
-                speaker: s.speaker,
-                text: s.text.replace('\n', " "),
-            }))
+        Ok(lib.segment(&source_id, i)?.map(|s| ContextCue {
+            tc_in: s.tc_in,
+            tc_out: s.tc_out,
+            speaker: s.speaker,
+            text: s.text.replace('\n', " "),
+        }))
     };
     // Stop at the transcript's ends: a cue that does not exist ends the walk.
     for i in (first.saturating_sub(n)..first).rev() {
@@ -493,7 +490,6 @@ fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError>
 /// and the snippet with `<b>`…`</b>` marks.
 pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> (Vec<(usize, usize)>, String) {
     let ranges: Vec<(usize, usize)> = lib
-        .index
         .tokens(text)
         .into_iter()
         .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))

@@ -8,17 +8,26 @@
 //!   library.json   {"schema_version": N}
 //!   index/         tantivy index; every document stores its record
 //! ```
+//!
+//! Only this module knows the storage schema (`schema.rs`): document kinds,
+//! keys and the JSON records; the rest of the crate reads and writes typed
+//! values through [`Library`], [`Writer`] and [`Snapshot`].
 
 mod directory;
-pub mod index;
-pub mod query;
+mod index;
+mod query;
+mod schema;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use index::{ClipIndex, DocMeta, IndexError, Snapshot, Writer};
-pub use query::{Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use index::{IndexError, Snapshot, Writer};
+pub use query::{HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use schema::{DocKind, Key, PairRecord, source_id};
+
+use crate::clip::{Clip, Segment};
+use index::{ClipIndex, Open};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 3;
@@ -54,7 +63,7 @@ struct Meta {
 /// An open library.
 pub struct Library {
     pub dir: PathBuf,
-    pub index: ClipIndex,
+    index: ClipIndex,
 }
 
 impl Library {
@@ -65,7 +74,7 @@ impl Library {
             return Err(LibraryError::Missing(dir.to_path_buf()));
         }
         check_version(&meta_path)?;
-        let index = ClipIndex::open(&dir.join("index"), false)?;
+        let index = ClipIndex::open(&dir.join("index"), Open::Existing)?;
         Ok(Library { dir: dir.to_path_buf(), index })
     }
 
@@ -81,12 +90,51 @@ impl Library {
         }
         let io = |error| LibraryError::Io { path: dir.to_path_buf(), error };
         fs::create_dir_all(dir).map_err(io)?;
-        let index = ClipIndex::open(&dir.join("index"), true)?;
+        let index = ClipIndex::open(&dir.join("index"), Open::OrCreate)?;
         // The version file is written last and atomically: a library whose
         // creation was interrupted is simply created again.
         let json = serde_json::to_vec_pretty(&Meta { schema_version: SCHEMA_VERSION }).unwrap_or_default();
         write_atomic(&meta_path, &json).map_err(io)?;
         Ok(Library { dir: dir.to_path_buf(), index })
+    }
+
+    /// Takes the single writer lock; a second ingest or import gets
+    /// [`IndexError::Busy`] at once (it does not wait).
+    pub fn writer(&self) -> Result<Writer, IndexError> {
+        self.index.writer()
+    }
+
+    /// A consistent view of the last commit, for many reads in a row.
+    pub fn snapshot(&self) -> Result<Snapshot, IndexError> {
+        self.index.snapshot()
+    }
+
+    /// Every clip record in the last commit.
+    pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
+        self.snapshot()?.clips()
+    }
+
+    /// A speaker's transcript cues: the name as the first of them writes
+    /// it and how many there are; `None` when no cue has that speaker.
+    /// The name is compared whole and case-insensitively, as the
+    /// `speaker:` filter compares it.
+    pub fn speaker_cues(&self, name: &str) -> Result<Option<(String, usize)>, IndexError> {
+        self.index.speaker_cues(name)
+    }
+
+    /// The clip with this id, as the search reader sees it.
+    pub fn clip(&self, clip_id: &str) -> Result<Option<Clip>, QueryError> {
+        self.record_by_key(&Key::clip(clip_id))
+    }
+
+    /// Cue `n` of transcript `source_id`, as the search reader sees it.
+    pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
+        self.record_by_key(&Key::segment(source_id, n))
+    }
+
+    /// The segment a pair names (see [`PairRecord`]).
+    pub fn segment_at(&self, key: &Key) -> Result<Option<Segment>, QueryError> {
+        self.record_by_key(key)
     }
 }
 
