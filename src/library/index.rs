@@ -144,8 +144,10 @@ pub(super) struct ClipIndex {
     index: Index,
     fields: Fields,
     errors: Errors,
-    /// Reader for searches, opened on first use (catalog reads open a
-    /// fresh one so they see commits made by this process).
+    /// Reader for searches, opened on first use and reloaded when a search
+    /// begins ([`ClipIndex::reload`]), so a long-running process sees what
+    /// another process or handle committed since (catalog reads open a
+    /// fresh one each time).
     search_reader: std::sync::OnceLock<IndexReader>,
 }
 
@@ -198,6 +200,15 @@ impl ClipIndex {
         let searcher = reader.searcher();
         let _ = self.search_reader.set(reader);
         Ok(searcher)
+    }
+
+    /// Makes the search reader see the last commit (of any process). A
+    /// search calls it once as it begins, so all its reads share one commit.
+    pub(super) fn reload(&self) -> Result<(), IndexError> {
+        if let Some(reader) = self.search_reader.get() {
+            reader.reload()?;
+        }
+        Ok(())
     }
 
     pub(super) fn tokenizer_for(&self, field: Field) -> Option<TextAnalyzer> {

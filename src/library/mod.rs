@@ -122,6 +122,12 @@ impl Library {
         self.index.speaker_cues(name)
     }
 
+    /// Makes searches see the last commit now (each search also does so
+    /// as it begins).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.index.reload()
+    }
+
     /// The clip with this id, as the search reader sees it.
     pub fn clip(&self, clip_id: &str) -> Result<Option<Clip>, QueryError> {
         self.record_by_key(&Key::clip(clip_id))
@@ -159,4 +165,60 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.write_all(bytes)?;
     f.sync_all()?;
     fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clip::Segment;
+
+    /// A clip and one of its cues as `clips --json` and `show --json` write
+    /// them (the JSON contracts, so the test does not depend on how the
+    /// types are built).
+    fn clip_and_cue(text: &str) -> (Clip, Segment) {
+        let clip = serde_json::json!({
+            "id": "00000000000000aa", "path": "/shoot/A001/HERON01.MOV", "rel_path": "A001/HERON01.MOV",
+            "root": "/shoot", "name": "HERON01.MOV", "camera": "A", "reel": "A001", "day": "2026-03-14",
+            "container": "mov", "duration_s": 2.0, "n_frames": 50, "fps": "25", "rate": "25/1",
+            "drop_frame": false, "start_tc": "10:00:00:00", "end_tc": "10:00:02:00", "start_tc_source": "tmcd",
+            "video": null, "audio": null, "size": 1, "mtime_ns": 0, "offline": false
+        });
+        let cue = serde_json::json!({
+            "clip_id": "00000000000000aa", "source": "/shoot/A001/HERON01.srt", "line": 1, "n": 0,
+            "offset_in_s": 0.5, "offset_out_s": 1.5, "frame_in": 12, "frame_out": 37,
+            "tc_in": "10:00:00:12", "tc_out": "10:00:01:12", "speaker": null, "text": text
+        });
+        match (serde_json::from_value(clip), serde_json::from_value(cue)) {
+            (Ok(clip), Ok(cue)) => (clip, cue),
+            (clip, cue) => panic!("fixture records do not parse: {:?} {:?}", clip.err(), cue.err()),
+        }
+    }
+
+    fn count(lib: &Library, query: &str) -> usize {
+        let spec = SearchSpec { query: query.into(), ..SearchSpec::default() };
+        lib.prepare(&spec).and_then(|p| lib.count(&p, None)).unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// A long-running process (a server) keeps one handle open; what
+    /// another handle (or process) commits later must reach its searches.
+    #[test]
+    fn a_search_sees_what_another_handle_committed_since() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let reader = Library::open_or_create(dir.path()).unwrap_or_else(|e| panic!("create: {e}"));
+        assert_eq!(count(&reader, "heron"), 0, "nothing yet (and the search reader is open now)");
+
+        let other = Library::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+        let (clip, cue) = clip_and_cue("A heron rose from the reeds.");
+        let mut writer = other.writer().unwrap_or_else(|e| panic!("writer: {e}"));
+        let source = source_id(&cue.source);
+        let written = writer.put_clip(&clip).and_then(|()| writer.add_segment(&source, &cue, &clip));
+        written.and_then(|()| writer.commit()).unwrap_or_else(|e| panic!("commit: {e}"));
+
+        assert_eq!(count(&reader, "heron"), 1, "the cue");
+        let seg = reader.segment(&source, 0).unwrap_or_else(|e| panic!("segment: {e}"));
+        assert_eq!(seg.map(|s| s.text).as_deref(), Some("A heron rose from the reeds."));
+        let snap = reader.snapshot().unwrap_or_else(|e| panic!("snapshot: {e}"));
+        assert_eq!(snap.segments_of_clip(&clip.id).map(|s| s.len()).ok(), Some(1));
+        assert_eq!(snap.count_of_source(DocKind::Segment, &source).ok(), Some(1));
+    }
 }

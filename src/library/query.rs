@@ -111,8 +111,11 @@ impl From<tantivy::TantivyError> for QueryError {
 }
 
 impl Library {
-    /// Parses and checks a query. Errors say where and why.
+    /// Parses and checks a query. Errors say where and why. The search
+    /// reader is brought to the last commit here, once per search, so a
+    /// long-running process sees new ingests and a search reads one commit.
     pub fn prepare(&self, spec: &SearchSpec) -> Result<Prepared, QueryError> {
+        self.index.reload()?;
         // tantivy's grammar reads `word~1` as one word; take the fuzzy marks
         // out first (positions stay the same: the marks become spaces).
         let (text, fuzzy_words) = extract_fuzzy(&spec.query);
