@@ -16,13 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
 
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use crate::clip::{Clip, Segment};
 use crate::library::{
     DocKind, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
 };
 
-/// Marks around a highlighted word in `snippet`.
+/// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
 pub const MARK_OPEN: &str = "<b>";
 pub const MARK_CLOSE: &str = "</b>";
 /// Longest snippet, in characters, before it is cut around the first match.
@@ -81,8 +82,17 @@ pub struct ContextCue {
     pub text: String,
 }
 
-/// One result. The JSON shape is the `rushes search --json` contract.
-#[derive(Clone, Debug, Serialize)]
+/// One result. The JSON shape is the `rushes search --json` contract:
+/// the fields below in this order, with two made from them:
+/// - `snippet` (after `text`): `text`, cut around the first match when
+///   long, with each match between `<b>` and `</b>` and nothing escaped. It
+///   is kept for scripts written against it; the hit itself holds no markup,
+///   and a front end (a browser above all) marks `text` itself from
+///   `matches`, escaping as its medium needs.
+/// - `matches` (after `snippet`): `[[start, end], …]`, the matched words as
+///   character offsets (Unicode scalar values, not bytes) into `text`, `end`
+///   exclusive, in order.
+#[derive(Clone, Debug)]
 pub struct Hit {
     pub kind: HitKind,
     /// Clip file name (null for a note placed on no clip).
@@ -94,9 +104,6 @@ pub struct Hit {
     pub day: Option<String>,
     pub speaker: Option<String>,
     pub text: String,
-    /// `text` (cut around the first match when long) with matches between
-    /// `<b>` and `</b>`.
-    pub snippet: String,
     /// Record timecode (the clip's own labelling).
     pub tc_in: Option<String>,
     pub tc_out: Option<String>,
@@ -105,21 +112,54 @@ pub struct Hit {
     pub score: f32,
     /// Where the words came from: `file:line` (transcript or notes).
     pub source: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Absent from the JSON when empty.
     pub context_before: Vec<ContextCue>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub context_after: Vec<ContextCue>,
-    /// Byte ranges of the matched words in `text` (for terminals).
-    #[serde(skip)]
-    pub matches: Vec<(usize, usize)>,
-    #[serde(skip)]
+    /// The matched words of `text`: `[start, end)` in characters.
+    pub matches: Vec<[usize; 2]>,
     sort_tc: String,
-    #[serde(skip)]
     key: Key,
     /// For soundbites: the transcript's source id and the first and last
     /// cue index the hit covers (for context).
-    #[serde(skip)]
     cues: Option<(String, usize, usize)>,
+}
+
+impl Hit {
+    /// The matches as byte ranges of `text`, for slicing it.
+    pub fn match_bytes(&self) -> Vec<(usize, usize)> {
+        byte_ranges(&self.text, &self.matches)
+    }
+}
+
+impl Serialize for Hit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("Hit", 19)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("clip", &self.clip)?;
+        st.serialize_field("clip_id", &self.clip_id)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("camera", &self.camera)?;
+        st.serialize_field("reel", &self.reel)?;
+        st.serialize_field("day", &self.day)?;
+        st.serialize_field("speaker", &self.speaker)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("snippet", &snippet(&self.text, &self.match_bytes()))?;
+        st.serialize_field("matches", &self.matches)?;
+        st.serialize_field("tc_in", &self.tc_in)?;
+        st.serialize_field("tc_out", &self.tc_out)?;
+        st.serialize_field("offset_in_s", &self.offset_in_s)?;
+        st.serialize_field("offset_out_s", &self.offset_out_s)?;
+        st.serialize_field("score", &self.score)?;
+        st.serialize_field("source", &self.source)?;
+        for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
+            if cues.is_empty() {
+                st.skip_field(name)?;
+            } else {
+                st.serialize_field(name, cues)?;
+            }
+        }
+        st.end()
+    }
 }
 
 /// A word of the query that is also a speaker's name.
@@ -225,9 +265,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     });
     hits.truncate(limit);
     for hit in &mut hits {
-        let (ranges, snippet) = highlight(lib, &hit.text, &prepared.words);
-        hit.matches = ranges;
-        hit.snippet = snippet;
+        hit.matches = highlight(lib, &hit.text, &prepared.words);
         if req.context > 0 && hit.kind == HitKind::Soundbite {
             add_context(lib, hit, req.context)?;
         }
@@ -346,7 +384,6 @@ fn assemble(
                 day: clip.as_ref().and_then(|c| c.day.clone()).or(note.day.clone()),
                 speaker: note.speaker.clone(),
                 text,
-                snippet: String::new(),
                 tc_in: note.tc_in.clone().or(note.tc.clone()),
                 tc_out: note.tc_out.clone(),
                 offset_in_s: note.offset_s,
@@ -380,7 +417,6 @@ fn assemble(
                 day: clip.day.clone(),
                 speaker: None,
                 text,
-                snippet: String::new(),
                 tc_in: clip.start_tc.clone(),
                 tc_out: clip.end_tc.clone(),
                 offset_in_s: Some(0.0),
@@ -432,7 +468,6 @@ fn soundbite(
         day: clip.and_then(|c| c.day.clone()),
         speaker,
         text: text.replace('\n', " "),
-        snippet: String::new(),
         tc_in: first.tc_in.clone(),
         tc_out: last.tc_out.clone(),
         offset_in_s: Some(first.offset_in_s),
@@ -486,16 +521,37 @@ fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError>
     Ok(())
 }
 
-/// Marks the words of `text` the query matched; returns their byte ranges
-/// and the snippet with `<b>`…`</b>` marks.
-pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> (Vec<(usize, usize)>, String) {
-    let ranges: Vec<(usize, usize)> = lib
+/// The words of `text` the query matched, as character offsets
+/// `[start, end)` (see [`Hit::matches`]). No markup: marking is the
+/// printer's.
+pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> Vec<[usize; 2]> {
+    let bytes: Vec<(usize, usize)> = lib
         .tokens(text)
         .into_iter()
         .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))
         .map(|(a, b, _)| (a, b))
         .collect();
-    (ranges.clone(), snippet(text, &ranges))
+    char_ranges(text, &bytes)
+}
+
+/// The byte offset where each character of `text` starts, and its length.
+fn char_starts(text: &str) -> Vec<usize> {
+    text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+}
+
+/// Byte ranges (on character boundaries) as character offsets.
+fn char_ranges(text: &str, bytes: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    let starts = char_starts(text);
+    let char_at = |byte: usize| starts.partition_point(|&b| b < byte);
+    bytes.iter().map(|&(a, b)| [char_at(a), char_at(b)]).collect()
+}
+
+/// Character offsets as byte ranges of `text`; offsets past its end are
+/// clamped to it.
+fn byte_ranges(text: &str, chars: &[[usize; 2]]) -> Vec<(usize, usize)> {
+    let starts = char_starts(text);
+    let byte_at = |c: usize| starts.get(c).copied().unwrap_or(text.len());
+    chars.iter().map(|&[a, b]| (byte_at(a), byte_at(b))).collect()
 }
 
 fn word_matches(w: &QueryWord, token: &str) -> bool {
@@ -587,5 +643,17 @@ mod tests {
         let s = snippet(&long, &[(at, at + 6)]);
         assert!(s.starts_with('…') && s.ends_with('…') && s.contains("<b>needle</b>"), "{s}");
         assert_eq!(snippet("café", &[(0, 5)]), "<b>café</b>");
+    }
+
+    #[test]
+    fn matches_are_characters_not_bytes() {
+        let text = "café — the river";
+        let bytes = [(0, 5), (text.len() - 5, text.len())];
+        let chars = char_ranges(text, &bytes);
+        assert_eq!(chars, vec![[0, 4], [11, 16]]);
+        let words: Vec<String> = chars.iter().map(|&[a, b]| text.chars().skip(a).take(b - a).collect()).collect();
+        assert_eq!(words, ["café", "river"]);
+        assert_eq!(byte_ranges(text, &chars), bytes);
+        assert_eq!(byte_ranges("ab", &[[1, 9]]), vec![(1, 2)], "clamped to the text");
     }
 }
