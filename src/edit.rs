@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::clip::{Clip, Relinked, clip_id, is_under};
+use crate::clip::{Clip, Relinked, is_under};
 use crate::import::{self, Change, ImportError, ImportReport, find_clip};
-use crate::library::{IndexError, Library};
+use crate::library::{IndexError, Library, source_id};
 use crate::merge::{MergeOptions, rederive};
 use crate::timecode::Rate;
 
@@ -83,7 +83,7 @@ pub fn relink(lib: &Library, old: &str, new: &str) -> Result<EditReport, EditErr
         let Some(path) = rebase(&source.path, old, new).filter(|p| std::path::Path::new(p).is_file()) else {
             continue;
         };
-        let id = format!("src:{}", clip_id(&path));
+        let id = source_id(&path);
         report.sources_relinked.push(Relinked { id, path: path.clone(), from: source.path.clone() });
         change.moved_sources.push((source.id, path));
     }
