@@ -30,6 +30,10 @@ use crate::clip::{Clip, Segment};
 use index::{ClipIndex, Open};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
+/// A bump needs a migration from the previous version in `check_version`
+/// (rewrite in place, or rebuild from the sources the old library recorded),
+/// and a `fixtures/library-vN/` made by the old binary with a test like
+/// `tests/compat.rs` that opens it: `fixtures/library-v3/` is version 3.
 pub const SCHEMA_VERSION: u32 = 3;
 const META_FILE: &str = "library.json";
 
@@ -128,17 +132,20 @@ impl Library {
         self.index.reload()
     }
 
-    /// The clip with this id, as the search reader sees it.
+    /// The clip with this id, as of the commit the search under way reads
+    /// (see [`Library::prepare`]); a fresh read is [`Library::snapshot`]'s.
     pub fn clip(&self, clip_id: &str) -> Result<Option<Clip>, QueryError> {
         self.record_by_key(&Key::clip(clip_id))
     }
 
-    /// Cue `n` of transcript `source_id`, as the search reader sees it.
+    /// Cue `n` of transcript `source_id`, as of the commit the search under
+    /// way reads (its context cues).
     pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
         self.record_by_key(&Key::segment(source_id, n))
     }
 
-    /// The segment a pair names (see [`PairRecord`]).
+    /// The segment a pair names (see [`PairRecord`]), as of the commit the
+    /// search under way reads.
     pub fn segment_at(&self, key: &Key) -> Result<Option<Segment>, QueryError> {
         self.record_by_key(key)
     }
