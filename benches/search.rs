@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use rushes::clip::{Clip, clip_id};
 use rushes::import::{ImportOptions, ImportReport, import_files};
-use rushes::library::{Library, SearchSpec};
+use rushes::library::{DocKind, Library, SearchSpec};
 use rushes::probe::{AudioInfo, TcSource, VideoInfo};
 use rushes::search::{Hit, SearchRequest, search};
 use rushes::timecode::{Rate, TcFormat, Timecode};
@@ -582,7 +582,7 @@ fn build_library(corpus: &Corpus, dir: &Path, lib_dir: &Path) -> Value {
     );
 
     let lib = Library::open_or_create(lib_dir).expect("library");
-    let mut writer = lib.index.writer().expect("writer");
+    let mut writer = lib.writer().expect("writer");
     let t = Instant::now();
     for c in &corpus.clips {
         writer.put_clip(&corpus.clip_record(c)).expect("put clip");
@@ -951,15 +951,13 @@ fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
         camera: req.camera.clone(),
         reel: req.reel.clone(),
         day: req.day.clone(),
-        kinds: ["segment", "pair", "note", "clip"].iter().map(|k| k.to_string()).collect(),
+        kinds: DocKind::SEARCHABLE.to_vec(),
     };
     let mut times: Vec<f64> = (0..runs.max(1))
         .map(|_| {
             let t = Instant::now();
-            let prepared = lib.index.prepare(&spec).expect("prepare");
-            std::hint::black_box(
-                lib.index.search(&prepared, req.limit.map_or(20, |l| l.get()) * 2 + 10).expect("search"),
-            );
+            let prepared = lib.prepare(&spec).expect("prepare");
+            std::hint::black_box(lib.search(&prepared, req.limit.map_or(20, |l| l.get()) * 2 + 10).expect("search"));
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();

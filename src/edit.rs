@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::clip::{Clip, Relinked, clip_id, is_under};
+use crate::clip::{Clip, Relinked, is_under};
 use crate::import::{self, Change, ImportError, ImportReport};
-use crate::library::{IndexError, Library};
+use crate::library::{IndexError, Library, source_id};
 use crate::merge::{MergeOptions, rederive};
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::timecode::Rate;
@@ -62,10 +62,10 @@ fn rebase(path: &str, old: &str, new: &str) -> Option<String> {
 /// existing). A clip keeps its id, metadata and words; one whose file is
 /// not at the new place with its size is left as it was and listed.
 pub fn relink(lib: &Library, old: &str, new: &str) -> Result<EditReport, EditError> {
-    let mut writer = lib.index.writer()?;
+    let mut writer = lib.writer()?;
     let mut report = EditReport::default();
     let mut change = Change::default();
-    for clip in lib.index.clips()?.into_iter().filter(|c| is_under(&c.path, old)) {
+    for clip in lib.clips()?.into_iter().filter(|c| is_under(&c.path, old)) {
         let Some(path) = rebase(&clip.path, old, new) else { continue };
         if !std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == clip.size) {
             report.clips_not_found.push(clip.path.clone());
@@ -84,7 +84,7 @@ pub fn relink(lib: &Library, old: &str, new: &str) -> Result<EditReport, EditErr
         let Some(path) = rebase(&source.path, old, new).filter(|p| std::path::Path::new(p).is_file()) else {
             continue;
         };
-        let id = format!("src:{}", clip_id(&path));
+        let id = source_id(&path);
         report.sources_relinked.push(Relinked { id, path: path.clone(), from: source.path.clone() });
         change.moved_sources.push((source.id, path));
     }
@@ -111,8 +111,8 @@ pub struct Forget {
 /// and sources (with every cue, pair and note they brought) from the
 /// library, in one commit. Files on disk are not touched.
 pub fn forget(lib: &Library, what: &Forget) -> Result<EditReport, EditError> {
-    let mut writer = lib.index.writer()?;
-    let clips = lib.index.clips()?;
+    let mut writer = lib.writer()?;
+    let clips = lib.clips()?;
     let sources = import::sources(lib)?;
     let mut report = EditReport::default();
     let mut change = Change::default();
@@ -147,8 +147,8 @@ pub fn forget(lib: &Library, what: &Forget) -> Result<EditReport, EditError> {
 /// speed) the rate `rate`: its timecode is derived again from the record
 /// (no file is read) and its words are placed again, in one commit.
 pub fn set_rate(lib: &Library, want: &str, rate: Rate) -> Result<Clip, EditError> {
-    let mut writer = lib.index.writer()?;
-    let clips = lib.index.clips()?;
+    let mut writer = lib.writer()?;
+    let clips = lib.clips()?;
     let clip = resolve_clip(want, &clips).map_err(EditError::Clip)?;
     if clip.tc_basis.is_none() {
         return Err(match &clip.fps {

@@ -17,17 +17,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clip::{Clip, NoteRecord, Segment, clip_id};
+use crate::clip::{Clip, NoteRecord};
 use crate::date::DateOrder;
-use crate::library::Snapshot;
-use crate::library::{DocMeta, IndexError, Library, Writer};
+use crate::library::{DocKind, IndexError, Library, Snapshot, Writer, source_id};
 use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, FileLog, Note};
 use crate::text::Fate;
 use crate::transcript::{self, Cue, Format};
-
-/// Words each side of a cue boundary indexed for phrases across it.
-const PAIR_WORDS: usize = 8;
 
 /// The largest transcript or notes file read.
 const MAX_SOURCE: u64 = 256 << 20;
@@ -195,9 +191,9 @@ pub fn import_files(
     keep_stored_options: bool,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
-    let clips = lib.index.clips()?;
+    let clips = lib.clips()?;
     let catalog = Catalog::new(&clips);
-    let snap = lib.index.snapshot()?;
+    let snap = lib.snapshot()?;
     let mut sources = load_sources(&snap)?;
     let mut tally = Tally::new(&snap);
     for (path, abs, opts) in files {
@@ -208,7 +204,7 @@ pub fn import_files(
                 continue;
             }
         };
-        let id = format!("src:{}", clip_id(abs));
+        let id = source_id(abs);
         let hash = format!("{:016x}", fnv(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
@@ -272,7 +268,7 @@ pub fn reconcile(
 
 /// Every transcript and notes file the library holds, as of the last commit.
 pub fn sources(lib: &Library) -> Result<Vec<SourceRecord>, ImportError> {
-    Ok(load_sources(&lib.index.snapshot()?)?.into_values().collect())
+    Ok(load_sources(&lib.snapshot()?)?.into_values().collect())
 }
 
 /// A change to the catalog made by hand (`rushes relink`, `forget`, `set`)
@@ -304,7 +300,7 @@ pub fn apply(
     change: &Change,
     report: &mut ImportReport,
 ) -> Result<Vec<String>, ImportError> {
-    let snap = lib.index.snapshot()?;
+    let snap = lib.snapshot()?;
     let overrides: HashMap<&str, &Clip> = change.clips.iter().map(|c| (c.id.as_str(), c)).collect();
     let clips: Vec<Clip> = snap
         .clips()?
@@ -338,7 +334,7 @@ pub fn apply(
     for (old_id, new_path) in &change.moved_sources {
         if let Some(old) = sources.remove(old_id) {
             tally.delete_source(writer, old_id, Some(&old))?;
-            let id = format!("src:{}", clip_id(new_path));
+            let id = source_id(new_path);
             redo_sources.insert(id.clone());
             sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), ..old });
         }
@@ -514,10 +510,10 @@ fn place(
                         });
                     }
                     for seg in &segments {
-                        write_segment(writer, &record.id, seg, clip)?;
+                        writer.add_segment(&record.id, seg, clip)?;
                     }
                     for pair in segments.windows(2) {
-                        write_pair(writer, &record.id, &pair[0], &pair[1], clip)?;
+                        writer.add_pair(&record.id, &pair[0], &pair[1], clip)?;
                     }
                     record.clip_id = Some(clip.id.clone());
                     record.timebase = Some(timebase);
@@ -539,7 +535,7 @@ fn place(
             for (n, note) in record.notes.iter().enumerate() {
                 for placed in catalog.place_note(note, n, &record.path, &scope) {
                     let clip = placed.clip_id.as_ref().and_then(|id| clips.iter().find(|c| &c.id == id));
-                    write_note(writer, &record.id, &placed, clip)?;
+                    writer.add_note(&record.id, &placed, clip)?;
                     match &placed.clip_id {
                         Some(id) => {
                             report.notes_placed += 1;
@@ -565,7 +561,7 @@ fn place(
                     let mut notes = 0;
                     if let Some(text) = &file.note {
                         let note = report_note(record, n, file, text, clip);
-                        write_note(writer, &record.id, &note, Some(clip))?;
+                        writer.add_note(&record.id, &note, Some(clip))?;
                         report.notes_placed += 1;
                         notes = 1;
                     }
@@ -646,106 +642,13 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
     }
 }
 
-fn write_segment(writer: &Writer, source_id: &str, seg: &Segment, clip: &Clip) -> Result<(), ImportError> {
-    let json = serde_json::to_string(seg).map_err(|e| IndexError::Record(e.to_string()))?;
-    let key = format!("seg:{source_id}:{}", seg.n);
-    let doc = DocMeta {
-        kind: "segment",
-        key: &key,
-        clip_id: Some(&clip.id),
-        source_id: Some(source_id),
-        camera: clip.camera.as_deref(),
-        reel: clip.reel.as_deref(),
-        day: clip.day.as_deref(),
-        speakers: seg.speaker.as_deref().into_iter().collect(),
-        text: &seg.text,
-    };
-    Ok(writer.add(&doc, &json)?)
-}
-
-/// Two consecutive cues as one searchable document, so a phrase that runs
-/// across a cue boundary is found (search reports it spanning both cues).
-fn write_pair(
-    writer: &Writer,
-    source_id: &str,
-    first: &Segment,
-    second: &Segment,
-    clip: &Clip,
-) -> Result<(), ImportError> {
-    let json = serde_json::to_string(&PairRecord {
-        first: format!("seg:{source_id}:{}", first.n),
-        second: format!("seg:{source_id}:{}", second.n),
-    })
-    .map_err(|e| IndexError::Record(e.to_string()))?;
-    let key = format!("pair:{source_id}:{}", first.n);
-    // Only the words around the boundary: enough for any phrase that runs
-    // across it, and a third of the size of both cues' text.
-    let tail: Vec<&str> = first.text.split_whitespace().collect();
-    let head: Vec<&str> = second.text.split_whitespace().take(PAIR_WORDS).collect();
-    let text = format!("{}\n{}", tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" "), head.join(" "));
-    let mut speakers: Vec<&str> = first.speaker.as_deref().into_iter().collect();
-    speakers.extend(
-        second.speaker.as_deref().filter(|s| !first.speaker.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(s))),
-    );
-    let doc = DocMeta {
-        kind: "pair",
-        key: &key,
-        clip_id: Some(&clip.id),
-        source_id: Some(source_id),
-        camera: clip.camera.as_deref(),
-        reel: clip.reel.as_deref(),
-        day: clip.day.as_deref(),
-        speakers,
-        text: &text,
-    };
-    Ok(writer.add(&doc, &json)?)
-}
-
-/// The stored record of a pair document: the keys of its two segments.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PairRecord {
-    pub first: String,
-    pub second: String,
-}
-
-fn write_note(writer: &Writer, source_id: &str, note: &NoteRecord, clip: Option<&Clip>) -> Result<(), ImportError> {
-    let json = serde_json::to_string(note).map_err(|e| IndexError::Record(e.to_string()))?;
-    let key = format!("note:{source_id}:{}:{}", note.n, note.clip_id.as_deref().unwrap_or("-"));
-    let text = if note.tags.is_empty() { note.text.clone() } else { format!("{} {}", note.text, note.tags.join(" ")) };
-    let doc = DocMeta {
-        kind: "note",
-        key: &key,
-        clip_id: note.clip_id.as_deref(),
-        source_id: Some(source_id),
-        camera: clip.and_then(|c| c.camera.as_deref()).or(note.camera.as_deref()),
-        reel: clip.and_then(|c| c.reel.as_deref()),
-        day: clip.and_then(|c| c.day.as_deref()).or(note.day.as_deref()),
-        speakers: note.speaker.as_deref().into_iter().collect(),
-        text: &text,
-    };
-    Ok(writer.add(&doc, &json)?)
-}
-
 fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportError> {
-    let json = serde_json::to_string(record).map_err(|e| IndexError::Record(e.to_string()))?;
-    let doc = DocMeta {
-        kind: "source",
-        key: &record.id,
-        clip_id: None,
-        source_id: Some(&record.id),
-        camera: None,
-        reel: None,
-        day: None,
-        speakers: Vec::new(),
-        text: "",
-    };
-    Ok(writer.put(&doc, &json)?)
+    Ok(writer.put_source(&record.id, record)?)
 }
 
 fn load_sources(snap: &Snapshot) -> Result<BTreeMap<String, SourceRecord>, ImportError> {
     let mut out = BTreeMap::new();
-    for json in snap.records("source")? {
-        let record: SourceRecord = serde_json::from_str(&json).map_err(|e| IndexError::Record(e.to_string()))?;
+    for record in snap.sources::<SourceRecord>()? {
         out.insert(record.id.clone(), record);
     }
     Ok(out)
@@ -821,8 +724,8 @@ impl<'s> Tally<'s> {
             .values()
             .filter_map(|per_clip| per_clip.get(clip_id))
             .fold((0, 0), |acc, n| (acc.0 + n.0, acc.1 + n.1));
-        let segments = self.snap.count_of_clip("segment", clip_id)?.saturating_sub(removed.0) + added_segments;
-        let notes = self.snap.count_of_clip("note", clip_id)?.saturating_sub(removed.1) + added_notes;
+        let segments = self.snap.count_of_clip(DocKind::Segment, clip_id)?.saturating_sub(removed.0) + added_segments;
+        let notes = self.snap.count_of_clip(DocKind::Note, clip_id)?.saturating_sub(removed.1) + added_notes;
         Ok((segments, notes))
     }
 }
@@ -834,12 +737,12 @@ fn committed_counts(snap: &Snapshot, record: &SourceRecord) -> Result<HashMap<St
     match record.kind {
         SourceKind::Transcript => {
             if let Some(id) = &record.clip_id {
-                out.insert(id.clone(), (snap.count_of_source("segment", &record.id)?, 0));
+                out.insert(id.clone(), (snap.count_of_source(DocKind::Segment, &record.id)?, 0));
             }
         }
         SourceKind::Notes | SourceKind::SoundReport => {
-            for json in snap.records_of_source("note", &record.id)? {
-                if let Some(id) = serde_json::from_str::<NoteRecord>(&json).ok().and_then(|n| n.clip_id) {
+            for note in snap.notes_of_source(&record.id)? {
+                if let Some(id) = note.clip_id {
                     out.entry(id).or_default().1 += 1;
                 }
             }

@@ -182,8 +182,8 @@ pub fn ingest(
         resolved.push(abs);
     }
     refuse_library_inside(&lib.dir, roots)?;
-    let mut writer = lib.index.writer()?;
-    let existing: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.path.clone(), c)).collect();
+    let mut writer = lib.writer()?;
+    let existing: HashMap<String, Clip> = lib.clips()?.into_iter().map(|c| (c.path.clone(), c)).collect();
     let mut moves = Moves::new(&existing);
     let mut report = IngestReport { library: lib.dir.display().to_string(), ..IngestReport::default() };
 
@@ -361,7 +361,7 @@ fn gone_or_unreadable(lib: &Library, root: &Path, source: std::io::Error) -> Ing
     let abs = std::path::absolute(root).map(|p| os_text(p.as_os_str())).unwrap_or_default();
     if source.kind() == std::io::ErrorKind::NotFound {
         let mut under: Vec<String> =
-            lib.index.clips().unwrap_or_default().into_iter().filter(|c| c.is_under(&abs)).map(|c| c.name).collect();
+            lib.clips().unwrap_or_default().into_iter().filter(|c| c.is_under(&abs)).map(|c| c.name).collect();
         if !under.is_empty() {
             under.sort();
             return IngestError::Gone { path: abs.trim_end_matches('/').to_string(), clips: under };

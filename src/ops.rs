@@ -39,9 +39,6 @@ pub enum ShowError {
     Ambiguous { want: String, candidates: Vec<Clip> },
     #[error(transparent)]
     Index(#[from] IndexError),
-    /// A stored note or segment that does not decode.
-    #[error(transparent)]
-    Record(#[from] serde_json::Error),
 }
 
 /// `  id  path`, one line per clip.
@@ -53,20 +50,17 @@ fn listing(clips: &[Clip]) -> String {
 /// snapshot: the clip's counts and its words come from the same commit,
 /// even while an ingest commits.
 pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
-    let snap = lib.index.snapshot()?;
+    let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     let clip = match resolve_clip(want, &clips) {
         Ok(one) => one.clone(),
         Err(ClipLookupError::NotFound { want }) => return Err(ShowError::NotFound { want }),
         Err(ClipLookupError::Ambiguous { want, candidates }) => return Err(ShowError::Ambiguous { want, candidates }),
     };
-    let records = |kind: &str| snap.records_of_clip(kind, &clip.id);
-    let mut transcript: Vec<Segment> =
-        records("segment")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    let mut transcript = snap.segments_of_clip(&clip.id)?;
     transcript
         .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
-    let mut notes: Vec<NoteRecord> =
-        records("note")?.iter().map(|j| serde_json::from_str(j)).collect::<Result<_, _>>()?;
+    let mut notes = snap.notes_of_clip(&clip.id)?;
     // Notes on the whole clip first, then in timecode order.
     notes.sort_by(|a, b| {
         (a.tc.is_some(), a.offset_s.unwrap_or(0.0))
@@ -83,7 +77,7 @@ pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
 /// the others are kept.
 pub fn import(lib: &Library, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let list: Vec<_> = files.iter().map(|f| (f.clone(), os_text(f.as_os_str()), options.clone())).collect();
-    let mut writer = lib.index.writer()?;
+    let mut writer = lib.writer()?;
     let mut report = ImportReport::default();
     import_files(lib, &mut writer, &list, false, &mut report)?;
     Ok(report)
@@ -92,7 +86,7 @@ pub fn import(lib: &Library, files: &[PathBuf], options: &ImportOptions) -> Resu
 /// The catalog as `clips` lists it: the clips `filter` keeps, by day,
 /// camera and path.
 pub fn clips(lib: &Library, filter: &ClipFilter) -> Result<Vec<Clip>, IndexError> {
-    let mut clips: Vec<Clip> = lib.index.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
+    let mut clips: Vec<Clip> = lib.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
     clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
     Ok(clips)
 }

@@ -16,12 +16,14 @@ use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
 
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
-use crate::clip::{Clip, NoteRecord, Segment};
-use crate::import::PairRecord;
-use crate::library::{Library, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+use crate::clip::{Clip, Segment};
+use crate::library::{
+    DocKind, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
+};
 
-/// Marks around a highlighted word in `snippet`.
+/// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
 pub const MARK_OPEN: &str = "<b>";
 pub const MARK_CLOSE: &str = "</b>";
 /// Longest snippet, in characters, before it is cut around the first match.
@@ -46,11 +48,11 @@ impl HitKind {
         }
     }
 
-    fn doc_kinds(self) -> &'static [&'static str] {
+    fn doc_kinds(self) -> &'static [DocKind] {
         match self {
-            HitKind::Soundbite => &["segment", "pair"],
-            HitKind::Note => &["note"],
-            HitKind::Clip => &["clip"],
+            HitKind::Soundbite => &DocKind::SOUNDBITE,
+            HitKind::Note => &[DocKind::Note],
+            HitKind::Clip => &[DocKind::Clip],
         }
     }
 }
@@ -80,8 +82,17 @@ pub struct ContextCue {
     pub text: String,
 }
 
-/// One result. The JSON shape is the `rushes search --json` contract.
-#[derive(Clone, Debug, Serialize)]
+/// One result. The JSON shape is the `rushes search --json` contract:
+/// the fields below in this order, with two made from them:
+/// - `snippet` (after `text`): `text`, cut around the first match when
+///   long, with each match between `<b>` and `</b>` and nothing escaped. It
+///   is kept for scripts written against it; the hit itself holds no markup,
+///   and a front end (a browser above all) marks `text` itself from
+///   `matches`, escaping as its medium needs.
+/// - `matches` (after `snippet`): `[[start, end], …]`, the matched words as
+///   character offsets (Unicode scalar values, not bytes) into `text`, `end`
+///   exclusive, in order.
+#[derive(Clone, Debug)]
 pub struct Hit {
     pub kind: HitKind,
     /// Clip file name (null for a note placed on no clip).
@@ -93,9 +104,6 @@ pub struct Hit {
     pub day: Option<String>,
     pub speaker: Option<String>,
     pub text: String,
-    /// `text` (cut around the first match when long) with matches between
-    /// `<b>` and `</b>`.
-    pub snippet: String,
     /// Record timecode (the clip's own labelling).
     pub tc_in: Option<String>,
     pub tc_out: Option<String>,
@@ -104,21 +112,54 @@ pub struct Hit {
     pub score: f32,
     /// Where the words came from: `file:line` (transcript or notes).
     pub source: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Absent from the JSON when empty.
     pub context_before: Vec<ContextCue>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub context_after: Vec<ContextCue>,
-    /// Byte ranges of the matched words in `text` (for terminals).
-    #[serde(skip)]
-    pub matches: Vec<(usize, usize)>,
-    #[serde(skip)]
+    /// The matched words of `text`: `[start, end)` in characters.
+    pub matches: Vec<[usize; 2]>,
     sort_tc: String,
-    #[serde(skip)]
-    key: String,
-    /// For soundbites: the transcript's key prefix and the first and last
+    key: Key,
+    /// For soundbites: the transcript's source id and the first and last
     /// cue index the hit covers (for context).
-    #[serde(skip)]
     cues: Option<(String, usize, usize)>,
+}
+
+impl Hit {
+    /// The matches as byte ranges of `text`, for slicing it.
+    pub fn match_bytes(&self) -> Vec<(usize, usize)> {
+        byte_ranges(&self.text, &self.matches)
+    }
+}
+
+impl Serialize for Hit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("Hit", 19)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("clip", &self.clip)?;
+        st.serialize_field("clip_id", &self.clip_id)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("camera", &self.camera)?;
+        st.serialize_field("reel", &self.reel)?;
+        st.serialize_field("day", &self.day)?;
+        st.serialize_field("speaker", &self.speaker)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("snippet", &snippet(&self.text, &self.match_bytes()))?;
+        st.serialize_field("matches", &self.matches)?;
+        st.serialize_field("tc_in", &self.tc_in)?;
+        st.serialize_field("tc_out", &self.tc_out)?;
+        st.serialize_field("offset_in_s", &self.offset_in_s)?;
+        st.serialize_field("offset_out_s", &self.offset_out_s)?;
+        st.serialize_field("score", &self.score)?;
+        st.serialize_field("source", &self.source)?;
+        for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
+            if cues.is_empty() {
+                st.skip_field(name)?;
+            } else {
+                st.serialize_field(name, cues)?;
+            }
+        }
+        st.end()
+    }
 }
 
 /// A word of the query that is also a speaker's name.
@@ -145,7 +186,7 @@ pub fn speaker_hints(lib: &Library, query: &str) -> Result<Vec<SpeakerHint>, Que
         if !plain || !seen.insert(word.to_lowercase()) {
             continue;
         }
-        if let Some((name, cues)) = lib.index.speaker_cues(word)? {
+        if let Some((name, cues)) = lib.speaker_cues(word)? {
             hints.push(SpeakerHint { name, filter: format!("speaker:{}", word.to_lowercase()), cues });
         }
     }
@@ -165,7 +206,7 @@ pub struct Found {
 pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     let kinds = match req.kind {
         Some(k) => k.doc_kinds().to_vec(),
-        None => vec!["segment", "pair", "note", "clip"],
+        None => DocKind::SEARCHABLE.to_vec(),
     };
     let spec = SearchSpec {
         query: req.query.clone(),
@@ -174,12 +215,12 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
         camera: req.camera.clone(),
         reel: req.reel.clone(),
         day: req.day.clone(),
-        kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        kinds,
     };
-    let prepared = lib.index.prepare(&spec)?;
+    let prepared = lib.prepare(&spec)?;
     // The index is asked for no more documents than match: a top-k of
     // "every hit" would otherwise reserve memory for usize::MAX of them.
-    let matched = lib.index.count(&prepared, None)?;
+    let matched = lib.count(&prepared, None)?;
     if matched == 0 {
         return Ok(Found { hits: Vec::new(), total: 0 });
     }
@@ -189,15 +230,17 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     // more until `limit` hits remain or the index has no more.
     let mut fetch = limit.saturating_mul(2).saturating_add(10).min(matched);
     let (mut hits, exhausted) = loop {
-        let raw = lib.index.search(&prepared, fetch)?;
+        let raw = lib.search(&prepared, fetch)?;
         let exhausted = raw.len() < fetch || fetch >= matched;
-        let pair_keys: Vec<String> = raw
+        let pair_keys: Vec<Key> = raw
             .iter()
-            .filter(|r| r.kind == "pair")
-            .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
-            .flat_map(|p| [p.first, p.second])
+            .filter_map(|r| match &r.record {
+                HitRecord::Pair(p) => Some([p.first.clone(), p.second.clone()]),
+                _ => None,
+            })
+            .flatten()
             .collect();
-        let alone: HashSet<String> = lib.index.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
+        let alone: HashSet<Key> = lib.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
         let mut hits = Vec::new();
         for r in raw {
             if let Some(hit) = assemble(lib, &alone, &mut clips, r)? {
@@ -222,9 +265,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     });
     hits.truncate(limit);
     for hit in &mut hits {
-        let (ranges, snippet) = highlight(lib, &hit.text, &prepared.words);
-        hit.matches = ranges;
-        hit.snippet = snippet;
+        hit.matches = highlight(lib, &hit.text, &prepared.words);
         if req.context > 0 && hit.kind == HitKind::Soundbite {
             add_context(lib, hit, req.context)?;
         }
@@ -237,20 +278,22 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
 /// pairs, in batches, only when some could be hits of their own: a query
 /// of one word (or words OR-ed) never spans cues, and costs two counts.
 fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usize, QueryError> {
-    let pairs = lib.index.count(prepared, Some("pair"))?;
+    let pairs = lib.count(prepared, Some(DocKind::Pair))?;
     if pairs == 0 || !prepared.may_span_cues {
         return Ok(matched.saturating_sub(pairs));
     }
     let pairs: Vec<PairRecord> = lib
-        .index
-        .all_of_kind(prepared, "pair")?
-        .iter()
-        .filter_map(|r| serde_json::from_str::<PairRecord>(&r.record).ok())
+        .all_of_kind(prepared, DocKind::Pair)?
+        .into_iter()
+        .filter_map(|r| match r.record {
+            HitRecord::Pair(p) => Some(p),
+            _ => None,
+        })
         .collect();
     let mut dropped = 0;
     for batch in pairs.chunks(1024) {
-        let keys: Vec<String> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
-        let alone: HashSet<String> = lib.index.matching_keys(prepared, &keys)?.into_iter().collect();
+        let keys: Vec<Key> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
+        let alone: HashSet<Key> = lib.matching_keys(prepared, &keys)?.into_iter().collect();
         dropped += batch.iter().filter(|p| duplicates_a_cue(&alone, p)).count();
     }
     Ok(matched.saturating_sub(dropped))
@@ -258,7 +301,7 @@ fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usiz
 
 /// A pair one of whose cues matches on its own: that cue is the better hit,
 /// and the pair is not reported.
-fn duplicates_a_cue(alone: &HashSet<String>, pair: &PairRecord) -> bool {
+fn duplicates_a_cue(alone: &HashSet<Key>, pair: &PairRecord) -> bool {
     alone.contains(&pair.first) || alone.contains(&pair.second)
 }
 
@@ -294,44 +337,34 @@ impl ClipCache<'_> {
         if let Some(c) = self.map.get(id) {
             return Ok(c.clone());
         }
-        let clip = self.lib.index.record_by_key(&format!("clip:{id}"))?.and_then(|j| serde_json::from_str(&j).ok());
+        let clip = self.lib.clip(id)?;
         self.map.insert(id.to_string(), clip.clone());
         Ok(clip)
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, QueryError> {
-    serde_json::from_str(json).map_err(|e| QueryError::Index(crate::library::IndexError::Record(e.to_string())))
-}
-
 fn assemble(
     lib: &Library,
-    alone: &HashSet<String>,
+    alone: &HashSet<Key>,
     clips: &mut ClipCache<'_>,
     r: RawHit,
 ) -> Result<Option<Hit>, QueryError> {
-    let hit = match r.kind.as_str() {
-        "segment" => {
-            let seg: Segment = parse(&r.record)?;
+    let hit = match r.record {
+        HitRecord::Segment(seg) => {
             let clip = clips.get(&seg.clip_id)?;
-            soundbite(&seg, None, clip.as_ref(), r.score, r.key)
+            soundbite(&seg, None, clip.as_ref(), r.score, r.key, r.source_id)
         }
-        "pair" => {
-            let pair: PairRecord = parse(&r.record)?;
+        HitRecord::Pair(pair) => {
             if duplicates_a_cue(alone, &pair) {
                 return Ok(None);
             }
-            let (Some(first), Some(second)) =
-                (lib.index.record_by_key(&pair.first)?, lib.index.record_by_key(&pair.second)?)
-            else {
+            let (Some(first), Some(second)) = (lib.segment_at(&pair.first)?, lib.segment_at(&pair.second)?) else {
                 return Ok(None);
             };
-            let (first, second): (Segment, Segment) = (parse(&first)?, parse(&second)?);
             let clip = clips.get(&first.clip_id)?;
-            soundbite(&first, Some(&second), clip.as_ref(), r.score, pair.first)
+            soundbite(&first, Some(&second), clip.as_ref(), r.score, pair.first, r.source_id)
         }
-        "note" => {
-            let note: NoteRecord = parse(&r.record)?;
+        HitRecord::Note(note) => {
             let clip = match &note.clip_id {
                 Some(id) => clips.get(id)?,
                 None => None,
@@ -351,7 +384,6 @@ fn assemble(
                 day: clip.as_ref().and_then(|c| c.day.clone()).or(note.day.clone()),
                 speaker: note.speaker.clone(),
                 text,
-                snippet: String::new(),
                 tc_in: note.tc_in.clone().or(note.tc.clone()),
                 tc_out: note.tc_out.clone(),
                 offset_in_s: note.offset_s,
@@ -369,8 +401,7 @@ fn assemble(
                 cues: None,
             }
         }
-        "clip" => {
-            let clip: Clip = parse(&r.record)?;
+        HitRecord::Clip(clip) => {
             let mut text = clip.name.clone();
             for v in [&clip.scene, &clip.take, &clip.note].into_iter().flatten() {
                 text.push_str(" · ");
@@ -386,7 +417,6 @@ fn assemble(
                 day: clip.day.clone(),
                 speaker: None,
                 text,
-                snippet: String::new(),
                 tc_in: clip.start_tc.clone(),
                 tc_out: clip.end_tc.clone(),
                 offset_in_s: Some(0.0),
@@ -401,7 +431,7 @@ fn assemble(
                 cues: None,
             }
         }
-        _ => return Ok(None),
+        HitRecord::Source => return Ok(None),
     };
     Ok(Some(hit))
 }
@@ -411,7 +441,14 @@ fn hashtags(tags: &[String]) -> String {
 }
 
 /// A soundbite hit from one cue, or from two consecutive cues.
-fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, score: f32, key: String) -> Hit {
+fn soundbite(
+    first: &Segment,
+    second: Option<&Segment>,
+    clip: Option<&Clip>,
+    score: f32,
+    key: Key,
+    source_id: Option<String>,
+) -> Hit {
     let last = second.unwrap_or(first);
     let speaker = match (&first.speaker, second.and_then(|s| s.speaker.as_ref())) {
         (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => Some(format!("{a} / {b}")),
@@ -431,7 +468,6 @@ fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, sco
         day: clip.and_then(|c| c.day.clone()),
         speaker,
         text: text.replace('\n', " "),
-        snippet: String::new(),
         tc_in: first.tc_in.clone(),
         tc_out: last.tc_out.clone(),
         offset_in_s: Some(first.offset_in_s),
@@ -448,7 +484,7 @@ fn soundbite(first: &Segment, second: Option<&Segment>, clip: Option<&Clip>, sco
             sort_key(clip.and_then(|c| c.start_tc.as_deref()).unwrap_or("")),
             first.offset_in_s
         ),
-        cues: key.rsplit_once(':').map(|(prefix, _)| (prefix.to_string(), first.n, last.n)),
+        cues: source_id.map(|id| (id, first.n, last.n)),
         key,
     }
 }
@@ -460,18 +496,14 @@ fn sort_key(tc: &str) -> String {
 
 /// Adds up to `n` cues before and after a soundbite, from its transcript.
 fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError> {
-    let Some((prefix, first, last)) = hit.cues.clone() else { return Ok(()) };
+    let Some((source_id, first, last)) = hit.cues.clone() else { return Ok(()) };
     let fetch = |i: usize| -> Result<Option<ContextCue>, QueryError> {
-        Ok(lib
-            .index
-            .record_by_key(&format!("{prefix}:{i}"))?
-            .and_then(|j| serde_json::from_str::<Segment>(&j).ok())
-            .map(|s| ContextCue {
-                tc_in: s.tc_in,
-                tc_out: s.tc_out,
-                speaker: s.speaker,
-                text: s.text.replace('\n', " "),
-            }))
+        Ok(lib.segment(&source_id, i)?.map(|s| ContextCue {
+            tc_in: s.tc_in,
+            tc_out: s.tc_out,
+            speaker: s.speaker,
+            text: s.text.replace('\n', " "),
+        }))
     };
     // Stop at the transcript's ends: a cue that does not exist ends the walk.
     for i in (first.saturating_sub(n)..first).rev() {
@@ -489,17 +521,37 @@ fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError>
     Ok(())
 }
 
-/// Marks the words of `text` the query matched; returns their byte ranges
-/// and the snippet with `<b>`…`</b>` marks.
-pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> (Vec<(usize, usize)>, String) {
-    let ranges: Vec<(usize, usize)> = lib
-        .index
+/// The words of `text` the query matched, as character offsets
+/// `[start, end)` (see [`Hit::matches`]). No markup: marking is the
+/// printer's.
+pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> Vec<[usize; 2]> {
+    let bytes: Vec<(usize, usize)> = lib
         .tokens(text)
         .into_iter()
         .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))
         .map(|(a, b, _)| (a, b))
         .collect();
-    (ranges.clone(), snippet(text, &ranges))
+    char_ranges(text, &bytes)
+}
+
+/// The byte offset where each character of `text` starts, and its length.
+fn char_starts(text: &str) -> Vec<usize> {
+    text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+}
+
+/// Byte ranges (on character boundaries) as character offsets.
+fn char_ranges(text: &str, bytes: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    let starts = char_starts(text);
+    let char_at = |byte: usize| starts.partition_point(|&b| b < byte);
+    bytes.iter().map(|&(a, b)| [char_at(a), char_at(b)]).collect()
+}
+
+/// Character offsets as byte ranges of `text`; offsets past its end are
+/// clamped to it.
+fn byte_ranges(text: &str, chars: &[[usize; 2]]) -> Vec<(usize, usize)> {
+    let starts = char_starts(text);
+    let byte_at = |c: usize| starts.get(c).copied().unwrap_or(text.len());
+    chars.iter().map(|&[a, b]| (byte_at(a), byte_at(b))).collect()
 }
 
 fn word_matches(w: &QueryWord, token: &str) -> bool {
@@ -591,5 +643,17 @@ mod tests {
         let s = snippet(&long, &[(at, at + 6)]);
         assert!(s.starts_with('…') && s.ends_with('…') && s.contains("<b>needle</b>"), "{s}");
         assert_eq!(snippet("café", &[(0, 5)]), "<b>café</b>");
+    }
+
+    #[test]
+    fn matches_are_characters_not_bytes() {
+        let text = "café — the river";
+        let bytes = [(0, 5), (text.len() - 5, text.len())];
+        let chars = char_ranges(text, &bytes);
+        assert_eq!(chars, vec![[0, 4], [11, 16]]);
+        let words: Vec<String> = chars.iter().map(|&[a, b]| text.chars().skip(a).take(b - a).collect()).collect();
+        assert_eq!(words, ["café", "river"]);
+        assert_eq!(byte_ranges(text, &chars), bytes);
+        assert_eq!(byte_ranges("ab", &[[1, 9]]), vec![(1, 2)], "clamped to the text");
     }
 }

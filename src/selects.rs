@@ -171,7 +171,7 @@ pub struct Rejected {
 
 /// Selects from search hits, in timecode order by clip.
 pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
-    let clips: HashMap<String, Clip> = lib.index.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let clips: HashMap<String, Clip> = lib.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
     let mut selects = Vec::new();
     let mut rejected = Vec::new();
     for h in hits {
@@ -223,7 +223,7 @@ pub fn from_csv(
     file: &str,
     bytes: &[u8],
 ) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
-    let clips = lib.index.clips()?;
+    let clips = lib.clips()?;
     let (rows, errors) = table::read_selects_bytes(bytes);
     let mut rejected: Vec<Rejected> =
         errors.into_iter().map(|(line, reason)| Rejected { source: format!("{file}:{line}"), reason }).collect();

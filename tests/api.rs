@@ -36,7 +36,7 @@ fn ingest_import_search_and_export_in_process() {
     // 1. Ingest the card dump.
     let report = ingest(&lib, &[dump()], &IngestOptions::default(), &NoProgress).expect("ingest");
     assert!(report.clips_added > 0, "{report:?}");
-    let clips = lib.index.clips().expect("clips");
+    let clips = lib.clips().expect("clips");
     let clip = clips.iter().find(|c| c.name == "C0002.MP4").expect("C0002.MP4 cataloged");
 
     // 2. Import a transcript for a clip that has none: one cue 0.2 s to 1.0 s.

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use common::{Env, big_dump, dump};
-use rushes::library::Library;
+use rushes::library::{DocKind, Library};
 use serde_json::{Value, json};
 
 /// Cues per generated transcript; every one says "river".
@@ -89,13 +89,13 @@ fn catalog(env: &Env) -> BTreeMap<String, Value> {
 /// the same clips, segments, pairs, notes and sources, none twice.
 fn index_contents(env: &Env) -> BTreeMap<&'static str, Vec<String>> {
     let lib = Library::open(&env.library()).expect("open library");
-    let snap = lib.index.snapshot().expect("snapshot");
-    ["clip", "segment", "pair", "note", "source"]
+    let snap = lib.snapshot().expect("snapshot");
+    DocKind::ALL
         .into_iter()
         .map(|kind| {
-            let mut records = snap.records(kind).expect("records");
+            let mut records = snap.stored_records(kind).expect("records");
             records.sort();
-            (kind, records)
+            (kind.as_str(), records)
         })
         .collect()
 }
@@ -123,14 +123,14 @@ fn words_view(env: &Env) -> (Vec<Value>, Vec<Value>) {
 /// In one commit, every clip's `segments` and `notes` count the documents
 /// placed on it, and every document sits on a clip of that commit.
 fn assert_summaries_match(lib: &Library, ctx: &str) -> usize {
-    let snap = lib.index.snapshot().expect("snapshot");
+    let snap = lib.snapshot().expect("snapshot");
     let clips = snap.clips().expect("clips");
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
-    for json in snap.records("segment").expect("segments") {
+    for json in snap.stored_records(DocKind::Segment).expect("segments") {
         let seg: Value = serde_json::from_str(&json).expect("segment JSON");
         counts.entry(seg["clip_id"].as_str().expect("clip_id").to_string()).or_default().0 += 1;
     }
-    for json in snap.records("note").expect("notes") {
+    for json in snap.stored_records(DocKind::Note).expect("notes") {
         let note: Value = serde_json::from_str(&json).expect("note JSON");
         if let Some(id) = note["clip_id"].as_str() {
             counts.entry(id.to_string()).or_default().1 += 1;
@@ -246,7 +246,7 @@ fn second_ingest_is_refused_while_clips_still_reads() {
     let before = env.clips();
     // Hold the writer lock as a running ingest would.
     let lib = rushes::library::Library::open(&env.library()).expect("open");
-    let writer = lib.index.writer().expect("writer");
+    let writer = lib.writer().expect("writer");
     let out = env.run(&["ingest", dump().to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -250,3 +250,30 @@ fn absurd_limits_and_context_are_safe() {
     let err = String::from_utf8_lossy(&env.run(&["search", "ééé \"x"]).stderr).to_string();
     assert!(err.contains("character 7"), "{err}");
 }
+
+/// `matches` are character offsets into `text`, not bytes: a front end
+/// marks the text from them (and escapes it as its medium needs); the
+/// legacy `snippet` is made from them.
+#[test]
+fn matches_are_character_offsets_into_the_text() {
+    let env = env_with_dump();
+    let srt = env.tmp.path().join("café.srt");
+    std::fs::write(&srt, "1\n00:00:00,200 --> 00:00:01,500\nÀ côté, la rivière <monte> & déborde.\n")
+        .expect("write srt");
+    env.json(&["import", srt.to_str().expect("utf-8"), "--clip", "C0002.MP4", "--json"], 0);
+    let h = hits(&env, &["riviere deborde"]);
+    assert_eq!(h.len(), 1, "{h:?}");
+    let text: Vec<char> = h[0]["text"].as_str().expect("text").chars().collect();
+    let words: Vec<String> = h[0]["matches"]
+        .as_array()
+        .expect("matches")
+        .iter()
+        .map(|m| {
+            let (a, b) = (m[0].as_u64().expect("start") as usize, m[1].as_u64().expect("end") as usize);
+            text[a..b].iter().collect()
+        })
+        .collect();
+    assert_eq!(words, ["rivière", "déborde"]);
+    // The snippet is as it always was: marks around the words, the text as is.
+    assert_eq!(h[0]["snippet"], "À côté, la <b>rivière</b> <monte> & <b>déborde</b>.");
+}

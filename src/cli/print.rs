@@ -153,7 +153,7 @@ pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         let (open, close) = if color { ("\x1b[1;33m", "\x1b[0m") } else { plain_marks(&h.text) };
         let mut marked = String::new();
         let mut pos = 0;
-        for &(a, b) in &h.matches {
+        for (a, b) in h.match_bytes() {
             // Offsets off the text or off a character boundary are skipped.
             let (Some(before), Some(hit)) = (h.text.get(pos..a), h.text.get(a..b)) else { continue };
             marked.push_str(before);

@@ -23,8 +23,15 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
 use super::directory::{LibraryDirectory, WriteErrorSlot};
-use crate::clip::{Clip, Segment};
+use super::schema::{DocKind, Key, PairRecord, decode, encode};
+use crate::clip::{Clip, NoteRecord, Segment};
+
+/// Words each side of a cue boundary indexed for phrases across it.
+const PAIR_WORDS: usize = 8;
 
 /// Memory the writer may use (all threads) before it flushes a segment.
 const WRITER_MEMORY: usize = 512 << 20;
@@ -125,23 +132,32 @@ impl Errors {
     }
 }
 
+/// Whether opening an index may create it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Open {
+    Existing,
+    OrCreate,
+}
+
 /// An open index.
-pub struct ClipIndex {
+pub(super) struct ClipIndex {
     index: Index,
     fields: Fields,
     errors: Errors,
-    /// Reader for searches, opened on first use (catalog reads open a
-    /// fresh one so they see commits made by this process).
+    /// Reader for searches, opened on first use and reloaded when a search
+    /// begins ([`ClipIndex::reload`]), so a long-running process sees what
+    /// another process or handle committed since (catalog reads open a
+    /// fresh one each time).
     search_reader: std::sync::OnceLock<IndexReader>,
 }
 
 impl ClipIndex {
-    /// Opens the index in `dir`, creating it when `create` allows.
-    pub fn open(dir: &Path, create: bool) -> Result<ClipIndex, IndexError> {
+    /// Opens the index in `dir`, creating it when `open` allows.
+    pub(super) fn open(dir: &Path, open: Open) -> Result<ClipIndex, IndexError> {
         let (schema, fields) = schema();
         let errors = Errors { dir: dir.to_path_buf(), writes: WriteErrorSlot::default() };
         let exists = dir.join("meta.json").exists();
-        if !exists && !create {
+        if !exists && open == Open::Existing {
             return Err(TantivyError::SystemError(format!("no index in {}", dir.display())).into());
         }
         if !exists {
@@ -159,7 +175,7 @@ impl ClipIndex {
 
     /// Takes the single writer lock; a second ingest or import gets
     /// [`IndexError::Busy`] at once (it does not wait).
-    pub fn writer(&self) -> Result<Writer, IndexError> {
+    pub(super) fn writer(&self) -> Result<Writer, IndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         match self.index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY) {
             Ok(inner) => Ok(Writer {
@@ -186,6 +202,15 @@ impl ClipIndex {
         Ok(searcher)
     }
 
+    /// Makes the search reader see the last commit (of any process). A
+    /// search calls it once as it begins, so all its reads share one commit.
+    pub(super) fn reload(&self) -> Result<(), IndexError> {
+        if let Some(reader) = self.search_reader.get() {
+            reader.reload()?;
+        }
+        Ok(())
+    }
+
     pub(super) fn tokenizer_for(&self, field: Field) -> Option<TextAnalyzer> {
         self.index.tokenizer_for_field(field).ok()
     }
@@ -194,49 +219,28 @@ impl ClipIndex {
         Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
     }
 
-    /// Every clip record in the last commit.
-    pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
-        self.snapshot()?.clips()
-    }
-
-    /// The stored records (JSON) of every document of `kind`.
-    pub fn records(&self, kind: &str) -> Result<Vec<String>, IndexError> {
-        self.snapshot()?.records(kind)
-    }
-
-    /// The stored records of `kind` belonging to one clip.
-    pub fn records_of_clip(&self, kind: &str, clip_id: &str) -> Result<Vec<String>, IndexError> {
-        self.snapshot()?.records_of_clip(kind, clip_id)
-    }
-
-    /// The stored records of `kind` a source file brought.
-    pub fn records_of_source(&self, kind: &str, source_id: &str) -> Result<Vec<String>, IndexError> {
-        self.snapshot()?.records_of_source(kind, source_id)
-    }
-
     /// A speaker's transcript cues: the name as the first of them writes
     /// it and how many there are; `None` when no cue has that speaker.
     /// The name is compared whole and case-insensitively, as the
     /// `speaker:` filter compares it.
-    pub fn speaker_cues(&self, name: &str) -> Result<Option<(String, usize)>, IndexError> {
+    pub(super) fn speaker_cues(&self, name: &str) -> Result<Option<(String, usize)>, IndexError> {
         let snapshot = self.snapshot()?;
-        let query = all_terms(&[(self.fields.kind, "segment"), (self.fields.speaker, &name.trim().to_lowercase())]);
+        let query = all_terms(&[
+            (self.fields.kind, DocKind::Segment.as_str()),
+            (self.fields.speaker, &name.trim().to_lowercase()),
+        ]);
         let (count, first) = snapshot.searcher.search(&query, &(Count, TopDocs::with_limit(1).order_by_score()))?;
         let Some(&(_, addr)) = first.first() else {
             return Ok(None);
         };
         let doc: TantivyDocument = snapshot.searcher.doc(addr)?;
-        let written = doc
-            .get_first(self.fields.record)
-            .and_then(|v| v.as_str())
-            .and_then(|json| serde_json::from_str::<Segment>(json).ok())
-            .and_then(|segment| segment.speaker)
-            .unwrap_or_else(|| name.to_string());
+        let json = doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default();
+        let written = decode::<Segment>(json)?.speaker.unwrap_or_else(|| name.to_string());
         Ok(Some((written, count)))
     }
 
     /// A consistent view of the last commit, for many reads in a row.
-    pub fn snapshot(&self) -> Result<Snapshot, IndexError> {
+    pub(super) fn snapshot(&self) -> Result<Snapshot, IndexError> {
         Ok(Snapshot { searcher: self.reader()?.searcher(), fields: self.fields })
     }
 }
@@ -250,37 +254,50 @@ pub struct Snapshot {
 impl Snapshot {
     /// Every clip record.
     pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
-        self.records("clip")?
-            .iter()
-            .map(|json| serde_json::from_str(json).map_err(|e| IndexError::Record(e.to_string())))
-            .collect()
+        self.decoded(&[(self.fields.kind, DocKind::Clip.as_str())])
     }
 
-    /// The stored records (JSON) of every document of `kind`.
-    pub fn records(&self, kind: &str) -> Result<Vec<String>, IndexError> {
-        self.records_where(&[(self.fields.kind, kind)])
+    /// A clip's transcript segments, in index order.
+    pub fn segments_of_clip(&self, clip_id: &str) -> Result<Vec<Segment>, IndexError> {
+        self.decoded(&[(self.fields.kind, DocKind::Segment.as_str()), (self.fields.clip_id, clip_id)])
     }
 
-    /// The stored records of `kind` belonging to one clip.
-    pub fn records_of_clip(&self, kind: &str, clip_id: &str) -> Result<Vec<String>, IndexError> {
-        self.records_where(&[(self.fields.kind, kind), (self.fields.clip_id, clip_id)])
+    /// The notes placed on a clip, in index order.
+    pub fn notes_of_clip(&self, clip_id: &str) -> Result<Vec<NoteRecord>, IndexError> {
+        self.decoded(&[(self.fields.kind, DocKind::Note.as_str()), (self.fields.clip_id, clip_id)])
     }
 
-    /// The stored records of `kind` a source file brought.
-    pub fn records_of_source(&self, kind: &str, source_id: &str) -> Result<Vec<String>, IndexError> {
-        self.records_where(&[(self.fields.kind, kind), (self.fields.source_id, source_id)])
+    /// The notes a notes file or sound report brought, placed or not.
+    pub fn notes_of_source(&self, source_id: &str) -> Result<Vec<NoteRecord>, IndexError> {
+        self.decoded(&[(self.fields.kind, DocKind::Note.as_str()), (self.fields.source_id, source_id)])
+    }
+
+    /// Every source record (the importer's type: its shape is its own).
+    pub fn sources<R: DeserializeOwned>(&self) -> Result<Vec<R>, IndexError> {
+        self.decoded(&[(self.fields.kind, DocKind::Source.as_str())])
+    }
+
+    /// The stored records of every document of `kind`, as they are on
+    /// disk: for comparing two libraries whole (the safety tests). Readers
+    /// of the library use the typed getters.
+    pub fn stored_records(&self, kind: DocKind) -> Result<Vec<String>, IndexError> {
+        self.records_where(&[(self.fields.kind, kind.as_str())])
     }
 
     /// How many documents of `kind` belong to one clip (no record is read).
-    pub fn count_of_clip(&self, kind: &str, clip_id: &str) -> Result<usize, IndexError> {
-        let query = all_terms(&[(self.fields.kind, kind), (self.fields.clip_id, clip_id)]);
+    pub fn count_of_clip(&self, kind: DocKind, clip_id: &str) -> Result<usize, IndexError> {
+        let query = all_terms(&[(self.fields.kind, kind.as_str()), (self.fields.clip_id, clip_id)]);
         Ok(self.searcher.search(&query, &tantivy::collector::Count)?)
     }
 
     /// How many documents of `kind` a source file brought (no record is read).
-    pub fn count_of_source(&self, kind: &str, source_id: &str) -> Result<usize, IndexError> {
-        let query = all_terms(&[(self.fields.kind, kind), (self.fields.source_id, source_id)]);
+    pub fn count_of_source(&self, kind: DocKind, source_id: &str) -> Result<usize, IndexError> {
+        let query = all_terms(&[(self.fields.kind, kind.as_str()), (self.fields.source_id, source_id)]);
         Ok(self.searcher.search(&query, &tantivy::collector::Count)?)
+    }
+
+    fn decoded<T: DeserializeOwned>(&self, terms: &[(Field, &str)]) -> Result<Vec<T>, IndexError> {
+        self.records_where(terms)?.iter().map(|json| decode(json)).collect()
     }
 
     /// Records of documents matching every `(field, value)` term, in
@@ -329,11 +346,9 @@ pub struct Writer {
 impl Writer {
     /// Replaces (or adds) the clip's document; visible after commit.
     pub fn put_clip(&self, clip: &Clip) -> Result<(), IndexError> {
-        let json = serde_json::to_string(clip).map_err(|e| IndexError::Record(e.to_string()))?;
-        let key = format!("clip:{}", clip.id);
         let doc = DocMeta {
-            kind: "clip",
-            key: &key,
+            kind: DocKind::Clip,
+            key: Key::clip(&clip.id),
             clip_id: Some(&clip.id),
             source_id: None,
             camera: clip.camera.as_deref(),
@@ -342,13 +357,76 @@ impl Writer {
             speakers: Vec::new(),
             text: &clip_text(clip),
         };
-        self.put(&doc, &json)
+        self.put(&doc, &encode(clip)?)
+    }
+
+    /// Adds cue `seg.n` of transcript `source_id`, placed on `clip`. Its
+    /// source's documents were deleted first ([`Writer::delete_source`]),
+    /// so its key is new.
+    pub fn add_segment(&self, source_id: &str, seg: &Segment, clip: &Clip) -> Result<(), IndexError> {
+        let speakers = seg.speaker.as_deref().into_iter().collect();
+        let doc =
+            DocMeta::of_cue(DocKind::Segment, Key::segment(source_id, seg.n), source_id, clip, speakers, &seg.text);
+        self.add(&doc, &encode(seg)?)
+    }
+
+    /// Adds two consecutive cues as one searchable document, so a phrase
+    /// that runs across a cue boundary is found (search reports it spanning
+    /// both cues). Its key is new, as [`Writer::add_segment`]'s.
+    pub fn add_pair(&self, source_id: &str, first: &Segment, second: &Segment, clip: &Clip) -> Result<(), IndexError> {
+        let record = PairRecord { first: Key::segment(source_id, first.n), second: Key::segment(source_id, second.n) };
+        // Only the words around the boundary: enough for any phrase that runs
+        // across it, and a third of the size of both cues' text.
+        let tail: Vec<&str> = first.text.split_whitespace().collect();
+        let head: Vec<&str> = second.text.split_whitespace().take(PAIR_WORDS).collect();
+        let text = format!("{}\n{}", tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" "), head.join(" "));
+        let mut speakers: Vec<&str> = first.speaker.as_deref().into_iter().collect();
+        speakers.extend(
+            second.speaker.as_deref().filter(|s| !first.speaker.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(s))),
+        );
+        let doc = DocMeta::of_cue(DocKind::Pair, Key::pair(source_id, first.n), source_id, clip, speakers, &text);
+        self.add(&doc, &encode(&record)?)
+    }
+
+    /// Adds a note of source `source_id` as placed (on `clip`, or on none).
+    /// Its key is new, as [`Writer::add_segment`]'s.
+    pub fn add_note(&self, source_id: &str, note: &NoteRecord, clip: Option<&Clip>) -> Result<(), IndexError> {
+        let text =
+            if note.tags.is_empty() { note.text.clone() } else { format!("{} {}", note.text, note.tags.join(" ")) };
+        let doc = DocMeta {
+            kind: DocKind::Note,
+            key: Key::note(source_id, note.n, note.clip_id.as_deref()),
+            clip_id: note.clip_id.as_deref(),
+            source_id: Some(source_id),
+            camera: clip.and_then(|c| c.camera.as_deref()).or(note.camera.as_deref()),
+            reel: clip.and_then(|c| c.reel.as_deref()),
+            day: clip.and_then(|c| c.day.as_deref()).or(note.day.as_deref()),
+            speakers: note.speaker.as_deref().into_iter().collect(),
+            text: &text,
+        };
+        self.add(&doc, &encode(note)?)
+    }
+
+    /// Replaces (or adds) the record of source file `source_id`.
+    pub fn put_source<R: Serialize>(&self, source_id: &str, record: &R) -> Result<(), IndexError> {
+        let doc = DocMeta {
+            kind: DocKind::Source,
+            key: Key::source(source_id),
+            clip_id: None,
+            source_id: Some(source_id),
+            camera: None,
+            reel: None,
+            day: None,
+            speakers: Vec::new(),
+            text: "",
+        };
+        self.put(&doc, &encode(record)?)
     }
 
     /// Replaces (or adds) the document with `doc.key`.
-    pub fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
+    fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
         self.dirty.set(true);
-        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, doc.key));
+        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, doc.key.as_str()));
         self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
         Ok(())
     }
@@ -356,8 +434,8 @@ impl Writer {
     fn document(&self, doc: &DocMeta<'_>, record_json: &str) -> TantivyDocument {
         let f = self.fields;
         let mut d = TantivyDocument::default();
-        d.add_text(f.doc_key, doc.key);
-        d.add_text(f.kind, doc.kind);
+        d.add_text(f.doc_key, doc.key.as_str());
+        d.add_text(f.kind, doc.kind.as_str());
         for (field, value) in [(f.clip_id, doc.clip_id), (f.source_id, doc.source_id)] {
             if let Some(v) = value {
                 d.add_text(field, v);
@@ -383,7 +461,7 @@ impl Writer {
 
     /// Adds a document whose key is new (its source's documents were just
     /// deleted): no delete is queued, which keeps big imports lean.
-    pub fn add(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
+    fn add(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
         self.dirty.set(true);
         self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
         Ok(())
@@ -399,7 +477,7 @@ impl Writer {
     /// the caller's to delete.
     pub fn delete_clip(&self, clip_id: &str) {
         self.dirty.set(true);
-        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, &format!("clip:{clip_id}")));
+        self.inner.delete_term(Term::from_field_text(self.fields.doc_key, Key::clip(clip_id).as_str()));
     }
 
     /// Makes everything written so far durable and visible, atomically.
@@ -413,20 +491,43 @@ impl Writer {
 }
 
 /// What the index needs to know of a document besides its record.
-pub struct DocMeta<'a> {
-    /// "clip", "segment", "note" or "source".
-    pub kind: &'a str,
+struct DocMeta<'a> {
+    kind: DocKind,
     /// Unique key: an update deletes the old document with this key.
-    pub key: &'a str,
-    pub clip_id: Option<&'a str>,
-    pub source_id: Option<&'a str>,
-    pub camera: Option<&'a str>,
-    pub reel: Option<&'a str>,
-    pub day: Option<&'a str>,
+    key: Key,
+    clip_id: Option<&'a str>,
+    source_id: Option<&'a str>,
+    camera: Option<&'a str>,
+    reel: Option<&'a str>,
+    day: Option<&'a str>,
     /// Speakers heard (a pair of cues may have two).
-    pub speakers: Vec<&'a str>,
+    speakers: Vec<&'a str>,
     /// Searchable text.
-    pub text: &'a str,
+    text: &'a str,
+}
+
+impl<'a> DocMeta<'a> {
+    /// A segment's or pair's: words of `source_id` placed on `clip`.
+    fn of_cue(
+        kind: DocKind,
+        key: Key,
+        source_id: &'a str,
+        clip: &'a Clip,
+        speakers: Vec<&'a str>,
+        text: &'a str,
+    ) -> DocMeta<'a> {
+        DocMeta {
+            kind,
+            key,
+            clip_id: Some(&clip.id),
+            source_id: Some(source_id),
+            camera: clip.camera.as_deref(),
+            reel: clip.reel.as_deref(),
+            day: clip.day.as_deref(),
+            speakers,
+            text,
+        }
+    }
 }
 
 /// The searchable words of a clip: name, reel, scene/take, notes, tracks.

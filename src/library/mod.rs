@@ -8,19 +8,32 @@
 //!   library.json   {"schema_version": N}
 //!   index/         tantivy index; every document stores its record
 //! ```
+//!
+//! Only this module knows the storage schema (`schema.rs`): document kinds,
+//! keys and the JSON records; the rest of the crate reads and writes typed
+//! values through [`Library`], [`Writer`] and [`Snapshot`].
 
 mod directory;
-pub mod index;
-pub mod query;
+mod index;
+mod query;
+mod schema;
 
 use crate::atomic::write_atomic;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use index::{ClipIndex, DocMeta, IndexError, Snapshot, Writer};
-pub use query::{Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use index::{IndexError, Snapshot, Writer};
+pub use query::{HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use schema::{DocKind, Key, PairRecord, source_id};
+
+use crate::clip::{Clip, Segment};
+use index::{ClipIndex, Open};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
+/// A bump needs a migration from the previous version in `check_version`
+/// (rewrite in place, or rebuild from the sources the old library recorded),
+/// and a `fixtures/library-vN/` made by the old binary with a test like
+/// `tests/compat.rs` that opens it: `fixtures/library-v3/` is version 3.
 pub const SCHEMA_VERSION: u32 = 3;
 const META_FILE: &str = "library.json";
 
@@ -54,7 +67,7 @@ struct Meta {
 /// An open library.
 pub struct Library {
     pub dir: PathBuf,
-    pub index: ClipIndex,
+    index: ClipIndex,
 }
 
 impl Library {
@@ -65,7 +78,7 @@ impl Library {
             return Err(LibraryError::Missing(dir.to_path_buf()));
         }
         check_version(&meta_path)?;
-        let index = ClipIndex::open(&dir.join("index"), false)?;
+        let index = ClipIndex::open(&dir.join("index"), Open::Existing)?;
         Ok(Library { dir: dir.to_path_buf(), index })
     }
 
@@ -81,12 +94,60 @@ impl Library {
         }
         let io = |error| LibraryError::Io { path: dir.to_path_buf(), error };
         fs::create_dir_all(dir).map_err(io)?;
-        let index = ClipIndex::open(&dir.join("index"), true)?;
+        let index = ClipIndex::open(&dir.join("index"), Open::OrCreate)?;
         // The version file is written last and atomically: a library whose
         // creation was interrupted is simply created again.
         let json = serde_json::to_vec_pretty(&Meta { schema_version: SCHEMA_VERSION }).unwrap_or_default();
         write_atomic(&meta_path, &json).map_err(io)?;
         Ok(Library { dir: dir.to_path_buf(), index })
+    }
+
+    /// Takes the single writer lock; a second ingest or import gets
+    /// [`IndexError::Busy`] at once (it does not wait).
+    pub fn writer(&self) -> Result<Writer, IndexError> {
+        self.index.writer()
+    }
+
+    /// A consistent view of the last commit, for many reads in a row.
+    pub fn snapshot(&self) -> Result<Snapshot, IndexError> {
+        self.index.snapshot()
+    }
+
+    /// Every clip record in the last commit.
+    pub fn clips(&self) -> Result<Vec<Clip>, IndexError> {
+        self.snapshot()?.clips()
+    }
+
+    /// A speaker's transcript cues: the name as the first of them writes
+    /// it and how many there are; `None` when no cue has that speaker.
+    /// The name is compared whole and case-insensitively, as the
+    /// `speaker:` filter compares it.
+    pub fn speaker_cues(&self, name: &str) -> Result<Option<(String, usize)>, IndexError> {
+        self.index.speaker_cues(name)
+    }
+
+    /// Makes searches see the last commit now (each search also does so
+    /// as it begins).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.index.reload()
+    }
+
+    /// The clip with this id, as of the commit the search under way reads
+    /// (see [`Library::prepare`]); a fresh read is [`Library::snapshot`]'s.
+    pub fn clip(&self, clip_id: &str) -> Result<Option<Clip>, QueryError> {
+        self.record_by_key(&Key::clip(clip_id))
+    }
+
+    /// Cue `n` of transcript `source_id`, as of the commit the search under
+    /// way reads (its context cues).
+    pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
+        self.record_by_key(&Key::segment(source_id, n))
+    }
+
+    /// The segment a pair names (see [`PairRecord`]), as of the commit the
+    /// search under way reads.
+    pub fn segment_at(&self, key: &Key) -> Result<Option<Segment>, QueryError> {
+        self.record_by_key(key)
     }
 }
 
@@ -102,4 +163,60 @@ fn check_version(meta_path: &Path) -> Result<(), LibraryError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clip::Segment;
+
+    /// A clip and one of its cues as `clips --json` and `show --json` write
+    /// them (the JSON contracts, so the test does not depend on how the
+    /// types are built).
+    fn clip_and_cue(text: &str) -> (Clip, Segment) {
+        let clip = serde_json::json!({
+            "id": "00000000000000aa", "path": "/shoot/A001/HERON01.MOV", "rel_path": "A001/HERON01.MOV",
+            "root": "/shoot", "name": "HERON01.MOV", "camera": "A", "reel": "A001", "day": "2026-03-14",
+            "container": "mov", "duration_s": 2.0, "n_frames": 50, "fps": "25", "rate": "25/1",
+            "drop_frame": false, "start_tc": "10:00:00:00", "end_tc": "10:00:02:00", "start_tc_source": "tmcd",
+            "video": null, "audio": null, "size": 1, "mtime_ns": 0, "offline": false
+        });
+        let cue = serde_json::json!({
+            "clip_id": "00000000000000aa", "source": "/shoot/A001/HERON01.srt", "line": 1, "n": 0,
+            "offset_in_s": 0.5, "offset_out_s": 1.5, "frame_in": 12, "frame_out": 37,
+            "tc_in": "10:00:00:12", "tc_out": "10:00:01:12", "speaker": null, "text": text
+        });
+        match (serde_json::from_value(clip), serde_json::from_value(cue)) {
+            (Ok(clip), Ok(cue)) => (clip, cue),
+            (clip, cue) => panic!("fixture records do not parse: {:?} {:?}", clip.err(), cue.err()),
+        }
+    }
+
+    fn count(lib: &Library, query: &str) -> usize {
+        let spec = SearchSpec { query: query.into(), ..SearchSpec::default() };
+        lib.prepare(&spec).and_then(|p| lib.count(&p, None)).unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// A long-running process (a server) keeps one handle open; what
+    /// another handle (or process) commits later must reach its searches.
+    #[test]
+    fn a_search_sees_what_another_handle_committed_since() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let reader = Library::open_or_create(dir.path()).unwrap_or_else(|e| panic!("create: {e}"));
+        assert_eq!(count(&reader, "heron"), 0, "nothing yet (and the search reader is open now)");
+
+        let other = Library::open(dir.path()).unwrap_or_else(|e| panic!("open: {e}"));
+        let (clip, cue) = clip_and_cue("A heron rose from the reeds.");
+        let mut writer = other.writer().unwrap_or_else(|e| panic!("writer: {e}"));
+        let source = source_id(&cue.source);
+        let written = writer.put_clip(&clip).and_then(|()| writer.add_segment(&source, &cue, &clip));
+        written.and_then(|()| writer.commit()).unwrap_or_else(|e| panic!("commit: {e}"));
+
+        assert_eq!(count(&reader, "heron"), 1, "the cue");
+        let seg = reader.segment(&source, 0).unwrap_or_else(|e| panic!("segment: {e}"));
+        assert_eq!(seg.map(|s| s.text).as_deref(), Some("A heron rose from the reeds."));
+        let snap = reader.snapshot().unwrap_or_else(|e| panic!("snapshot: {e}"));
+        assert_eq!(snap.segments_of_clip(&clip.id).map(|s| s.len()).ok(), Some(1));
+        assert_eq!(snap.count_of_source(DocKind::Segment, &source).ok(), Some(1));
+    }
 }

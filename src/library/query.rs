@@ -26,7 +26,10 @@ use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Searcher, Term};
 
+use super::Library;
 use super::index::{ClipIndex, IndexError};
+use super::schema::{DocKind, Key, PairRecord, decode};
+use crate::clip::{Clip, NoteRecord, Segment};
 
 /// Boost of the exact phrase of a plain-words query.
 const PHRASE_BOOST: f32 = 2.0;
@@ -41,8 +44,8 @@ pub struct SearchSpec {
     pub camera: Option<String>,
     pub reel: Option<String>,
     pub day: Option<String>,
-    /// Document kinds to search: "segment", "pair", "note", "clip".
-    pub kinds: Vec<String>,
+    /// Document kinds to search (none: every kind).
+    pub kinds: Vec<DocKind>,
 }
 
 /// A word of the query, as the highlighter needs it.
@@ -68,13 +71,26 @@ pub struct Prepared {
     pub may_span_cues: bool,
 }
 
-/// One matching document.
+/// One matching document, its record decoded.
 #[derive(Clone, Debug)]
 pub struct RawHit {
-    pub kind: String,
-    pub key: String,
+    pub key: Key,
+    /// The transcript or notes file it came from (not for a clip).
+    pub source_id: Option<String>,
     pub score: f32,
-    pub record: String,
+    pub record: HitRecord,
+}
+
+/// The record of a matching document.
+#[derive(Clone, Debug)]
+pub enum HitRecord {
+    Segment(Segment),
+    Pair(PairRecord),
+    Note(NoteRecord),
+    Clip(Box<Clip>),
+    /// A source document: it has no text, so only a query of exclusions
+    /// (`-word`) over every kind matches it; search does not report it.
+    Source,
 }
 
 /// Why a query cannot run.
@@ -94,9 +110,12 @@ impl From<tantivy::TantivyError> for QueryError {
     }
 }
 
-impl ClipIndex {
-    /// Parses and checks a query. Errors say where and why.
+impl Library {
+    /// Parses and checks a query. Errors say where and why. The search
+    /// reader is brought to the last commit here, once per search, so a
+    /// long-running process sees new ingests and a search reads one commit.
     pub fn prepare(&self, spec: &SearchSpec) -> Result<Prepared, QueryError> {
+        self.index.reload()?;
         // tantivy's grammar reads `word~1` as one word; take the fuzzy marks
         // out first (positions stay the same: the marks become spaces).
         let (text, fuzzy_words) = extract_fuzzy(&spec.query);
@@ -106,7 +125,7 @@ impl ClipIndex {
             let pos = text.get(..e.pos).map_or(e.pos, |p| p.chars().count()) + 1;
             return Err(QueryError::Syntax { query: spec.query.clone(), pos, message: e.message.clone() });
         }
-        let mut b = Builder { index: self, spec, words: Vec::new(), fuzzy_words };
+        let mut b = Builder { index: &self.index, spec, words: Vec::new(), fuzzy_words };
         let main = b.convert(&ast)?;
         let main = match b.plain_phrase(&ast)? {
             Some(phrase) => Box::new(BooleanQuery::new(vec![
@@ -117,16 +136,15 @@ impl ClipIndex {
         };
         let may_span_cues = !b.one_cue(&ast);
         let words = std::mem::take(&mut b.words);
-        let f = self.fields();
+        let f = self.index.fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
         // Kind and filters restrict without scoring (a scored clause over a
         // million documents would swamp BM25 and slow every query). Source
         // documents have no text, so "every kind" needs no clause at all.
-        let searchable = ["segment", "pair", "note", "clip"];
-        let all_kinds = searchable.iter().all(|k| spec.kinds.iter().any(|s| s == k));
+        let all_kinds = DocKind::SEARCHABLE.iter().all(|k| spec.kinds.contains(k));
         if !spec.kinds.is_empty() && !all_kinds {
             let kinds: Vec<(Occur, Box<dyn Query>)> =
-                spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect();
+                spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect();
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(kinds)), 0.0))));
         }
         for (field, value) in
@@ -143,45 +161,45 @@ impl ClipIndex {
 
     /// The best `limit` documents, best first.
     pub fn search(&self, prepared: &Prepared, limit: usize) -> Result<Vec<RawHit>, QueryError> {
-        let searcher = self.searcher()?;
+        let searcher = self.index.searcher()?;
         let top = searcher.search(&*prepared.query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
     }
 
     /// How many documents match, all of them or only those of `kind`
     /// (no record is read).
-    pub fn count(&self, prepared: &Prepared, kind: Option<&str>) -> Result<usize, QueryError> {
-        let searcher = self.searcher()?;
+    pub fn count(&self, prepared: &Prepared, kind: Option<DocKind>) -> Result<usize, QueryError> {
+        let searcher = self.index.searcher()?;
         Ok(searcher.search(&*self.of_kind(prepared, kind), &Count)?)
     }
 
     /// Every matching document of `kind`, in no particular order.
-    pub fn all_of_kind(&self, prepared: &Prepared, kind: &str) -> Result<Vec<RawHit>, QueryError> {
-        let searcher = self.searcher()?;
+    pub fn all_of_kind(&self, prepared: &Prepared, kind: DocKind) -> Result<Vec<RawHit>, QueryError> {
+        let searcher = self.index.searcher()?;
         let found = searcher.search(&*self.of_kind(prepared, Some(kind)), &DocSetCollector)?;
         found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr)).collect()
     }
 
-    fn of_kind(&self, prepared: &Prepared, kind: Option<&str>) -> Box<dyn Query> {
+    fn of_kind(&self, prepared: &Prepared, kind: Option<DocKind>) -> Box<dyn Query> {
         match kind {
             None => prepared.query.box_clone(),
             Some(k) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, prepared.query.box_clone()),
-                (Occur::Must, term_query(self.fields().kind, k)),
+                (Occur::Must, term_query(self.index.fields().kind, k.as_str())),
             ])),
         }
     }
 
     /// Which of the documents with `keys` match the query's words on their
     /// own (one query for all of them).
-    pub fn matching_keys(&self, prepared: &Prepared, keys: &[String]) -> Result<Vec<String>, QueryError> {
+    pub fn matching_keys(&self, prepared: &Prepared, keys: &[Key]) -> Result<Vec<Key>, QueryError> {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.searcher()?;
-        let f = self.fields();
+        let searcher = self.index.searcher()?;
+        let f = self.index.fields();
         let any_key: Vec<(Occur, Box<dyn Query>)> =
-            keys.iter().map(|k| (Occur::Should, term_query(f.doc_key, k))).collect();
+            keys.iter().map(|k| (Occur::Should, term_query(f.doc_key, k.as_str()))).collect();
         let q = BooleanQuery::new(vec![
             (Occur::Must, prepared.words_query.box_clone()),
             (Occur::Must, Box::new(BooleanQuery::new(any_key))),
@@ -189,24 +207,56 @@ impl ClipIndex {
         let found = searcher.search(&q, &DocSetCollector)?;
         let mut out = Vec::with_capacity(found.len());
         for addr in found {
-            out.push(self.raw_hit(&searcher, 0.0, addr)?.key);
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(Key::stored(stored(&doc, f.doc_key)));
         }
         Ok(out)
     }
 
-    /// The stored record of the document with `key`.
-    pub fn record_by_key(&self, key: &str) -> Result<Option<String>, QueryError> {
-        let searcher = self.searcher()?;
-        let top =
-            searcher.search(&*term_query(self.fields().doc_key, key), &TopDocs::with_limit(1).order_by_score())?;
+    /// The record of the document with `key`, decoded.
+    pub(super) fn record_by_key<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, QueryError> {
+        let searcher = self.index.searcher()?;
+        let f = self.index.fields();
+        let top = searcher.search(&*term_query(f.doc_key, key.as_str()), &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, addr)) => Ok(Some(self.raw_hit(&searcher, 0.0, *addr)?.record)),
+            Some((_, addr)) => {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                Ok(Some(decode(&stored(&doc, f.record))?))
+            }
             None => Ok(None),
         }
     }
 
     /// Folded tokens of `text` with their byte ranges, as the index sees them.
     pub fn tokens(&self, text: &str) -> Vec<(usize, usize, String)> {
+        self.index.tokens(text)
+    }
+
+    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress) -> Result<RawHit, QueryError> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let f = self.index.fields();
+        let (kind, json) = (stored(&doc, f.kind), stored(&doc, f.record));
+        let record = match DocKind::parse(&kind) {
+            Some(DocKind::Segment) => HitRecord::Segment(decode(&json)?),
+            Some(DocKind::Pair) => HitRecord::Pair(decode(&json)?),
+            Some(DocKind::Note) => HitRecord::Note(decode(&json)?),
+            Some(DocKind::Clip) => HitRecord::Clip(Box::new(decode(&json)?)),
+            Some(DocKind::Source) => HitRecord::Source,
+            None => return Err(IndexError::Record(format!("a document of unknown kind {kind:?}")).into()),
+        };
+        let source_id = Some(stored(&doc, f.source_id)).filter(|s| !s.is_empty());
+        Ok(RawHit { key: Key::stored(stored(&doc, f.doc_key)), source_id, score, record })
+    }
+}
+
+/// A stored text field of a document ("" when absent).
+fn stored(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string()
+}
+
+impl ClipIndex {
+    /// Folded tokens of `text` with their byte ranges, as the index sees them.
+    pub(super) fn tokens(&self, text: &str) -> Vec<(usize, usize, String)> {
         let Some(mut analyzer) = self.tokenizer_for(self.fields().text) else { return Vec::new() };
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
@@ -215,13 +265,6 @@ impl ClipIndex {
             out.push((t.offset_from, t.offset_to, t.text.clone()));
         }
         out
-    }
-
-    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress) -> Result<RawHit, QueryError> {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let f = self.fields();
-        let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        Ok(RawHit { kind: get(f.kind), key: get(f.doc_key), score, record: get(f.record) })
     }
 }
 
@@ -325,14 +368,14 @@ impl Builder<'_> {
             Some("reel") | Some("tape") => Some(f.reel),
             Some("day") | Some("date") => Some(f.day),
             Some("kind") => {
-                let kinds: &[&str] = match lit.phrase.trim().to_ascii_lowercase().as_str() {
-                    "soundbite" | "soundbites" | "segment" => &["segment", "pair"],
-                    "note" | "notes" => &["note"],
-                    "clip" | "clips" => &["clip"],
+                let kinds: &[DocKind] = match lit.phrase.trim().to_ascii_lowercase().as_str() {
+                    "soundbite" | "soundbites" | "segment" => &DocKind::SOUNDBITE,
+                    "note" | "notes" => &[DocKind::Note],
+                    "clip" | "clips" => &[DocKind::Clip],
                     other => return Err(self.invalid(format!("kind:{other}: expected soundbite, note or clip"))),
                 };
                 return Ok(Box::new(BooleanQuery::new(
-                    kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k))).collect(),
+                    kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect(),
                 )));
             }
             Some(other) => {

@@ -1,0 +1,104 @@
+//! Libraries made by an older rushes still open (tantivy's `compat_tests`
+//! habit). `fixtures/library-v3/` was made by the schema-3 binary from
+//! `fixtures/dump` (see `fixtures/README.md`); this test copies it to a temp
+//! folder (fixtures are never modified) and asks today's binary for the
+//! catalog, shot logs and searches, which must be what a fresh ingest of the
+//! same dump gives: no clip and no word lost.
+//!
+//! The old library recorded the dump at the absolute path it had when it
+//! was made, and clip ids hash that path; so paths are compared with the
+//! dump's root taken off, ids through the clip they name, and file times
+//! and BM25 scores (which depend on how the index split into segments) not
+//! at all.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Env, copy_tree, dump};
+use serde_json::Value;
+
+const SEARCHES: [&[&str]; 5] =
+    [&["river"], &["\"came up\""], &["speaker:maria"], &["flood", "--kind", "note"], &["C0*", "--kind", "clip"]];
+
+/// One library's view, made independent of where its dump was.
+struct View<'a> {
+    env: &'a Env,
+    /// The dump's root as the library recorded it.
+    root: String,
+    /// Clip id → its path inside the dump.
+    ids: BTreeMap<String, String>,
+}
+
+impl View<'_> {
+    fn of(env: &Env) -> View<'_> {
+        let clips = env.clips();
+        let root = clips.first().and_then(|c| c["root"].as_str()).expect("a clip with a root").to_string();
+        let ids = clips
+            .iter()
+            .map(|c| (c["id"].as_str().expect("id").to_string(), c["rel_path"].as_str().expect("rel").to_string()))
+            .collect();
+        View { env, root, ids }
+    }
+
+    fn json(&self, args: &[&str], code: i32) -> Value {
+        let mut v = self.env.json(args, code);
+        self.neutral(&mut v);
+        v
+    }
+
+    fn neutral(&self, v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    if k == "mtime_ns" || k == "score" {
+                        *x = Value::Null;
+                    } else {
+                        self.neutral(x);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|x| self.neutral(x)),
+            Value::String(s) => {
+                if let Some(rel) = self.ids.get(s.as_str()) {
+                    *s = format!("@{rel}");
+                } else {
+                    *s = s.replace(&self.root, "$DUMP");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_schema_3_library_opens_with_every_clip_and_word() {
+    let old = Env::new();
+    copy_tree(&common::repo().join("fixtures/library-v3"), &old.library());
+    let fresh = Env::new();
+    fresh.ingest(&dump());
+    let (old_view, fresh_view) = (View::of(&old), View::of(&fresh));
+
+    let clips = old_view.json(&["clips", "--json"], 0);
+    assert_eq!(clips, fresh_view.json(&["clips", "--json"], 0), "clips --json");
+    let words: usize =
+        clips.as_array().expect("clips").iter().map(|c| c["segments"].as_u64().unwrap_or(0) as usize).sum();
+    assert!(words > 0, "the old library holds transcript segments");
+
+    for name in ["C0001.MP4", "T001.WAV", "NIGHT0001.MP4"] {
+        let args = ["show", name, "--json"];
+        assert_eq!(old_view.json(&args, 0), fresh_view.json(&args, 0), "show {name}");
+    }
+    for search in SEARCHES {
+        let mut args = vec!["search"];
+        args.extend_from_slice(search);
+        args.extend(["--json", "--limit", "1000"]);
+        let hits = old_view.json(&args, 0);
+        assert!(hits.as_array().is_some_and(|h| !h.is_empty()), "{search:?} finds something");
+        assert_eq!(hits, fresh_view.json(&args, 0), "search {search:?}");
+    }
+
+    // Opening it changed nothing about its version: no migration was needed.
+    let meta = std::fs::read_to_string(old.library().join("library.json")).expect("library.json");
+    assert!(meta.contains("\"schema_version\": 3"), "{meta}");
+}
