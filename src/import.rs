@@ -205,7 +205,7 @@ pub fn import_files(
             }
         };
         let id = source_id(abs);
-        let hash = format!("{:016x}", fnv(&bytes));
+        let hash = format!("{:016x}", crate::clip::fnv1a64(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
         // A file whose old place is gone but whose bytes are known (its
@@ -830,8 +830,4 @@ fn write_summaries(
         }
     }
     Ok(())
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
