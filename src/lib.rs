@@ -19,6 +19,7 @@ pub mod probe;
 pub mod scan;
 pub mod search;
 pub mod selects;
+pub mod sheet;
 pub mod text;
 pub mod timecode;
 pub mod transcript;

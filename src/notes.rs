@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::{self, DateOrder};
+use crate::sheet::{self, Row, header_key};
 use crate::text::{self, Fate};
 
 /// One timecoded remark.
@@ -163,12 +164,6 @@ const ROLE_NAMES: [(Role, &[&str]); 10] = [
     (Role::Day, &["day", "date", "shootday"]),
 ];
 
-/// A header cell lower-cased with everything but letters and digits
-/// removed, so `TC In`, `tc_in` and `TC-IN:` are one name.
-fn header_key(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
 /// The role of a header cell, by its exact name.
 fn role_of(header: &str) -> Option<Role> {
     let key = header_key(header);
@@ -271,12 +266,6 @@ impl Columns {
     }
 }
 
-/// One CSV record, cells trimmed.
-struct Row {
-    line: usize,
-    cells: Vec<String>,
-}
-
 /// The header row chosen for a table.
 struct Header {
     delimiter: u8,
@@ -286,28 +275,13 @@ struct Header {
     columns: Columns,
 }
 
-/// Reads records (at most `limit`), flexible in length. The csv crate
-/// reports the line each record starts on, which stays right across
-/// quoted newlines because `text::decode` already made every line end `\n`.
+/// Reads records (at most `limit`) with [`sheet::read_rows`]; a record
+/// the CSV reader refuses ends the table, said as a diagnostic.
 fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<Diagnostic>) {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while rows.len() < limit {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                rows.push(Row { line, cells: record.iter().map(|c| c.trim().to_string()).collect() });
-            }
-            Ok(false) => break,
-            Err(err) => {
-                let line = err.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                return (rows, Some(Diagnostic { fate: Fate::Skipped, line, reason: format!("CSV: {err}") }));
-            }
-        }
-    }
-    (rows, None)
+    let (rows, bad) = sheet::read_rows(text, delimiter, limit);
+    let diagnostic =
+        bad.map(|bad| Diagnostic { fate: Fate::Skipped, line: bad.line, reason: format!("CSV: {}", bad.reason) });
+    (rows, diagnostic)
 }
 
 /// The header: the first row, among the first [`HEADER_SEARCH_ROWS`], that
@@ -432,7 +406,14 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
         }
         let rejoined;
         let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
-            rejoined = rejoin_drop_frame(row, header.cells.len(), &columns, &mut diagnostics);
+            let mut cells = row.cells.clone();
+            let tc_columns: Vec<usize> = [columns.tc, columns.out].into_iter().flatten().collect();
+            let joined = sheet::rejoin_drop_frame(&mut cells, header.cells.len(), &tc_columns);
+            if !joined.is_empty() {
+                let reason = sheet::rejoined_reason(&joined);
+                diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
+            }
+            rejoined = Row { line: row.line, cells };
             &rejoined
         } else {
             row
@@ -456,45 +437,6 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
     }
     diagnostics.extend(error);
     (notes, diagnostics)
-}
-
-/// A `;`-separated sheet typed by hand with drop-frame timecodes unquoted
-/// splits `14:31:00;10` into `14:31:00` and `10`, shifting every later
-/// column. While the row is longer than its header, such a pair is joined
-/// back; a row with no such pair is left as it is. Only a timecode column
-/// (in or out) is joined with the cell after it, and only to two frame
-/// digits as drop-frame labels are written: `14:31:00;3;...` under
-/// `Timecode;Rating` is a rating of 3, not frame 3, and the row's extra
-/// cell is elsewhere. A join is a guess, so it is reported.
-fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Row {
-    let mut cells = row.cells.clone();
-    let mut joined = Vec::new();
-    let mut i = 0;
-    // Cells before `i` are already aligned with the header's columns.
-    while cells.len() > header_len && i + 1 < cells.len() {
-        let tc_column = columns.tc == Some(i) || columns.out == Some(i);
-        let (hms, frames) = (cells[i].trim(), cells[i + 1].trim());
-        let split_df = tc_column
-            && hms.len() >= 7
-            && hms.bytes().filter(|&b| b == b':').count() == 2
-            && frames.len() == 2
-            && frames.bytes().all(|b| b.is_ascii_digit())
-            && check_tc(&format!("{hms};{frames}")).is_ok();
-        if split_df {
-            cells[i] = format!("{hms};{frames}");
-            cells.remove(i + 1);
-            joined.push(cells[i].clone());
-        }
-        i += 1;
-    }
-    if !joined.is_empty() {
-        let reason = format!(
-            "read {} as drop-frame timecode split by the ';' separator (quote such cells to be sure)",
-            joined.join(" and ")
-        );
-        diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
-    }
-    Row { line: row.line, cells }
 }
 
 /// The note of one row, or `None` with the reason reported: every row
