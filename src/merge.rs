@@ -445,13 +445,8 @@ fn label_from_ms(ms: u64, format: TcFormat) -> Timecode {
 /// Builds a label, moving a drop-frame label that does not exist to the
 /// first one that does (`00:01:00;00` → `00:01:00;02`).
 fn label_lenient(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Timecode {
-    let nominal = u64::from(format.rate().nominal());
-    let mut ff = ff.min(nominal.saturating_sub(1));
-    if format.is_drop_frame() && ss == 0 && !mm.is_multiple_of(10) {
-        ff = ff.max(u64::from(format.rate().nominal() / 15));
-    }
-    let sep = if format.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).unwrap_or(Timecode::zero(format))
+    let ff = ff.min(u64::from(format.rate().nominal()).saturating_sub(1));
+    Timecode::from_fields_forward(hh, mm, ss, ff, format).unwrap_or(Timecode::zero(format))
 }
 
 /// Reads a note's timecode at a clip's labelling, forgiving what people
@@ -500,11 +495,7 @@ pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -
                     (Some((fi, fo)), (r.seconds(fi), r.seconds(fo)))
                 }
                 (_, _, r) => {
-                    let to_frames = |ms: u64, r: Rate| {
-                        let num = u128::from(ms) * u128::from(r.num()) * 2;
-                        let den = u128::from(r.den()) * 1000;
-                        u64::try_from((num / den).div_ceil(2)).unwrap_or(u64::MAX)
-                    };
+                    let to_frames = |ms: u64, r: Rate| r.frames_nearest(u128::from(ms), 1000);
                     let frames = r.map(|r| {
                         (to_frames(cue.start_ms, r), to_frames(cue.end_ms, r).max(to_frames(cue.start_ms, r)))
                     });

@@ -320,13 +320,8 @@ fn relabel(tc: Timecode, to: TcFormat) -> Timecode {
     let (hh, mm, ss, ff) = tc.fields();
     let from_nominal = u64::from(tc.format().rate().nominal());
     let to_nominal = u64::from(to.rate().nominal());
-    let mut frames = ff * to_nominal / from_nominal.max(1);
-    let dropped = if to.is_drop_frame() { to_nominal / 15 } else { 0 };
-    if ss == 0 && mm % 10 != 0 && frames < dropped {
-        frames = dropped;
-    }
-    let sep = if to.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{frames:02}"), to).unwrap_or_else(|_| Timecode::zero(to))
+    let frames = ff * to_nominal / from_nominal.max(1);
+    Timecode::from_fields_forward(hh, mm, ss, frames, to).unwrap_or_else(|_| Timecode::zero(to))
 }
 
 /// The channel field and the `AUD` extension line for a clip's tracks.

@@ -112,10 +112,7 @@ impl Sequence {
                 ));
             }
             Some(t) => Timecode::parse_in(t, format).map_err(|e| format!("--record-start: {e}"))?,
-            None => {
-                let sep = if format.is_drop_frame() { ';' } else { ':' };
-                Timecode::parse_in(&format!("01:00:00{sep}00"), format).map_err(|e| e.to_string())?
-            }
+            None => Timecode::from_fields(1, 0, 0, 0, format).map_err(|e| e.to_string())?,
         };
         Ok(Sequence { title: title.to_string(), format, record_start })
     }
@@ -132,9 +129,7 @@ pub fn convert_frames(n: u64, from: Rate, to: Rate) -> u64 {
     if from == to {
         return n;
     }
-    let num = u128::from(n) * u128::from(from.den()) * u128::from(to.num());
-    let den = u128::from(from.num()) * u128::from(to.den());
-    u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
+    to.frames_nearest(u128::from(n) * u128::from(from.den()), u128::from(from.num()))
 }
 
 /// Handles to pad each select with.
@@ -180,11 +175,7 @@ impl Handles {
     pub fn frames_at(self, rate: Rate) -> u64 {
         match self {
             Handles::Frames(f) => f,
-            Handles::Millis(ms) => {
-                let num = u128::from(ms) * u128::from(rate.num());
-                let den = u128::from(rate.den()) * 1000;
-                u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
-            }
+            Handles::Millis(ms) => rate.frames_nearest(u128::from(ms), 1000),
         }
     }
 }

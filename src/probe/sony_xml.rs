@@ -105,9 +105,7 @@ fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, Stri
     if half_step {
         ff *= 2;
     }
-    let format = TcFormat::new(rate, drop);
-    let sep = if format.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).map_err(|e| e.to_string())
+    Timecode::from_fields(hh, mm, ss, ff, TcFormat::new(rate, drop)).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
