@@ -476,7 +476,7 @@ fn place(
         SourceKind::Transcript => {
             let found = match &record.options.clip {
                 Some(want) => find_clip(want, clips).map_err(|e| format!("--clip {e}")),
-                None => catalog.match_transcript(&record.path),
+                None => catalog.match_transcript(&record.path).map_err(|e| e.to_string()),
             };
             match found {
                 Ok(clip) => {
@@ -552,7 +552,7 @@ fn place(
                 let found = match catalog.report_clips(&file.file, &record.path) {
                     Ok(found) => found,
                     Err(reason) => {
-                        report.notes_unplaced.push(unlogged(record, file, reason));
+                        report.notes_unplaced.push(unlogged(record, file, reason.to_string()));
                         record.file_clips.push(Vec::new());
                         continue;
                     }
@@ -626,7 +626,7 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
     if record.kind == SourceKind::SoundReport {
         for file in &record.files {
             if let Err(reason) = catalog.report_clips(&file.file, &record.path) {
-                report.notes_unplaced.push(unlogged(record, file, reason));
+                report.notes_unplaced.push(unlogged(record, file, reason.to_string()));
             }
         }
     }

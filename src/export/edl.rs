@@ -58,7 +58,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Select, Sequence, convert_frames};
-use crate::timecode::{TcFormat, Timecode};
+use crate::timecode::{TcFormat, Timecode, TimecodeError};
 
 /// Reel names that CMX readers give a meaning of their own (black, bars,
 /// auxiliary source); a clip never gets one of these.
@@ -143,12 +143,36 @@ pub struct EdlEvent {
     pub notes: Vec<String>,
 }
 
+/// Why [`read`] refused an EDL: each names its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EdlError {
+    #[error("line {line}: expected 8 fields in an event line, found {found}")]
+    FieldCount { line: usize, found: usize },
+    #[error("line {line}: only cuts (C) are read, found {transition:?}")]
+    NotACut { line: usize, transition: String },
+    #[error("line {line}: bad event number {number:?}")]
+    EventNumber { line: usize, number: String },
+    #[error("line {line}: not an event, AUD or comment line: {text:?}")]
+    UnknownLine { line: usize, text: String },
+}
+
+/// Why [`tc_frames`] could not read a label.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error(transparent)]
+    Timecode(#[from] TimecodeError),
+    #[error("timecode {0:?}: bad hours")]
+    Hours(String),
+    #[error("timecode {0:?}: hours out of range")]
+    HoursRange(String),
+}
+
 /// Reads the dialect [`write`] produces (and plain CMX3600 cut lists): the
 /// events with their comments. `TITLE:`/`FCM:` lines, blank lines and
 /// unknown `*` remarks are skipped; an event line that is not
 /// `NUM REEL CHANNELS C SRC_IN SRC_OUT REC_IN REC_OUT` is an error naming
 /// its line. CRLF line ends are accepted.
-pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
+pub fn read(text: &str) -> Result<Vec<EdlEvent>, EdlError> {
     let mut events: Vec<EdlEvent> = Vec::new();
     for (idx, raw) in text.lines().enumerate() {
         let line_no = idx + 1;
@@ -159,12 +183,13 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
         if line.starts_with(|c: char| c.is_ascii_digit()) {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let [number, reel, channels, transition, src_in, src_out, rec_in, rec_out] = fields.as_slice() else {
-                return Err(format!("line {line_no}: expected 8 fields in an event line, found {}", fields.len()));
+                return Err(EdlError::FieldCount { line: line_no, found: fields.len() });
             };
             if *transition != "C" {
-                return Err(format!("line {line_no}: only cuts (C) are read, found {transition:?}"));
+                return Err(EdlError::NotACut { line: line_no, transition: transition.to_string() });
             }
-            let number = number.parse().map_err(|_| format!("line {line_no}: bad event number {number:?}"))?;
+            let number =
+                number.parse().map_err(|_| EdlError::EventNumber { line: line_no, number: number.to_string() })?;
             events.push(EdlEvent {
                 number,
                 reel: reel.to_string(),
@@ -198,7 +223,7 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
                 event.notes.push(note);
             }
         } else {
-            return Err(format!("line {line_no}: not an event, AUD or comment line: {line:?}"));
+            return Err(EdlError::UnknownLine { line: line_no, text: line.to_string() });
         }
     }
     Ok(events)
@@ -207,17 +232,17 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
 /// The frame (since midnight, not wrapped) of a label written by this
 /// module: hours from 24 up mean the next day, as [`write`] writes an out
 /// point past midnight.
-pub fn tc_frames(text: &str, format: TcFormat) -> Result<u64, String> {
+pub fn tc_frames(text: &str, format: TcFormat) -> Result<u64, LabelError> {
     let t = text.trim();
-    let (hours, rest) = t.split_once([':', ';']).ok_or_else(|| format!("timecode {t:?}: expected HH:MM:SS:FF"))?;
-    let hh: u64 = hours.parse().map_err(|_| format!("timecode {t:?}: bad hours"))?;
+    let (hours, rest) = t.split_once([':', ';']).ok_or_else(|| TimecodeError::Syntax(t.to_string()))?;
+    let hh: u64 = hours.parse().map_err(|_| LabelError::Hours(t.to_string()))?;
     let days = hh / 24;
     let sep = &t[hours.len()..=hours.len()];
     let label = format!("{:02}{sep}{rest}", hh % 24);
-    let tc = Timecode::parse_in(&label, format).map_err(|e| e.to_string())?;
+    let tc = Timecode::parse_in(&label, format)?;
     days.checked_mul(format.frames_per_day())
         .and_then(|f| f.checked_add(tc.frame()))
-        .ok_or_else(|| format!("timecode {t:?}: hours out of range"))
+        .ok_or_else(|| LabelError::HoursRange(t.to_string()))
 }
 
 /// The label `offset` frames after `start`; past midnight the hours keep
@@ -881,9 +906,9 @@ FCM: DROP FRAME
         assert_eq!(events[0].clip_name.as_deref(), Some("a.mov"));
         assert_eq!(events[0].extra_audio, [3, 4]);
         assert_eq!(events[0].rec_out, "01:00:01:00");
-        assert!(read("001  AX V C 01:00:00:00\n").unwrap_err().starts_with("line 1:"));
+        assert!(read("001  AX V C 01:00:00:00\n").unwrap_err().to_string().starts_with("line 1:"));
         assert!(read("TITLE: x\nrubbish\n").is_ok(), "remarks before any event are skipped");
-        assert!(read("001  AX V C 0 0 0 0\nrubbish\n").unwrap_err().starts_with("line 2:"));
+        assert!(read("001  AX V C 0 0 0 0\nrubbish\n").unwrap_err().to_string().starts_with("line 2:"));
     }
 
     #[test]
@@ -943,7 +968,7 @@ FCM: DROP FRAME
                 let seq = Sequence::for_selects(&title, &selects, None, None).expect("seq");
 
                 let edl = write(&seq, &selects);
-                let events = read(&edl).map_err(TestCaseError::fail)?;
+                let events = read(&edl).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(events.len(), 3);
                 prop_assert_eq!(&events[0].reel, &events[2].reel);
                 prop_assert_ne!(&events[0].reel, &events[1].reel);
@@ -951,7 +976,7 @@ FCM: DROP FRAME
                     prop_assert!(line.is_ascii(), "{}", line);
                 }
 
-                let (_, rows) = ale::read(&ale::write(&seq, &selects)).map_err(TestCaseError::fail)?;
+                let (_, rows) = ale::read(&ale::write(&seq, &selects)).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(rows.len(), 3);
                 prop_assert_eq!(&rows[0]["Start"], "10:00:00:10");
                 prop_assert_eq!(&rows[1]["Start"], "14:30:59;29");

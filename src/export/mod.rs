@@ -19,7 +19,7 @@ pub mod xmeml;
 #[path = "../../tests/readers/venv.rs"]
 pub(crate) mod reader_venv;
 
-use crate::timecode::{Rate, TcFormat, Timecode};
+use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
 /// What an exporter needs to know about a source clip.
 #[derive(Clone, Debug, PartialEq)]
@@ -102,17 +102,14 @@ impl Sequence {
         selects: &[Select],
         rate: Option<TcFormat>,
         record_start: Option<&str>,
-    ) -> Result<Sequence, String> {
+    ) -> Result<Sequence, SequenceError> {
         let format = rate.or_else(|| selects.first().map(|s| s.clip.format)).unwrap_or(TcFormat::ndf(Rate::FPS_25));
         let record_start = match record_start {
             Some(t) if t.contains(';') && !format.is_drop_frame() => {
-                return Err(format!(
-                    "--record-start {t}: ';' is drop-frame, the sequence is {} non-drop",
-                    format.rate()
-                ));
+                return Err(SequenceError::DropFrameSeparator { text: t.to_string(), rate: format.rate() });
             }
-            Some(t) => Timecode::parse_in(t, format).map_err(|e| format!("--record-start: {e}"))?,
-            None => Timecode::from_fields(1, 0, 0, 0, format).map_err(|e| e.to_string())?,
+            Some(t) => Timecode::parse_in(t, format).map_err(SequenceError::RecordStart)?,
+            None => Timecode::from_fields(1, 0, 0, 0, format)?,
         };
         Ok(Sequence { title: title.to_string(), format, record_start })
     }
@@ -132,6 +129,26 @@ pub fn convert_frames(n: u64, from: Rate, to: Rate) -> u64 {
     to.frames_nearest(u128::from(n) * u128::from(from.den()), u128::from(from.num()))
 }
 
+/// Why [`Handles::parse`] refused a length.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandlesError {
+    #[error("handles {0:?}: expected e.g. 2s, 500ms or 12f")]
+    Value(String),
+    #[error("handles {0:?}: give a unit: 2s (seconds), 500ms or 12f (frames)")]
+    NoUnit(String),
+}
+
+/// Why [`Sequence::for_selects`] refused a record start.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SequenceError {
+    #[error("--record-start {text}: ';' is drop-frame, the sequence is {rate} non-drop")]
+    DropFrameSeparator { text: String, rate: Rate },
+    #[error("--record-start: {0}")]
+    RecordStart(TimecodeError),
+    #[error(transparent)]
+    Timecode(#[from] TimecodeError),
+}
+
 /// Handles to pad each select with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Handles {
@@ -145,16 +162,16 @@ impl Handles {
     /// `2s`, `2 sec`, `1.5 seconds`, `500ms`. A bare number is refused:
     /// editors mean seconds as often as frames, and a guess would pad
     /// every select by the wrong amount without a word.
-    pub fn parse(text: &str) -> Result<Handles, String> {
+    pub fn parse(text: &str) -> Result<Handles, HandlesError> {
         let t = text.trim().to_ascii_lowercase();
-        let bad = || format!("handles {text:?}: expected e.g. 2s, 500ms or 12f");
+        let bad = || HandlesError::Value(text.to_string());
         let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
         let (number, unit) = (t[..split].trim(), t[split..].trim());
         if number.is_empty() {
             return Err(bad());
         }
         match unit {
-            "" => Err(format!("handles {text:?}: give a unit: 2s (seconds), 500ms or 12f (frames)")),
+            "" => Err(HandlesError::NoUnit(text.to_string())),
             "f" | "fr" | "frame" | "frames" => number.parse().map(Handles::Frames).map_err(|_| bad()),
             "ms" => number.parse().map(Handles::Millis).map_err(|_| bad()),
             "s" | "sec" | "secs" | "second" | "seconds" => {
@@ -279,7 +296,7 @@ mod tests {
         assert!(Handles::parse(".s").is_err());
         assert_eq!(Handles::parse("2 sec"), Ok(Handles::Millis(2000)));
         assert_eq!(Handles::parse("12 Frames"), Ok(Handles::Frames(12)));
-        assert!(Handles::parse("2").is_err_and(|e| e.contains("unit")));
+        assert!(Handles::parse("2").is_err_and(|e| e.to_string().contains("unit")));
         assert!(Handles::parse("1.2.3s").is_err());
         assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_29_97), 60);
         assert_eq!(Handles::Millis(2000).frames_at(Rate::FPS_25), 50);
@@ -326,7 +343,7 @@ mod tests {
     fn record_start_labelling_must_match_the_sequence() {
         use crate::export::edl::fixtures::{pal, select, sony};
         let pal_seq = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("01:00:00;00"));
-        assert!(pal_seq.is_err_and(|e| e.contains("';' is drop-frame")));
+        assert!(pal_seq.is_err_and(|e| e.to_string().contains("';' is drop-frame")));
         let df = Sequence::for_selects("t", &[select(sony(), 0, 1)], None, Some("01:00:00;00")).expect("29.97 DF");
         assert_eq!(df.record_start.frame(), 107_892);
         let ndf = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("10:00:00:00")).expect("25");
