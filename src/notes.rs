@@ -470,7 +470,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
         Some(d) => match date::parse_date(d, order) {
             Ok(day) => Some(day),
             Err(reason) => {
-                report(Fate::Skipped, reason);
+                report(Fate::Skipped, reason.to_string());
                 return None;
             }
         },
@@ -829,7 +829,7 @@ fn day_heading(line: &str, order: Option<DateOrder>) -> Option<Result<String, St
         Ok(d) => Some(Ok(d)),
         // A lone token shaped like a date (digits and separators) that is
         // ambiguous or impossible is still a heading, in error.
-        Err(reason) if rest.len() == 1 && is_date_shaped(rest[0]) => Some(Err(reason)),
+        Err(reason) if rest.len() == 1 && is_date_shaped(rest[0]) => Some(Err(reason.to_string())),
         Err(_) => None,
     }
 }
