@@ -45,13 +45,7 @@ pub struct Note {
 
 /// Something in the file that could not become a note, or became one with
 /// a caveat (`fate`). Line 0 means the file as a whole.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub line: usize,
-    pub reason: String,
-    #[serde(default)]
-    pub fate: Fate,
-}
+pub use crate::text::Diagnostic;
 
 /// What a file turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,10 +99,8 @@ pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
         "tsv" => parse_table(body, b"\t", order),
         _ => parse_table(body, b",;\t", order),
     };
-    let replaced = decoded.had_errors.then(|| Diagnostic {
-        fate: Fate::Kept,
-        line: 0,
-        reason: format!("some bytes are not valid {} and were replaced", decoded.encoding),
+    let replaced = decoded.had_errors.then(|| {
+        Diagnostic::new(0, Fate::Kept, format!("some bytes are not valid {} and were replaced", decoded.encoding))
     });
     let with_replaced = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.splice(0..0, replaced.clone());
@@ -279,8 +271,7 @@ struct Header {
 /// the CSV reader refuses ends the table, said as a diagnostic.
 fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<Diagnostic>) {
     let (rows, bad) = sheet::read_rows(text, delimiter, limit);
-    let diagnostic =
-        bad.map(|bad| Diagnostic { fate: Fate::Skipped, line: bad.line, reason: format!("CSV: {}", bad.reason) });
+    let diagnostic = bad.map(|bad| Diagnostic::new(bad.line, Fate::Skipped, format!("CSV: {}", bad.reason)));
     (rows, diagnostic)
 }
 
@@ -349,7 +340,7 @@ fn role_label(role: Role) -> &'static str {
 fn resolve_columns(header: &Header, rows: &[Row], diagnostics: &mut Vec<Diagnostic>) -> Columns {
     let mut columns = header.columns.clone();
     // Columns read by a guess or left out: the rows themselves are read.
-    let mut report = |reason: String| diagnostics.push(Diagnostic { fate: Fate::Kept, line: header.line, reason });
+    let mut report = |reason: String| diagnostics.push(Diagnostic::new(header.line, Fate::Kept, reason));
     let mut unread: Vec<usize> = (0..header.cells.len())
         .filter(|&i| !header.cells[i].trim().is_empty() && role_of(&header.cells[i]).is_none())
         .collect();
@@ -411,7 +402,7 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
             let joined = sheet::rejoin_drop_frame(&mut cells, header.cells.len(), &tc_columns);
             if !joined.is_empty() {
                 let reason = sheet::rejoined_reason(&joined);
-                diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
+                diagnostics.push(Diagnostic::new(row.line, Fate::Kept, reason));
             }
             rejoined = Row { line: row.line, cells };
             &rejoined
@@ -429,7 +420,7 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
                 header.cells.len(),
                 extra.join(" | ")
             );
-            diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
+            diagnostics.push(Diagnostic::new(row.line, Fate::Kept, reason));
         }
         if let Some(note) = row_note(row, &columns, order, &mut diagnostics) {
             notes.push(note);
@@ -447,7 +438,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
     let text = cell(columns.text).unwrap_or("");
     let tags_cell = cell(columns.tags);
     let clip = cell(columns.clip);
-    let mut report = |fate: Fate, reason: String| diagnostics.push(Diagnostic { fate, line: row.line, reason });
+    let mut report = |fate: Fate, reason: String| diagnostics.push(Diagnostic::new(row.line, fate, reason));
     let tc = match cell(columns.tc) {
         Some(raw) => match normalize_tc(raw) {
             Ok(tc) => Some(tc),
@@ -556,7 +547,7 @@ fn read_sound_report(text: &str, header: &Header, columns: &ReportColumns) -> (V
         }
         let cell = |idx: usize| row.cells.get(idx).map(|c| c.trim()).filter(|c| !c.is_empty()).map(str::to_string);
         let Some(file) = cell(columns.file) else {
-            diagnostics.push(Diagnostic { fate: Fate::Skipped, line: row.line, reason: "no file name".to_string() });
+            diagnostics.push(Diagnostic::new(row.line, Fate::Skipped, "no file name"));
             continue;
         };
         let circled = columns.circled.map(|idx| {
@@ -600,7 +591,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
         }
         match plain_line(trimmed) {
             Plain::Note(parts) if parts.text.is_empty() => {
-                diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason: "no note text".to_string() });
+                diagnostics.push(Diagnostic::new(line, Fate::Skipped, "no note text"));
             }
             Plain::Note(parts) => {
                 let mut tags = Vec::new();
@@ -620,7 +611,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                     line,
                 });
             }
-            Plain::BadTc(reason) => diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason }),
+            Plain::BadTc(reason) => diagnostics.push(Diagnostic::new(line, Fate::Skipped, reason)),
             Plain::Other => {
                 if let Some(heading) = day_heading(trimmed, order) {
                     match heading {
@@ -629,19 +620,15 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                             // Notes under it would land on every day: say so,
                             // and keep them off the previous heading's day.
                             day = None;
-                            diagnostics.push(Diagnostic {
-                                fate: Fate::Skipped,
-                                line,
-                                reason: format!("day heading: {reason}"),
-                            });
+                            diagnostics.push(Diagnostic::new(line, Fate::Skipped, format!("day heading: {reason}")));
                         }
                     }
                 } else if !is_comment(trimmed) {
-                    diagnostics.push(Diagnostic {
-                        fate: Fate::Skipped,
+                    diagnostics.push(Diagnostic::new(
                         line,
-                        reason: "does not start with a timecode".to_string(),
-                    });
+                        Fate::Skipped,
+                        "does not start with a timecode".to_string(),
+                    ));
                 }
             }
         }
@@ -1217,7 +1204,7 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!((files[0].circled, files[0].note.as_deref()), (Some(true), Some("plane overhead")));
         assert_eq!((files[1].circled, files[1].note.as_deref()), (Some(false), None));
-        assert_eq!(diagnostics, [Diagnostic { fate: Fate::Skipped, line: 3, reason: "no file name".into() }]);
+        assert_eq!(diagnostics, [Diagnostic::new(3, Fate::Skipped, "no file name")]);
         // A notes sheet with a clip column but no scene and take is notes.
         assert!(matches!(parse(b"Clip,TC,Note\nA.WAV,10:00:00:00,x\n", "csv", None), Outcome::Notes { .. }));
     }

@@ -29,6 +29,7 @@
 use super::edl::duration_label;
 use super::{Select, Sequence};
 use crate::sheet;
+use crate::text::{Diagnostic, Fate};
 
 /// The header [`write`] produces.
 pub const HEADER: [&str; 11] =
@@ -99,7 +100,7 @@ pub struct SelectRow {
 
 /// [`read_selects`] on the bytes of a file: BOM, UTF-16 and legacy code
 /// pages are decoded first ([`crate::text::decode`]).
-pub fn read_selects_bytes(bytes: &[u8]) -> (Vec<SelectRow>, Vec<(usize, String)>) {
+pub fn read_selects_bytes(bytes: &[u8]) -> (Vec<SelectRow>, Vec<Diagnostic>) {
     read_selects(&crate::text::decode(bytes).text)
 }
 
@@ -114,15 +115,15 @@ pub fn read_selects_bytes(bytes: &[u8]) -> (Vec<SelectRow>, Vec<(usize, String)>
 /// `tc_in` and `tc_out` columns joined again ([`crate::sheet::rejoin_drop_frame`]),
 /// and the row says so in [`SelectRow::rejoined`]. Values are trimmed;
 /// empty optional values are `None`; blank rows are skipped. Every row that
-/// lacks a clip or timecode is returned as an error `(line, reason)` beside
-/// the good rows.
-pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
+/// lacks a clip or timecode is returned as a diagnostic (skipped, with its
+/// line) beside the good rows.
+pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<Diagnostic>) {
     // CRLF and lone CR become LF first (as `read_selects_bytes` has done
     // already) so that line numbers count one LF per line.
     let text = crate::text::normalise_line_ends(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let Some(header_line) = text.lines().find(|l| !l.trim().is_empty()) else {
-        return (Vec::new(), vec![(1, "empty file: expected a header row clip,tc_in,tc_out".to_string())]);
+        return (Vec::new(), vec![skipped(1, "empty file: expected a header row clip,tc_in,tc_out".to_string())]);
     };
     let delimiter = sheet::sniff_delimiter(header_line);
     let (rows, bad) = sheet::read_rows(text, delimiter, usize::MAX);
@@ -130,7 +131,7 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
     let Some(header) = rows.next() else {
         let (line, reason) =
             bad.map_or((1, "no header row".to_string()), |b| (b.line, format!("header row: {}", b.reason)));
-        return (Vec::new(), vec![(line, reason)]);
+        return (Vec::new(), vec![skipped(line, reason)]);
     };
     let find = |aliases: &[&str]| sheet::find_column(&header.cells, aliases);
     let (clip, tc_in, tc_out) = (find(&["clip", "clipname", "name"]), find(&["tcin", "in"]), find(&["tcout", "out"]));
@@ -140,7 +141,7 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
             "the header must name the columns clip, tc_in and tc_out; found {:?} (delimiter {delim})",
             header.cells
         );
-        return (Vec::new(), vec![(header.line, reason)]);
+        return (Vec::new(), vec![skipped(header.line, reason)]);
     };
     let (path, clip_id, speaker, text_col, comment) =
         (find(&["path"]), find(&["clipid", "id"]), find(&["speaker"]), find(&["text"]), find(&["comment", "comments"]));
@@ -174,11 +175,15 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
         if missing.is_empty() {
             selects.push(select);
         } else {
-            errors.push((row.line, format!("no {}", missing.join(", no "))));
+            errors.push(skipped(row.line, format!("no {}", missing.join(", no "))));
         }
     }
-    errors.extend(bad.map(|b| (b.line, b.reason)));
+    errors.extend(bad.map(|b| skipped(b.line, b.reason)));
     (selects, errors)
+}
+
+fn skipped(line: usize, reason: String) -> Diagnostic {
+    Diagnostic::new(line, Fate::Skipped, reason)
 }
 
 #[cfg(test)]
@@ -215,8 +220,8 @@ mod tests {
             }
             got.push('\n');
         }
-        for (line, reason) in &errors {
-            got.push_str(&format!("error {line}: {reason}\n"));
+        for d in &errors {
+            got.push_str(&format!("error {}: {}\n", d.line, d.reason));
         }
         assert_eq!(got, expect, "\n--- got ---\n{got}");
     }
