@@ -287,8 +287,8 @@ pub fn read(text: &str) -> Result<Ale, AleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::edl::fixtures::*;
     use crate::export::edl::tc_frames;
+    use crate::export::testkit::fixtures::*;
     use crate::export::{ExportClip, Sequence};
 
     fn check(seq: &Sequence, selects: &[Select], expect: &str) {
@@ -461,8 +461,8 @@ NIGHT0001_003\tVA1\t24:00:00;30\t24:00:02;00\tNIGHT0001\t/shoot/2026-03-14/D_CAM
     /// rewrites it.
     #[test]
     fn golden_file() {
-        let (seq, selects) = crate::export::otio::testkit::golden_example();
-        crate::export::otio::testkit::check_golden("selects.ale", &write(&seq, &selects));
+        let (seq, selects) = crate::export::testkit::golden_example();
+        crate::export::testkit::check_golden("selects.ale", &write(&seq, &selects));
     }
 
     /// What the OTIO ALE adapter sees: the whole file as it reads it (or its
@@ -520,7 +520,7 @@ json.dump(out, sys.stdout)
         lists.push(vec![select(nasty(), 0, 48), select(sound(), 24, 96)]);
         let mut cases: Vec<(Sequence, Vec<Select>)> = lists.into_iter().map(|l| (seq_for(&l), l)).collect();
         cases.push(awkward());
-        cases.push(crate::export::otio::testkit::golden_example());
+        cases.push(crate::export::testkit::golden_example());
         for (seq, selects) in &cases {
             let text = write(seq, selects);
             let seen = run_python(READER, &text, "ale", &[]);
@@ -549,7 +549,7 @@ json.dump(out, sys.stdout)
     /// with nothing: no panic, and one full row per select.
     #[test]
     fn extreme_inputs() {
-        use crate::export::otio::testkit::{Fixture, extreme_cases};
+        use crate::export::testkit::{Fixture, extreme_cases};
         let mut cases = extreme_cases();
         cases.push((seq_for(&[Fixture::Nasty.select()]), Fixture::ALL.map(Fixture::select).to_vec()));
         for (seq, selects) in cases {

@@ -12,6 +12,9 @@ pub mod edl;
 pub mod fcpxml;
 pub mod otio;
 pub mod table;
+/// Test support shared by every exporter's tests.
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod xmeml;
 
 /// The export readers' Python, shared with the integration tests.
@@ -307,7 +310,7 @@ mod tests {
     /// overlapping or touching selects of one clip, in any order.
     #[test]
     fn handles_clamp_and_merge_within_one_clip() {
-        use crate::export::edl::fixtures::{pal, select, sony};
+        use crate::export::testkit::fixtures::{pal, select, sony};
         let spans = |v: &[Select]| v.iter().map(|s| (s.clip.name.clone(), s.in_frame, s.out_frame)).collect::<Vec<_>>();
         let (sony, pal) = (sony(), pal());
         let (sn, pn) = (sony.name.clone(), pal.name.clone());
@@ -341,7 +344,7 @@ mod tests {
     /// A drop-frame record start needs a drop-frame sequence.
     #[test]
     fn record_start_labelling_must_match_the_sequence() {
-        use crate::export::edl::fixtures::{pal, select, sony};
+        use crate::export::testkit::fixtures::{pal, select, sony};
         let pal_seq = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("01:00:00;00"));
         assert!(pal_seq.is_err_and(|e| e.to_string().contains("';' is drop-frame")));
         let df = Sequence::for_selects("t", &[select(sony(), 0, 1)], None, Some("01:00:00;00")).expect("29.97 DF");

@@ -189,7 +189,7 @@ fn skipped(line: usize, reason: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::edl::fixtures::*;
+    use crate::export::testkit::fixtures::*;
     use crate::timecode::Timecode;
 
     fn check(selects: &[Select], expect: &str) {
@@ -338,8 +338,8 @@ legal, names\",\"id-Interview \"\"Anna\"\", take 2 & 3 é.mov\"\r
     /// rewrites it.
     #[test]
     fn golden_file() {
-        let (seq, selects) = crate::export::otio::testkit::golden_example();
-        crate::export::otio::testkit::check_golden("selects.csv", &write(&seq, &selects));
+        let (seq, selects) = crate::export::testkit::golden_example();
+        crate::export::testkit::check_golden("selects.csv", &write(&seq, &selects));
         // An independent reader (Python's csv) sees the rows the fixtures
         // mean, written out here by hand: 29.97 DF labels with `;`, out
         // points exclusive, durations in the clip's own labelling.
@@ -402,7 +402,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     /// every awkward character: no panic, and every row reads back.
     #[test]
     fn extreme_inputs() {
-        use crate::export::otio::testkit::{Fixture, extreme_cases};
+        use crate::export::testkit::{Fixture, extreme_cases};
         let mut cases = extreme_cases();
         cases.push((seq_for(&[Fixture::Nasty.select()]), Fixture::ALL.map(Fixture::select).to_vec()));
         for (seq, selects) in cases {
