@@ -1013,6 +1013,21 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_count_in_line_numbers() {
+        // The csv crate's own line count starts before the blank lines it
+        // skips; the sheet reader counts them (notes said lines 2 and 5).
+        check(
+            b"Timecode,Note\n\n\n14:31:00:10,x\n\n,no tc\n",
+            "csv",
+            r#"
+            encoding UTF-8
+            4: 14:31:00:10 "x"
+            ! 6: no timecode and no clip
+            "#,
+        );
+    }
+
+    #[test]
     fn missing_timecode_line_counts_quoted_newlines() {
         check(
             b"tc,note\n\
