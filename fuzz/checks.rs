@@ -186,7 +186,7 @@ pub fn selects(data: &[u8]) {
         assert!(row.line >= 1 && row.line <= lines, "row line {} past the end ({lines} lines)", row.line);
     }
     assert!(rows.windows(2).all(|w| w[0].line < w[1].line), "rows out of order");
-    for (line, _) in &errors {
-        assert!(*line <= lines, "error line {line} past the end ({lines} lines)");
+    for d in &errors {
+        assert!(d.line <= lines, "error line {} past the end ({lines} lines)", d.line);
     }
 }

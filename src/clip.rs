@@ -198,12 +198,13 @@ pub fn typed_path(want: &str) -> Option<String> {
 
 /// The stable id of the clip at `abs_path`: 64-bit FNV-1a as 16 hex digits.
 pub fn clip_id(abs_path: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in abs_path.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", fnv1a64(abs_path.as_bytes()))
+}
+
+/// 64-bit FNV-1a: a stable hash (std's is randomised) for clip ids and the
+/// fingerprints of transcript and notes files. Changing it changes every id.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Which clips `rushes clips` lists: each set field must match.
@@ -313,7 +314,14 @@ pub struct NoteRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::{camera_key, glob_match};
+    use super::{camera_key, fnv1a64, glob_match};
+
+    #[test]
+    fn fnv1a64_matches_the_published_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 
     #[test]
     fn globs_match_like_a_shell() {

@@ -117,9 +117,20 @@ fn month_named(word: &str) -> Option<u32> {
 ///
 /// The error says what is wrong: ambiguous, a day that does not exist, or
 /// not a date at all.
-pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, String> {
+/// Why [`parse_date`] read no date.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Not a date, or not a real one; `why` finishes the sentence.
+    #[error("date {text:?} {why}")]
+    Invalid { text: String, why: &'static str },
+    /// Both parts could be the month, and no order was given.
+    #[error("date {text:?} is ambiguous ({day_first} or {month_first}); give --date-order dmy or mdy")]
+    Ambiguous { text: String, day_first: String, month_first: String },
+}
+
+pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, DateError> {
     let raw = text.trim();
-    let bad = |why: &str| Err(format!("date {raw:?} {why}"));
+    let bad = |why: &'static str| Err(DateError::Invalid { text: raw.to_string(), why });
     if raw.is_empty() {
         return bad("is empty");
     }
@@ -132,7 +143,9 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, String
     let num = |p: &str| -> Option<u32> {
         if (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }
     };
-    let valid = |y: u32, m: u32, d: u32| ymd(y, m, d).ok_or_else(|| format!("date {raw:?} does not exist"));
+    let valid = |y: u32, m: u32, d: u32| {
+        ymd(y, m, d).ok_or_else(|| DateError::Invalid { text: raw.to_string(), why: "does not exist" })
+    };
     if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
         let (y, m, d) = (num(&date_part[0..4]), num(&date_part[4..6]), num(&date_part[6..8]));
         if let (Some(y), Some(m), Some(d)) = (y, m, d) {
@@ -162,11 +175,11 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<String, String
                     let name = MONTHS[m as usize - 1];
                     name[..1].to_uppercase() + &name[1..]
                 };
-                Err(format!(
-                    "date {raw:?} is ambiguous ({x} {} or {} {y}); give --date-order dmy or mdy",
-                    month(y),
-                    month(x)
-                ))
+                Err(DateError::Ambiguous {
+                    text: raw.to_string(),
+                    day_first: format!("{x} {}", month(y)),
+                    month_first: format!("{} {y}", month(x)),
+                })
             }
         };
     }
@@ -223,7 +236,7 @@ mod tests {
 
     #[test]
     fn dates_as_people_type_them() {
-        let ok = |s: &str, order: Option<DateOrder>| parse_date(s, order).unwrap_or_else(|e| e);
+        let ok = |s: &str, order: Option<DateOrder>| parse_date(s, order).unwrap_or_else(|e| e.to_string());
         for s in [
             "2026-03-14",
             "2026/03/14",

@@ -205,7 +205,7 @@ pub fn import_files(
             }
         };
         let id = source_id(abs);
-        let hash = format!("{:016x}", fnv(&bytes));
+        let hash = format!("{:016x}", crate::clip::fnv1a64(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
         // A file whose old place is gone but whose bytes are known (its
@@ -476,7 +476,7 @@ fn place(
         SourceKind::Transcript => {
             let found = match &record.options.clip {
                 Some(want) => crate::resolve::resolve_clip(want, clips).map_err(|e| format!("--clip {e}")),
-                None => catalog.match_transcript(&record.path),
+                None => catalog.match_transcript(&record.path).map_err(|e| e.to_string()),
             };
             match found {
                 Ok(clip) => {
@@ -552,7 +552,7 @@ fn place(
                 let found = match catalog.report_clips(&file.file, &record.path) {
                     Ok(found) => found,
                     Err(reason) => {
-                        report.notes_unplaced.push(unlogged(record, file, reason));
+                        report.notes_unplaced.push(unlogged(record, file, reason.to_string()));
                         record.file_clips.push(Vec::new());
                         continue;
                     }
@@ -626,7 +626,7 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
     if record.kind == SourceKind::SoundReport {
         for file in &record.files {
             if let Err(reason) = catalog.report_clips(&file.file, &record.path) {
-                report.notes_unplaced.push(unlogged(record, file, reason));
+                report.notes_unplaced.push(unlogged(record, file, reason.to_string()));
             }
         }
     }
@@ -808,8 +808,4 @@ fn write_summaries(
         }
     }
     Ok(())
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }

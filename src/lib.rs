@@ -24,6 +24,7 @@ pub mod resolve;
 pub mod scan;
 pub mod search;
 pub mod selects;
+pub mod sheet;
 pub mod text;
 pub mod timecode;
 pub mod transcript;

@@ -317,7 +317,7 @@ impl<'a> Catalog<'a> {
     /// several clips share the name (every Sony card starts at
     /// `C0001.MP4`), the [`nearest`] to the transcript wins; otherwise it is
     /// ambiguous.
-    pub fn match_transcript(&self, path: &str) -> Result<&'a Clip, String> {
+    pub fn match_transcript(&self, path: &str) -> Result<&'a Clip, MatchError> {
         let file_name = path.rsplit('/').next().unwrap_or(path);
         for stem in transcript_stems(file_name) {
             let found: Vec<&'a Clip> =
@@ -325,12 +325,10 @@ impl<'a> Catalog<'a> {
             if found.is_empty() {
                 continue;
             }
-            return nearest(&found, path, day_of_path(path).as_deref()).map_err(|tied| {
-                let names: Vec<&str> = tied.iter().map(|c| c.rel_path.as_str()).collect();
-                format!("matches {} clips ({}); use --clip", tied.len(), names.join(", "))
-            });
+            return nearest(&found, path, day_of_path(path).as_deref())
+                .map_err(|tied| MatchError::Ambiguous(tied.iter().map(|c| c.rel_path.clone()).collect()));
         }
-        Err("matches no clip by name".into())
+        Err(MatchError::NoClip)
     }
 }
 
@@ -339,7 +337,7 @@ impl<'a> Catalog<'a> {
     /// the split-mono files of the take (`A101_1.WAV` and `A101_1_X.WAV`
     /// are `A101_1_1.WAV`, `A101_1_2.WAV`...). Of same-named files on
     /// several cards, those sharing the deepest folder with the report.
-    pub fn report_clips(&self, file: &str, report_path: &str) -> Result<Vec<&'a Clip>, String> {
+    pub fn report_clips(&self, file: &str, report_path: &str) -> Result<Vec<&'a Clip>, MatchError> {
         let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
         let same_ext = |c: &Clip| c.name.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext));
         let exact: Vec<&'a Clip> = self.clips.iter().filter(|c| c.name.eq_ignore_ascii_case(file)).collect();
@@ -358,12 +356,33 @@ impl<'a> Catalog<'a> {
             exact
         };
         if found.is_empty() {
-            return Err(format!("no file {file:?} (or its split-mono channels) in the library"));
+            return Err(MatchError::NoReportFile(file.to_string()));
         }
         let depth = |c: &Clip| shared_depth(report_path, &c.path);
         let deepest = found.iter().map(|c| depth(c)).max().unwrap_or(0);
         Ok(found.into_iter().filter(|c| depth(c) == deepest).collect())
     }
+}
+
+/// Why a transcript or a sound report's row found no clip.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MatchError {
+    /// Same-named clips tied for nearest, by their paths in their dumps.
+    #[error("matches {} clips ({}); use --clip", .0.len(), .0.join(", "))]
+    Ambiguous(Vec<String>),
+    #[error("matches no clip by name")]
+    NoClip,
+    #[error("no file {0:?} (or its split-mono channels) in the library")]
+    NoReportFile(String),
+}
+
+/// Why a note's timecode names no label at a clip's rate.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoteLabelError {
+    #[error("{0:?} is not a timecode")]
+    NotATimecode(String),
+    #[error("{text}: frame {frame} does not exist at {rate} fps (frames run 00 to {last:02})")]
+    NoSuchFrame { text: String, frame: u64, rate: String, last: u64 },
 }
 
 /// How many leading folders two files' paths share.
@@ -445,13 +464,8 @@ fn label_from_ms(ms: u64, format: TcFormat) -> Timecode {
 /// Builds a label, moving a drop-frame label that does not exist to the
 /// first one that does (`00:01:00;00` → `00:01:00;02`).
 fn label_lenient(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Timecode {
-    let nominal = u64::from(format.rate().nominal());
-    let mut ff = ff.min(nominal.saturating_sub(1));
-    if format.is_drop_frame() && ss == 0 && !mm.is_multiple_of(10) {
-        ff = ff.max(u64::from(format.rate().nominal() / 15));
-    }
-    let sep = if format.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).unwrap_or(Timecode::zero(format))
+    let ff = ff.min(u64::from(format.rate().nominal()).saturating_sub(1));
+    Timecode::from_fields_forward(hh, mm, ss, ff, format).unwrap_or(Timecode::zero(format))
 }
 
 /// Reads a note's timecode at a clip's labelling, forgiving what people
@@ -459,15 +473,12 @@ fn label_lenient(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Timeco
 /// drop-frame label that does not exist (moved to the next that does). A
 /// frame number at or above the rate is refused, never clamped: the note
 /// was meant for a clip of another rate, or is a typo.
-pub fn note_label(text: &str, format: TcFormat) -> Result<Timecode, String> {
-    let (hh, mm, ss, ff) = label_parts(text).ok_or_else(|| format!("{text:?} is not a timecode"))?;
+pub fn note_label(text: &str, format: TcFormat) -> Result<Timecode, NoteLabelError> {
+    let (hh, mm, ss, ff) = label_parts(text).ok_or_else(|| NoteLabelError::NotATimecode(text.to_string()))?;
     let nominal = u64::from(format.rate().nominal());
     if ff >= nominal {
-        return Err(format!(
-            "{text}: frame {ff} does not exist at {} fps (frames run 00 to {:02})",
-            format.rate().label(),
-            nominal - 1
-        ));
+        let (text, rate) = (text.to_string(), format.rate().label());
+        return Err(NoteLabelError::NoSuchFrame { text, frame: ff, rate, last: nominal - 1 });
     }
     Ok(label_lenient(hh, mm, ss, ff, format))
 }
@@ -500,11 +511,7 @@ pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -
                     (Some((fi, fo)), (r.seconds(fi), r.seconds(fo)))
                 }
                 (_, _, r) => {
-                    let to_frames = |ms: u64, r: Rate| {
-                        let num = u128::from(ms) * u128::from(r.num()) * 2;
-                        let den = u128::from(r.den()) * 1000;
-                        u64::try_from((num / den).div_ceil(2)).unwrap_or(u64::MAX)
-                    };
+                    let to_frames = |ms: u64, r: Rate| r.frames_nearest(u128::from(ms), 1000);
                     let frames = r.map(|r| {
                         (to_frames(cue.start_ms, r), to_frames(cue.end_ms, r).max(to_frames(cue.start_ms, r)))
                     });
@@ -543,7 +550,7 @@ impl Catalog<'_> {
         let clips = self.clips;
         // The note's label depends only on the clip's labelling: parse it once
         // per distinct format, not once per clip.
-        let mut labels: Vec<(TcFormat, Result<Timecode, String>)> = Vec::new();
+        let mut labels: Vec<(TcFormat, Result<Timecode, NoteLabelError>)> = Vec::new();
         let camera = note.camera.as_deref().or(scope.camera);
         let day = note.day.as_deref().or(scope.day);
         let base = NoteRecord {
@@ -584,7 +591,7 @@ impl Catalog<'_> {
             return vec![rec];
         }
         let mut placed = Vec::new();
-        let mut bad_frame: Option<String> = None;
+        let mut bad_frame: Option<NoteLabelError> = None;
         for (clip, start) in clips.iter().zip(&self.starts) {
             if let Some(named) = &named {
                 if !named.iter().any(|c| c.id == clip.id) {
@@ -644,7 +651,7 @@ impl Catalog<'_> {
             let mut rec = base;
             let tc = note.tc.as_deref().unwrap_or("(no timecode)");
             rec.reason = Some(match (bad_frame, &named, camera) {
-                (Some(reason), _, _) => reason,
+                (Some(reason), _, _) => reason.to_string(),
                 (None, Some(_), _) => {
                     format!("names clip {:?}, which is not in the catalog", note.clip.as_deref().unwrap_or(""))
                 }
@@ -759,8 +766,8 @@ mod tests {
         b.id = "other".into();
         let clips = vec![a, b];
         let cat = Catalog::new(&clips);
-        assert!(cat.match_transcript("/elsewhere/c0001.en.srt").unwrap_err().contains("2 clips"));
-        assert!(cat.match_transcript("/dump/TRANSCRIPTS/c0001.srt").unwrap_err().contains("2 clips"));
+        assert!(cat.match_transcript("/elsewhere/c0001.en.srt").unwrap_err().to_string().contains("2 clips"));
+        assert!(cat.match_transcript("/dump/TRANSCRIPTS/c0001.srt").unwrap_err().to_string().contains("2 clips"));
         assert_eq!(cat.match_transcript("/dump/B001/C0001.srt").unwrap().id, "other");
         assert_eq!(cat.match_transcript("/dump/B001/SUBS/C0001.srt").unwrap().id, "other");
         assert!(cat.match_transcript("/dump/B001/C0009.srt").is_err());
@@ -827,7 +834,7 @@ mod tests {
         // Frames at or above the rate are refused, not clamped.
         assert_eq!(label("14:31:00:25", pal), None);
         assert_eq!(
-            note_label("14:31:00:40", df),
+            note_label("14:31:00:40", df).map_err(|e| e.to_string()),
             Err("14:31:00:40: frame 40 does not exist at 29.97 fps (frames run 00 to 29)".to_string())
         );
         assert_eq!(label("14:31:00:29", df).as_deref(), Some("14:31:00;29"));

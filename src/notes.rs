@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::{self, DateOrder};
+use crate::sheet::{self, Row, header_key};
 use crate::text::{self, Fate};
 
 /// One timecoded remark.
@@ -44,13 +45,7 @@ pub struct Note {
 
 /// Something in the file that could not become a note, or became one with
 /// a caveat (`fate`). Line 0 means the file as a whole.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub line: usize,
-    pub reason: String,
-    #[serde(default)]
-    pub fate: Fate,
-}
+pub use crate::text::Diagnostic;
 
 /// What a file turned out to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,10 +99,8 @@ pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
         "tsv" => parse_table(body, b"\t", order),
         _ => parse_table(body, b",;\t", order),
     };
-    let replaced = decoded.had_errors.then(|| Diagnostic {
-        fate: Fate::Kept,
-        line: 0,
-        reason: format!("some bytes are not valid {} and were replaced", decoded.encoding),
+    let replaced = decoded.had_errors.then(|| {
+        Diagnostic::new(0, Fate::Kept, format!("some bytes are not valid {} and were replaced", decoded.encoding))
     });
     let with_replaced = |mut diagnostics: Vec<Diagnostic>| {
         diagnostics.splice(0..0, replaced.clone());
@@ -162,12 +155,6 @@ const ROLE_NAMES: [(Role, &[&str]); 10] = [
     (Role::Speaker, &["speaker", "who", "talent"]),
     (Role::Day, &["day", "date", "shootday"]),
 ];
-
-/// A header cell lower-cased with everything but letters and digits
-/// removed, so `TC In`, `tc_in` and `TC-IN:` are one name.
-fn header_key(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
 
 /// The role of a header cell, by its exact name.
 fn role_of(header: &str) -> Option<Role> {
@@ -271,12 +258,6 @@ impl Columns {
     }
 }
 
-/// One CSV record, cells trimmed.
-struct Row {
-    line: usize,
-    cells: Vec<String>,
-}
-
 /// The header row chosen for a table.
 struct Header {
     delimiter: u8,
@@ -286,28 +267,12 @@ struct Header {
     columns: Columns,
 }
 
-/// Reads records (at most `limit`), flexible in length. The csv crate
-/// reports the line each record starts on, which stays right across
-/// quoted newlines because `text::decode` already made every line end `\n`.
+/// Reads records (at most `limit`) with [`sheet::read_rows`]; a record
+/// the CSV reader refuses ends the table, said as a diagnostic.
 fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<Diagnostic>) {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while rows.len() < limit {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                rows.push(Row { line, cells: record.iter().map(|c| c.trim().to_string()).collect() });
-            }
-            Ok(false) => break,
-            Err(err) => {
-                let line = err.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                return (rows, Some(Diagnostic { fate: Fate::Skipped, line, reason: format!("CSV: {err}") }));
-            }
-        }
-    }
-    (rows, None)
+    let (rows, bad) = sheet::read_rows(text, delimiter, limit);
+    let diagnostic = bad.map(|bad| Diagnostic::new(bad.line, Fate::Skipped, format!("CSV: {}", bad.reason)));
+    (rows, diagnostic)
 }
 
 /// The header: the first row, among the first [`HEADER_SEARCH_ROWS`], that
@@ -375,7 +340,7 @@ fn role_label(role: Role) -> &'static str {
 fn resolve_columns(header: &Header, rows: &[Row], diagnostics: &mut Vec<Diagnostic>) -> Columns {
     let mut columns = header.columns.clone();
     // Columns read by a guess or left out: the rows themselves are read.
-    let mut report = |reason: String| diagnostics.push(Diagnostic { fate: Fate::Kept, line: header.line, reason });
+    let mut report = |reason: String| diagnostics.push(Diagnostic::new(header.line, Fate::Kept, reason));
     let mut unread: Vec<usize> = (0..header.cells.len())
         .filter(|&i| !header.cells[i].trim().is_empty() && role_of(&header.cells[i]).is_none())
         .collect();
@@ -432,7 +397,14 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
         }
         let rejoined;
         let row = if header.delimiter == b';' && row.cells.len() > header.cells.len() {
-            rejoined = rejoin_drop_frame(row, header.cells.len(), &columns, &mut diagnostics);
+            let mut cells = row.cells.clone();
+            let tc_columns: Vec<usize> = [columns.tc, columns.out].into_iter().flatten().collect();
+            let joined = sheet::rejoin_drop_frame(&mut cells, header.cells.len(), &tc_columns);
+            if !joined.is_empty() {
+                let reason = sheet::rejoined_reason(&joined);
+                diagnostics.push(Diagnostic::new(row.line, Fate::Kept, reason));
+            }
+            rejoined = Row { line: row.line, cells };
             &rejoined
         } else {
             row
@@ -448,7 +420,7 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
                 header.cells.len(),
                 extra.join(" | ")
             );
-            diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
+            diagnostics.push(Diagnostic::new(row.line, Fate::Kept, reason));
         }
         if let Some(note) = row_note(row, &columns, order, &mut diagnostics) {
             notes.push(note);
@@ -456,45 +428,6 @@ fn read_table(text: &str, header: &Header, order: Option<DateOrder>) -> Parsed {
     }
     diagnostics.extend(error);
     (notes, diagnostics)
-}
-
-/// A `;`-separated sheet typed by hand with drop-frame timecodes unquoted
-/// splits `14:31:00;10` into `14:31:00` and `10`, shifting every later
-/// column. While the row is longer than its header, such a pair is joined
-/// back; a row with no such pair is left as it is. Only a timecode column
-/// (in or out) is joined with the cell after it, and only to two frame
-/// digits as drop-frame labels are written: `14:31:00;3;...` under
-/// `Timecode;Rating` is a rating of 3, not frame 3, and the row's extra
-/// cell is elsewhere. A join is a guess, so it is reported.
-fn rejoin_drop_frame(row: &Row, header_len: usize, columns: &Columns, diagnostics: &mut Vec<Diagnostic>) -> Row {
-    let mut cells = row.cells.clone();
-    let mut joined = Vec::new();
-    let mut i = 0;
-    // Cells before `i` are already aligned with the header's columns.
-    while cells.len() > header_len && i + 1 < cells.len() {
-        let tc_column = columns.tc == Some(i) || columns.out == Some(i);
-        let (hms, frames) = (cells[i].trim(), cells[i + 1].trim());
-        let split_df = tc_column
-            && hms.len() >= 7
-            && hms.bytes().filter(|&b| b == b':').count() == 2
-            && frames.len() == 2
-            && frames.bytes().all(|b| b.is_ascii_digit())
-            && check_tc(&format!("{hms};{frames}")).is_ok();
-        if split_df {
-            cells[i] = format!("{hms};{frames}");
-            cells.remove(i + 1);
-            joined.push(cells[i].clone());
-        }
-        i += 1;
-    }
-    if !joined.is_empty() {
-        let reason = format!(
-            "read {} as drop-frame timecode split by the ';' separator (quote such cells to be sure)",
-            joined.join(" and ")
-        );
-        diagnostics.push(Diagnostic { fate: Fate::Kept, line: row.line, reason });
-    }
-    Row { line: row.line, cells }
 }
 
 /// The note of one row, or `None` with the reason reported: every row
@@ -505,7 +438,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
     let text = cell(columns.text).unwrap_or("");
     let tags_cell = cell(columns.tags);
     let clip = cell(columns.clip);
-    let mut report = |fate: Fate, reason: String| diagnostics.push(Diagnostic { fate, line: row.line, reason });
+    let mut report = |fate: Fate, reason: String| diagnostics.push(Diagnostic::new(row.line, fate, reason));
     let tc = match cell(columns.tc) {
         Some(raw) => match normalize_tc(raw) {
             Ok(tc) => Some(tc),
@@ -528,7 +461,7 @@ fn row_note(row: &Row, columns: &Columns, order: Option<DateOrder>, diagnostics:
         Some(d) => match date::parse_date(d, order) {
             Ok(day) => Some(day),
             Err(reason) => {
-                report(Fate::Skipped, reason);
+                report(Fate::Skipped, reason.to_string());
                 return None;
             }
         },
@@ -614,7 +547,7 @@ fn read_sound_report(text: &str, header: &Header, columns: &ReportColumns) -> (V
         }
         let cell = |idx: usize| row.cells.get(idx).map(|c| c.trim()).filter(|c| !c.is_empty()).map(str::to_string);
         let Some(file) = cell(columns.file) else {
-            diagnostics.push(Diagnostic { fate: Fate::Skipped, line: row.line, reason: "no file name".to_string() });
+            diagnostics.push(Diagnostic::new(row.line, Fate::Skipped, "no file name"));
             continue;
         };
         let circled = columns.circled.map(|idx| {
@@ -658,7 +591,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
         }
         match plain_line(trimmed) {
             Plain::Note(parts) if parts.text.is_empty() => {
-                diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason: "no note text".to_string() });
+                diagnostics.push(Diagnostic::new(line, Fate::Skipped, "no note text"));
             }
             Plain::Note(parts) => {
                 let mut tags = Vec::new();
@@ -678,7 +611,7 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                     line,
                 });
             }
-            Plain::BadTc(reason) => diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason }),
+            Plain::BadTc(reason) => diagnostics.push(Diagnostic::new(line, Fate::Skipped, reason)),
             Plain::Other => {
                 if let Some(heading) = day_heading(trimmed, order) {
                     match heading {
@@ -687,19 +620,15 @@ fn parse_txt(text: &str, order: Option<DateOrder>) -> Result<Parsed, String> {
                             // Notes under it would land on every day: say so,
                             // and keep them off the previous heading's day.
                             day = None;
-                            diagnostics.push(Diagnostic {
-                                fate: Fate::Skipped,
-                                line,
-                                reason: format!("day heading: {reason}"),
-                            });
+                            diagnostics.push(Diagnostic::new(line, Fate::Skipped, format!("day heading: {reason}")));
                         }
                     }
                 } else if !is_comment(trimmed) {
-                    diagnostics.push(Diagnostic {
-                        fate: Fate::Skipped,
+                    diagnostics.push(Diagnostic::new(
                         line,
-                        reason: "does not start with a timecode".to_string(),
-                    });
+                        Fate::Skipped,
+                        "does not start with a timecode".to_string(),
+                    ));
                 }
             }
         }
@@ -887,7 +816,7 @@ fn day_heading(line: &str, order: Option<DateOrder>) -> Option<Result<String, St
         Ok(d) => Some(Ok(d)),
         // A lone token shaped like a date (digits and separators) that is
         // ambiguous or impossible is still a heading, in error.
-        Err(reason) if rest.len() == 1 && is_date_shaped(rest[0]) => Some(Err(reason)),
+        Err(reason) if rest.len() == 1 && is_date_shaped(rest[0]) => Some(Err(reason.to_string())),
         Err(_) => None,
     }
 }
@@ -1084,6 +1013,21 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_count_in_line_numbers() {
+        // The csv crate's own line count starts before the blank lines it
+        // skips; the sheet reader counts them (notes said lines 2 and 5).
+        check(
+            b"Timecode,Note\n\n\n14:31:00:10,x\n\n,no tc\n",
+            "csv",
+            r#"
+            encoding UTF-8
+            4: 14:31:00:10 "x"
+            ! 6: no timecode and no clip
+            "#,
+        );
+    }
+
+    #[test]
     fn missing_timecode_line_counts_quoted_newlines() {
         check(
             b"tc,note\n\
@@ -1275,7 +1219,7 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!((files[0].circled, files[0].note.as_deref()), (Some(true), Some("plane overhead")));
         assert_eq!((files[1].circled, files[1].note.as_deref()), (Some(false), None));
-        assert_eq!(diagnostics, [Diagnostic { fate: Fate::Skipped, line: 3, reason: "no file name".into() }]);
+        assert_eq!(diagnostics, [Diagnostic::new(3, Fate::Skipped, "no file name")]);
         // A notes sheet with a clip column but no scene and take is notes.
         assert!(matches!(parse(b"Clip,TC,Note\nA.WAV,10:00:00:00,x\n", "csv", None), Outcome::Notes { .. }));
     }

@@ -13,6 +13,7 @@ use crate::library::Library;
 use crate::merge::clip_start;
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::search::{Hit, HitKind};
+use crate::text::{Diagnostic, Fate};
 use crate::timecode::{TcFormat, Timecode};
 
 /// What an export writes.
@@ -224,19 +225,18 @@ pub fn from_csv(
     bytes: &[u8],
 ) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
     let clips = lib.clips()?;
-    let (rows, errors) = table::read_selects_bytes(bytes);
-    let mut rejected: Vec<Rejected> =
-        errors.into_iter().map(|(line, reason)| Rejected { source: format!("{file}:{line}"), reason }).collect();
+    let (rows, mut errors) = table::read_selects_bytes(bytes);
     let mut selects = Vec::new();
     for row in rows {
         match select_from_row(&row, &clips) {
             Ok(s) => selects.push(s),
-            Err(reason) => rejected.push(Rejected { source: format!("{file}:{}", row.line), reason }),
+            Err(reason) => errors.push(Diagnostic::new(row.line, Fate::Skipped, reason)),
         }
     }
     // The file's order is the editor's: keep it. Report problems by line.
-    rejected.sort_by_key(|r| r.source.rsplit_once(':').and_then(|(_, l)| l.parse::<usize>().ok()).unwrap_or(0));
-    Ok((selects, rejected))
+    errors.sort_by_key(|d| d.line);
+    let rejected = errors.into_iter().map(|d| Rejected { source: format!("{file}:{}", d.line), reason: d.reason });
+    Ok((selects, rejected.collect()))
 }
 
 fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// What became of the part of a file a reader reports on: the transcript
 /// and notes readers share it so a summary can say which lines were left
 /// out and which were read with a guess or a caveat.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fate {
     /// Not read: the cue, row or block is left out.
@@ -19,6 +19,36 @@ pub enum Fate {
     /// Read, with a guess or a caveat (a misspelt column read by its
     /// closeness, an end clamped to the start, extra cells left out).
     Kept,
+}
+
+/// Something a reader of a user's file (transcript, notes, selects sheet)
+/// did not read, or read with a caveat, and where: the one diagnostic type
+/// every reader reports with. Pure readers know no file name and leave
+/// `source` empty; whoever read the file from disk names it
+/// ([`Diagnostic::in_source`]), so reports sort by `(source, line)` as
+/// values, never by re-parsing a `file:line` string.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The file, once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// 1-based line; 0 means the file as a whole.
+    pub line: usize,
+    pub reason: String,
+    #[serde(default)]
+    pub fate: Fate,
+}
+
+impl Diagnostic {
+    /// A diagnostic of the file as a whole or of one line, source unknown.
+    pub fn new(line: usize, fate: Fate, reason: impl Into<String>) -> Diagnostic {
+        Diagnostic { source: None, line, reason: reason.into(), fate }
+    }
+
+    /// The same diagnostic, naming the file it is about.
+    pub fn in_source(self, source: impl Into<String>) -> Diagnostic {
+        Diagnostic { source: Some(source.into()), ..self }
+    }
 }
 
 /// Decoded text and the encoding it was read as.

@@ -160,6 +160,21 @@ impl Rate {
         u64::try_from(f).unwrap_or(u64::MAX)
     }
 
+    /// Frames in `n/d` seconds, rounded to the nearest frame (a half frame
+    /// rounds up): how a time written in milliseconds (a cue, a handle) or
+    /// a length at another rate becomes frames. A frame-accurate tool
+    /// writes `00:00:00,033` for frame 1 at 29.97; flooring would lose it.
+    pub fn frames_nearest(self, n: u128, d: u128) -> u64 {
+        let d = d.saturating_mul(u128::from(self.den));
+        if d == 0 {
+            return 0;
+        }
+        let n = n.saturating_mul(u128::from(self.num));
+        let (whole, rest) = (n / d, n % d);
+        let rounded = if rest >= d - rest { whole + 1 } else { whole };
+        u64::try_from(rounded).unwrap_or(u64::MAX)
+    }
+
     /// Frames (rounded down) covered by `samples` at `sample_rate` Hz: the
     /// rule recorders and their sound reports use for BWF TimeReference.
     pub fn frames_from_samples(self, samples: u64, sample_rate: u32) -> u64 {
@@ -294,6 +309,37 @@ impl Timecode {
     pub fn parse_in(text: &str, format: TcFormat) -> Result<Timecode, TimecodeError> {
         let t = text.trim();
         let fields = split_fields(t).ok_or_else(|| TimecodeError::Syntax(t.to_string()))?;
+        Timecode::checked(fields, format, t)
+    }
+
+    /// The label `hh:mm:ss:ff` in `format`, checked as [`Timecode::parse_in`]
+    /// checks a written one (an error names the label as `HH:MM:SS:FF`,
+    /// `;` before drop-frame frames).
+    pub fn from_fields(hh: u64, mm: u64, ss: u64, ff: u64, format: TcFormat) -> Result<Timecode, TimecodeError> {
+        let sep = if format.drop_frame { ';' } else { ':' };
+        Timecode::checked([hh, mm, ss, ff], format, &format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"))
+    }
+
+    /// [`Timecode::from_fields`], except that a drop-frame label that does
+    /// not exist (frames `;00`/`;01` at a minute not divisible by ten) moves
+    /// forward to the first one that does: `00:01:00;00` → `00:01:00;02`.
+    /// For labels read from somewhere frames cannot be trusted to skip the
+    /// dropped numbers: notes, a time of day in milliseconds, another rate.
+    pub fn from_fields_forward(
+        hh: u64,
+        mm: u64,
+        ss: u64,
+        ff: u64,
+        format: TcFormat,
+    ) -> Result<Timecode, TimecodeError> {
+        let dropped = format.dropped_per_minute();
+        let ff = if ss == 0 && !mm.is_multiple_of(10) { ff.max(dropped) } else { ff };
+        Timecode::from_fields(hh, mm, ss, ff, format)
+    }
+
+    /// The label of `fields` in `format`, each field in range; `text` names
+    /// it in errors.
+    fn checked(fields: [u64; 4], format: TcFormat, t: &str) -> Result<Timecode, TimecodeError> {
         let [hh, mm, ss, ff] = fields;
         let nominal = u64::from(format.rate.nominal());
         let check = |field: &'static str, value: u64, max: u64| {
@@ -414,6 +460,46 @@ mod tests {
 
     fn df60() -> TcFormat {
         TcFormat::df(Rate::FPS_59_94).unwrap()
+    }
+
+    #[test]
+    fn nearest_frame_rounds_half_up() {
+        // 33 ms at 29.97 is 0.989 of a frame: frame 1, where flooring says 0.
+        assert_eq!(Rate::FPS_29_97.frames_nearest(33, 1000), 1);
+        // 1.02 s at 25 fps is frame 25.5: half rounds up.
+        assert_eq!(Rate::FPS_25.frames_nearest(1020, 1000), 26);
+        assert_eq!(Rate::FPS_25.frames_nearest(1019, 1000), 25);
+        // 10 frames at 23.976 as 29.97 frames: 12.5 → 13.
+        assert_eq!(Rate::FPS_29_97.frames_nearest(10 * 1001, 24_000), 13);
+        assert_eq!(Rate::FPS_25.frames_nearest(5, 0), 0);
+        assert_eq!(Rate::FPS_25.frames_nearest(u128::MAX, 1), u64::MAX);
+    }
+
+    #[test]
+    fn labels_from_fields() {
+        let ndf25 = TcFormat::ndf(Rate::FPS_25);
+        assert_eq!(Timecode::from_fields(1, 0, 0, 0, df30()).unwrap().to_string(), "01:00:00;00");
+        assert_eq!(
+            Timecode::from_fields(14, 31, 5, 24, ndf25).unwrap(),
+            Timecode::parse_in("14:31:05:24", ndf25).unwrap()
+        );
+        assert_eq!(
+            Timecode::from_fields(24, 0, 0, 0, ndf25).unwrap_err().to_string(),
+            "timecode \"24:00:00:00\": hours 24 out of range (max 23)"
+        );
+        assert_eq!(
+            Timecode::from_fields(0, 1, 0, 0, df30()),
+            Err(TimecodeError::DroppedLabel("00:01:00;00".to_string()))
+        );
+        // Forward: a dropped label becomes the minute's first real one.
+        let forward = |mm, ss, ff, format| Timecode::from_fields_forward(0, mm, ss, ff, format).unwrap().to_string();
+        assert_eq!(forward(1, 0, 0, df30()), "00:01:00;02");
+        assert_eq!(forward(1, 0, 1, df60()), "00:01:00;04");
+        assert_eq!(forward(1, 0, 3, df30()), "00:01:00;03");
+        assert_eq!(forward(10, 0, 0, df30()), "00:10:00;00");
+        assert_eq!(forward(1, 1, 0, df30()), "00:01:01;00");
+        assert_eq!(forward(1, 0, 0, ndf25), "00:01:00:00");
+        assert!(Timecode::from_fields_forward(0, 60, 0, 0, df30()).is_err());
     }
 
     #[test]

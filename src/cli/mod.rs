@@ -466,10 +466,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let picked = ops::pick(&lib, &source)?;
             print_notices(&picked.notices);
             let rendered = ops::render(picked.selects, &options).map_err(|e| match e {
-                ExportError::Sequence(e @ SequenceError::DropFrameLabel { .. }) => {
+                ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => {
                     anyhow::anyhow!("--record-start {e}")
                 }
-                ExportError::Sequence(e) => anyhow::anyhow!("--record-start: {e}"),
+                ExportError::Sequence(e @ SequenceError::RecordStart(_)) => anyhow::anyhow!("--record-start: {e}"),
                 e => e.into(),
             })?;
             print_notices(&rendered.notices);

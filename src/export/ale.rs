@@ -194,12 +194,25 @@ fn fps_column(rate: Rate) -> String {
 /// Heading pairs in order, and the data rows by column name.
 pub type Ale = (Vec<(String, String)>, Vec<BTreeMap<String, String>>);
 
+/// Why [`read`] refused an ALE: each names its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AleError {
+    #[error("line {line}: Data before any Column line")]
+    DataBeforeColumn { line: usize },
+    #[error("line {line}: expected Heading, Column or Data, found {text:?}")]
+    NoSection { line: usize, text: String },
+    #[error("line {line}: a heading line holds name/value pairs: {text:?}")]
+    OddHeading { line: usize, text: String },
+    #[error("line {line}: {values} values for {columns} columns")]
+    TooManyValues { line: usize, values: usize, columns: usize },
+}
+
 /// Reads an ALE: the `Heading` pairs (one or several tab-separated pairs a
 /// line, as Avid and older tools write them) and each `Data` row keyed by
 /// its `Column` name; a short row is padded with empty values. Blank lines
 /// and CRLF are accepted. Errors name the line: a row with more values than
 /// columns, `Data` before `Column`, a heading line with an odd count.
-pub fn read(text: &str) -> Result<Ale, String> {
+pub fn read(text: &str) -> Result<Ale, AleError> {
     #[derive(PartialEq)]
     enum Section {
         None,
@@ -229,7 +242,7 @@ pub fn read(text: &str) -> Result<Ale, String> {
             }
             "Data" => {
                 if columns.is_none() {
-                    return Err(format!("line {line_no}: Data before any Column line"));
+                    return Err(AleError::DataBeforeColumn { line: line_no });
                 }
                 section = Section::Data;
                 continue;
@@ -237,11 +250,11 @@ pub fn read(text: &str) -> Result<Ale, String> {
             _ => {}
         }
         match section {
-            Section::None => return Err(format!("line {line_no}: expected Heading, Column or Data, found {line:?}")),
+            Section::None => return Err(AleError::NoSection { line: line_no, text: line.to_string() }),
             Section::Heading => {
                 let fields: Vec<&str> = line.split('\t').collect();
                 if !fields.len().is_multiple_of(2) {
-                    return Err(format!("line {line_no}: a heading line holds name/value pairs: {line:?}"));
+                    return Err(AleError::OddHeading { line: line_no, text: line.to_string() });
                 }
                 for pair in fields.chunks(2) {
                     if let [key, value] = pair {
@@ -257,7 +270,7 @@ pub fn read(text: &str) -> Result<Ale, String> {
                 let names = columns.as_deref().unwrap_or_default();
                 let values: Vec<&str> = line.split('\t').collect();
                 if values.len() > names.len() {
-                    return Err(format!("line {line_no}: {} values for {} columns", values.len(), names.len()));
+                    return Err(AleError::TooManyValues { line: line_no, values: values.len(), columns: names.len() });
                 }
                 let row = names
                     .iter()
@@ -274,8 +287,8 @@ pub fn read(text: &str) -> Result<Ale, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::edl::fixtures::*;
     use crate::export::edl::tc_frames;
+    use crate::export::testkit::fixtures::*;
     use crate::export::{ExportClip, Sequence};
 
     fn check(seq: &Sequence, selects: &[Select], expect: &str) {
@@ -437,9 +450,9 @@ NIGHT0001_003\tVA1\t24:00:00;30\t24:00:02;00\tNIGHT0001\t/shoot/2026-03-14/D_CAM
 
     #[test]
     fn reader_reports_bad_files() {
-        assert!(read("Heading\nFPS\t25\nColumn\nName\nData\na\tb\n").unwrap_err().starts_with("line 6:"));
-        assert!(read("Data\nx\n").unwrap_err().starts_with("line 1:"));
-        assert!(read("Heading\nFPS\n").unwrap_err().starts_with("line 2:"));
+        assert!(read("Heading\nFPS\t25\nColumn\nName\nData\na\tb\n").unwrap_err().to_string().starts_with("line 6:"));
+        assert!(read("Data\nx\n").unwrap_err().to_string().starts_with("line 1:"));
+        assert!(read("Heading\nFPS\n").unwrap_err().to_string().starts_with("line 2:"));
         let (_, rows) = read("Heading\r\nFPS\t25\r\n\r\nColumn\r\nName\tStart\r\n\r\nData\r\nx\r\n").expect("crlf");
         assert_eq!(rows[0]["Start"], "");
     }
@@ -448,8 +461,8 @@ NIGHT0001_003\tVA1\t24:00:00;30\t24:00:02;00\tNIGHT0001\t/shoot/2026-03-14/D_CAM
     /// rewrites it.
     #[test]
     fn golden_file() {
-        let (seq, selects) = crate::export::otio::testkit::golden_example();
-        crate::export::otio::testkit::check_golden("selects.ale", &write(&seq, &selects));
+        let (seq, selects) = crate::export::testkit::golden_example();
+        crate::export::testkit::check_golden("selects.ale", &write(&seq, &selects));
     }
 
     /// What the OTIO ALE adapter sees: the whole file as it reads it (or its
@@ -507,7 +520,7 @@ json.dump(out, sys.stdout)
         lists.push(vec![select(nasty(), 0, 48), select(sound(), 24, 96)]);
         let mut cases: Vec<(Sequence, Vec<Select>)> = lists.into_iter().map(|l| (seq_for(&l), l)).collect();
         cases.push(awkward());
-        cases.push(crate::export::otio::testkit::golden_example());
+        cases.push(crate::export::testkit::golden_example());
         for (seq, selects) in &cases {
             let text = write(seq, selects);
             let seen = run_python(READER, &text, "ale", &[]);
@@ -536,7 +549,7 @@ json.dump(out, sys.stdout)
     /// with nothing: no panic, and one full row per select.
     #[test]
     fn extreme_inputs() {
-        use crate::export::otio::testkit::{Fixture, extreme_cases};
+        use crate::export::testkit::{Fixture, extreme_cases};
         let mut cases = extreme_cases();
         cases.push((seq_for(&[Fixture::Nasty.select()]), Fixture::ALL.map(Fixture::select).to_vec()));
         for (seq, selects) in cases {

@@ -58,7 +58,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Select, Sequence, convert_frames};
-use crate::timecode::{TcFormat, Timecode};
+use crate::timecode::{TcFormat, Timecode, TimecodeError};
 
 /// Reel names that CMX readers give a meaning of their own (black, bars,
 /// auxiliary source); a clip never gets one of these.
@@ -143,12 +143,36 @@ pub struct EdlEvent {
     pub notes: Vec<String>,
 }
 
+/// Why [`read`] refused an EDL: each names its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EdlError {
+    #[error("line {line}: expected 8 fields in an event line, found {found}")]
+    FieldCount { line: usize, found: usize },
+    #[error("line {line}: only cuts (C) are read, found {transition:?}")]
+    NotACut { line: usize, transition: String },
+    #[error("line {line}: bad event number {number:?}")]
+    EventNumber { line: usize, number: String },
+    #[error("line {line}: not an event, AUD or comment line: {text:?}")]
+    UnknownLine { line: usize, text: String },
+}
+
+/// Why [`tc_frames`] could not read a label.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error(transparent)]
+    Timecode(#[from] TimecodeError),
+    #[error("timecode {0:?}: bad hours")]
+    Hours(String),
+    #[error("timecode {0:?}: hours out of range")]
+    HoursRange(String),
+}
+
 /// Reads the dialect [`write`] produces (and plain CMX3600 cut lists): the
 /// events with their comments. `TITLE:`/`FCM:` lines, blank lines and
 /// unknown `*` remarks are skipped; an event line that is not
 /// `NUM REEL CHANNELS C SRC_IN SRC_OUT REC_IN REC_OUT` is an error naming
 /// its line. CRLF line ends are accepted.
-pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
+pub fn read(text: &str) -> Result<Vec<EdlEvent>, EdlError> {
     let mut events: Vec<EdlEvent> = Vec::new();
     for (idx, raw) in text.lines().enumerate() {
         let line_no = idx + 1;
@@ -159,12 +183,13 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
         if line.starts_with(|c: char| c.is_ascii_digit()) {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let [number, reel, channels, transition, src_in, src_out, rec_in, rec_out] = fields.as_slice() else {
-                return Err(format!("line {line_no}: expected 8 fields in an event line, found {}", fields.len()));
+                return Err(EdlError::FieldCount { line: line_no, found: fields.len() });
             };
             if *transition != "C" {
-                return Err(format!("line {line_no}: only cuts (C) are read, found {transition:?}"));
+                return Err(EdlError::NotACut { line: line_no, transition: transition.to_string() });
             }
-            let number = number.parse().map_err(|_| format!("line {line_no}: bad event number {number:?}"))?;
+            let number =
+                number.parse().map_err(|_| EdlError::EventNumber { line: line_no, number: number.to_string() })?;
             events.push(EdlEvent {
                 number,
                 reel: reel.to_string(),
@@ -198,7 +223,7 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
                 event.notes.push(note);
             }
         } else {
-            return Err(format!("line {line_no}: not an event, AUD or comment line: {line:?}"));
+            return Err(EdlError::UnknownLine { line: line_no, text: line.to_string() });
         }
     }
     Ok(events)
@@ -207,17 +232,17 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, String> {
 /// The frame (since midnight, not wrapped) of a label written by this
 /// module: hours from 24 up mean the next day, as [`write`] writes an out
 /// point past midnight.
-pub fn tc_frames(text: &str, format: TcFormat) -> Result<u64, String> {
+pub fn tc_frames(text: &str, format: TcFormat) -> Result<u64, LabelError> {
     let t = text.trim();
-    let (hours, rest) = t.split_once([':', ';']).ok_or_else(|| format!("timecode {t:?}: expected HH:MM:SS:FF"))?;
-    let hh: u64 = hours.parse().map_err(|_| format!("timecode {t:?}: bad hours"))?;
+    let (hours, rest) = t.split_once([':', ';']).ok_or_else(|| TimecodeError::Syntax(t.to_string()))?;
+    let hh: u64 = hours.parse().map_err(|_| LabelError::Hours(t.to_string()))?;
     let days = hh / 24;
     let sep = &t[hours.len()..=hours.len()];
     let label = format!("{:02}{sep}{rest}", hh % 24);
-    let tc = Timecode::parse_in(&label, format).map_err(|e| e.to_string())?;
+    let tc = Timecode::parse_in(&label, format)?;
     days.checked_mul(format.frames_per_day())
         .and_then(|f| f.checked_add(tc.frame()))
-        .ok_or_else(|| format!("timecode {t:?}: hours out of range"))
+        .ok_or_else(|| LabelError::HoursRange(t.to_string()))
 }
 
 /// The label `offset` frames after `start`; past midnight the hours keep
@@ -320,13 +345,8 @@ fn relabel(tc: Timecode, to: TcFormat) -> Timecode {
     let (hh, mm, ss, ff) = tc.fields();
     let from_nominal = u64::from(tc.format().rate().nominal());
     let to_nominal = u64::from(to.rate().nominal());
-    let mut frames = ff * to_nominal / from_nominal.max(1);
-    let dropped = if to.is_drop_frame() { to_nominal / 15 } else { 0 };
-    if ss == 0 && mm % 10 != 0 && frames < dropped {
-        frames = dropped;
-    }
-    let sep = if to.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{frames:02}"), to).unwrap_or_else(|_| Timecode::zero(to))
+    let frames = ff * to_nominal / from_nominal.max(1);
+    Timecode::from_fields_forward(hh, mm, ss, frames, to).unwrap_or_else(|_| Timecode::zero(to))
 }
 
 /// The channel field and the `AUD` extension line for a clip's tracks.
@@ -456,236 +476,12 @@ fn fold_latin(c: char) -> char {
     }
 }
 
-/// Clips at every fixture rate, shared by the export format tests, and the
-/// bridge to the Python readers (OpenTimelineIO, pycmx).
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use std::process::Command;
-
-    use crate::export::{ExportClip, Select, Sequence};
-    use crate::timecode::{Rate, TcFormat, Timecode};
-
-    pub struct ClipSpec {
-        pub name: &'static str,
-        pub path: &'static str,
-        pub reel: Option<&'static str>,
-        pub camera: Option<&'static str>,
-        pub rate: Rate,
-        pub drop: bool,
-        pub start: &'static str,
-        pub n_frames: u64,
-        pub video: bool,
-        pub channels: u32,
-    }
-
-    pub fn clip(spec: ClipSpec) -> ExportClip {
-        let format = TcFormat::new(spec.rate, spec.drop);
-        ExportClip {
-            id: format!("id-{}", spec.name),
-            name: spec.name.to_string(),
-            path: spec.path.to_string(),
-            camera: spec.camera.map(String::from),
-            reel: spec.reel.map(String::from),
-            format,
-            start: Timecode::parse_in(spec.start, format).expect("fixture start"),
-            n_frames: spec.n_frames,
-            has_video: spec.video,
-            audio_channels: spec.channels,
-            audio_sample_rate: if spec.channels > 0 { 48_000 } else { 0 },
-            width: if spec.video { 1920 } else { 0 },
-            height: if spec.video { 1080 } else { 0 },
-        }
-    }
-
-    /// 23.976 NDF, 48 frames, mono.
-    pub fn arri() -> ExportClip {
-        clip(ClipSpec {
-            name: "A003C012_260314_R1AB.mov",
-            path: "/shoot/2026-03-14/B_CAM/A003C012_260314_R1AB.mov",
-            reel: Some("A003"),
-            camera: Some("B"),
-            rate: Rate::FPS_23_976,
-            drop: false,
-            start: "14:31:10:00",
-            n_frames: 48,
-            video: true,
-            channels: 1,
-        })
-    }
-
-    /// 25, 50 frames, no audio.
-    pub fn pal() -> ExportClip {
-        clip(ClipSpec {
-            name: "A003C013_260314_R1AB.mov",
-            path: "/shoot/2026-03-14/B_CAM/A003C013_260314_R1AB.mov",
-            reel: None,
-            camera: Some("B"),
-            rate: Rate::FPS_25,
-            drop: false,
-            start: "14:40:00:00",
-            n_frames: 50,
-            video: true,
-            channels: 0,
-        })
-    }
-
-    /// 29.97 DF across the 14:31 minute (labels ;00 and ;01 skipped), stereo.
-    pub fn sony() -> ExportClip {
-        clip(ClipSpec {
-            name: "C0001.MP4",
-            path: "/shoot/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4",
-            reel: None,
-            camera: Some("A"),
-            rate: Rate::FPS_29_97,
-            drop: true,
-            start: "14:30:59;28",
-            n_frames: 60,
-            video: true,
-            channels: 2,
-        })
-    }
-
-    /// 50, 100 frames, stereo.
-    pub fn gopro() -> ExportClip {
-        clip(ClipSpec {
-            name: "GX010042.MP4",
-            path: "/shoot/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4",
-            reel: None,
-            camera: Some("C"),
-            rate: Rate::FPS_50,
-            drop: false,
-            start: "14:32:00:00",
-            n_frames: 100,
-            video: true,
-            channels: 2,
-        })
-    }
-
-    /// 59.94 DF, 240 frames from 23:59:58;00: midnight is 120 frames in.
-    pub fn night() -> ExportClip {
-        clip(ClipSpec {
-            name: "NIGHT0001.MP4",
-            path: "/shoot/2026-03-14/D_CAM/NIGHT0001.MP4",
-            reel: None,
-            camera: Some("D"),
-            rate: Rate::FPS_59_94,
-            drop: true,
-            start: "23:59:58;00",
-            n_frames: 240,
-            video: true,
-            channels: 1,
-        })
-    }
-
-    /// A long reel name and a path with spaces, `&`, quotes, a comma and an
-    /// accent; 23.976, video and four channels.
-    pub fn nasty() -> ExportClip {
-        clip(ClipSpec {
-            name: "Interview \"Anna\", take 2 & 3 é.mov",
-            path: "/Volumes/Shoot & Co/Day 1, \"Anna\"/Interview \"Anna\", take 2 & 3 é.mov",
-            reel: Some("Interview Day 1 – Roll 2 (B cam)"),
-            camera: Some("B, \"wide\""),
-            rate: Rate::FPS_23_976,
-            drop: false,
-            start: "10:00:00:00",
-            n_frames: 2400,
-            video: true,
-            channels: 4,
-        })
-    }
-
-    /// Sound-only poly WAV at 23.976, stereo.
-    pub fn sound() -> ExportClip {
-        clip(ClipSpec {
-            name: "T002.WAV",
-            path: "/shoot/2026-03-14/SOUND/T002.WAV",
-            reel: Some("SD_0314"),
-            camera: Some("SOUND"),
-            rate: Rate::FPS_23_976,
-            drop: false,
-            start: "14:40:20:12",
-            n_frames: 240,
-            video: false,
-            channels: 2,
-        })
-    }
-
-    pub fn select(clip: ExportClip, in_frame: u64, out_frame: u64) -> Select {
-        Select { clip, in_frame, out_frame, speaker: None, text: String::new(), comment: None }
-    }
-
-    pub fn said(mut sel: Select, speaker: &str, text: &str, comment: Option<&str>) -> Select {
-        sel.speaker = Some(speaker.to_string());
-        sel.text = text.to_string();
-        sel.comment = comment.map(String::from);
-        sel
-    }
-
-    /// The sequence at a clip's own format, record from 01:00:00:00.
-    pub fn seq_for(selects: &[Select]) -> Sequence {
-        Sequence::for_selects("rushes selects", selects, None, None).expect("sequence")
-    }
-
-    /// A selects list at each fixture rate, one list per rate.
-    pub fn per_rate() -> Vec<Vec<Select>> {
-        vec![
-            vec![select(arri(), 5, 20), select(arri(), 30, 47)],
-            vec![select(pal(), 0, 12), select(pal(), 25, 50)],
-            vec![select(sony(), 1, 4), select(sony(), 10, 59)],
-            vec![select(gopro(), 10, 40), select(gopro(), 60, 100)],
-            // The second crosses midnight, the third is after it.
-            vec![select(night(), 20, 80), select(night(), 100, 200), select(night(), 150, 240)],
-        ]
-    }
-
-    /// A 23.976 sequence with a 29.97 DF clip among its 23.976 clips, a
-    /// sound-only clip, a long reel, awkward names and comments.
-    pub fn awkward() -> (Sequence, Vec<Select>) {
-        let selects = vec![
-            said(select(arri(), 5, 29), "Anna", "We drove all night\nto get here.", Some("good opener")),
-            said(select(sony(), 1, 59), "Ben", "  It was\tcold, \"really\" cold.  ", None),
-            said(
-                select(nasty(), 120, 600),
-                "Anna <host>",
-                "Rock & roll, 😀 and \"quotes\"",
-                Some("AP: check\r\nlegal, names"),
-            ),
-            said(select(sound(), 24, 96), "Ben", "(wind noise)", None),
-        ];
-        let seq = Sequence::for_selects("Day 1 — selects\n(rough)", &selects, None, None).expect("sequence");
-        (seq, selects)
-    }
-
-    /// Runs `script` with `file` as `sys.argv[1]` (and `args` after it) and
-    /// parses what it prints as JSON with the readers' Python (installed on
-    /// first use; a test that needs it fails when it cannot be had).
-    pub fn run_python(script: &str, text: &str, ext: &str, args: &[String]) -> serde_json::Value {
-        let py = crate::export::reader_venv::python();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let file = dir.path().join(format!("x.{ext}"));
-        std::fs::write(&file, text).expect("write export");
-        let out = Command::new(py).arg("-c").arg(script).arg(&file).args(args).output().expect("run python");
-        assert!(
-            out.status.success(),
-            "reader failed ({}): {}\n--- file ---\n{text}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("reader JSON")
-    }
-
-    /// `24000/1001` as the float the Python readers take.
-    pub fn rate_arg(rate: Rate) -> String {
-        format!("{}", f64::from(rate.num()) / f64::from(rate.den()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::fixtures::*;
     use super::*;
     use crate::export::Sequence;
-    use crate::export::otio::testkit;
+    use crate::export::testkit;
+    use crate::export::testkit::fixtures::*;
     use crate::timecode::{Rate, TcFormat, Timecode};
 
     /// The labelling an event's source timecode is written in.
@@ -886,9 +682,9 @@ FCM: DROP FRAME
         assert_eq!(events[0].clip_name.as_deref(), Some("a.mov"));
         assert_eq!(events[0].extra_audio, [3, 4]);
         assert_eq!(events[0].rec_out, "01:00:01:00");
-        assert!(read("001  AX V C 01:00:00:00\n").unwrap_err().starts_with("line 1:"));
+        assert!(read("001  AX V C 01:00:00:00\n").unwrap_err().to_string().starts_with("line 1:"));
         assert!(read("TITLE: x\nrubbish\n").is_ok(), "remarks before any event are skipped");
-        assert!(read("001  AX V C 0 0 0 0\nrubbish\n").unwrap_err().starts_with("line 2:"));
+        assert!(read("001  AX V C 0 0 0 0\nrubbish\n").unwrap_err().to_string().starts_with("line 2:"));
     }
 
     #[test]
@@ -948,7 +744,7 @@ FCM: DROP FRAME
                 let seq = Sequence::for_selects(&title, &selects, None, None).expect("seq");
 
                 let edl = write(&seq, &selects);
-                let events = read(&edl).map_err(TestCaseError::fail)?;
+                let events = read(&edl).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(events.len(), 3);
                 prop_assert_eq!(&events[0].reel, &events[2].reel);
                 prop_assert_ne!(&events[0].reel, &events[1].reel);
@@ -956,7 +752,7 @@ FCM: DROP FRAME
                     prop_assert!(line.is_ascii(), "{}", line);
                 }
 
-                let (_, rows) = ale::read(&ale::write(&seq, &selects)).map_err(TestCaseError::fail)?;
+                let (_, rows) = ale::read(&ale::write(&seq, &selects)).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(rows.len(), 3);
                 prop_assert_eq!(&rows[0]["Start"], "10:00:00:10");
                 prop_assert_eq!(&rows[1]["Start"], "14:30:59;29");

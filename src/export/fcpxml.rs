@@ -317,7 +317,7 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::otio::testkit::{self, Fixture};
+    use crate::export::testkit::{self, Fixture};
 
     /// Writes `selects` on a sequence at the first clip's rate and checks
     /// that every fragment appears in the output.

@@ -12,6 +12,9 @@ pub mod edl;
 pub mod fcpxml;
 pub mod otio;
 pub mod table;
+/// Test support shared by every exporter's tests.
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod xmeml;
 
 /// The export readers' Python, shared with the integration tests.
@@ -19,7 +22,7 @@ pub mod xmeml;
 #[path = "../../tests/readers/venv.rs"]
 pub(crate) mod reader_venv;
 
-use crate::timecode::{Rate, TcFormat, Timecode};
+use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
 /// What an exporter needs to know about a source clip.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,27 +87,6 @@ impl Select {
     }
 }
 
-/// Why a sequence cannot start where it was asked to. The messages name
-/// no command-line flag; a front end says which of its settings it was.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SequenceError {
-    /// A drop-frame label (`;`) for a sequence counted non-drop.
-    #[error("{label}: ';' is drop-frame, the sequence is {rate} non-drop")]
-    DropFrameLabel { label: String, rate: Rate },
-    /// Not a timecode at the sequence's rate.
-    #[error(transparent)]
-    RecordStart(crate::timecode::TimecodeError),
-}
-
-/// Handles that are not a number with its unit.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum HandlesError {
-    #[error("handles {0:?}: give a unit: 2s (seconds), 500ms or 12f (frames)")]
-    NoUnit(String),
-    #[error("handles {0:?}: expected e.g. 2s, 500ms or 12f")]
-    Malformed(String),
-}
-
 /// Settings of one export.
 #[derive(Clone, Debug)]
 pub struct Sequence {
@@ -127,13 +109,10 @@ impl Sequence {
         let format = rate.or_else(|| selects.first().map(|s| s.clip.format)).unwrap_or(TcFormat::ndf(Rate::FPS_25));
         let record_start = match record_start {
             Some(t) if t.contains(';') && !format.is_drop_frame() => {
-                return Err(SequenceError::DropFrameLabel { label: t.to_string(), rate: format.rate() });
+                return Err(SequenceError::DropFrameSeparator { text: t.to_string(), rate: format.rate() });
             }
             Some(t) => Timecode::parse_in(t, format).map_err(SequenceError::RecordStart)?,
-            None => {
-                let sep = if format.is_drop_frame() { ';' } else { ':' };
-                Timecode::parse_in(&format!("01:00:00{sep}00"), format).map_err(SequenceError::RecordStart)?
-            }
+            None => Timecode::from_fields(1, 0, 0, 0, format)?,
         };
         Ok(Sequence { title: title.to_string(), format, record_start })
     }
@@ -150,9 +129,30 @@ pub fn convert_frames(n: u64, from: Rate, to: Rate) -> u64 {
     if from == to {
         return n;
     }
-    let num = u128::from(n) * u128::from(from.den()) * u128::from(to.num());
-    let den = u128::from(from.num()) * u128::from(to.den());
-    u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
+    to.frames_nearest(u128::from(n) * u128::from(from.den()), u128::from(from.num()))
+}
+
+/// Why [`Handles::parse`] refused a length.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandlesError {
+    #[error("handles {0:?}: expected e.g. 2s, 500ms or 12f")]
+    Value(String),
+    #[error("handles {0:?}: give a unit: 2s (seconds), 500ms or 12f (frames)")]
+    NoUnit(String),
+}
+
+/// Why [`Sequence::for_selects`] refused a record start. The messages name
+/// no command-line flag; a front end says which of its settings it was.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SequenceError {
+    /// A drop-frame label (`;`) for a sequence counted non-drop.
+    #[error("{text}: ';' is drop-frame, the sequence is {rate} non-drop")]
+    DropFrameSeparator { text: String, rate: Rate },
+    /// The record start is not a timecode at the sequence's rate.
+    #[error(transparent)]
+    RecordStart(TimecodeError),
+    #[error(transparent)]
+    Timecode(#[from] TimecodeError),
 }
 
 /// Handles to pad each select with.
@@ -170,7 +170,7 @@ impl Handles {
     /// every select by the wrong amount without a word.
     pub fn parse(text: &str) -> Result<Handles, HandlesError> {
         let t = text.trim().to_ascii_lowercase();
-        let bad = || HandlesError::Malformed(text.to_string());
+        let bad = || HandlesError::Value(text.to_string());
         let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
         let (number, unit) = (t[..split].trim(), t[split..].trim());
         if number.is_empty() {
@@ -198,11 +198,7 @@ impl Handles {
     pub fn frames_at(self, rate: Rate) -> u64 {
         match self {
             Handles::Frames(f) => f,
-            Handles::Millis(ms) => {
-                let num = u128::from(ms) * u128::from(rate.num());
-                let den = u128::from(rate.den()) * 1000;
-                u64::try_from((num * 2 + den) / (2 * den)).unwrap_or(u64::MAX)
-            }
+            Handles::Millis(ms) => rate.frames_nearest(u128::from(ms), 1000),
         }
     }
 }
@@ -317,7 +313,7 @@ mod tests {
     /// overlapping or touching selects of one clip, in any order.
     #[test]
     fn handles_clamp_and_merge_within_one_clip() {
-        use crate::export::edl::fixtures::{pal, select, sony};
+        use crate::export::testkit::fixtures::{pal, select, sony};
         let spans = |v: &[Select]| v.iter().map(|s| (s.clip.name.clone(), s.in_frame, s.out_frame)).collect::<Vec<_>>();
         let (sony, pal) = (sony(), pal());
         let (sn, pn) = (sony.name.clone(), pal.name.clone());
@@ -351,7 +347,7 @@ mod tests {
     /// A drop-frame record start needs a drop-frame sequence.
     #[test]
     fn record_start_labelling_must_match_the_sequence() {
-        use crate::export::edl::fixtures::{pal, select, sony};
+        use crate::export::testkit::fixtures::{pal, select, sony};
         let pal_seq = Sequence::for_selects("t", &[select(pal(), 0, 1)], None, Some("01:00:00;00"));
         assert!(pal_seq.is_err_and(|e| e.to_string().contains("';' is drop-frame")));
         let df = Sequence::for_selects("t", &[select(sony(), 0, 1)], None, Some("01:00:00;00")).expect("29.97 DF");

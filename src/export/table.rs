@@ -28,6 +28,8 @@
 
 use super::edl::duration_label;
 use super::{Select, Sequence};
+use crate::sheet;
+use crate::text::{Diagnostic, Fate};
 
 /// The header [`write`] produces.
 pub const HEADER: [&str; 11] =
@@ -91,88 +93,70 @@ pub struct SelectRow {
     pub speaker: Option<String>,
     pub text: Option<String>,
     pub comment: Option<String>,
+    /// Drop-frame labels an unquoted `;` had split in two and the reader
+    /// joined again: a guess, for the caller to report.
+    pub rejoined: Vec<String>,
 }
 
 /// [`read_selects`] on the bytes of a file: BOM, UTF-16 and legacy code
 /// pages are decoded first ([`crate::text::decode`]).
-pub fn read_selects_bytes(bytes: &[u8]) -> (Vec<SelectRow>, Vec<(usize, String)>) {
+pub fn read_selects_bytes(bytes: &[u8]) -> (Vec<SelectRow>, Vec<Diagnostic>) {
     read_selects(&crate::text::decode(bytes).text)
 }
 
 /// Reads a selects table: a header row naming (in any case, in any order,
-/// spaces or `-` for `_`) the required `clip` (or `name`, `clip_name`),
-/// `tc_in` (or `in`) and `tc_out` (or `out`) columns and the optional
-/// `path`, `speaker`, `text` and `comment` (or `comments`); other columns
-/// are ignored. The delimiter is `,`, `;` or tab, whichever the header uses
-/// most; CRLF and a BOM are accepted. In a `;` table a row with more fields
-/// than the header has its unquoted drop-frame labels (`14:30:59;29`, split
-/// at the `;`) joined again. Values are trimmed; empty optional
-/// values are `None`; blank rows are skipped. Every row that lacks a clip or
-/// timecode is returned as an error `(line, reason)` beside the good rows.
-pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
+/// with any spaces or punctuation: `TC In`, `tc_in`) the required `clip`
+/// (or `name`, `clip_name`), `tc_in` (or `in`) and `tc_out` (or `out`)
+/// columns and the optional `path`, `clip_id` (or `id`), `speaker`, `text`
+/// and `comment` (or `comments`); other columns are ignored. The delimiter
+/// is `,`, `;` or tab, whichever the header uses most; CRLF and a BOM are
+/// accepted. In a `;` table a row with more fields than the header has its
+/// unquoted drop-frame labels (`14:30:59;29`, split at the `;`) in the
+/// `tc_in` and `tc_out` columns joined again ([`crate::sheet::rejoin_drop_frame`]),
+/// and the row says so in [`SelectRow::rejoined`]. Values are trimmed;
+/// empty optional values are `None`; blank rows are skipped. Every row that
+/// lacks a clip or timecode is returned as a diagnostic (skipped, with its
+/// line) beside the good rows.
+pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<Diagnostic>) {
     // CRLF and lone CR become LF first (as `read_selects_bytes` has done
     // already) so that line numbers count one LF per line.
     let text = crate::text::normalise_line_ends(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let Some(header_line) = text.lines().find(|l| !l.trim().is_empty()) else {
-        return (Vec::new(), vec![(1, "empty file: expected a header row clip,tc_in,tc_out".to_string())]);
+        return (Vec::new(), vec![skipped(1, "empty file: expected a header row clip,tc_in,tc_out".to_string())]);
     };
-    let delimiter = sniff_delimiter(header_line);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
-    let line_of = |pos: Option<&csv::Position>| pos.map_or(0, |p| line_at(text, &newlines, p.byte()));
-    let mut records = reader.records();
-    let mut errors = Vec::new();
-    let header = loop {
-        match records.next() {
-            Some(Ok(record)) if record.iter().any(|f| !f.trim().is_empty()) => break record,
-            Some(Ok(_)) => continue,
-            Some(Err(e)) => return (Vec::new(), vec![(line_of(e.position()), format!("header row: {e}"))]),
-            None => return (Vec::new(), vec![(1, "no header row".to_string())]),
-        }
+    let delimiter = sheet::sniff_delimiter(header_line);
+    let (rows, bad) = sheet::read_rows(text, delimiter, usize::MAX);
+    let mut rows = rows.into_iter().filter(|row| !row.is_blank());
+    let Some(header) = rows.next() else {
+        let (line, reason) =
+            bad.map_or((1, "no header row".to_string()), |b| (b.line, format!("header row: {}", b.reason)));
+        return (Vec::new(), vec![skipped(line, reason)]);
     };
-    let header_line_no = line_of(header.position());
-    let names: Vec<String> = header.iter().map(column_name).collect();
-    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
-    let (clip, tc_in, tc_out) =
-        (find(&["clip", "clip_name", "name"]), find(&["tc_in", "in"]), find(&["tc_out", "out"]));
+    let find = |aliases: &[&str]| sheet::find_column(&header.cells, aliases);
+    let (clip, tc_in, tc_out) = (find(&["clip", "clipname", "name"]), find(&["tcin", "in"]), find(&["tcout", "out"]));
     let (Some(clip), Some(tc_in), Some(tc_out)) = (clip, tc_in, tc_out) else {
         let delim = if delimiter == b'\t' { "tab".to_string() } else { (delimiter as char).to_string() };
         let reason = format!(
             "the header must name the columns clip, tc_in and tc_out; found {:?} (delimiter {delim})",
-            header.iter().collect::<Vec<_>>()
+            header.cells
         );
-        return (Vec::new(), vec![(header_line_no, reason)]);
+        return (Vec::new(), vec![skipped(header.line, reason)]);
     };
-    let (path, clip_id, speaker, text_col, comment) = (
-        find(&["path"]),
-        find(&["clip_id", "id"]),
-        find(&["speaker"]),
-        find(&["text"]),
-        find(&["comment", "comments"]),
-    );
-    let mut rows = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push((line_of(e.position()), e.to_string()));
-                continue;
-            }
+    let (path, clip_id, speaker, text_col, comment) =
+        (find(&["path"]), find(&["clipid", "id"]), find(&["speaker"]), find(&["text"]), find(&["comment", "comments"]));
+    let mut selects = Vec::new();
+    let mut errors = Vec::new();
+    for mut row in rows {
+        let rejoined = if delimiter == b';' {
+            sheet::rejoin_drop_frame(&mut row.cells, header.cells.len(), &[tc_in, tc_out])
+        } else {
+            Vec::new()
         };
-        let line = line_of(record.position());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let mut fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
-        if delimiter == b';' && fields.len() > names.len() {
-            fields = join_split_drop_frame(fields);
-        }
-        let get = |idx: usize| fields.get(idx).cloned().unwrap_or_default();
+        let get = |idx: usize| row.cells.get(idx).cloned().unwrap_or_default();
         let optional = |idx: Option<usize>| idx.map(get).filter(|v| !v.is_empty());
-        let row = SelectRow {
-            line,
+        let select = SelectRow {
+            line: row.line,
             clip: get(clip),
             path: optional(path),
             clip_id: optional(clip_id),
@@ -181,81 +165,31 @@ pub fn read_selects(text: &str) -> (Vec<SelectRow>, Vec<(usize, String)>) {
             speaker: optional(speaker),
             text: optional(text_col),
             comment: optional(comment),
+            rejoined,
         };
-        let missing: Vec<&str> = [("clip", &row.clip), ("tc_in", &row.tc_in), ("tc_out", &row.tc_out)]
+        let missing: Vec<&str> = [("clip", &select.clip), ("tc_in", &select.tc_in), ("tc_out", &select.tc_out)]
             .into_iter()
             .filter(|(_, v)| v.is_empty())
             .map(|(name, _)| name)
             .collect();
         if missing.is_empty() {
-            rows.push(row);
+            selects.push(select);
         } else {
-            errors.push((line, format!("no {}", missing.join(", no "))));
+            errors.push(skipped(row.line, format!("no {}", missing.join(", no "))));
         }
     }
-    (rows, errors)
+    errors.extend(bad.map(|b| skipped(b.line, b.reason)));
+    (selects, errors)
 }
 
-/// In a `;` table an unquoted drop-frame label `14:30:59;29` arrives as two
-/// fields, `14:30:59` and `29`: join every such pair again.
-fn join_split_drop_frame(fields: Vec<String>) -> Vec<String> {
-    let is_hms = |f: &str| {
-        let parts: Vec<&str> = f.split(':').collect();
-        parts.len() == 3 && parts.iter().all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let is_frames = |f: &str| (1..=3).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit());
-    let mut out: Vec<String> = Vec::with_capacity(fields.len());
-    let mut iter = fields.into_iter().peekable();
-    while let Some(field) = iter.next() {
-        match iter.peek() {
-            Some(next) if is_hms(&field) && is_frames(next) => {
-                let frames = iter.next().unwrap_or_default();
-                out.push(format!("{field};{frames}"));
-            }
-            _ => out.push(field),
-        }
-    }
-    out
-}
-
-/// `TC In` → `tc_in`, `Clip-Name` → `clip_name`.
-fn column_name(header: &str) -> String {
-    header.trim().to_lowercase().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c }).collect()
-}
-
-/// The delimiter the header line uses most, outside quotes; `,` on a tie.
-fn sniff_delimiter(header: &str) -> u8 {
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for b in header.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for (d, n) in &mut counts {
-                if b == *d {
-                    *n += 1;
-                }
-            }
-        }
-    }
-    counts.iter().fold((b',', 0), |best, &(d, n)| if n > best.1 { (d, n) } else { best }).0
-}
-
-/// The 1-based line of the first character of a record the csv crate
-/// started reading at `byte` (`newlines` holds the offset of every LF in
-/// `text`). The crate's own line count starts before the blank lines it
-/// skips, so it would be one short after each of them.
-fn line_at(text: &str, newlines: &[usize], byte: u64) -> usize {
-    let start = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-    let rest = text.as_bytes().get(start..).unwrap_or_default();
-    let first = start + rest.iter().take_while(|&&b| b == b'\n').count();
-    1 + newlines.partition_point(|&nl| nl < first)
+fn skipped(line: usize, reason: String) -> Diagnostic {
+    Diagnostic::new(line, Fate::Skipped, reason)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::edl::fixtures::*;
+    use crate::export::testkit::fixtures::*;
     use crate::timecode::Timecode;
 
     fn check(selects: &[Select], expect: &str) {
@@ -281,10 +215,13 @@ mod tests {
                     got.push_str(&format!(" {name}={v:?}"));
                 }
             }
+            if !r.rejoined.is_empty() {
+                got.push_str(&format!(" rejoined={:?}", r.rejoined));
+            }
             got.push('\n');
         }
-        for (line, reason) in &errors {
-            got.push_str(&format!("error {line}: {reason}\n"));
+        for d in &errors {
+            got.push_str(&format!("error {}: {}\n", d.line, d.reason));
         }
         assert_eq!(got, expect, "\n--- got ---\n{got}");
     }
@@ -354,7 +291,14 @@ legal, names\",\"id-Interview \"\"Anna\"\", take 2 & 3 é.mov\"\r
         // drop-frame label in two: joined again.
         check_read(
             "\u{feff}Clip;TC In;TC Out;Comments\r\nC0001.MP4;14:30:59;29;14:31:00;04;good\r\nC0002.MP4\r\n",
-            "2 C0001.MP4 14:30:59;29 14:31:00;04 comment=\"good\"\nerror 3: no tc_in, no tc_out\n",
+            "2 C0001.MP4 14:30:59;29 14:31:00;04 comment=\"good\" rejoined=[\"14:30:59;29\", \"14:31:00;04\"]\nerror 3: no tc_in, no tc_out\n",
+        );
+        // Only the timecode columns are joined: a speaker column holding a
+        // time of day and a number stays two cells (so tc_in reads `12`,
+        // for the clip lookup to refuse), while tc_out's pair is joined.
+        check_read(
+            "Clip;Speaker;TC In;TC Out\nC1;10:00:00;12;14:30:59;29;14:31:00;04\n",
+            "2 C1 12 14:30:59;29 speaker=\"10:00:00\" rejoined=[\"14:30:59;29\"]\n",
         );
         check_read(
             "Clip;TC In;TC Out;Comments\r\nC0001.MP4;\"14:30:59;29\";\"14:31:00;04\";good\r\n\r\n;;;\r\n",
@@ -394,8 +338,8 @@ legal, names\",\"id-Interview \"\"Anna\"\", take 2 & 3 é.mov\"\r
     /// rewrites it.
     #[test]
     fn golden_file() {
-        let (seq, selects) = crate::export::otio::testkit::golden_example();
-        crate::export::otio::testkit::check_golden("selects.csv", &write(&seq, &selects));
+        let (seq, selects) = crate::export::testkit::golden_example();
+        crate::export::testkit::check_golden("selects.csv", &write(&seq, &selects));
         // An independent reader (Python's csv) sees the rows the fixtures
         // mean, written out here by hand: 29.97 DF labels with `;`, out
         // points exclusive, durations in the clip's own labelling.
@@ -458,7 +402,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as f:
     /// every awkward character: no panic, and every row reads back.
     #[test]
     fn extreme_inputs() {
-        use crate::export::otio::testkit::{Fixture, extreme_cases};
+        use crate::export::testkit::{Fixture, extreme_cases};
         let mut cases = extreme_cases();
         cases.push((seq_for(&[Fixture::Nasty.select()]), Fixture::ALL.map(Fixture::select).to_vec()));
         for (seq, selects) in cases {

@@ -386,7 +386,7 @@ impl Xml {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::otio::testkit::{self, Fixture};
+    use crate::export::testkit::{self, Fixture};
 
     /// The document with indentation and line breaks between elements
     /// removed, so fragments can span elements.

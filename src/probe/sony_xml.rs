@@ -10,7 +10,7 @@
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
-use crate::timecode::{Rate, TcFormat, Timecode};
+use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
 /// What a NonRealTimeMeta sidecar says about its clip.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27,11 +27,26 @@ pub fn is_nonrealtimemeta(xml: &str) -> bool {
     xml.get(..xml.len().min(2048)).is_some_and(|head| head.contains("NonRealTimeMeta"))
 }
 
+/// Why a sidecar could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SonyXmlError {
+    #[error("not a Sony NonRealTimeMeta document")]
+    NotNonRealTimeMeta,
+    #[error("XML error at byte {position}: {reason}")]
+    Xml { position: u64, reason: String },
+    #[error("timecode table without a frame rate")]
+    NoRate,
+    #[error("LtcChange value {0:?} is not 8 hex digits of BCD")]
+    Ltc(String),
+    #[error(transparent)]
+    Timecode(#[from] TimecodeError),
+}
+
 /// Reads a sidecar. Errors say what is wrong; a document without a
 /// timecode table gives `start: None`.
-pub fn parse(xml: &str) -> Result<SonyMeta, String> {
+pub fn parse(xml: &str) -> Result<SonyMeta, SonyXmlError> {
     if !is_nonrealtimemeta(xml) {
-        return Err("not a Sony NonRealTimeMeta document".into());
+        return Err(SonyXmlError::NotNonRealTimeMeta);
     }
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut meta = SonyMeta::default();
@@ -40,7 +55,9 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
     let mut first_value: Option<String> = None;
     let mut capture_fps: Option<String> = None;
     loop {
-        let event = reader.read_event().map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| SonyXmlError::Xml { position: reader.buffer_position(), reason: e.to_string() })?;
         let e = match event {
             Event::Start(e) | Event::Empty(e) => e,
             Event::Eof => break,
@@ -74,7 +91,7 @@ pub fn parse(xml: &str) -> Result<SonyMeta, String> {
         Rate::new(fps, 1)
     });
     if let Some(value) = first_value {
-        let rate = meta.rate.ok_or("timecode table without a frame rate")?;
+        let rate = meta.rate.ok_or(SonyXmlError::NoRate)?;
         meta.start = Some(decode_ltc(&value, rate, half_step)?);
     }
     Ok(meta)
@@ -87,15 +104,15 @@ fn rate_from_label(label: &str) -> Option<Rate> {
 }
 
 /// Decodes the BCD `FFSSMMHH` value at the picture `rate`.
-fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, String> {
+fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, SonyXmlError> {
     let v = value.trim();
-    let bad = || format!("LtcChange value {v:?} is not 8 hex digits of BCD");
+    let bad = || SonyXmlError::Ltc(v.to_string());
     if v.len() != 8 || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
     let byte = |i: usize| u8::from_str_radix(v.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16).map_err(|_| bad());
     let (ff_b, ss_b, mm_b, hh_b) = (byte(0)?, byte(1)?, byte(2)?, byte(3)?);
-    let bcd = |b: u8| -> Result<u64, String> {
+    let bcd = |b: u8| -> Result<u64, SonyXmlError> {
         let (hi, lo) = (b >> 4, b & 0x0F);
         if hi > 9 || lo > 9 { Err(bad()) } else { Ok(u64::from(hi * 10 + lo)) }
     };
@@ -105,9 +122,7 @@ fn decode_ltc(value: &str, rate: Rate, half_step: bool) -> Result<Timecode, Stri
     if half_step {
         ff *= 2;
     }
-    let format = TcFormat::new(rate, drop);
-    let sep = if format.is_drop_frame() { ';' } else { ':' };
-    Timecode::parse_in(&format!("{hh:02}:{mm:02}:{ss:02}{sep}{ff:02}"), format).map_err(|e| e.to_string())
+    Ok(Timecode::from_fields(hh, mm, ss, ff, TcFormat::new(rate, drop))?)
 }
 
 #[cfg(test)]

@@ -30,13 +30,7 @@ pub struct Cue {
 
 /// Something in the file that was not read, or read with a caveat, and
 /// where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    pub line: usize,
-    pub reason: String,
-    #[serde(default)]
-    pub fate: Fate,
-}
+pub use crate::text::Diagnostic;
 
 /// The transcript formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -473,11 +467,11 @@ fn fraction_to_ms(digits: &str) -> u64 {
 /// so every consumer can rely on `start_ms <= end_ms`.
 fn clamp_end(start_ms: u64, end_ms: u64, line: usize, diagnostics: &mut Vec<Diagnostic>) -> u64 {
     if end_ms < start_ms {
-        diagnostics.push(Diagnostic {
-            fate: Fate::Kept,
+        diagnostics.push(Diagnostic::new(
             line,
-            reason: format!("cue ends ({end_ms} ms) before it starts ({start_ms} ms); end set to the start"),
-        });
+            Fate::Kept,
+            format!("cue ends ({end_ms} ms) before it starts ({start_ms} ms); end set to the start"),
+        ));
         start_ms
     } else {
         end_ms

@@ -44,11 +44,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
             speaker = named;
         }
         if words.is_empty() {
-            diagnostics.push(Diagnostic {
-                fate: Fate::Skipped,
-                line: block.line,
-                reason: "cue has no text; skipped".to_string(),
-            });
+            diagnostics.push(Diagnostic::new(block.line, Fate::Skipped, "cue has no text; skipped"));
             continue;
         }
         let end_ms = clamp_end(block.start_ms, block.end_ms, block.line, &mut diagnostics);
@@ -102,11 +98,11 @@ fn split_blocks<'a>(lines: &[&'a str]) -> (Vec<Block<'a>>, Vec<Diagnostic>) {
                     owner = Owner::Cue(Block { line: line_no, start_ms, end_ms, lines: Vec::new() });
                 }
                 Err(reason) => {
-                    diagnostics.push(Diagnostic {
-                        fate: Fate::Skipped,
-                        line: line_no,
-                        reason: format!("bad timing line, cue skipped: {reason}"),
-                    });
+                    diagnostics.push(Diagnostic::new(
+                        line_no,
+                        Fate::Skipped,
+                        format!("bad timing line, cue skipped: {reason}"),
+                    ));
                 }
             }
             after_blank = false;
@@ -127,11 +123,11 @@ fn split_blocks<'a>(lines: &[&'a str]) -> (Vec<Block<'a>>, Vec<Diagnostic>) {
                 if let Owner::Cue(block) = std::mem::replace(&mut owner, Owner::Skipped) {
                     blocks.push(block);
                 }
-                diagnostics.push(Diagnostic {
-                    fate: Fate::Skipped,
-                    line: line_no,
-                    reason: format!("cue {line} has no timing line; skipped"),
-                });
+                diagnostics.push(Diagnostic::new(
+                    line_no,
+                    Fate::Skipped,
+                    format!("cue {line} has no timing line; skipped"),
+                ));
                 after_blank = false;
                 continue;
             }
@@ -140,11 +136,11 @@ fn split_blocks<'a>(lines: &[&'a str]) -> (Vec<Block<'a>>, Vec<Diagnostic>) {
             Owner::Cue(block) => block.lines.push(line),
             Owner::Skipped => {}
             Owner::Nothing => {
-                diagnostics.push(Diagnostic {
-                    fate: Fate::Skipped,
-                    line: line_no,
-                    reason: "text before the first cue; ignored".to_string(),
-                });
+                diagnostics.push(Diagnostic::new(
+                    line_no,
+                    Fate::Skipped,
+                    "text before the first cue; ignored".to_string(),
+                ));
                 owner = Owner::Skipped;
             }
         }
@@ -512,7 +508,7 @@ mod tests {
                 parse(&realdata_text(&format!("{subs}{file}"))).unwrap_or_else(|e| panic!("{file}: {e:?}"));
             let texts: Vec<&str> = cues.iter().map(|c| c.text.as_str()).collect();
             assert_eq!(texts, ["Caption text #1", "Caption text #3", "Caption text #4", "Caption text #5"], "{file}");
-            assert_eq!(diagnostics, [Diagnostic { fate: Fate::Skipped, line, reason: reason.to_string() }], "{file}");
+            assert_eq!(diagnostics, [Diagnostic::new(line, Fate::Skipped, reason.to_string())], "{file}");
         }
     }
 

@@ -33,11 +33,11 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
     let mut idx = 1;
     while let Some(line) = lines.get(idx).filter(|l| !is_blank(l)) {
         if parse_timing(line.trim()).is_ok() {
-            diagnostics.push(Diagnostic {
-                fate: Fate::Skipped,
-                line: idx + 1,
-                reason: "cue inside the header (no blank line after WEBVTT); ignored".to_string(),
-            });
+            diagnostics.push(Diagnostic::new(
+                idx + 1,
+                Fate::Skipped,
+                "cue inside the header (no blank line after WEBVTT); ignored".to_string(),
+            ));
         }
         idx += 1;
     }
@@ -83,11 +83,11 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
         // they still occur in files and are just as meaningless here.
         let keyword = |k: &str| first.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
         if !(keyword("NOTE") || keyword("STYLE") || keyword("REGION") || first.starts_with("Region:")) {
-            diagnostics.push(Diagnostic {
-                fate: Fate::Skipped,
-                line: first_no,
-                reason: "block without a timing line; skipped".to_string(),
-            });
+            diagnostics.push(Diagnostic::new(
+                first_no,
+                Fate::Skipped,
+                "block without a timing line; skipped".to_string(),
+            ));
         }
         return;
     };
@@ -97,11 +97,7 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
     let (start_ms, end_ms) = match parse_timing(timing.trim()) {
         Ok((start_ms, end_ms, _settings)) => (start_ms, end_ms),
         Err(reason) => {
-            diagnostics.push(Diagnostic {
-                fate: Fate::Skipped,
-                line,
-                reason: format!("bad timing line, cue skipped: {reason}"),
-            });
+            diagnostics.push(Diagnostic::new(line, Fate::Skipped, format!("bad timing line, cue skipped: {reason}")));
             return;
         }
     };
@@ -113,7 +109,7 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
         None => split_speaker(&cleaned),
     };
     if text.is_empty() {
-        diagnostics.push(Diagnostic { fate: Fate::Skipped, line, reason: "cue has no text; skipped".to_string() });
+        diagnostics.push(Diagnostic::new(line, Fate::Skipped, "cue has no text; skipped"));
         return;
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);

@@ -34,11 +34,9 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
         match read_segment(segment, line, &mut diagnostics) {
             Ok(Some(cue)) => cues.push(cue),
             Ok(None) => {}
-            Err(reason) => diagnostics.push(Diagnostic {
-                fate: Fate::Skipped,
-                line,
-                reason: format!("segment {line} skipped: {reason}"),
-            }),
+            Err(reason) => {
+                diagnostics.push(Diagnostic::new(line, Fate::Skipped, format!("segment {line} skipped: {reason}")))
+            }
         }
     }
     Ok((cues, diagnostics))
@@ -60,11 +58,7 @@ fn read_segment(segment: &Value, line: usize, diagnostics: &mut Vec<Diagnostic>)
     let end_ms = seconds_to_ms(segment.get("end")).map_err(|e| format!("end {e}"))?;
     let text = segment.get("text").and_then(Value::as_str).map(str::trim).unwrap_or_default();
     if text.is_empty() {
-        diagnostics.push(Diagnostic {
-            fate: Fate::Skipped,
-            line,
-            reason: format!("segment {line} has no text; skipped"),
-        });
+        diagnostics.push(Diagnostic::new(line, Fate::Skipped, format!("segment {line} has no text; skipped")));
         return Ok(None);
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);
