@@ -508,6 +508,44 @@ fn realdata_text(relative: &str) -> String {
     text::decode(&bytes).text
 }
 
+/// What a real file should give: cue count, first and last cue as
+/// (start, end, text), and how many diagnostics.
+#[cfg(test)]
+struct Want {
+    cues: usize,
+    first: (u64, u64, &'static str),
+    last: (u64, u64, &'static str),
+    diagnostics: usize,
+}
+
+#[cfg(test)]
+fn want(cues: usize, first: (u64, u64, &'static str), last: (u64, u64, &'static str), diagnostics: usize) -> Want {
+    Want { cues, first, last, diagnostics }
+}
+
+/// Reads the real file at `path` with `parse` (a reader's own) and checks it
+/// against `want`; the cues, for further checks.
+#[cfg(test)]
+type Reader = fn(&str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome>;
+
+/// Checks what `parse` (a reader's own) makes of `input`, as `render` lines.
+#[cfg(test)]
+fn check_reader(parse: Reader, input: &str, expected: &[&str]) {
+    assert_eq!(render(parse(input)), expected, "input:\n{input}");
+}
+
+#[cfg(test)]
+fn check_file(parse: Reader, path: &str, want: &Want) -> Vec<Cue> {
+    let (cues, diagnostics) = parse(&realdata_text(path)).unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    let brief = |c: &Cue| (c.start_ms, c.end_ms, c.text.clone());
+    let own = |(s, e, t): (u64, u64, &str)| (s, e, t.to_string());
+    assert_eq!(cues.len(), want.cues, "{path}: {cues:#?}");
+    assert_eq!(cues.first().map(brief), Some(own(want.first)), "{path} first");
+    assert_eq!(cues.last().map(brief), Some(own(want.last)), "{path} last");
+    assert_eq!(diagnostics.len(), want.diagnostics, "{path}: {diagnostics:?}");
+    cues
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,7 @@ fn looks_like_telemetry(lines: &[&str]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{realdata, realdata_text};
+    use super::super::{Want, check_file, check_reader, realdata, realdata_text};
     use super::*;
 
     fn render(input: &str) -> Vec<String> {
@@ -219,7 +219,7 @@ mod tests {
     }
 
     fn check(input: &str, expected: &[&str]) {
-        assert_eq!(render(input), expected, "input:\n{input}");
+        check_reader(parse, input, expected);
     }
 
     #[test]
@@ -362,27 +362,6 @@ mod tests {
         );
     }
 
-    /// What a real file should give: cue count, first and last cue as
-    /// (start, end, text), and how many diagnostics.
-    struct Want {
-        cues: usize,
-        first: (u64, u64, &'static str),
-        last: (u64, u64, &'static str),
-        diagnostics: usize,
-    }
-
-    fn check_file(path: &str, want: &Want) -> Vec<Cue> {
-        let text = realdata_text(path);
-        let (cues, diagnostics) = parse(&text).unwrap_or_else(|e| panic!("{path}: {e:?}"));
-        let brief = |c: &Cue| (c.start_ms, c.end_ms, c.text.clone());
-        let own = |(s, e, t): (u64, u64, &str)| (s, e, t.to_string());
-        assert_eq!(cues.len(), want.cues, "{path}: {cues:#?}");
-        assert_eq!(cues.first().map(brief), Some(own(want.first)), "{path} first");
-        assert_eq!(cues.last().map(brief), Some(own(want.last)), "{path} last");
-        assert_eq!(diagnostics.len(), want.diagnostics, "{path}: {diagnostics:?}");
-        cues
-    }
-
     #[test]
     fn real_files() {
         let astisub_first = (99_000, 101_040, "(deep rumbling)");
@@ -393,7 +372,7 @@ mod tests {
             "go-astisub/testdata/missing-sequence-in.srt",
             "go-astisub/testdata/example-in-non-utf8.srt",
         ] {
-            let cues = check_file(path, &astisub);
+            let cues = check_file(parse, path, &astisub);
             // `MAN:` alone on the first line of cue 2 names the speaker,
             // who then carries on to the end of the file.
             let speakers: Vec<Option<&str>> = cues.iter().map(|c| c.speaker.as_deref()).collect();
@@ -405,6 +384,7 @@ mod tests {
             assert_eq!(cues.get(2).map(|c| (c.start_ms, c.end_ms)), Some((132_160, 135_200)), "{path}: `.` fraction");
         }
         check_file(
+            parse,
             "go-astisub/testdata/example-in-carriage-return.srt",
             &Want {
                 cues: 3,
@@ -414,6 +394,7 @@ mod tests {
             },
         );
         let cues = check_file(
+            parse,
             "go-astisub/testdata/example-in-html-entities.srt",
             &Want {
                 cues: 3,
@@ -424,6 +405,7 @@ mod tests {
         );
         assert_eq!(cues.get(1).map(|c| c.text.as_str()), Some("Go, then,"));
         let cues = check_file(
+            parse,
             "go-astisub/testdata/example-in-styled.srt",
             &Want {
                 cues: 10,
@@ -448,6 +430,7 @@ mod tests {
         );
 
         check_file(
+            parse,
             "srt/srt_tools/tests/files/ascii.srt",
             &Want {
                 cues: 3,
@@ -457,6 +440,7 @@ mod tests {
             },
         );
         check_file(
+            parse,
             "srt/srt_tools/tests/files/gb2312.srt",
             &Want {
                 cues: 3,
@@ -468,6 +452,7 @@ mod tests {
         // BOM, CRLF, <font> tags, music notes, and cue 5 starting 3 ms
         // before cue 4 ends: overlaps are kept as written.
         let cues = check_file(
+            parse,
             "DAWFileKit/Tests/DAWFileToolsTests/SRT/Resources/SRT Files/SRT-BOM-CRLF-ExtendedChars.srt",
             &Want {
                 cues: 5,
@@ -486,11 +471,12 @@ mod tests {
             last: (21_580, 23_880, "Caption text #5"),
             diagnostics: 0,
         };
-        check_file(&format!("{subs}sample.srt"), &five);
+        check_file(parse, &format!("{subs}sample.srt"), &five);
         // Strict readers refuse the `.` in cue 2; this one reads it.
-        let cues = check_file(&format!("{subs}invalid_timeframe.srt"), &five);
+        let cues = check_file(parse, &format!("{subs}invalid_timeframe.srt"), &five);
         assert_eq!(cues.get(1).map(|c| c.end_ms), Some(11_890));
         check_file(
+            parse,
             &format!("{subs}one_caption.srt"),
             &Want {
                 cues: 1,

@@ -156,7 +156,7 @@ fn voice_name(tag: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{realdata, realdata_text, split_speaker};
+    use super::super::{check_file, check_reader, realdata, realdata_text, split_speaker, want};
     use super::*;
 
     fn render(input: &str) -> Vec<String> {
@@ -164,7 +164,7 @@ mod tests {
     }
 
     fn check(input: &str, expected: &[&str]) {
-        assert_eq!(render(input), expected, "input:\n{input}");
+        check_reader(parse, input, expected);
     }
 
     #[test]
@@ -227,30 +227,6 @@ mod tests {
         );
     }
 
-    /// What a real file should give: cue count, first and last cue as
-    /// (start, end, text), and how many diagnostics.
-    struct Want {
-        cues: usize,
-        first: (u64, u64, &'static str),
-        last: (u64, u64, &'static str),
-        diagnostics: usize,
-    }
-
-    fn check_file(path: &str, want: &Want) -> Vec<Cue> {
-        let (cues, diagnostics) = parse(&realdata_text(path)).unwrap_or_else(|e| panic!("{path}: {e:?}"));
-        let brief = |c: &Cue| (c.start_ms, c.end_ms, c.text.clone());
-        let own = |(s, e, t): (u64, u64, &str)| (s, e, t.to_string());
-        assert_eq!(cues.len(), want.cues, "{path}: {cues:#?}");
-        assert_eq!(cues.first().map(brief), Some(own(want.first)), "{path} first");
-        assert_eq!(cues.last().map(brief), Some(own(want.last)), "{path} last");
-        assert_eq!(diagnostics.len(), want.diagnostics, "{path}: {diagnostics:?}");
-        cues
-    }
-
-    fn want(cues: usize, first: (u64, u64, &'static str), last: (u64, u64, &'static str), diagnostics: usize) -> Want {
-        Want { cues, first, last, diagnostics }
-    }
-
     #[test]
     fn real_webvtt_py_files() {
         let dir = "webvtt-py/tests/subtitles/";
@@ -291,7 +267,7 @@ mod tests {
                 want(4, (286_070, 286_470, "yeah"), (305_069, 305_400, "this will happen is I'm telling"), 0),
             ),
         ] {
-            let cues = check_file(&format!("{dir}{file}"), &expected);
+            let cues = check_file(parse, &format!("{dir}{file}"), &expected);
             // Only a voice span, a `NAME:` prefix or a `[Name] text` label
             // makes a speaker. Netflix's `Digo: "…"` is reported speech,
             // and its `[Name]` labels (read with grep) are its only ones;
@@ -321,6 +297,7 @@ mod tests {
             assert_eq!(speakers, want, "{file}");
         }
         let cues = check_file(
+            parse,
             &format!("{dir}youtube_dl.vtt"),
             &want(4, (286_070, 286_470, "yeah"), (305_069, 305_400, "this will happen is I'm telling"), 0),
         );
@@ -343,6 +320,7 @@ mod tests {
         // on a line. The UTF-16LE twin must read the same.
         for path in ["go-astisub/testdata/example-in.vtt", "go-astisub/testdata/example-in-non-utf8.vtt"] {
             let cues = check_file(
+                parse,
                 path,
                 &want(
                     6,
@@ -363,6 +341,7 @@ mod tests {
             );
         }
         check_file(
+            parse,
             "go-astisub/testdata/example-in-carriage-return.vtt",
             &want(
                 3,
@@ -372,6 +351,7 @@ mod tests {
             ),
         );
         let cues = check_file(
+            parse,
             "go-astisub/testdata/example-in-html-entities.vtt",
             &want(
                 3,
@@ -390,7 +370,7 @@ mod tests {
             ("fr", "La bitdash de Bienvenue à bitmovin!"),
         ] {
             let path = format!("JuvoPlayer/JuvoPlayer.Tests/res/subtitles/subtitles_{lang}.vtt");
-            let cues = check_file(&path, &want(49, (1000, 10_000, first), (626_200, 629_800, "Scales..."), 0));
+            let cues = check_file(parse, &path, &want(49, (1000, 10_000, first), (626_200, 629_800, "Scales..."), 0));
             assert!(cues.iter().all(|c| c.speaker.is_none()), "{path}");
         }
     }
