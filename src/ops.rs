@@ -211,11 +211,14 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
         }
         ExportSource::Selects(file) => {
             let bytes = std::fs::read(file).map_err(|source| ExportError::Read { path: file.clone(), source })?;
-            let (picked, rejected) = selects::from_csv(lib, &file.display().to_string(), &bytes)?;
-            if !rejected.is_empty() {
-                return Err(ExportError::Rejected(rejected));
+            let read = selects::from_csv(lib, &file.display().to_string(), &bytes)?;
+            if !read.rejected.is_empty() {
+                return Err(ExportError::Rejected(read.rejected));
             }
-            (picked, rejected)
+            let guesses =
+                read.guessed.into_iter().map(|g| ExportNotice::Warning(format!("{}: {}", g.source, g.reason)));
+            notices.extend(guesses);
+            (read.selects, read.rejected)
         }
     };
     notices.extend(rejected.into_iter().map(ExportNotice::Skipped));

@@ -13,6 +13,7 @@ use crate::library::Library;
 use crate::merge::clip_start;
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::search::{Hit, HitKind};
+use crate::sheet;
 use crate::text::{Diagnostic, Fate};
 use crate::timecode::{TcFormat, Timecode};
 
@@ -216,17 +217,30 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
     Ok((selects, rejected))
 }
 
+/// What a selects CSV gives.
+#[derive(Debug, Default)]
+pub struct FromCsv {
+    pub selects: Vec<Select>,
+    /// Rows that could not become a select, by `file:line`.
+    pub rejected: Vec<Rejected>,
+    /// Rows read by a guess the user should know of (a drop-frame label
+    /// split by a `;` separator and joined again), by `file:line`.
+    pub guessed: Vec<Rejected>,
+}
+
 /// Selects from a selects CSV (`clip` name or id, `tc_in`, `tc_out` in the
 /// clip's own timecode; `comment`, `speaker`, `text` optional). Every bad
-/// row is reported with its line; nothing is guessed.
-pub fn from_csv(
-    lib: &Library,
-    file: &str,
-    bytes: &[u8],
-) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
+/// row is reported with its line, and the one guess the reader makes
+/// (rejoining a split drop-frame label) is reported too.
+pub fn from_csv(lib: &Library, file: &str, bytes: &[u8]) -> Result<FromCsv, crate::library::IndexError> {
     let clips = lib.clips()?;
     let (rows, mut errors) = table::read_selects_bytes(bytes);
     let mut selects = Vec::new();
+    let guessed = rows
+        .iter()
+        .filter(|row| !row.rejoined.is_empty())
+        .map(|row| Rejected { source: format!("{file}:{}", row.line), reason: sheet::rejoined_reason(&row.rejoined) })
+        .collect();
     for row in rows {
         match select_from_row(&row, &clips) {
             Ok(s) => selects.push(s),
@@ -236,7 +250,7 @@ pub fn from_csv(
     // The file's order is the editor's: keep it. Report problems by line.
     errors.sort_by_key(|d| d.line);
     let rejected = errors.into_iter().map(|d| Rejected { source: format!("{file}:{}", d.line), reason: d.reason });
-    Ok((selects, rejected.collect()))
+    Ok(FromCsv { selects, rejected: rejected.collect(), guessed })
 }
 
 fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {

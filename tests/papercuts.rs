@@ -334,3 +334,33 @@ fn summary_headings_say_what_happened() {
     let text = text_of(&out.stdout);
     assert_eq!(heading_of(&text, "cues start after the end"), "read with warnings: 1", "{text}");
 }
+
+/// A selects sheet typed with `;` between cells and drop-frame labels left
+/// unquoted (`14:31:00;03` arrives as `14:31:00` and `03`): the labels are
+/// joined again in the timecode columns, the select exported, and the
+/// guess said on stderr with its line (#12: the rejoin is reported).
+#[test]
+fn a_drop_frame_label_split_by_semicolons_is_joined_and_said() {
+    let env = Env::new();
+    let card = env.tmp.path().join("shoot/A001");
+    std::fs::create_dir_all(&card).expect("mkdir");
+    let sony = dump().join("2026-03-14/A001/PRIVATE/M4ROOT/CLIP");
+    for f in ["C0001.MP4", "C0001M01.XML"] {
+        std::fs::copy(sony.join(f), card.join(f)).expect("copy");
+    }
+    env.json(&["ingest", "--json", arg(&card)], 0);
+    let sheet = env.tmp.path().join("picks.csv");
+    std::fs::write(&sheet, "clip;tc_in;tc_out;comment\nC0001.MP4;14:31:00;03;14:31:01;00;the river\n").expect("write");
+    let out = env.run(&["export", "--selects", arg(&sheet), "--format", "csv"]);
+    common::expect_code(&out, 0, "export a ; sheet");
+    let csv = text_of(&out.stdout);
+    let row = csv.lines().nth(1).unwrap_or("");
+    assert!(row.starts_with("C0001.MP4,") && row.contains(",14:31:00;03,14:31:01;00,"), "{csv}");
+    assert!(row.contains("the river"), "{csv}");
+    let err = text_of(&out.stderr);
+    assert!(
+        err.contains("picks.csv:2")
+            && err.contains("read 14:31:00;03 and 14:31:01;00 as drop-frame timecode split by the ';' separator"),
+        "{err}"
+    );
+}
