@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use rushes::clip::{Clip, clip_id};
 use rushes::import::{ImportOptions, ImportReport, import_files};
-use rushes::library::{DocKind, Library, SearchSpec};
+use rushes::library::{DocKind, Filters, Library, SearchSpec};
 use rushes::probe::{AudioInfo, TcSource, VideoInfo};
 use rushes::search::{Hit, SearchRequest, search};
 use rushes::timecode::{Rate, TcFormat, Timecode};
@@ -685,9 +685,12 @@ impl Query {
     fn request(&self) -> SearchRequest {
         SearchRequest {
             query: self.text.clone(),
-            speaker: self.speaker.clone(),
-            camera: self.camera.clone(),
-            day: self.day.clone(),
+            filters: Filters {
+                speaker: self.speaker.clone(),
+                camera: self.camera.clone(),
+                day: self.day.clone(),
+                ..Filters::default()
+            },
             limit: std::num::NonZeroUsize::new(20),
             ..SearchRequest::default()
         }
@@ -947,10 +950,7 @@ fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
     let spec = SearchSpec {
         query: req.query.clone(),
         fuzzy: req.fuzzy,
-        speaker: req.speaker.clone(),
-        camera: req.camera.clone(),
-        reel: req.reel.clone(),
-        day: req.day.clone(),
+        filters: req.filters.clone(),
         kinds: DocKind::SEARCHABLE.to_vec(),
     };
     let mut times: Vec<f64> = (0..runs.max(1))

@@ -10,7 +10,7 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use rushes::ingest::{IngestOptions, NoProgress, ingest};
-use rushes::library::Library;
+use rushes::library::{Filters, Library};
 use rushes::search::{SearchRequest, search};
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -30,17 +30,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{} clips, {} transcripts attached", report.clips_added, report.words.transcripts_attached);
 
     // 3. Search: plain words are AND-ed, and their exact phrase ranks first.
-    let req = SearchRequest {
-        query,
-        fuzzy: false,
-        speaker: None,
-        camera: None,
-        reel: None,
-        day: None,
-        kind: None,
-        limit: None,
-        context: 0,
-    };
+    let req = SearchRequest { query, fuzzy: false, filters: Filters::default(), kind: None, limit: None, context: 0 };
     let found = search(&lib, &req)?;
 
     // 4. Each hit carries its clip and timecode in the clip's own labelling.

@@ -20,7 +20,7 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use crate::clip::{Clip, Segment};
 use crate::library::{
-    DocKind, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
+    DocKind, Filters, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
 };
 
 /// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
@@ -62,10 +62,7 @@ impl HitKind {
 pub struct SearchRequest {
     pub query: String,
     pub fuzzy: bool,
-    pub speaker: Option<String>,
-    pub camera: Option<String>,
-    pub reel: Option<String>,
-    pub day: Option<String>,
+    pub filters: Filters,
     pub kind: Option<HitKind>,
     /// At most this many hits, the best first; `None` is every hit.
     pub limit: Option<NonZeroUsize>,
@@ -208,15 +205,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
         Some(k) => k.doc_kinds().to_vec(),
         None => DocKind::SEARCHABLE.to_vec(),
     };
-    let spec = SearchSpec {
-        query: req.query.clone(),
-        fuzzy: req.fuzzy,
-        speaker: req.speaker.clone(),
-        camera: req.camera.clone(),
-        reel: req.reel.clone(),
-        day: req.day.clone(),
-        kinds,
-    };
+    let spec = SearchSpec { query: req.query.clone(), fuzzy: req.fuzzy, filters: req.filters.clone(), kinds };
     let prepared = lib.prepare(&spec)?;
     // The index is asked for no more documents than match: a top-k of
     // "every hit" would otherwise reserve memory for usize::MAX of them.
@@ -320,7 +309,7 @@ pub fn hint(req: &SearchRequest) -> Option<String> {
     if !req.fuzzy {
         tries.push("--fuzzy".to_string());
     }
-    let filters = [&req.speaker, &req.camera, &req.reel, &req.day].iter().any(|f| f.is_some()) || req.kind.is_some();
+    let filters = req.filters.any() || req.kind.is_some();
     if filters {
         tries.push("fewer filters".to_string());
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rushes::export::edl;
 use rushes::import::ImportOptions;
 use rushes::ingest::{IngestOptions, NoProgress, ingest};
-use rushes::library::Library;
+use rushes::library::{Filters, Library};
 use rushes::ops::{self, ExportOptions, ExportSource};
 use rushes::search::{HitKind, SearchRequest, search};
 use rushes::selects::{Format, Output, export_clip};
@@ -50,10 +50,7 @@ fn ingest_import_search_and_export_in_process() {
     let req = SearchRequest {
         query: "\"kayak by the mill\"".into(),
         fuzzy: false,
-        speaker: None,
-        camera: None,
-        reel: None,
-        day: None,
+        filters: Filters::default(),
         kind: Some(HitKind::Soundbite),
         limit: None,
         context: 0,

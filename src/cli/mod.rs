@@ -32,7 +32,7 @@ use rushes::export::ale;
 use rushes::export::{Handles, SequenceError};
 use rushes::import::ImportOptions;
 use rushes::ingest::{IngestError, IngestOptions, Progress, ingest, refuse_library_inside};
-use rushes::library::Library;
+use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
 use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, one_line};
@@ -297,10 +297,7 @@ impl Filters {
         SearchRequest {
             query,
             fuzzy: self.fuzzy,
-            speaker: self.speaker,
-            camera: self.camera,
-            reel: self.reel,
-            day: self.day,
+            filters: SearchFilters { speaker: self.speaker, camera: self.camera, reel: self.reel, day: self.day },
             kind: self.kind.map(HitKind::from).or(default_kind),
             limit,
             context,

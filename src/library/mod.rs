@@ -23,7 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use index::{IndexError, Snapshot, Writer};
-pub use query::{HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use query::{Filters, HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 pub use schema::{DocKind, Key, PairRecord, source_id};
 
 use crate::clip::{Clip, Segment};

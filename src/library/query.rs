@@ -34,16 +34,30 @@ use crate::clip::{Clip, NoteRecord, Segment};
 /// Boost of the exact phrase of a plain-words query.
 const PHRASE_BOOST: f32 = 2.0;
 
+/// Fields a search may be restricted to, each an exact value (any case;
+/// a camera as people write it, `Cam A`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub speaker: Option<String>,
+    pub camera: Option<String>,
+    pub reel: Option<String>,
+    pub day: Option<String>,
+}
+
+impl Filters {
+    /// Whether any field is restricted.
+    pub fn any(&self) -> bool {
+        [&self.speaker, &self.camera, &self.reel, &self.day].iter().any(|f| f.is_some())
+    }
+}
+
 /// What to search for.
 #[derive(Clone, Debug, Default)]
 pub struct SearchSpec {
     pub query: String,
     /// Every word fuzzy (distance 1), as if written `word~1`.
     pub fuzzy: bool,
-    pub speaker: Option<String>,
-    pub camera: Option<String>,
-    pub reel: Option<String>,
-    pub day: Option<String>,
+    pub filters: Filters,
     /// Document kinds to search (none: every kind).
     pub kinds: Vec<DocKind>,
 }
@@ -147,9 +161,12 @@ impl Library {
                 spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect();
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(kinds)), 0.0))));
         }
-        for (field, value) in
-            [(f.speaker, &spec.speaker), (f.camera, &spec.camera), (f.reel, &spec.reel), (f.day, &spec.day)]
-        {
+        for (field, value) in [
+            (f.speaker, &spec.filters.speaker),
+            (f.camera, &spec.filters.camera),
+            (f.reel, &spec.filters.reel),
+            (f.day, &spec.filters.day),
+        ] {
             if let Some(v) = value {
                 let v = if field == f.camera { crate::clip::camera_key(v) } else { v.clone() };
                 let q = term_query(field, &v.trim().to_lowercase());
