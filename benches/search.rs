@@ -30,7 +30,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rushes::clip::{Clip, clip_id};
-use rushes::import::{ImportOptions, ImportReport, import_files};
+use rushes::import::{ImportOptions, ImportReport, Placement, import_files};
 use rushes::library::{DocKind, Filters, Library, SearchSpec};
 use rushes::probe::{AudioInfo, TcSource, VideoInfo};
 use rushes::search::{Hit, SearchRequest, search};
@@ -593,7 +593,7 @@ fn build_library(corpus: &Corpus, dir: &Path, lib_dir: &Path) -> Value {
 
     let t = Instant::now();
     let mut report = ImportReport::default();
-    import_files(&lib, &mut writer, &files, false, &mut report).expect("import");
+    import_files(&lib, &mut writer, &files, Placement::Given, &mut report).expect("import");
     drop(writer);
     let import_s = t.elapsed().as_secs_f64();
     let rss = vm_hwm_mb();

@@ -182,13 +182,23 @@ fn ext(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
+/// Whose placement options win for a file the library already holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// The options stored with it: a re-ingest of the dump keeps how the
+    /// user imported the file by hand (`--clip`, `--timebase`…).
+    Stored,
+    /// The options given now: the user names the file again with them.
+    Given,
+}
+
 /// Imports `files` (each a path to open, its absolute form and how to
 /// place it) into the library through `writer`. Commits before returning.
 pub fn import_files(
     lib: &Library,
     writer: &mut Writer,
     files: &[(std::path::PathBuf, String, ImportOptions)],
-    keep_stored_options: bool,
+    placement: Placement,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
     let clips = lib.clips()?;
@@ -223,8 +233,8 @@ pub fn import_files(
             moved_options = Some(old.options);
         }
         let opts = match (sources.get(&id), &moved_options) {
-            (Some(old), _) if keep_stored_options => &old.options,
-            (None, Some(moved)) if keep_stored_options => moved,
+            (Some(old), _) if placement == Placement::Stored => &old.options,
+            (None, Some(moved)) if placement == Placement::Stored => moved,
             _ => opts,
         };
         if let Some(old) =

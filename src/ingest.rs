@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::clip::{Clip, Relinked, Sidecar};
 use crate::date::DateOrder;
-use crate::import::{ImportError, ImportOptions, ImportReport, import_files, reconcile, source_kind};
+use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
@@ -347,7 +347,7 @@ pub fn ingest(
     }
     stop_if_interrupted(progress, &report)?;
     progress.finish();
-    import_files(lib, &mut writer, &word_files, true, &mut report.words)?;
+    import_files(lib, &mut writer, &word_files, Placement::Stored, &mut report.words)?;
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));

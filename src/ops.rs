@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
 use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
-use crate::import::{ImportError, ImportOptions, ImportReport, import_files};
+use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files};
 use crate::library::{IndexError, Library, QueryError};
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::scan::os_text;
@@ -79,7 +79,7 @@ pub fn import(lib: &Library, files: &[PathBuf], options: &ImportOptions) -> Resu
     let list: Vec<_> = files.iter().map(|f| (f.clone(), os_text(f.as_os_str()), options.clone())).collect();
     let mut writer = lib.writer()?;
     let mut report = ImportReport::default();
-    import_files(lib, &mut writer, &list, false, &mut report)?;
+    import_files(lib, &mut writer, &list, Placement::Given, &mut report)?;
     Ok(report)
 }
 
