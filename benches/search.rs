@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rushes::clip::{Clip, clip_id};
+use rushes::clip::{Clip, ClipTimecode, clip_id};
 use rushes::import::{ImportOptions, ImportReport, Placement, import_files};
 use rushes::library::{DocKind, Filters, Library, SearchSpec};
 use rushes::probe::{AudioInfo, TcSource, VideoInfo};
@@ -473,13 +473,13 @@ impl Corpus {
             container: "mov".into(),
             duration_s: n_frames as f64 / 25.0,
             n_frames: Some(n_frames),
-            fps: Some("25".into()),
-            rate: Some("25/1".into()),
-            drop_frame: Some(false),
-            start_tc: Some(Timecode::from_frames(c.start_frame, format).to_string()),
-            end_tc: Some(Timecode::from_frames(c.start_frame + n_frames, format).to_string()),
-            start_tc_source: TcSource::Tmcd,
-            start_samples: None,
+            tc: ClipTimecode {
+                format: Some(format),
+                start: Some(Timecode::from_frames(c.start_frame, format)),
+                end: Some(Timecode::from_frames(c.start_frame + n_frames, format)),
+                source: TcSource::Tmcd,
+                start_samples: None,
+            },
             tc_basis: None,
             video: Some(VideoInfo { codec: "h264".into(), width: 1920, height: 1080 }),
             audio: Some(AudioInfo { codec: "pcm_s24le".into(), sample_rate: 48_000, channels: 2, bits: Some(24) }),

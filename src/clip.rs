@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::probe::{AudioInfo, Length, TcSource, VideoInfo};
+use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
 /// Size and modification time of a file: if both match the library, the
 /// file is unchanged and is not probed again.
@@ -35,21 +36,12 @@ pub struct Clip {
     pub duration_s: f64,
     /// Frames from `start_tc` to `end_tc` at the clip's rate, if it has one.
     pub n_frames: Option<u64>,
-    /// Editor's label of the rate: "23.976", "25", "29.97"...; null for
-    /// audio without a rate.
-    pub fps: Option<String>,
-    /// The exact rate as `num/den`.
-    pub rate: Option<String>,
-    pub drop_frame: Option<bool>,
-    /// First frame's label; null only for audio whose time reference needs
-    /// a rate nobody gave (`--fps`).
-    pub start_tc: Option<String>,
-    /// The frame after the last one, as NLEs show it.
-    pub end_tc: Option<String>,
-    pub start_tc_source: TcSource,
-    /// BWF TimeReference kept when no rate was known to label it.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub start_samples: Option<u64>,
+    /// The clip's timecode: labelling, first and end labels, where the
+    /// start came from. Stored and printed as the flat fields `fps`,
+    /// `rate`, `drop_frame`, `start_tc`, `end_tc`, `start_tc_source` and
+    /// `start_samples` (see [`ClipTimecode`]).
+    #[serde(flatten)]
+    pub tc: ClipTimecode,
     /// For a file with no rate of its own: what its timecode is made from
     /// with a project rate, so a new `--fps` or `rushes set --fps` labels
     /// it without reading the file again.
@@ -97,6 +89,130 @@ pub struct Clip {
     pub warnings: Vec<String>,
 }
 
+/// A clip's timecode, typed. Its JSON is the catalog's contract, unchanged
+/// since the fields were strings:
+/// - `fps`: the editor's label of the rate ("23.976", "25", "29.97"...),
+///   `rate`: the exact rate as `num/den`, `drop_frame`; all three null for
+///   audio without a rate;
+/// - `start_tc`: the first frame's label, `00:00:00:00` for rate-less media
+///   (where an NLE places it), null only for audio whose time reference
+///   waits for a rate (`start_samples`, see `--fps`);
+/// - `end_tc`: the frame after the last one, as NLEs show it.
+///
+/// A record is read back strictly: a rate or label that does not parse is
+/// an error, never a guess; a record with an `fps` label and no `rate`
+/// (none written so far) takes its rate from the label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClipTimecode {
+    /// Rate and drop-frame; `None` for audio without a rate.
+    pub format: Option<TcFormat>,
+    /// The first frame's label in `format`; `None` without a rate.
+    pub start: Option<Timecode>,
+    /// The frame after the last one.
+    pub end: Option<Timecode>,
+    pub source: TcSource,
+    /// BWF TimeReference kept when no rate was known to label it.
+    pub start_samples: Option<u64>,
+}
+
+/// [`ClipTimecode`] as stored: the record's field names and strings.
+#[derive(Serialize, Deserialize)]
+struct ClipTimecodeRecord {
+    fps: Option<String>,
+    rate: Option<String>,
+    drop_frame: Option<bool>,
+    start_tc: Option<String>,
+    end_tc: Option<String>,
+    start_tc_source: TcSource,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    start_samples: Option<u64>,
+}
+
+/// Why a stored clip's timecode cannot be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum StoredTimecodeError {
+    #[error("clip record: {0}")]
+    Timecode(#[from] TimecodeError),
+    #[error("clip record: timecode {0:?} without a rate")]
+    NoRate(String),
+}
+
+/// The label of a rate-less clip's first frame.
+const ZERO_LABEL: &str = "00:00:00:00";
+
+impl ClipTimecode {
+    /// No timecode at all: audio without a rate or time reference reads
+    /// `00:00:00:00`.
+    pub const NONE: ClipTimecode =
+        ClipTimecode { format: None, start: None, end: None, source: TcSource::None, start_samples: None };
+
+    /// The first frame's label as NLEs show it: `00:00:00:00` for
+    /// rate-less media, `None` only for a time reference waiting for a rate.
+    pub fn start_label(&self) -> Option<String> {
+        match self.start {
+            Some(t) => Some(t.to_string()),
+            None if self.format.is_none() && self.start_samples.is_none() => Some(ZERO_LABEL.to_string()),
+            None => None,
+        }
+    }
+
+    /// The label of the frame after the last one.
+    pub fn end_label(&self) -> Option<String> {
+        self.end.map(|t| t.to_string())
+    }
+
+    /// The editor's label of the rate: "23.976", "25", "29.97"...
+    pub fn fps_label(&self) -> Option<String> {
+        self.format.map(|f| f.rate().label())
+    }
+
+    fn record(&self) -> ClipTimecodeRecord {
+        let rate = self.format.map(TcFormat::rate);
+        ClipTimecodeRecord {
+            fps: self.fps_label(),
+            rate: rate.map(|r| format!("{}/{}", r.num(), r.den())),
+            drop_frame: self.format.map(TcFormat::is_drop_frame),
+            start_tc: self.start_label(),
+            end_tc: self.end_label(),
+            start_tc_source: self.source,
+            start_samples: self.start_samples,
+        }
+    }
+
+    fn from_record(r: ClipTimecodeRecord) -> Result<ClipTimecode, StoredTimecodeError> {
+        let rate = r.rate.as_deref().or(r.fps.as_deref()).map(Rate::parse).transpose()?;
+        let format = rate.map(|rate| TcFormat::new(rate, r.drop_frame.unwrap_or(false)));
+        let label = |text: Option<String>| -> Result<Option<Timecode>, StoredTimecodeError> {
+            match (text, format) {
+                (None, _) => Ok(None),
+                (Some(t), Some(f)) => Ok(Some(Timecode::parse_in(&t, f)?)),
+                // Rate-less media is labelled 00:00:00:00 (see `record`).
+                (Some(t), None) if t == ZERO_LABEL => Ok(None),
+                (Some(t), None) => Err(StoredTimecodeError::NoRate(t)),
+            }
+        };
+        Ok(ClipTimecode {
+            format,
+            start: label(r.start_tc)?,
+            end: label(r.end_tc)?,
+            source: r.start_tc_source,
+            start_samples: r.start_samples,
+        })
+    }
+}
+
+impl Serialize for ClipTimecode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.record().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClipTimecode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ClipTimecode, D::Error> {
+        ClipTimecode::from_record(ClipTimecodeRecord::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A sidecar file and its fingerprint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sidecar {
@@ -128,6 +244,16 @@ pub struct Relinked {
 }
 
 impl Clip {
+    /// The clip's timecode labelling (rate and drop-frame), if it has a rate.
+    pub fn tc_format(&self) -> Option<TcFormat> {
+        self.tc.format
+    }
+
+    /// The clip's first frame, if it has a rate.
+    pub fn start(&self) -> Option<Timecode> {
+        self.tc.start
+    }
+
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint { size: self.size, mtime_ns: self.mtime_ns }
     }
@@ -314,7 +440,67 @@ pub struct NoteRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::{camera_key, fnv1a64, glob_match};
+    use super::{ClipTimecode, camera_key, fnv1a64, glob_match};
+    use crate::timecode::{Rate, TcFormat};
+
+    /// A clip's timecode fields as stored, read and written back.
+    fn round_trip(json: &str) -> String {
+        let tc: ClipTimecode = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        serde_json::to_string(&tc).expect("serialise")
+    }
+
+    #[test]
+    fn stored_timecode_fields_read_typed_and_write_back_unchanged() {
+        for json in [
+            // Drop-frame camera clip.
+            r#"{"fps":"29.97","rate":"30000/1001","drop_frame":true,"start_tc":"14:30:59;28","end_tc":"14:31:10;02","start_tc_source":"tmcd"}"#,
+            r#"{"fps":"23.976","rate":"24000/1001","drop_frame":false,"start_tc":"01:00:00:00","end_tc":"01:00:10:00","start_tc_source":"sidecar"}"#,
+            // Rate-less media starts at 00:00:00:00 and has no end.
+            r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":"00:00:00:00","end_tc":null,"start_tc_source":"none"}"#,
+            // A time reference waiting for a rate.
+            r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":null,"end_tc":null,"start_tc_source":"none","start_samples":2880000}"#,
+            // An odd rate stays exact.
+            r#"{"fps":"12.5","rate":"25/2","drop_frame":false,"start_tc":"00:00:01:06","end_tc":"00:00:02:00","start_tc_source":"bext"}"#,
+        ] {
+            assert_eq!(round_trip(json), json);
+        }
+        let tc: ClipTimecode = serde_json::from_str(
+            r#"{"fps":"29.97","rate":"30000/1001","drop_frame":true,"start_tc":"14:30:59;28","end_tc":null,"start_tc_source":"tmcd"}"#,
+        )
+        .expect("read");
+        let format = TcFormat::df(Rate::FPS_29_97).expect("df");
+        assert_eq!(tc.format, Some(format));
+        assert_eq!(tc.start.map(|t| t.fields()), Some((14, 30, 59, 28)));
+        assert_eq!(tc.start.map(|t| t.format()), Some(format));
+        let memo: ClipTimecode =
+            serde_json::from_str(r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":"00:00:00:00","end_tc":null,"start_tc_source":"none"}"#)
+                .expect("read");
+        assert_eq!(memo, ClipTimecode::NONE);
+    }
+
+    #[test]
+    fn a_stored_fps_label_without_rate_gives_the_rate() {
+        let tc: ClipTimecode = serde_json::from_str(
+            r#"{"fps":"25","start_tc":"10:00:00:00","end_tc":"10:00:02:00","start_tc_source":"tmcd"}"#,
+        )
+        .expect("read");
+        assert_eq!(tc.format, Some(TcFormat::ndf(Rate::FPS_25)));
+        assert_eq!(tc.end.map(|e| e.frame() - tc.start.map_or(0, |s| s.frame())), Some(50));
+    }
+
+    #[test]
+    fn stored_timecode_that_does_not_read_is_an_error() {
+        for json in [
+            r#"{"fps":"fast","rate":null,"drop_frame":null,"start_tc":null,"end_tc":null,"start_tc_source":"none"}"#,
+            r#"{"fps":"25","rate":"25/1","drop_frame":false,"start_tc":"10:00:00:99","end_tc":null,"start_tc_source":"tmcd"}"#,
+            r#"{"fps":"25","rate":"25/1","drop_frame":false,"start_tc":"soon","end_tc":null,"start_tc_source":"tmcd"}"#,
+            // A label other than 00:00:00:00 needs a rate.
+            r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":"10:00:00:00","end_tc":null,"start_tc_source":"none"}"#,
+            r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":"00:00:00:00","end_tc":"00:00:01:00","start_tc_source":"none"}"#,
+        ] {
+            assert!(serde_json::from_str::<ClipTimecode>(json).is_err(), "{json}");
+        }
+    }
 
     #[test]
     fn fnv1a64_matches_the_published_vectors() {

@@ -151,8 +151,8 @@ pub fn set_rate(lib: &Library, want: &str, rate: Rate) -> Result<Clip, EditError
     let clips = lib.clips()?;
     let clip = resolve_clip(want, &clips).map_err(EditError::Clip)?;
     if clip.tc_basis.is_none() {
-        return Err(match &clip.fps {
-            Some(fps) => EditError::OwnRate { clip: clip.name.clone(), fps: fps.clone() },
+        return Err(match clip.tc.fps_label() {
+            Some(fps) => EditError::OwnRate { clip: clip.name.clone(), fps },
             None => EditError::NoBasis(clip.name.clone()),
         });
     }

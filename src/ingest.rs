@@ -231,7 +231,7 @@ pub fn ingest(
                 {
                     // A rate-less clip from before its basis was kept needs
                     // its file to take a project rate.
-                    if merge.project_rate.is_some() && old.rate.is_none() && old.tc_basis.is_none() {
+                    if merge.project_rate.is_some() && old.tc.format.is_none() && old.tc_basis.is_none() {
                         to_probe.push((cand, sidecar, true));
                         continue;
                     }

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::clip::{Clip, NoteRecord, Segment, Sidecar, TcBasis, camera_key, clip_id};
+use crate::clip::{Clip, ClipTimecode, NoteRecord, Segment, Sidecar, TcBasis, camera_key, clip_id};
 use crate::date::{self, civil_date};
 use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
@@ -93,13 +93,7 @@ pub fn build_clip(
         container: info.container.to_string(),
         duration_s: if duration_s.is_finite() { duration_s } else { 0.0 },
         n_frames: None,
-        fps: None,
-        rate: None,
-        drop_frame: None,
-        start_tc: None,
-        end_tc: None,
-        start_tc_source: TcSource::None,
-        start_samples: None,
+        tc: ClipTimecode::NONE,
         tc_basis,
         video: info.video.clone(),
         audio: info.audio.clone(),
@@ -193,19 +187,16 @@ impl Labelling {
             _ => None,
         };
         clip.n_frames = self.n_frames;
-        clip.fps = format.map(|f| f.rate().label());
-        clip.rate = format.map(|f| format!("{}/{}", f.rate().num(), f.rate().den()));
-        clip.drop_frame = format.map(|f| f.is_drop_frame());
         // Rate-less media (a phone memo) still starts at 00:00:00:00 in an
-        // NLE; only a time reference waiting for `--fps` has no label yet.
-        clip.start_tc = match start_tc {
-            Some(t) => Some(t.to_string()),
-            None if self.start_samples.is_none() => Some("00:00:00:00".into()),
-            None => None,
+        // NLE (`start` none, see `ClipTimecode`); only a time reference
+        // waiting for `--fps` has no label yet.
+        clip.tc = ClipTimecode {
+            format,
+            start: start_tc,
+            end: end_tc,
+            source: self.start.map_or(TcSource::None, |s| s.source),
+            start_samples: self.start_samples,
         };
-        clip.end_tc = end_tc.map(|t| t.to_string());
-        clip.start_tc_source = self.start.map_or(TcSource::None, |s| s.source);
-        clip.start_samples = self.start_samples;
     }
 }
 
@@ -246,13 +237,6 @@ pub enum Timebase {
     Clip,
     /// Times are the clip's record timecode (time of day).
     Record,
-}
-
-/// The clip's timecode labelling and start, from its record.
-pub fn clip_start(clip: &Clip) -> Option<Timecode> {
-    let rate = Rate::parse(clip.rate.as_deref()?).ok()?;
-    let format = TcFormat::new(rate, clip.drop_frame.unwrap_or(false));
-    Timecode::parse_in(clip.start_tc.as_deref()?, format).ok()
 }
 
 /// Names a transcript file may be matched by, most specific first:
@@ -309,7 +293,7 @@ impl<'a> Catalog<'a> {
             let stem = c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s);
             by_stem.entry(stem.to_lowercase()).or_default().push(i);
         }
-        let starts = clips.iter().map(|c| clip_start(c).zip(c.n_frames)).collect();
+        let starts = clips.iter().map(|c| c.start().zip(c.n_frames)).collect();
         Catalog { clips, starts, by_stem }
     }
 
@@ -441,7 +425,7 @@ pub struct Detected {
 pub fn detect_timebase(cues: &[Cue], clip: &Clip) -> Detected {
     let limit_ms = clip.duration_s * 1000.0 + 1000.0;
     let inside_as_clip = cues.iter().filter(|c| (c.start_ms as f64) < limit_ms).count();
-    let inside_as_record = match (clip_start(clip), clip.n_frames) {
+    let inside_as_record = match (clip.start(), clip.n_frames) {
         (Some(start), Some(n)) => {
             let slack = u64::from(start.format().rate().nominal());
             cues.iter().filter(|c| label_from_ms(c.start_ms, start.format()).frames_since(start) < n + slack).count()
@@ -499,7 +483,7 @@ fn label_parts(text: &str) -> Option<(u64, u64, u64, u64)> {
 
 /// Places a transcript's cues on its clip.
 pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -> Vec<Segment> {
-    let start = clip_start(clip);
+    let start = clip.start();
     let rate = start.map(|s| s.format().rate());
     cues.iter()
         .enumerate()
@@ -701,13 +685,13 @@ mod tests {
             container: "mov".into(),
             duration_s: rate.seconds(n_frames),
             n_frames: Some(n_frames),
-            fps: Some(rate.label()),
-            rate: Some(format!("{}/{}", rate.num(), rate.den())),
-            drop_frame: Some(format.is_drop_frame()),
-            start_tc: Some(start_tc.to_string()),
-            end_tc: Some(start_tc.add_frames(n_frames).to_string()),
-            start_tc_source: TcSource::Tmcd,
-            start_samples: None,
+            tc: ClipTimecode {
+                format: Some(format),
+                start: Some(start_tc),
+                end: Some(start_tc.add_frames(n_frames)),
+                source: TcSource::Tmcd,
+                start_samples: None,
+            },
             tc_basis: None,
             video: None,
             audio: None,

@@ -382,8 +382,8 @@ fn assemble(
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
-                sort_tc: match (clip.as_ref().and_then(|c| c.start_tc.as_deref()), note.offset_s) {
-                    (Some(start), Some(off)) => format!("{}{off:012.3}", sort_key(start)),
+                sort_tc: match (clip.as_ref().and_then(|c| c.tc.start_label()), note.offset_s) {
+                    (Some(start), Some(off)) => format!("{}{off:012.3}", sort_key(&start)),
                     _ => sort_key(note.tc.as_deref().unwrap_or("")),
                 },
                 key: r.key,
@@ -406,8 +406,8 @@ fn assemble(
                 day: clip.day.clone(),
                 speaker: None,
                 text,
-                tc_in: clip.start_tc.clone(),
-                tc_out: clip.end_tc.clone(),
+                tc_in: clip.tc.start_label(),
+                tc_out: clip.tc.end_label(),
                 offset_in_s: Some(0.0),
                 offset_out_s: Some(clip.duration_s),
                 score: r.score,
@@ -415,7 +415,7 @@ fn assemble(
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
-                sort_tc: sort_key(clip.start_tc.as_deref().unwrap_or("")),
+                sort_tc: sort_key(&clip.tc.start_label().unwrap_or_default()),
                 key: r.key,
                 cues: None,
             }
@@ -470,7 +470,7 @@ fn soundbite(
         // that started before it sorts after the earlier cues.
         sort_tc: format!(
             "{}{:012.3}",
-            sort_key(clip.and_then(|c| c.start_tc.as_deref()).unwrap_or("")),
+            sort_key(&clip.and_then(|c| c.tc.start_label()).unwrap_or_default()),
             first.offset_in_s
         ),
         cues: source_id.map(|id| (id, first.n, last.n)),

@@ -10,7 +10,6 @@ use crate::clip::Clip;
 use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
 use crate::library::Library;
-use crate::merge::clip_start;
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::search::{Hit, HitKind};
 use crate::sheet;
@@ -145,7 +144,7 @@ impl Format {
 /// What an exporter needs of a catalog clip; `None` for a clip without a
 /// frame rate (it has no frames to cut on).
 pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
-    let start = clip_start(clip)?;
+    let start = clip.start()?;
     Some(ExportClip {
         id: clip.id.clone(),
         name: clip.name.clone(),

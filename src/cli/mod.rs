@@ -514,9 +514,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 out,
                 "{}: {} fps, {} - {} ({} frames)",
                 one_line(&c.name),
-                or_dash(&c.fps),
-                or_dash(&c.start_tc),
-                or_dash(&c.end_tc),
+                or_dash(&c.tc.fps_label()),
+                or_dash(&c.tc.start_label()),
+                or_dash(&c.tc.end_label()),
                 c.n_frames.unwrap_or(0)
             )?;
             Ok(ExitCode::SUCCESS)

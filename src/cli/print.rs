@@ -65,12 +65,12 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
         or_dash(&c.day),
         or_dash(&c.camera),
         or_dash(&c.reel),
-        or_dash(&c.fps),
-        if c.drop_frame == Some(true) { " DF" } else { "" },
-        or_dash(&c.start_tc),
-        or_dash(&c.end_tc),
+        or_dash(&c.tc.fps_label()),
+        if c.tc.format.is_some_and(|f| f.is_drop_frame()) { " DF" } else { "" },
+        or_dash(&c.tc.start_label()),
+        or_dash(&c.tc.end_label()),
         c.duration_s,
-        serde_json::to_value(c.start_tc_source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        serde_json::to_value(c.tc.source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     )?;
     for (label, v) in [("scene", &c.scene), ("take", &c.take), ("tape", &c.tape), ("note", &c.note)] {
         if let Some(v) = v {

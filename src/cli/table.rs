@@ -19,13 +19,10 @@ pub(super) fn print_clips_long(clips: &[Clip]) -> Result<()> {
                 or_dash(&c.reel),
                 if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
                 fps_cell(c),
-                or_dash(&c.start_tc),
-                or_dash(&c.end_tc),
+                or_dash(&c.tc.start_label()),
+                or_dash(&c.tc.end_label()),
                 format!("{:.3}", c.duration_s),
-                serde_json::to_value(c.start_tc_source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
+                serde_json::to_value(c.tc.source).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
                 match (c.segments, c.notes) {
                     (0, 0) => String::new(),
                     (s, n) => format!("{s} cues, {n} notes"),
@@ -56,7 +53,7 @@ pub(super) fn print_clips(clips: &[Clip]) -> Result<()> {
                 ellipsize(&or_dash(&c.camera), 6),
                 one_line(&c.name),
                 fps_cell(c),
-                or_dash(&c.start_tc),
+                or_dash(&c.tc.start_label()),
                 clock(c.duration_s),
                 words.map(|(n, unit)| format!("{n}{unit}")).collect::<Vec<_>>().join(" "),
             ]
@@ -100,9 +97,9 @@ pub(super) fn or_dash(v: &Option<String>) -> String {
 }
 
 pub(super) fn fps_cell(c: &Clip) -> String {
-    match &c.fps {
-        Some(f) if c.drop_frame == Some(true) => format!("{f} DF"),
-        Some(f) => f.clone(),
+    match c.tc.format {
+        Some(f) if f.is_drop_frame() => format!("{} DF", f.rate().label()),
+        Some(f) => f.rate().label(),
         None => "-".to_string(),
     }
 }
