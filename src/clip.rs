@@ -440,7 +440,7 @@ pub struct NoteRecord {
 
 #[cfg(test)]
 mod tests {
-    use super::{ClipTimecode, camera_key, fnv1a64, glob_match};
+    use super::{Clip, ClipTimecode, camera_key, fnv1a64, glob_match};
     use crate::timecode::{Rate, TcFormat};
 
     /// A clip's timecode fields as stored, read and written back.
@@ -476,6 +476,21 @@ mod tests {
             serde_json::from_str(r#"{"fps":null,"rate":null,"drop_frame":null,"start_tc":"00:00:00:00","end_tc":null,"start_tc_source":"none"}"#)
                 .expect("read");
         assert_eq!(memo, ClipTimecode::NONE);
+    }
+
+    /// Whole records keep their field order (the golden snapshot sorts
+    /// keys, so it cannot see it), typed timecode fields in their place.
+    #[test]
+    fn whole_clip_records_write_back_byte_for_byte() {
+        for json in [
+            r#"{"id":"dfcfbe10d21e3c41","path":"/dump/A001/C0001.MP4","rel_path":"A001/C0001.MP4","root":"/dump","name":"C0001.MP4","camera":"A","reel":"A001","day":"2026-03-14","container":"mp4","duration_s":2.002,"n_frames":60,"fps":"29.97","rate":"30000/1001","drop_frame":true,"start_tc":"14:30:59;28","end_tc":"14:31:02;00","start_tc_source":"tmcd","video":{"codec":"h264","width":160,"height":90},"audio":{"codec":"aac","sample_rate":48000,"channels":2,"bits":null},"size":28741,"mtime_ns":1796459712398800948,"content_hash":"2516edcfb95f1104","sidecar":{"path":"/dump/A001/C0001M01.XML","size":1329,"mtime_ns":1796459712398977280},"offline":false,"segments":2,"notes":2,"speakers":["MARIA"]}"#,
+            r#"{"id":"26a72115d6c6f692","path":"/dump/SOUND/NOTC.wav","rel_path":"SOUND/NOTC.wav","root":"/dump","name":"NOTC.wav","camera":"SOUND","reel":null,"day":"2026-03-14","container":"wav","duration_s":1.0,"n_frames":null,"fps":null,"rate":null,"drop_frame":null,"start_tc":"00:00:00:00","end_tc":null,"start_tc_source":"none","tc_basis":{"length":{"samples":{"samples":48000,"sample_rate":48000}}},"video":null,"audio":{"codec":"pcm_s16le","sample_rate":48000,"channels":1,"bits":16},"size":96044,"mtime_ns":1796459712405455147,"content_hash":"c2f25c55a4caeea0","offline":false,"segments":0,"notes":0,"speakers":[]}"#,
+        ] {
+            let clip: Clip = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(serde_json::to_string(&clip).expect("serialise"), json);
+        }
+        let bad = r#"{"id":"x","path":"/d/a.mov","rel_path":"a.mov","root":"/d","name":"a.mov","camera":null,"reel":null,"day":null,"container":"mov","duration_s":1.0,"n_frames":25,"fps":"25","rate":"25/1","drop_frame":false,"start_tc":"25:00:00:00","end_tc":null,"start_tc_source":"tmcd","video":null,"audio":null,"size":1,"mtime_ns":0,"offline":false}"#;
+        assert!(serde_json::from_str::<Clip>(bad).is_err());
     }
 
     #[test]
