@@ -593,7 +593,8 @@ fn build_library(corpus: &Corpus, dir: &Path, lib_dir: &Path) -> Value {
 
     let t = Instant::now();
     let mut report = ImportReport::default();
-    import_files(&lib, &mut writer, &files, Placement::Given, &mut report).expect("import");
+    import_files(&lib, &mut writer, &files, Placement::Given, &mut report, &rushes::progress::NoProgress)
+        .expect("import");
     drop(writer);
     let import_s = t.elapsed().as_secs_f64();
     let rss = vm_hwm_mb();

@@ -17,11 +17,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clip::{Clip, NoteRecord};
+use crate::clip::{Clip, NoteRecord, Segment};
 use crate::date::DateOrder;
-use crate::library::{DocKind, IndexError, Library, Snapshot, Writer, source_id};
+use crate::library::{DocKind, IndexError, Library, Snapshot, Transcript, Writer, source_id};
 use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, FileLog, Note};
+use crate::progress::Progress;
 use crate::text::Fate;
 use crate::transcript::{self, Cue, Format};
 
@@ -65,8 +66,15 @@ pub struct SourceRecord {
     pub options: ImportOptions,
     pub format: Option<Format>,
     pub encoding: String,
-    #[serde(default)]
+    /// A transcript's cues. The library keeps them in its compact store,
+    /// not in this record: they are filled in when the file is read, or
+    /// from the store when they are needed ([`Snapshot::cues_of_source`]).
+    /// A schema-3 record held them inline, and still reads.
+    #[serde(default, skip_serializing)]
     pub cues: Vec<Cue>,
+    /// The cues as placed on the clip by the import under way.
+    #[serde(skip)]
+    pub segments: Vec<Segment>,
     #[serde(default)]
     pub notes: Vec<Note>,
     /// What the reader said about its lines: `(line, reason)`.
@@ -200,13 +208,17 @@ pub fn import_files(
     files: &[(std::path::PathBuf, String, ImportOptions)],
     placement: Placement,
     report: &mut ImportReport,
+    progress: &dyn Progress,
 ) -> Result<(), ImportError> {
     let clips = lib.clips()?;
     let catalog = Catalog::new(&clips);
     let snap = lib.snapshot()?;
     let mut sources = load_sources(&snap)?;
     let mut tally = Tally::new(&snap);
-    for (path, abs, opts) in files {
+    let sizes: Vec<u64> = files.iter().map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
+    progress.begin_words(files.len() as u64, sizes.iter().sum());
+    for ((path, abs, opts), size) in files.iter().zip(sizes) {
+        progress.words(size, 0);
         let bytes = match read_capped(path) {
             Ok(b) => b,
             Err(reason) => {
@@ -253,7 +265,8 @@ pub fn import_files(
         };
         tally.delete_source(writer, &id, sources.get(&id))?;
         place(writer, &mut record, &catalog, &mut tally, report)?;
-        write_source(writer, &record)?;
+        write_source(writer, &record, &catalog)?;
+        progress.words(0, record.segments.len() as u64);
         sources.insert(id, record);
     }
     write_summaries(writer, &tally, &sources, &clips, &BTreeSet::new())?;
@@ -346,7 +359,9 @@ pub fn apply(
             tally.delete_source(writer, old_id, Some(&old))?;
             let id = source_id(new_path);
             redo_sources.insert(id.clone());
-            sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), ..old });
+            // The cues live in the old id's store, which this commit deletes.
+            let cues = if old.kind == SourceKind::Transcript { snap.cues_of_source(old_id)? } else { Vec::new() };
+            sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), cues, ..old });
         }
     }
 
@@ -362,10 +377,13 @@ pub fn apply(
         if !redo {
             continue;
         }
+        if record.kind == SourceKind::Transcript && record.cues.is_empty() {
+            record.cues = snap.cues_of_source(id)?;
+        }
         let committed = (!redo_sources.contains(id)).then_some(&*record);
         tally.delete_source(writer, id, committed)?;
         place(writer, record, &catalog, &mut tally, &mut scratch)?;
-        write_source(writer, record)?;
+        write_source(writer, record, &catalog)?;
     }
     for id in &change.forget_clips {
         writer.delete_clip(id);
@@ -415,6 +433,7 @@ fn parse_source(
         format: None,
         encoding: String::new(),
         cues: Vec::new(),
+        segments: Vec::new(),
         notes: Vec::new(),
         diagnostics: Vec::new(),
         clip_id: None,
@@ -519,20 +538,16 @@ fn place(
                             ),
                         });
                     }
-                    for seg in &segments {
-                        writer.add_segment(&record.id, seg, clip)?;
-                    }
-                    for pair in segments.windows(2) {
-                        writer.add_pair(&record.id, &pair[0], &pair[1], clip)?;
-                    }
+                    report.segments += segments.len();
+                    tally.add(&record.id, &clip.id, (segments.len(), 0));
+                    record.segments = segments;
                     record.clip_id = Some(clip.id.clone());
                     record.timebase = Some(timebase);
                     record.unmatched = None;
                     report.transcripts_attached += 1;
-                    report.segments += segments.len();
-                    tally.add(&record.id, &clip.id, (segments.len(), 0));
                 }
                 Err(reason) => {
+                    record.segments.clear();
                     record.clip_id = None;
                     record.timebase = None;
                     record.unmatched = Some(reason.clone());
@@ -652,8 +667,16 @@ fn report_state(record: &SourceRecord, catalog: &Catalog<'_>, report: &mut Impor
     }
 }
 
-fn write_source(writer: &Writer, record: &SourceRecord) -> Result<(), ImportError> {
-    Ok(writer.put_source(&record.id, record)?)
+/// Writes a source's record and, for a transcript, its cues and their
+/// searchable documents (placed by [`place`] on the clip it names).
+fn write_source(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -> Result<(), ImportError> {
+    if record.kind != SourceKind::Transcript {
+        return Ok(writer.put_source(&record.id, record)?);
+    }
+    let clip = record.clip_id.as_deref().and_then(|id| catalog.clips.iter().find(|c| c.id == id));
+    let transcript =
+        Transcript { path: &record.path, cues: &record.cues, placed: clip.map(|c| (c, record.segments.as_slice())) };
+    Ok(writer.put_transcript(&record.id, record, &transcript)?)
 }
 
 fn load_sources(snap: &Snapshot) -> Result<BTreeMap<String, SourceRecord>, ImportError> {
@@ -785,7 +808,16 @@ fn write_summaries(
     for record in sources.values().filter(|r| r.kind == SourceKind::Transcript) {
         let Some(id) = record.clip_id.as_deref().filter(|id| tally.touched.contains(*id)) else { continue };
         let list = speakers_of.entry(id).or_default();
-        for s in record.cues.iter().filter_map(|c| c.speaker.as_ref()) {
+        // Cues read or placed in this commit are in the record; the others
+        // are as committed.
+        let stored;
+        let cues = if record.cues.is_empty() {
+            stored = tally.snap.cues_of_source(&record.id)?;
+            &stored
+        } else {
+            &record.cues
+        };
+        for s in cues.iter().filter_map(|c| c.speaker.as_ref()) {
             if !list.iter().any(|k| k.eq_ignore_ascii_case(s)) {
                 list.push(s.clone());
             }

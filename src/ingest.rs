@@ -73,26 +73,7 @@ pub struct IngestReport {
     pub library: String,
 }
 
-/// Receives progress; the CLI draws a bar from it. Must be cheap.
-pub trait Progress: Sync {
-    fn begin(&self, files: u64, bytes: u64);
-    fn advance(&self, bytes: u64);
-    fn finish(&self);
-    /// True once the user asked to stop (Ctrl-C): the ingest ends after
-    /// its last commit with [`IngestError::Interrupted`].
-    fn interrupted(&self) -> bool {
-        false
-    }
-}
-
-/// A progress sink that shows nothing.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn begin(&self, _: u64, _: u64) {}
-    fn advance(&self, _: u64) {}
-    fn finish(&self) {}
-}
+pub use crate::progress::{NoProgress, Progress};
 
 /// Why an ingest could not run at all (per-file problems are failures).
 #[derive(Debug, thiserror::Error)]
@@ -347,7 +328,8 @@ pub fn ingest(
     }
     stop_if_interrupted(progress, &report)?;
     progress.finish();
-    import_files(lib, &mut writer, &word_files, Placement::Stored, &mut report.words)?;
+    import_files(lib, &mut writer, &word_files, Placement::Stored, &mut report.words, progress)?;
+    progress.finish();
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));

@@ -20,6 +20,7 @@ pub mod merge;
 pub mod notes;
 pub mod ops;
 pub mod probe;
+pub mod progress;
 pub mod resolve;
 pub mod scan;
 pub mod search;

@@ -15,6 +15,7 @@ use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
 use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
 use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files};
 use crate::library::{IndexError, Library, QueryError};
+use crate::progress::Progress;
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::scan::os_text;
 use crate::search::{SearchRequest, search};
@@ -75,11 +76,17 @@ pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
 /// spells them) in one commit and places them on clips; a file that is not
 /// one or cannot be read is listed in the report (`sidecars_skipped`) and
 /// the others are kept.
-pub fn import(lib: &Library, files: &[PathBuf], options: &ImportOptions) -> Result<ImportReport, ImportError> {
+pub fn import(
+    lib: &Library,
+    files: &[PathBuf],
+    options: &ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
     let list: Vec<_> = files.iter().map(|f| (f.clone(), os_text(f.as_os_str()), options.clone())).collect();
     let mut writer = lib.writer()?;
     let mut report = ImportReport::default();
-    import_files(lib, &mut writer, &list, Placement::Given, &mut report)?;
+    import_files(lib, &mut writer, &list, Placement::Given, &mut report, progress)?;
+    progress.finish();
     Ok(report)
 }
 

@@ -20,7 +20,7 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use crate::clip::{Clip, Segment};
 use crate::library::{
-    DocKind, Filters, HitRecord, Key, Library, PairRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec,
+    DocKind, Filters, HitRecord, Key, Library, PairRecord, QueryError, QueryWord, RawHit, SearchSpec,
 };
 
 /// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
@@ -243,7 +243,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     };
     // Every document was assembled: the hits are the total. Otherwise
     // count them without assembling: every match but the dropped pairs.
-    let total = if exhausted { hits.len() } else { total_hits(lib, &prepared, matched)?.max(hits.len()) };
+    let total = if exhausted { hits.len() } else { lib.count_hits(&prepared)?.max(hits.len()) };
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -260,32 +260,6 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
         }
     }
     Ok(Found { hits, total })
-}
-
-/// How many hits `matched` documents make: pairs one of whose cues matches
-/// on its own are not hits (see [`duplicates_a_cue`]). Reads the matching
-/// pairs, in batches, only when some could be hits of their own: a query
-/// of one word (or words OR-ed) never spans cues, and costs two counts.
-fn total_hits(lib: &Library, prepared: &Prepared, matched: usize) -> Result<usize, QueryError> {
-    let pairs = lib.count(prepared, Some(DocKind::Pair))?;
-    if pairs == 0 || !prepared.may_span_cues {
-        return Ok(matched.saturating_sub(pairs));
-    }
-    let pairs: Vec<PairRecord> = lib
-        .all_of_kind(prepared, DocKind::Pair)?
-        .into_iter()
-        .filter_map(|r| match r.record {
-            HitRecord::Pair(p) => Some(p),
-            _ => None,
-        })
-        .collect();
-    let mut dropped = 0;
-    for batch in pairs.chunks(1024) {
-        let keys: Vec<Key> = batch.iter().flat_map(|p| [p.first.clone(), p.second.clone()]).collect();
-        let alone: HashSet<Key> = lib.matching_keys(prepared, &keys)?.into_iter().collect();
-        dropped += batch.iter().filter(|p| duplicates_a_cue(&alone, p)).count();
-    }
-    Ok(matched.saturating_sub(dropped))
 }
 
 /// A pair one of whose cues matches on its own: that cue is the better hit,

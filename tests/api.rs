@@ -43,7 +43,8 @@ fn ingest_import_search_and_export_in_process() {
     let srt = tmp.path().join("C0002 interview.srt");
     std::fs::write(&srt, "1\n00:00:00,200 --> 00:00:01,000\nJOHN: We left the kayak by the mill.\n\n").expect("srt");
     let opts = ImportOptions { clip: Some("C0002.MP4".into()), ..ImportOptions::default() };
-    let words = ops::import(&lib, &[srt.canonicalize().expect("canonical")], &opts).expect("import");
+    let words = ops::import(&lib, &[srt.canonicalize().expect("canonical")], &opts, &rushes::progress::NoProgress)
+        .expect("import");
     assert_eq!((words.transcripts_attached, words.segments), (1, 1), "{words:?}");
 
     // 3. Search the phrase: one soundbite, on that clip, at the cue's frames.

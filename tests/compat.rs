@@ -3,7 +3,8 @@
 //! `fixtures/dump` (see `fixtures/README.md`); this test copies it to a temp
 //! folder (fixtures are never modified) and asks today's binary for the
 //! catalog, shot logs and searches, which must be what a fresh ingest of the
-//! same dump gives: no clip and no word lost.
+//! same dump gives: no clip and no word lost. Opening it converts it to
+//! schema 4 (the compact transcript store) once, and says so.
 //!
 //! The old library recorded the dump at the absolute path it had when it
 //! was made, and clip ids hash that path; so paths are compared with the
@@ -75,6 +76,14 @@ impl View<'_> {
 fn a_schema_3_library_opens_with_every_clip_and_word() {
     let old = Env::new();
     copy_tree(&common::repo().join("fixtures/library-v3"), &old.library());
+    // The first command converts it, and says so.
+    let first = old.run(&["clips"]);
+    let said = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "clips on the old library: {said}");
+    assert!(said.contains("converted from schema 3 to 4"), "the conversion is said: {said}");
+    assert!(said.contains("transcript cues"), "with what it kept: {said}");
+    let again = old.run(&["clips"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("converted"), "only once");
     let fresh = Env::new();
     fresh.ingest(&dump());
     let (old_view, fresh_view) = (View::of(&old), View::of(&fresh));
@@ -98,7 +107,9 @@ fn a_schema_3_library_opens_with_every_clip_and_word() {
         assert_eq!(hits, fresh_view.json(&args, 0), "search {search:?}");
     }
 
-    // Opening it changed nothing about its version: no migration was needed.
+    // It is a schema-4 library now, with nothing of the old index left.
     let meta = std::fs::read_to_string(old.library().join("library.json")).expect("library.json");
-    assert!(meta.contains("\"schema_version\": 3"), "{meta}");
+    assert!(meta.contains("\"schema_version\": 4"), "{meta}");
+    let left: Vec<_> = std::fs::read_dir(old.library()).expect("library").flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 2, "library.json and index only: {left:?}");
 }

@@ -339,6 +339,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             let lib = Library::open_or_create(&cli.library)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
+            say_migrated(&lib);
             let bar = Bar::new();
             stop_on_ctrl_c();
             let report = match ingest(&lib, &dirs, &opts, &bar) {
@@ -356,7 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let filter = ClipFilter { camera, day, name, offline };
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let mut clips = ops::clips(&lib, &filter)?;
             let total = clips.len();
             clips.truncate(limit.map_or(total, NonZeroUsize::get));
@@ -383,8 +384,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 list.push(abs);
             }
-            let lib = Library::open(&cli.library)?;
-            let report = ops::import(&lib, &list, &opts)?;
+            let lib = open_library(&cli.library)?;
+            let report = ops::import(&lib, &list, &opts, &Bar::new())?;
             print_words(&report, json)?;
             // Every file here was named by the user: one that could not be
             // imported (unreadable, not a transcript or notes file) is an
@@ -400,7 +401,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, filters, limit, context, json } => {
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let req = filters.request(query.join(" "), Some(limit), context, None);
             let found = search(&lib, &req)?;
             print_hits(&found.hits, json)?;
@@ -452,7 +453,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(out) = &output {
                 refuse_missing_folder(out)?;
             }
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let source = match (query, selects) {
                 (Some(q), _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
                 (None, Some(file)) => ExportSource::Selects(file),
@@ -484,14 +485,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if !new_abs.is_dir() {
                 anyhow::bail!("{}: not a folder", new.display());
             }
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let new_abs = rushes::scan::os_text(new_abs.as_os_str());
             let report = edit::relink(&lib, &absolute_text(&old)?, &new_abs)?;
             print_edit(&report, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Forget { clips, root, transcript, json } => {
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let what = edit::Forget {
                 clips,
                 root: root.as_deref().map(absolute_text).transpose()?,
@@ -503,7 +504,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Set { clip, fps, json } => {
             let rate = Rate::parse(&fps).context("--fps")?;
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let c = edit::set_rate(&lib, &clip, rate)?;
             let mut out = std::io::stdout().lock();
             if json {
@@ -522,7 +523,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Show { clip, json } => {
-            let lib = Library::open(&cli.library)?;
+            let lib = open_library(&cli.library)?;
             let log = ops::show(&lib, &clip)?;
             print_show(&log, json)?;
             Ok(ExitCode::SUCCESS)
@@ -532,6 +533,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// A path as the library spells it: canonical when it exists (links
 /// resolved, as ingest stores paths), else made absolute as written.
+/// Opens an existing library, saying so when it was converted from an
+/// older rushes's schema on the way.
+fn open_library(dir: &std::path::Path) -> Result<Library> {
+    let lib = Library::open(dir)?;
+    say_migrated(&lib);
+    Ok(lib)
+}
+
+fn say_migrated(lib: &Library) {
+    if let Some(m) = lib.migrated() {
+        eprintln!("rushes: {}: {m}", lib.dir.display());
+    }
+}
+
 fn absolute_text(path: &std::path::Path) -> Result<String> {
     let abs = match path.canonicalize() {
         Ok(p) => p,

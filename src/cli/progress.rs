@@ -1,4 +1,5 @@
-//! Progress and Ctrl-C during an ingest: an indicatif bar on a terminal,
+//! Progress and Ctrl-C during an ingest or import: an indicatif bar on a
+//! terminal (clips, then transcripts: cues indexed, rate and ETA),
 //! and a first Ctrl-C that asks the ingest to stop after its commit.
 
 use std::io::IsTerminal;
@@ -31,6 +32,7 @@ pub(super) struct Bar {
     bar: Option<ProgressBar>,
     bytes_done: AtomicU64,
     bytes_total: AtomicU64,
+    cues_done: AtomicU64,
 }
 
 impl Bar {
@@ -39,6 +41,7 @@ impl Bar {
             bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
             bytes_done: AtomicU64::new(0),
             bytes_total: AtomicU64::new(0),
+            cues_done: AtomicU64::new(0),
         }
     }
 }
@@ -74,5 +77,28 @@ impl Progress for Bar {
 
     fn interrupted(&self) -> bool {
         INTERRUPTED.load(Ordering::SeqCst)
+    }
+
+    fn begin_words(&self, files: u64, bytes: u64) {
+        self.cues_done.store(0, Ordering::Relaxed);
+        let Some(bar) = &self.bar else { return };
+        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {msg} ({eta} left)") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.reset();
+        bar.set_length(bytes);
+        bar.set_message(format!("{files} transcript and notes files"));
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn words(&self, bytes: u64, cues: u64) {
+        let done = self.cues_done.fetch_add(cues, Ordering::Relaxed) + cues;
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+            let secs = bar.elapsed().as_secs_f64();
+            if done > 0 && secs > 0.0 {
+                bar.set_message(format!("{done} cues indexed, {:.0} cues/s", done as f64 / secs));
+            }
+        }
     }
 }

@@ -1,13 +1,22 @@
 //! The tantivy index: the only module that touches tantivy.
 //!
-//! One index holds every document of the library: clips now, transcript
-//! segments and notes later (field `kind`). Each document stores its whole
-//! record as JSON in `record`, so the index *is* the catalog: one tantivy
-//! commit makes the catalog and the searchable text change together, and a
-//! killed process leaves the last commit intact.
+//! One index holds every document of the library (field `kind`), so the
+//! index *is* the catalog: one tantivy commit makes the catalog and the
+//! searchable text change together, and a killed process leaves the last
+//! commit intact.
+//! - Catalog documents (clips, notes, source records) store their record
+//!   as JSON in `record`; an update deletes by the unique `doc_key` term,
+//!   then adds (nothing is visible before commit).
+//! - A transcript is one `cues` document holding every cue in the compact
+//!   store (`store.rs`), and one searchable document per cue that stores
+//!   nothing: its words (`text`), the words around its boundary with the
+//!   next cue (`bridge`, for phrases across two cues), its filters, and its
+//!   transcript and number as fast fields. A hit reads its cue from the
+//!   store. All of a transcript's documents share its `source_id` term, so
+//!   one delete removes them.
 //!
-//! Update = delete by the unique `doc_key` term, then add (nothing is
-//! visible before commit). Text fields use the `folded` analyzer (lower
+//! Text fields use the `folded` analyzer (lower
+//! case, accents folded to ASCII) so `cafe` finds `café`. Text fields use the `folded` analyzer (lower
 //! case, accents folded to ASCII) so `cafe` finds `café`.
 
 use std::path::{Path, PathBuf};
@@ -16,25 +25,28 @@ use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::directory::{LibraryDirectory, WriteErrorSlot};
-use super::schema::{DocKind, Key, PairRecord, decode, encode};
+use super::schema::{DocKind, Key, PairRecord, decode, encode, source_id};
+use super::store::{self, Stored};
 use crate::clip::{Clip, NoteRecord, Segment};
+use crate::transcript::Cue;
 
 /// Words each side of a cue boundary indexed for phrases across it.
 const PAIR_WORDS: usize = 8;
 
-/// Memory the writer may use (all threads) before it flushes a segment.
-const WRITER_MEMORY: usize = 512 << 20;
+/// Memory the writer may use (all threads) before it flushes a segment:
+/// bounded, so a big import stays small in memory.
+const WRITER_MEMORY: usize = 128 << 20;
 const FOLDED: &str = "folded";
 const KEYWORD: &str = "keyword";
 
@@ -63,17 +75,37 @@ impl From<TantivyError> for IndexError {
 
 #[derive(Clone, Copy)]
 pub(super) struct Fields {
+    /// Unique key of a catalog document (clip, note, source); stored.
+    /// Cue documents have none: their transcript and number identify them.
     pub(super) doc_key: Field,
     pub(super) kind: Field,
     pub(super) clip_id: Field,
     pub(super) source_id: Field,
     pub(super) speaker: Field,
+    /// The next cue's speaker, when another, for a phrase across the two.
+    pub(super) bridge_speaker: Field,
     pub(super) camera: Field,
     pub(super) reel: Field,
     pub(super) day: Field,
     pub(super) text: Field,
+    /// A cue's last words and the next cue's first: a phrase that runs
+    /// across the boundary is found here.
+    pub(super) bridge: Field,
+    /// The record of a catalog document (JSON), its kind and its source.
     pub(super) record: Field,
+    pub(super) stored_kind: Field,
+    pub(super) stored_source: Field,
+    /// A transcript's cues (see `store`), on its one `cues` document.
+    pub(super) cues: Field,
+    /// A cue document's transcript (its source id's hash) and number.
+    pub(super) cue_src: Field,
+    pub(super) cue_n: Field,
 }
+
+/// The kind of the one document per transcript that holds its cues.
+pub(super) const CUES_KIND: &str = "cues";
+pub(super) const CUE_SRC: &str = "cue_src";
+pub(super) const CUE_N: &str = "cue_n";
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -87,15 +119,22 @@ fn schema() -> (Schema, Fields) {
     );
     let fields = Fields {
         doc_key: b.add_text_field("doc_key", STRING | STORED),
-        kind: b.add_text_field("kind", STRING | STORED),
-        clip_id: b.add_text_field("clip_id", STRING | STORED),
-        source_id: b.add_text_field("source_id", STRING | STORED),
+        kind: b.add_text_field("kind", STRING),
+        clip_id: b.add_text_field("clip_id", STRING),
+        source_id: b.add_text_field("source_id", STRING),
         speaker: b.add_text_field("speaker", keyword.clone()),
+        bridge_speaker: b.add_text_field("bridge_speaker", keyword.clone()),
         camera: b.add_text_field("camera", keyword.clone()),
         reel: b.add_text_field("reel", keyword.clone()),
         day: b.add_text_field("day", keyword),
-        text: b.add_text_field("text", folded),
+        text: b.add_text_field("text", folded.clone()),
+        bridge: b.add_text_field("bridge", folded),
         record: b.add_text_field("record", STORED),
+        stored_kind: b.add_text_field("stored_kind", STORED),
+        stored_source: b.add_text_field("stored_source", STORED),
+        cues: b.add_bytes_field("cues", STORED),
+        cue_src: b.add_u64_field(CUE_SRC, FAST),
+        cue_n: b.add_u64_field(CUE_N, FAST),
     };
     (b.build(), fields)
 }
@@ -149,6 +188,8 @@ pub(super) struct ClipIndex {
     /// another process or handle committed since (catalog reads open a
     /// fresh one each time).
     search_reader: std::sync::OnceLock<IndexReader>,
+    /// Transcripts the search reader read lately.
+    stores: std::sync::Mutex<StoreCache>,
 }
 
 impl ClipIndex {
@@ -170,7 +211,13 @@ impl ClipIndex {
             if exists { Index::open(directory) } else { Index::create(directory, schema, IndexSettings::default()) }
                 .map_err(|e| errors.of(e))?;
         register_analyzers(&index);
-        Ok(ClipIndex { index, fields, errors, search_reader: std::sync::OnceLock::new() })
+        Ok(ClipIndex {
+            index,
+            fields,
+            errors,
+            search_reader: std::sync::OnceLock::new(),
+            stores: std::sync::Mutex::default(),
+        })
     }
 
     /// Takes the single writer lock; a second ingest or import gets
@@ -233,16 +280,87 @@ impl ClipIndex {
         let Some(&(_, addr)) = first.first() else {
             return Ok(None);
         };
-        let doc: TantivyDocument = snapshot.searcher.doc(addr)?;
-        let json = doc.get_first(self.fields.record).and_then(|v| v.as_str()).unwrap_or_default();
-        let written = decode::<Segment>(json)?.speaker.unwrap_or_else(|| name.to_string());
-        Ok(Some((written, count)))
+        let written = match cue_of(&snapshot.searcher, addr)? {
+            Some((src, n)) => {
+                let bytes = cues_bytes(&snapshot.searcher, self.fields, &src)?;
+                let seg = bytes.as_deref().map(Stored::parse).transpose()?.map(|s| s.segment(n)).transpose()?;
+                seg.flatten().and_then(|s| s.speaker)
+            }
+            None => None,
+        };
+        Ok(Some((written.unwrap_or_else(|| name.to_string()), count)))
     }
 
     /// A consistent view of the last commit, for many reads in a row.
     pub(super) fn snapshot(&self) -> Result<Snapshot, IndexError> {
         Ok(Snapshot { searcher: self.reader()?.searcher(), fields: self.fields })
     }
+
+    /// The stored cues of transcript `source_id` as the search reader
+    /// sees them (cached for that commit: context and pairs read the same
+    /// transcripts again and again).
+    pub(super) fn transcript(&self, source_id: &str) -> Result<Option<std::sync::Arc<Vec<u8>>>, IndexError> {
+        let searcher = self.searcher()?;
+        let generation = searcher.generation().generation_id();
+        let mut cache = self.stores.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.generation != generation {
+            cache.generation = generation;
+            cache.map.clear();
+        }
+        if let Some(hit) = cache.map.get(source_id) {
+            return Ok(Some(hit.clone()));
+        }
+        let Some(bytes) = cues_bytes(&searcher, self.fields, source_id)? else { return Ok(None) };
+        if cache.map.len() >= STORE_CACHE {
+            cache.map.clear();
+        }
+        let bytes = std::sync::Arc::new(bytes);
+        cache.map.insert(source_id.to_string(), bytes.clone());
+        Ok(Some(bytes))
+    }
+}
+
+/// Transcripts kept decoded-ready by the search reader (each a few tens
+/// of kilobytes).
+const STORE_CACHE: usize = 256;
+
+#[derive(Default)]
+pub(super) struct StoreCache {
+    generation: u64,
+    map: std::collections::HashMap<String, std::sync::Arc<Vec<u8>>>,
+}
+
+/// The source id a cue document's hash stands for (see [`source_hash`]).
+pub(super) fn source_of_hash(hash: u64) -> String {
+    format!("src:{hash:016x}")
+}
+
+/// A source id (`src:` and 16 hex digits, see `schema::source_id`) as
+/// the u64 a cue document holds.
+pub(super) fn source_hash(source_id: &str) -> Option<u64> {
+    source_id.strip_prefix("src:").and_then(|h| u64::from_str_radix(h, 16).ok())
+}
+
+/// The transcript and number of a cue document; `None` for any other.
+pub(super) fn cue_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Option<(String, usize)>, IndexError> {
+    let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+    let (Some(src), Some(n)) = (fast.column_opt::<u64>(CUE_SRC)?, fast.column_opt::<u64>(CUE_N)?) else {
+        return Ok(None);
+    };
+    Ok(src.first(addr.doc_id).zip(n.first(addr.doc_id)).map(|(s, n)| (source_of_hash(s), n as usize)))
+}
+
+/// The stored bytes of transcript `source_id`'s cues.
+pub(super) fn cues_bytes(
+    searcher: &tantivy::Searcher,
+    fields: Fields,
+    source_id: &str,
+) -> Result<Option<Vec<u8>>, IndexError> {
+    let query = all_terms(&[(fields.kind, CUES_KIND), (fields.source_id, source_id)]);
+    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some(&(_, addr)) = top.first() else { return Ok(None) };
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    Ok(doc.get_first(fields.cues).and_then(|v| v.as_bytes()).map(<[u8]>::to_vec))
 }
 
 /// The library as of one commit: reads through it share one searcher.
@@ -257,9 +375,23 @@ impl Snapshot {
         self.decoded(&[(self.fields.kind, DocKind::Clip.as_str())])
     }
 
-    /// A clip's transcript segments, in index order.
+    /// A clip's transcript segments: each transcript on it in turn, its
+    /// cues in order.
     pub fn segments_of_clip(&self, clip_id: &str) -> Result<Vec<Segment>, IndexError> {
-        self.decoded(&[(self.fields.kind, DocKind::Segment.as_str()), (self.fields.clip_id, clip_id)])
+        let mut out = Vec::new();
+        for bytes in self.stored_bytes(&[(self.fields.kind, CUES_KIND), (self.fields.clip_id, clip_id)])? {
+            out.extend(Stored::parse(&bytes)?.segments()?);
+        }
+        Ok(out)
+    }
+
+    /// The cues of transcript `source_id` as read from its file (empty
+    /// when the library holds none).
+    pub fn cues_of_source(&self, source_id: &str) -> Result<Vec<Cue>, IndexError> {
+        match cues_bytes(&self.searcher, self.fields, source_id)? {
+            Some(bytes) => Stored::parse(&bytes)?.cues(),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The notes placed on a clip, in index order.
@@ -277,11 +409,35 @@ impl Snapshot {
         self.decoded(&[(self.fields.kind, DocKind::Source.as_str())])
     }
 
-    /// The stored records of every document of `kind`, as they are on
-    /// disk: for comparing two libraries whole (the safety tests). Readers
-    /// of the library use the typed getters.
+    /// The records of every document of `kind` as JSON (segments and
+    /// pairs as their records would be): for comparing two libraries
+    /// whole (the safety tests). Readers of the library use the typed
+    /// getters.
     pub fn stored_records(&self, kind: DocKind) -> Result<Vec<String>, IndexError> {
-        self.records_where(&[(self.fields.kind, kind.as_str())])
+        match kind {
+            DocKind::Segment | DocKind::Pair => {
+                let mut out = Vec::new();
+                for bytes in self.stored_bytes(&[(self.fields.kind, CUES_KIND)])? {
+                    let stored = Stored::parse(&bytes)?;
+                    let segments = stored.segments()?;
+                    if kind == DocKind::Segment {
+                        for s in &segments {
+                            out.push(encode(s)?);
+                        }
+                    } else {
+                        let Some(id) = segments.first().map(|s| source_id(&s.source)) else { continue };
+                        for w in segments.windows(2) {
+                            out.push(encode(&PairRecord {
+                                first: Key::segment(&id, w[0].n),
+                                second: Key::segment(&id, w[1].n),
+                            })?);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            _ => self.records_where(&[(self.fields.kind, kind.as_str())]),
+        }
     }
 
     /// How many documents of `kind` belong to one clip (no record is read).
@@ -300,25 +456,36 @@ impl Snapshot {
         self.records_where(terms)?.iter().map(|json| decode(json)).collect()
     }
 
-    /// Records of documents matching every `(field, value)` term, in
-    /// index order (stable between runs for the same commit).
-    fn records_where(&self, terms: &[(Field, &str)]) -> Result<Vec<String>, IndexError> {
+    /// Documents matching every `(field, value)` term, in index order
+    /// (stable between runs for the same commit).
+    fn docs_where(&self, terms: &[(Field, &str)]) -> Result<Vec<TantivyDocument>, IndexError> {
         let searcher = &self.searcher;
         let query = all_terms(terms);
         let mut addrs: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
         addrs.sort();
-        let mut out = Vec::with_capacity(addrs.len());
-        for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(json) = doc.get_first(self.fields.record).and_then(|v| v.as_str()) {
-                out.push(json.to_string());
-            }
-        }
-        Ok(out)
+        addrs.into_iter().map(|addr| Ok(searcher.doc(addr)?)).collect()
+    }
+
+    fn records_where(&self, terms: &[(Field, &str)]) -> Result<Vec<String>, IndexError> {
+        let docs = self.docs_where(terms)?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| d.get_first(self.fields.record).and_then(|v| v.as_str()))
+            .map(String::from)
+            .collect())
+    }
+
+    fn stored_bytes(&self, terms: &[(Field, &str)]) -> Result<Vec<Vec<u8>>, IndexError> {
+        let docs = self.docs_where(terms)?;
+        Ok(docs
+            .iter()
+            .filter_map(|d| d.get_first(self.fields.cues).and_then(|v| v.as_bytes()))
+            .map(<[u8]>::to_vec)
+            .collect())
     }
 }
 
-fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
+pub(super) fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
     BooleanQuery::new(
         terms
             .iter()
@@ -329,6 +496,15 @@ fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
             })
             .collect(),
     )
+}
+
+/// A transcript to write: its cues as read and, when it landed on a
+/// clip, the segment each cue became there (`segments[n]` is cue `n`).
+pub struct Transcript<'a> {
+    /// The file's absolute path.
+    pub path: &'a str,
+    pub cues: &'a [Cue],
+    pub placed: Option<(&'a Clip, &'a [Segment])>,
 }
 
 /// The library's single writer (holds the lock until dropped). Nothing
@@ -360,36 +536,82 @@ impl Writer {
         self.put(&doc, &encode(clip)?)
     }
 
-    /// Adds cue `seg.n` of transcript `source_id`, placed on `clip`. Its
-    /// source's documents were deleted first ([`Writer::delete_source`]),
-    /// so its key is new.
-    pub fn add_segment(&self, source_id: &str, seg: &Segment, clip: &Clip) -> Result<(), IndexError> {
-        let speakers = seg.speaker.as_deref().into_iter().collect();
-        let doc =
-            DocMeta::of_cue(DocKind::Segment, Key::segment(source_id, seg.n), source_id, clip, speakers, &seg.text);
-        self.add(&doc, &encode(seg)?)
-    }
-
-    /// Adds two consecutive cues as one searchable document, so a phrase
-    /// that runs across a cue boundary is found (search reports it spanning
-    /// both cues). Its key is new, as [`Writer::add_segment`]'s.
-    pub fn add_pair(&self, source_id: &str, first: &Segment, second: &Segment, clip: &Clip) -> Result<(), IndexError> {
-        let record = PairRecord { first: Key::segment(source_id, first.n), second: Key::segment(source_id, second.n) };
-        // Only the words around the boundary: enough for any phrase that runs
-        // across it, and a third of the size of both cues' text.
-        let tail: Vec<&str> = first.text.split_whitespace().collect();
-        let head: Vec<&str> = second.text.split_whitespace().take(PAIR_WORDS).collect();
-        let text = format!("{}\n{}", tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" "), head.join(" "));
-        let mut speakers: Vec<&str> = first.speaker.as_deref().into_iter().collect();
-        speakers.extend(
-            second.speaker.as_deref().filter(|s| !first.speaker.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(s))),
+    /// Replaces (or adds) transcript `source_id`: its source record, its
+    /// cues in the compact store, and, when it is placed, one searchable
+    /// document per cue holding the cue's words and, for a phrase across
+    /// two cues, the words around its boundary with the next
+    /// ([`PAIR_WORDS`] each side). Its old documents were deleted first
+    /// ([`Writer::delete_source`]).
+    pub fn put_transcript<R: Serialize>(
+        &self,
+        source_id: &str,
+        record: &R,
+        transcript: &Transcript<'_>,
+    ) -> Result<(), IndexError> {
+        let f = self.fields;
+        let placed_clip = transcript.placed.map(|(clip, _)| clip);
+        let source_doc = DocMeta {
+            kind: DocKind::Source,
+            key: Key::source(source_id),
+            clip_id: placed_clip.map(|c| c.id.as_str()),
+            source_id: Some(source_id),
+            camera: None,
+            reel: None,
+            day: None,
+            speakers: Vec::new(),
+            text: "",
+        };
+        self.put(&source_doc, &encode(record)?)?;
+        let segments = transcript.placed.map_or(&[][..], |(_, s)| s);
+        let mut store = TantivyDocument::default();
+        store.add_text(f.kind, CUES_KIND);
+        store.add_text(f.source_id, source_id);
+        if let Some(clip) = placed_clip {
+            store.add_text(f.clip_id, &clip.id);
+        }
+        store.add_bytes(
+            f.cues,
+            &store::encode(transcript.path, placed_clip.map(|c| c.id.as_str()), transcript.cues, segments),
         );
-        let doc = DocMeta::of_cue(DocKind::Pair, Key::pair(source_id, first.n), source_id, clip, speakers, &text);
-        self.add(&doc, &encode(&record)?)
+        self.add_doc(store)?;
+        let (Some(clip), Some(hash)) = (placed_clip, source_hash(source_id)) else { return Ok(()) };
+        let camera = clip.camera.as_deref().map(crate::clip::camera_key);
+        for (i, seg) in segments.iter().enumerate() {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.kind, DocKind::Segment.as_str());
+            d.add_text(f.clip_id, &clip.id);
+            d.add_text(f.source_id, source_id);
+            if let Some(cam) = &camera {
+                d.add_text(f.camera, cam);
+            }
+            for (field, value) in [(f.reel, &clip.reel), (f.day, &clip.day)] {
+                if let Some(v) = value {
+                    d.add_text(field, v);
+                }
+            }
+            if let Some(s) = &seg.speaker {
+                d.add_text(f.speaker, s);
+            }
+            d.add_text(f.text, &seg.text);
+            if let Some(next) = segments.get(i + 1) {
+                d.add_text(f.bridge, bridge_text(&seg.text, &next.text));
+                if let Some(s) = next
+                    .speaker
+                    .as_deref()
+                    .filter(|s| !seg.speaker.as_deref().is_some_and(|mine| mine.eq_ignore_ascii_case(s)))
+                {
+                    d.add_text(f.bridge_speaker, s);
+                }
+            }
+            d.add_u64(f.cue_src, hash);
+            d.add_u64(f.cue_n, seg.n as u64);
+            self.add_doc(d)?;
+        }
+        Ok(())
     }
 
     /// Adds a note of source `source_id` as placed (on `clip`, or on none).
-    /// Its key is new, as [`Writer::add_segment`]'s.
+    /// Its source's documents were deleted first, so its key is new.
     pub fn add_note(&self, source_id: &str, note: &NoteRecord, clip: Option<&Clip>) -> Result<(), IndexError> {
         let text =
             if note.tags.is_empty() { note.text.clone() } else { format!("{} {}", note.text, note.tags.join(" ")) };
@@ -404,10 +626,10 @@ impl Writer {
             speakers: note.speaker.as_deref().into_iter().collect(),
             text: &text,
         };
-        self.add(&doc, &encode(note)?)
+        self.add_doc(self.document(&doc, &encode(note)?))
     }
 
-    /// Replaces (or adds) the record of source file `source_id`.
+    /// Replaces (or adds) the record of a notes file or sound report.
     pub fn put_source<R: Serialize>(&self, source_id: &str, record: &R) -> Result<(), IndexError> {
         let doc = DocMeta {
             kind: DocKind::Source,
@@ -425,10 +647,8 @@ impl Writer {
 
     /// Replaces (or adds) the document with `doc.key`.
     fn put(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
-        self.dirty.set(true);
         self.inner.delete_term(Term::from_field_text(self.fields.doc_key, doc.key.as_str()));
-        self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
-        Ok(())
+        self.add_doc(self.document(doc, record_json))
     }
 
     fn document(&self, doc: &DocMeta<'_>, record_json: &str) -> TantivyDocument {
@@ -436,10 +656,13 @@ impl Writer {
         let mut d = TantivyDocument::default();
         d.add_text(f.doc_key, doc.key.as_str());
         d.add_text(f.kind, doc.kind.as_str());
-        for (field, value) in [(f.clip_id, doc.clip_id), (f.source_id, doc.source_id)] {
-            if let Some(v) = value {
-                d.add_text(field, v);
-            }
+        d.add_text(f.stored_kind, doc.kind.as_str());
+        if let Some(v) = doc.clip_id {
+            d.add_text(f.clip_id, v);
+        }
+        if let Some(v) = doc.source_id {
+            d.add_text(f.source_id, v);
+            d.add_text(f.stored_source, v);
         }
         // Filter fields are stored lower-case so filters ignore case.
         // A camera as its key, so `Cam A`, `A CAM` and `a` all filter alike.
@@ -461,9 +684,9 @@ impl Writer {
 
     /// Adds a document whose key is new (its source's documents were just
     /// deleted): no delete is queued, which keeps big imports lean.
-    fn add(&self, doc: &DocMeta<'_>, record_json: &str) -> Result<(), IndexError> {
+    fn add_doc(&self, doc: TantivyDocument) -> Result<(), IndexError> {
         self.dirty.set(true);
-        self.inner.add_document(self.document(doc, record_json)).map_err(|e| self.errors.of(e))?;
+        self.inner.add_document(doc).map_err(|e| self.errors.of(e))?;
         Ok(())
     }
 
@@ -490,7 +713,23 @@ impl Writer {
     }
 }
 
-/// What the index needs to know of a document besides its record.
+/// The last [`PAIR_WORDS`] words of a cue and the first of the next: any
+/// phrase that runs across their boundary, and far less than both texts.
+fn bridge_text(first: &str, second: &str) -> String {
+    let tail: Vec<&str> = first.split_whitespace().collect();
+    let head = second.split_whitespace().take(PAIR_WORDS);
+    let mut out = tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" ");
+    out.push('\n');
+    for (i, w) in head.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// What the index needs to know of a catalog document besides its record.
 struct DocMeta<'a> {
     kind: DocKind,
     /// Unique key: an update deletes the old document with this key.
@@ -500,34 +739,9 @@ struct DocMeta<'a> {
     camera: Option<&'a str>,
     reel: Option<&'a str>,
     day: Option<&'a str>,
-    /// Speakers heard (a pair of cues may have two).
     speakers: Vec<&'a str>,
     /// Searchable text.
     text: &'a str,
-}
-
-impl<'a> DocMeta<'a> {
-    /// A segment's or pair's: words of `source_id` placed on `clip`.
-    fn of_cue(
-        kind: DocKind,
-        key: Key,
-        source_id: &'a str,
-        clip: &'a Clip,
-        speakers: Vec<&'a str>,
-        text: &'a str,
-    ) -> DocMeta<'a> {
-        DocMeta {
-            kind,
-            key,
-            clip_id: Some(&clip.id),
-            source_id: Some(source_id),
-            camera: clip.camera.as_deref(),
-            reel: clip.reel.as_deref(),
-            day: clip.day.as_deref(),
-            speakers,
-            text,
-        }
-    }
 }
 
 /// The searchable words of a clip: name, reel, scene/take, notes, tracks.

@@ -15,14 +15,17 @@
 
 mod directory;
 mod index;
+mod migrate;
 mod query;
 mod schema;
+mod store;
 
 use crate::atomic::write_atomic;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use index::{IndexError, Snapshot, Writer};
+pub use index::{IndexError, Snapshot, Transcript, Writer};
+pub use migrate::Migration;
 pub use query::{Filters, HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 pub use schema::{DocKind, Key, PairRecord, source_id};
 
@@ -30,11 +33,11 @@ use crate::clip::{Clip, Segment};
 use index::{ClipIndex, Open};
 
 /// Bumped whenever the index schema or record shape changes incompatibly.
-/// A bump needs a migration from the previous version in `check_version`
-/// (rewrite in place, or rebuild from the sources the old library recorded),
-/// and a `fixtures/library-vN/` made by the old binary with a test like
-/// `tests/compat.rs` that opens it: `fixtures/library-v3/` is version 3.
-pub const SCHEMA_VERSION: u32 = 3;
+/// A bump needs a migration from the previous version (`migrate.rs`), and
+/// a `fixtures/library-vN/` made by the old binary with a test like
+/// `tests/compat.rs` that opens it: `fixtures/library-v3/` is version 3,
+/// converted to 4 when first opened.
+pub const SCHEMA_VERSION: u32 = 4;
 const META_FILE: &str = "library.json";
 
 /// Why the library could not be used.
@@ -68,6 +71,8 @@ struct Meta {
 pub struct Library {
     pub dir: PathBuf,
     index: ClipIndex,
+    /// Set when this open converted a library made by an older rushes.
+    migrated: Option<Migration>,
 }
 
 impl Library {
@@ -77,9 +82,17 @@ impl Library {
         if !meta_path.exists() {
             return Err(LibraryError::Missing(dir.to_path_buf()));
         }
-        check_version(&meta_path)?;
+        let found = read_version(&meta_path)?;
+        migrate::recover(dir, found == SCHEMA_VERSION)?;
+        let migrated = match found {
+            SCHEMA_VERSION => None,
+            3 => Some(migrate::from_v3(dir, &meta_path, SCHEMA_VERSION)?),
+            found => {
+                return Err(LibraryError::Version { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
+            }
+        };
         let index = ClipIndex::open(&dir.join("index"), Open::Existing)?;
-        Ok(Library { dir: dir.to_path_buf(), index })
+        Ok(Library { dir: dir.to_path_buf(), index, migrated })
     }
 
     /// Opens the library, creating it on first use.
@@ -97,9 +110,14 @@ impl Library {
         let index = ClipIndex::open(&dir.join("index"), Open::OrCreate)?;
         // The version file is written last and atomically: a library whose
         // creation was interrupted is simply created again.
-        let json = serde_json::to_vec_pretty(&Meta { schema_version: SCHEMA_VERSION }).unwrap_or_default();
-        write_atomic(&meta_path, &json).map_err(io)?;
-        Ok(Library { dir: dir.to_path_buf(), index })
+        write_meta(&meta_path, SCHEMA_VERSION)?;
+        Ok(Library { dir: dir.to_path_buf(), index, migrated: None })
+    }
+
+    /// What opening this library converted, when it was made by an older
+    /// rushes (say it to the user).
+    pub fn migrated(&self) -> Option<&Migration> {
+        self.migrated.as_ref()
     }
 
     /// Takes the single writer lock; a second ingest or import gets
@@ -141,28 +159,32 @@ impl Library {
     /// Cue `n` of transcript `source_id`, as of the commit the search under
     /// way reads (its context cues).
     pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
-        self.record_by_key(&Key::segment(source_id, n))
+        let Some(bytes) = self.index.transcript(source_id)? else { return Ok(None) };
+        Ok(store::Stored::parse(&bytes)?.segment(n)?)
     }
 
     /// The segment a pair names (see [`PairRecord`]), as of the commit the
     /// search under way reads.
     pub fn segment_at(&self, key: &Key) -> Result<Option<Segment>, QueryError> {
-        self.record_by_key(key)
+        match key.as_segment() {
+            Some((source_id, n)) => self.segment(source_id, n),
+            None => Ok(None),
+        }
     }
 }
 
-fn check_version(meta_path: &Path) -> Result<(), LibraryError> {
+fn read_version(meta_path: &Path) -> Result<u32, LibraryError> {
     let bytes = fs::read(meta_path).map_err(|error| LibraryError::Io { path: meta_path.to_path_buf(), error })?;
     let meta: Meta = serde_json::from_slice(&bytes)
         .map_err(|e| LibraryError::Meta { path: meta_path.to_path_buf(), reason: e.to_string() })?;
-    if meta.schema_version != SCHEMA_VERSION {
-        return Err(LibraryError::Version {
-            path: meta_path.parent().unwrap_or(meta_path).to_path_buf(),
-            found: meta.schema_version,
-            expected: SCHEMA_VERSION,
-        });
-    }
-    Ok(())
+    Ok(meta.schema_version)
+}
+
+/// Writes `library.json` atomically: it is the last step of making or
+/// converting a library.
+fn write_meta(meta_path: &Path, version: u32) -> Result<(), LibraryError> {
+    let json = serde_json::to_vec_pretty(&Meta { schema_version: version }).unwrap_or_default();
+    write_atomic(meta_path, &json).map_err(|error| LibraryError::Io { path: meta_path.to_path_buf(), error })
 }
 
 #[cfg(test)]
@@ -209,7 +231,12 @@ mod tests {
         let (clip, cue) = clip_and_cue("A heron rose from the reeds.");
         let mut writer = other.writer().unwrap_or_else(|e| panic!("writer: {e}"));
         let source = source_id(&cue.source);
-        let written = writer.put_clip(&clip).and_then(|()| writer.add_segment(&source, &cue, &clip));
+        let cues =
+            [crate::transcript::Cue { start_ms: 500, end_ms: 1500, text: cue.text.clone(), speaker: None, line: 1 }];
+        let transcript =
+            Transcript { path: &cue.source, cues: &cues, placed: Some((&clip, std::slice::from_ref(&cue))) };
+        let written =
+            writer.put_clip(&clip).and_then(|()| writer.put_transcript(&source, &serde_json::json!({}), &transcript));
         written.and_then(|()| writer.commit()).unwrap_or_else(|e| panic!("commit: {e}"));
 
         assert_eq!(count(&reader, "heron"), 1, "the cue");

@@ -16,10 +16,12 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
+use std::collections::HashSet;
+
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -27,7 +29,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, Searcher, Term};
 
 use super::Library;
-use super::index::{ClipIndex, IndexError};
+use super::index::{ClipIndex, IndexError, cue_of};
 use super::schema::{DocKind, Key, PairRecord, decode};
 use crate::clip::{Clip, NoteRecord, Segment};
 
@@ -78,6 +80,9 @@ pub struct Prepared {
     /// The query without kind and filter clauses, for "does this document
     /// match on its own" checks.
     words_query: Box<dyn Query>,
+    /// Cue boundaries whose words match when the cue's own do not (with
+    /// the filters); `None` when no hit can need two cues.
+    bridge: Option<Box<dyn Query>>,
     pub words: Vec<QueryWord>,
     /// Whether a hit may need two cues' words (a phrase, words AND-ed, a
     /// filter). When not, every matching pair has a cue that matches on
@@ -139,62 +144,148 @@ impl Library {
             let pos = text.get(..e.pos).map_or(e.pos, |p| p.chars().count()) + 1;
             return Err(QueryError::Syntax { query: spec.query.clone(), pos, message: e.message.clone() });
         }
-        let mut b = Builder { index: &self.index, spec, words: Vec::new(), fuzzy_words };
-        let main = b.convert(&ast)?;
-        let main = match b.plain_phrase(&ast)? {
-            Some(phrase) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, main),
-                (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST)) as Box<dyn Query>),
-            ])) as Box<dyn Query>,
-            None => main,
-        };
+        let f = self.index.fields();
+        let mut b = Builder { index: &self.index, spec, words: Vec::new(), fuzzy_words, field: f.text };
+        let main = b.words_query(&ast)?;
         let may_span_cues = !b.one_cue(&ast);
         let words = std::mem::take(&mut b.words);
-        let f = self.index.fields();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
         // Kind and filters restrict without scoring (a scored clause over a
         // million documents would swamp BM25 and slow every query). Source
         // documents have no text, so "every kind" needs no clause at all.
+        let kinds: Vec<DocKind> = spec.kinds.iter().copied().filter(|k| *k != DocKind::Pair).collect();
         let all_kinds = DocKind::SEARCHABLE.iter().all(|k| spec.kinds.contains(k));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main.box_clone())];
         if !spec.kinds.is_empty() && !all_kinds {
-            let kinds: Vec<(Occur, Box<dyn Query>)> =
-                spec.kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect();
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(kinds)), 0.0))));
+            let any: Vec<(Occur, Box<dyn Query>)> =
+                kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect();
+            let restrict: Box<dyn Query> =
+                if any.is_empty() { Box::new(EmptyQuery) } else { Box::new(BooleanQuery::new(any)) };
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(restrict, 0.0))));
         }
-        for (field, value) in [
-            (f.speaker, &spec.filters.speaker),
-            (f.camera, &spec.filters.camera),
-            (f.reel, &spec.filters.reel),
-            (f.day, &spec.filters.day),
-        ] {
-            if let Some(v) = value {
-                let v = if field == f.camera { crate::clip::camera_key(v) } else { v.clone() };
-                let q = term_query(field, &v.trim().to_lowercase());
-                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
-            }
-        }
-        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, words, may_span_cues })
+        clauses.extend(self.filter_clauses(&spec.filters, false));
+        // A phrase (or words) across two cues: the cue documents whose
+        // boundary words match and whose own words do not.
+        let wants_pairs = spec.kinds.is_empty() || spec.kinds.contains(&DocKind::Pair);
+        let bridge = if wants_pairs && may_span_cues && positive_text(&ast) {
+            let mut b = Builder { field: f.bridge, words: Vec::new(), ..b };
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+                (Occur::Must, b.words_query(&ast)?),
+                (Occur::MustNot, main.box_clone()),
+                (Occur::Must, Box::new(ConstScoreQuery::new(term_query(f.kind, DocKind::Segment.as_str()), 0.0))),
+            ];
+            clauses.extend(self.filter_clauses(&spec.filters, true));
+            Some(Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        } else {
+            None
+        };
+        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, bridge, words, may_span_cues })
     }
 
-    /// The best `limit` documents, best first.
+    /// The filter clauses of `filters`; on the boundary of two cues, a
+    /// speaker may be either cue's.
+    fn filter_clauses(&self, filters: &Filters, bridge: bool) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.index.fields();
+        let mut out = Vec::new();
+        for (field, value) in
+            [(f.speaker, &filters.speaker), (f.camera, &filters.camera), (f.reel, &filters.reel), (f.day, &filters.day)]
+        {
+            let Some(v) = value else { continue };
+            let v = if field == f.camera { crate::clip::camera_key(v) } else { v.clone() };
+            let v = v.trim().to_lowercase();
+            let q = if field == f.speaker && bridge {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term_query(f.speaker, &v)),
+                    (Occur::Should, term_query(f.bridge_speaker, &v)),
+                ])) as Box<dyn Query>
+            } else {
+                term_query(field, &v)
+            };
+            out.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>));
+        }
+        out
+    }
+
+    /// The best `limit` documents, best first: cues, notes and clips whose
+    /// words match, and cue boundaries that match when neither cue does.
     pub fn search(&self, prepared: &Prepared, limit: usize) -> Result<Vec<RawHit>, QueryError> {
         let searcher = self.index.searcher()?;
-        let top = searcher.search(&*prepared.query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        top.into_iter().map(|(score, addr)| self.raw_hit(&searcher, score, addr)).collect()
+        let top = TopDocs::with_limit(limit.max(1)).order_by_score();
+        let mut found: Vec<(f32, DocAddress, bool)> =
+            searcher.search(&*prepared.query, &top)?.into_iter().map(|(s, a)| (s, a, false)).collect();
+        if let Some(bridge) = &prepared.bridge {
+            let top = TopDocs::with_limit(limit.max(1)).order_by_score();
+            found.extend(searcher.search(&**bridge, &top)?.into_iter().map(|(s, a)| (s, a, true)));
+            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            found.truncate(limit.max(1));
+        }
+        found.into_iter().map(|(score, addr, pair)| self.raw_hit(&searcher, score, addr, pair)).collect()
     }
 
     /// How many documents match, all of them or only those of `kind`
-    /// (no record is read).
+    /// (no record is read). A cue boundary that matches counts as a pair
+    /// here, even when the next cue matches on its own (see
+    /// [`Library::count_hits`]).
     pub fn count(&self, prepared: &Prepared, kind: Option<DocKind>) -> Result<usize, QueryError> {
         let searcher = self.index.searcher()?;
-        Ok(searcher.search(&*self.of_kind(prepared, kind), &Count)?)
+        let pairs = match &prepared.bridge {
+            Some(b) if kind.is_none() || kind == Some(DocKind::Pair) => searcher.search(&**b, &Count)?,
+            _ => 0,
+        };
+        let main = match kind {
+            Some(DocKind::Pair) => 0,
+            _ => searcher.search(&*self.of_kind(prepared, kind), &Count)?,
+        };
+        Ok(main + pairs)
+    }
+
+    /// How many hits a search reports: every matching cue, note and clip,
+    /// and every matching cue boundary whose next cue does not match on
+    /// its own (that cue is the hit then).
+    pub fn count_hits(&self, prepared: &Prepared) -> Result<usize, QueryError> {
+        let searcher = self.index.searcher()?;
+        let main = searcher.search(&*prepared.query, &Count)?;
+        let Some(bridge) = &prepared.bridge else { return Ok(main) };
+        let pairs = cues_of(&searcher, searcher.search(&**bridge, &DocSetCollector)?)?;
+        if pairs.is_empty() {
+            return Ok(main);
+        }
+        let sources: Vec<&str> = pairs.iter().map(|(s, _)| s.as_str()).collect::<HashSet<_>>().into_iter().collect();
+        let mut alone = HashSet::new();
+        for chunk in sources.chunks(512) {
+            alone.extend(self.cues_matching_alone(&searcher, prepared, chunk)?);
+        }
+        let kept = pairs.iter().filter(|(s, n)| !alone.contains(&(s.clone(), n + 1))).count();
+        Ok(main + kept)
+    }
+
+    /// Cues of these transcripts whose own words match the query.
+    fn cues_matching_alone(
+        &self,
+        searcher: &Searcher,
+        prepared: &Prepared,
+        sources: &[&str],
+    ) -> Result<Vec<(String, usize)>, QueryError> {
+        let f = self.index.fields();
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            sources.iter().map(|s| (Occur::Should, term_query(f.source_id, s))).collect();
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, prepared.words_query.box_clone()),
+            (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
+            (Occur::Must, Box::new(BooleanQuery::new(any))),
+        ]);
+        Ok(cues_of(searcher, searcher.search(&q, &DocSetCollector)?)?)
     }
 
     /// Every matching document of `kind`, in no particular order.
     pub fn all_of_kind(&self, prepared: &Prepared, kind: DocKind) -> Result<Vec<RawHit>, QueryError> {
         let searcher = self.index.searcher()?;
-        let found = searcher.search(&*self.of_kind(prepared, Some(kind)), &DocSetCollector)?;
-        found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr)).collect()
+        let (query, pair) = match (kind, &prepared.bridge) {
+            (DocKind::Pair, Some(b)) => (b.box_clone(), true),
+            (DocKind::Pair, None) => return Ok(Vec::new()),
+            _ => (self.of_kind(prepared, Some(kind)), false),
+        };
+        let found = searcher.search(&*query, &DocSetCollector)?;
+        found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr, pair)).collect()
     }
 
     fn of_kind(&self, prepared: &Prepared, kind: Option<DocKind>) -> Box<dyn Query> {
@@ -207,30 +298,24 @@ impl Library {
         }
     }
 
-    /// Which of the documents with `keys` match the query's words on their
+    /// Which of the segments with `keys` match the query's words on their
     /// own (one query for all of them).
     pub fn matching_keys(&self, prepared: &Prepared, keys: &[Key]) -> Result<Vec<Key>, QueryError> {
-        if keys.is_empty() {
+        let wanted: HashSet<(&str, usize)> = keys.iter().filter_map(Key::as_segment).collect();
+        if wanted.is_empty() {
             return Ok(Vec::new());
         }
         let searcher = self.index.searcher()?;
-        let f = self.index.fields();
-        let any_key: Vec<(Occur, Box<dyn Query>)> =
-            keys.iter().map(|k| (Occur::Should, term_query(f.doc_key, k.as_str()))).collect();
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, prepared.words_query.box_clone()),
-            (Occur::Must, Box::new(BooleanQuery::new(any_key))),
-        ]);
-        let found = searcher.search(&q, &DocSetCollector)?;
-        let mut out = Vec::with_capacity(found.len());
-        for addr in found {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            out.push(Key::stored(stored(&doc, f.doc_key)));
-        }
-        Ok(out)
+        let sources: Vec<&str> = wanted.iter().map(|(s, _)| *s).collect::<HashSet<_>>().into_iter().collect();
+        let found = self.cues_matching_alone(&searcher, prepared, &sources)?;
+        Ok(found
+            .into_iter()
+            .filter(|(s, n)| wanted.contains(&(s.as_str(), *n)))
+            .map(|(s, n)| Key::segment(&s, n))
+            .collect())
     }
 
-    /// The record of the document with `key`, decoded.
+    /// The record of the catalog document with `key`, decoded.
     pub(super) fn record_by_key<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, QueryError> {
         let searcher = self.index.searcher()?;
         let f = self.index.fields();
@@ -249,20 +334,61 @@ impl Library {
         self.index.tokens(text)
     }
 
-    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress) -> Result<RawHit, QueryError> {
+    /// A matching document as a hit: a cue (its words, or with `pair` its
+    /// boundary with the next), or a catalog document.
+    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress, pair: bool) -> Result<RawHit, QueryError> {
+        if let Some((source_id, n)) = cue_of(searcher, addr)? {
+            let (key, record) = if pair {
+                let record = PairRecord { first: Key::segment(&source_id, n), second: Key::segment(&source_id, n + 1) };
+                (Key::pair(&source_id, n), HitRecord::Pair(record))
+            } else {
+                let seg = self.segment(&source_id, n)?.ok_or_else(|| {
+                    IndexError::Record(format!("cue {n} of {source_id} is indexed but not in its transcript"))
+                })?;
+                (Key::segment(&source_id, n), HitRecord::Segment(seg))
+            };
+            return Ok(RawHit { key, source_id: Some(source_id), score, record });
+        }
         let doc: TantivyDocument = searcher.doc(addr)?;
         let f = self.index.fields();
-        let (kind, json) = (stored(&doc, f.kind), stored(&doc, f.record));
+        let (kind, json) = (stored(&doc, f.stored_kind), stored(&doc, f.record));
         let record = match DocKind::parse(&kind) {
-            Some(DocKind::Segment) => HitRecord::Segment(decode(&json)?),
-            Some(DocKind::Pair) => HitRecord::Pair(decode(&json)?),
             Some(DocKind::Note) => HitRecord::Note(decode(&json)?),
             Some(DocKind::Clip) => HitRecord::Clip(Box::new(decode(&json)?)),
             Some(DocKind::Source) => HitRecord::Source,
-            None => return Err(IndexError::Record(format!("a document of unknown kind {kind:?}")).into()),
+            _ => return Err(IndexError::Record(format!("a document of unexpected kind {kind:?}")).into()),
         };
-        let source_id = Some(stored(&doc, f.source_id)).filter(|s| !s.is_empty());
+        let source_id = Some(stored(&doc, f.stored_source)).filter(|s| !s.is_empty());
         Ok(RawHit { key: Key::stored(stored(&doc, f.doc_key)), source_id, score, record })
+    }
+}
+
+/// The transcript and number of each cue document among `addrs`.
+fn cues_of(
+    searcher: &Searcher,
+    addrs: impl IntoIterator<Item = DocAddress>,
+) -> Result<Vec<(String, usize)>, IndexError> {
+    let mut out = Vec::new();
+    for addr in addrs {
+        if let Some(c) = cue_of(searcher, addr)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the query asks for any word of the text (not only exclusions,
+/// filters or kinds): only then can two cues' words make a hit.
+fn positive_text(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(clauses) => {
+            clauses.iter().any(|(occur, sub)| *occur != Some(AstOccur::MustNot) && positive_text(sub))
+        }
+        UserInputAst::Boost(sub, _) => positive_text(sub),
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(lit) => lit.field_name.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("text")),
+            _ => false,
+        },
     }
 }
 
@@ -295,6 +421,9 @@ struct Builder<'a> {
     words: Vec<QueryWord>,
     /// Bare words written `word~N`, lower-cased, with N.
     fuzzy_words: Vec<(String, u8)>,
+    /// The field the words are looked for in: a cue's own words (`text`)
+    /// or its boundary with the next (`bridge`).
+    field: Field,
 }
 
 /// Finds bare `word~N` (outside quotes) and blanks the `~N`, returning the
@@ -332,6 +461,19 @@ fn extract_fuzzy(query: &str) -> (String, Vec<(String, u8)>) {
 impl Builder<'_> {
     fn invalid(&self, message: String) -> QueryError {
         QueryError::Invalid { query: self.spec.query.clone(), message }
+    }
+
+    /// The query's words as one query; a query of plain words also scores
+    /// their exact phrase, so the phrase outranks the words scattered.
+    fn words_query(&mut self, ast: &UserInputAst) -> Result<Box<dyn Query>, QueryError> {
+        let main = self.convert(ast)?;
+        Ok(match self.plain_phrase(ast)? {
+            Some(phrase) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, main),
+                (Occur::Should, Box::new(BoostQuery::new(phrase, PHRASE_BOOST)) as Box<dyn Query>),
+            ])),
+            None => main,
+        })
     }
 
     fn convert(&mut self, ast: &UserInputAst) -> Result<Box<dyn Query>, QueryError> {
@@ -408,6 +550,12 @@ impl Builder<'_> {
                 let name = field_name.unwrap_or_default();
                 return Err(self.invalid(format!("`{name}:` needs a value, e.g. {name}:maria")));
             }
+            if field == f.speaker && self.field == f.bridge {
+                return Ok(Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term_query(f.speaker, &value)),
+                    (Occur::Should, term_query(f.bridge_speaker, &value)),
+                ])));
+            }
             return Ok(term_query(field, &value));
         }
         // The grammar keeps a bare word's trailing `*` in the word.
@@ -418,7 +566,7 @@ impl Builder<'_> {
         if tokens.is_empty() {
             return Err(self.invalid(format!("{:?} has no word to search for", lit.phrase)));
         }
-        let text = f.text;
+        let text = self.field;
         let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(text, t)).collect();
         let quoted = lit.delimiter != Delimiter::None;
         // A bare word with `~N` is fuzzy; on a phrase `~N` is slop.
@@ -510,7 +658,7 @@ impl Builder<'_> {
         if tokens.len() < 2 {
             return Ok(None);
         }
-        let text = self.index.fields().text;
+        let text = self.field;
         Ok(Some(Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(text, t)).collect()))))
     }
 }

@@ -5,15 +5,17 @@
 //! [`super::Snapshot`] and [`super::Library`], and holds keys only as
 //! opaque [`Key`]s.
 //!
-//! Keys as stored (schema 3, unchanged by the typed API):
+//! Keys (schema 4). Catalog documents store their key and a JSON record;
+//! a transcript's cues are in its compact store (`store.rs`), and the keys
+//! of segments and pairs name a cue there (no document stores them):
 //!
 //! | kind | key | record |
 //! |---|---|---|
-//! | `clip` | `clip:{clip id}` | `Clip` |
-//! | `segment` | `seg:{source id}:{n}` | `Segment` (cue `n` of its transcript) |
+//! | `clip` | `clip:{clip id}` (stored) | `Clip` |
+//! | `segment` | `seg:{source id}:{n}` | `Segment` (cue `n` of its transcript, from the store) |
 //! | `pair` | `pair:{source id}:{n}` | [`PairRecord`]: the keys of cues `n` and `n + 1` |
-//! | `note` | `note:{source id}:{n}:{clip id or -}` | `NoteRecord` (a note may land on several clips) |
-//! | `source` | `{source id}` = `src:{hash of its path}` | the importer's source record |
+//! | `note` | `note:{source id}:{n}:{clip id or -}` (stored) | `NoteRecord` (a note may land on several clips) |
+//! | `source` | `{source id}` = `src:{hash of its path}` (stored) | the importer's source record (a transcript's without its cues) |
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -91,6 +93,13 @@ impl Key {
         &self.0
     }
 
+    /// The transcript and cue number of a segment's key.
+    pub(super) fn as_segment(&self) -> Option<(&str, usize)> {
+        let rest = self.0.strip_prefix("seg:")?;
+        let (source, n) = rest.rsplit_once(':')?;
+        Some((source, n.parse().ok()?))
+    }
+
     /// A key read back from the index.
     pub(super) fn stored(key: String) -> Key {
         Key(key)
@@ -122,16 +131,18 @@ pub(super) fn decode<T: DeserializeOwned>(json: &str) -> Result<T, IndexError> {
 mod tests {
     use super::*;
 
-    /// The keys are the on-disk format of schema 3: changing one orphans
-    /// every document of a library made before.
+    /// The keys are the on-disk format (unchanged since schema 3):
+    /// changing one orphans every document of a library made before.
     #[test]
-    fn keys_are_schema_3() {
+    fn keys_are_stable() {
         assert_eq!(Key::clip("abc").as_str(), "clip:abc");
         assert_eq!(Key::segment("src:1f", 7).as_str(), "seg:src:1f:7");
         assert_eq!(Key::pair("src:1f", 7).as_str(), "pair:src:1f:7");
         assert_eq!(Key::note("src:1f", 2, Some("abc")).as_str(), "note:src:1f:2:abc");
         assert_eq!(Key::note("src:1f", 2, None).as_str(), "note:src:1f:2:-");
         assert_eq!(Key::source("src:1f").as_str(), "src:1f");
+        assert_eq!(Key::segment("src:1f", 7).as_segment(), Some(("src:1f", 7)));
+        assert_eq!(Key::pair("src:1f", 7).as_segment(), None);
         assert!(source_id("/a/b.srt").starts_with("src:"));
         let pair = PairRecord { first: Key::segment("s", 1), second: Key::segment("s", 2) };
         assert_eq!(encode(&pair).ok().as_deref(), Some(r#"{"first":"seg:s:1","second":"seg:s:2"}"#));

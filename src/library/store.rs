@@ -1,0 +1,268 @@
+//! The compact per-transcript store: every cue of one transcript file, as
+//! read (timing, speaker, text, line) and as placed on its clip (offsets,
+//! frames, record timecode), in one binary value stored once per
+//! transcript. The index's cue documents store nothing; a hit names its
+//! transcript and cue number, and the cue is read from here.
+//!
+//! Layout (all integers little-endian):
+//! ```text
+//! u8  version (1)
+//! u32 header length, header (postcard: clip id, source path)
+//! u32 cue count N
+//! (N + 1) × u32 offsets of each row from the first row's start
+//! rows (postcard), one per cue
+//! ```
+//! The offset table reads one cue without decoding the others: a top-20
+//! from 20 transcripts decodes 20 rows, not 20 transcripts.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use super::index::IndexError;
+use crate::clip::Segment;
+use crate::transcript::Cue;
+
+const VERSION: u8 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Header<'a> {
+    #[serde(borrow)]
+    clip_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    source: Cow<'a, str>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Row<'a> {
+    line: u64,
+    start_ms: u64,
+    end_ms: u64,
+    #[serde(borrow)]
+    speaker: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    #[serde(borrow)]
+    placed: Option<Placed<'a>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Placed<'a> {
+    offset_in_s: f64,
+    offset_out_s: f64,
+    frame_in: Option<u64>,
+    frame_out: Option<u64>,
+    #[serde(borrow)]
+    tc_in: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tc_out: Option<Cow<'a, str>>,
+}
+
+fn bad(what: &str) -> IndexError {
+    IndexError::Record(format!("transcript store: {what}"))
+}
+
+/// Encodes a transcript's cues and, when it is placed on a clip, the
+/// segment each became (`segments[n]` is `cues[n]` placed).
+pub(super) fn encode(source: &str, clip_id: Option<&str>, cues: &[Cue], segments: &[Segment]) -> Vec<u8> {
+    let header = Header { clip_id: clip_id.map(Cow::Borrowed), source: Cow::Borrowed(source) };
+    let header = postcard::to_allocvec(&header).unwrap_or_default();
+    let mut rows = Vec::with_capacity(cues.len() * 96);
+    let mut offsets = Vec::with_capacity(cues.len() + 1);
+    for (n, cue) in cues.iter().enumerate() {
+        offsets.push(rows.len() as u32);
+        let placed = segments.get(n).map(|s| Placed {
+            offset_in_s: s.offset_in_s,
+            offset_out_s: s.offset_out_s,
+            frame_in: s.frame_in,
+            frame_out: s.frame_out,
+            tc_in: s.tc_in.as_deref().map(Cow::Borrowed),
+            tc_out: s.tc_out.as_deref().map(Cow::Borrowed),
+        });
+        let row = Row {
+            line: cue.line as u64,
+            start_ms: cue.start_ms,
+            end_ms: cue.end_ms,
+            speaker: cue.speaker.as_deref().map(Cow::Borrowed),
+            text: Cow::Borrowed(&cue.text),
+            placed,
+        };
+        // Serializing plain values into a Vec cannot fail.
+        if let Ok(bytes) = postcard::to_allocvec(&row) {
+            rows.extend_from_slice(&bytes);
+        }
+    }
+    offsets.push(rows.len() as u32);
+    let mut out = Vec::with_capacity(9 + header.len() + offsets.len() * 4 + rows.len());
+    out.push(VERSION);
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&(cues.len() as u32).to_le_bytes());
+    for o in offsets {
+        out.extend_from_slice(&o.to_le_bytes());
+    }
+    out.extend_from_slice(&rows);
+    out
+}
+
+/// A stored transcript, read in place.
+pub(super) struct Stored<'a> {
+    clip_id: Option<String>,
+    source: String,
+    offsets: &'a [u8],
+    rows: &'a [u8],
+    len: usize,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let b = bytes.get(at..at + 4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+}
+
+impl<'a> Stored<'a> {
+    pub(super) fn parse(bytes: &'a [u8]) -> Result<Stored<'a>, IndexError> {
+        if bytes.first() != Some(&VERSION) {
+            return Err(bad("unknown version"));
+        }
+        let header_len = u32_at(bytes, 1).ok_or_else(|| bad("truncated header"))?;
+        let header_bytes = bytes.get(5..5 + header_len).ok_or_else(|| bad("truncated header"))?;
+        let header: Header<'_> = postcard::from_bytes(header_bytes).map_err(|e| bad(&e.to_string()))?;
+        let at = 5 + header_len;
+        let len = u32_at(bytes, at).ok_or_else(|| bad("truncated count"))?;
+        let table_end = at + 4 + (len + 1) * 4;
+        let offsets = bytes.get(at + 4..table_end).ok_or_else(|| bad("truncated offsets"))?;
+        let rows = bytes.get(table_end..).ok_or_else(|| bad("truncated rows"))?;
+        Ok(Stored {
+            clip_id: header.clip_id.map(Cow::into_owned),
+            source: header.source.into_owned(),
+            offsets,
+            rows,
+            len,
+        })
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn row(&self, n: usize) -> Result<Row<'a>, IndexError> {
+        let (from, to) = match (u32_at(self.offsets, n * 4), u32_at(self.offsets, n * 4 + 4)) {
+            (Some(f), Some(t)) if f <= t => (f, t),
+            _ => return Err(bad(&format!("no cue {n}"))),
+        };
+        let bytes = self.rows.get(from..to).ok_or_else(|| bad("row out of range"))?;
+        postcard::from_bytes(bytes).map_err(|e| bad(&e.to_string()))
+    }
+
+    /// Cue `n` as read from the file.
+    pub(super) fn cue(&self, n: usize) -> Result<Cue, IndexError> {
+        let r = self.row(n)?;
+        Ok(Cue {
+            start_ms: r.start_ms,
+            end_ms: r.end_ms,
+            text: r.text.into_owned(),
+            speaker: r.speaker.map(Cow::into_owned),
+            line: r.line as usize,
+        })
+    }
+
+    /// Cue `n` as placed on the clip; `None` when the transcript is on no clip.
+    pub(super) fn segment(&self, n: usize) -> Result<Option<Segment>, IndexError> {
+        if n >= self.len {
+            return Ok(None);
+        }
+        let r = self.row(n)?;
+        let (Some(p), Some(clip_id)) = (r.placed, &self.clip_id) else { return Ok(None) };
+        Ok(Some(Segment {
+            clip_id: clip_id.clone(),
+            source: self.source.clone(),
+            line: r.line as usize,
+            n,
+            offset_in_s: p.offset_in_s,
+            offset_out_s: p.offset_out_s,
+            frame_in: p.frame_in,
+            frame_out: p.frame_out,
+            tc_in: p.tc_in.map(Cow::into_owned),
+            tc_out: p.tc_out.map(Cow::into_owned),
+            speaker: r.speaker.map(Cow::into_owned),
+            text: r.text.into_owned(),
+        }))
+    }
+
+    pub(super) fn cues(&self) -> Result<Vec<Cue>, IndexError> {
+        (0..self.len).map(|n| self.cue(n)).collect()
+    }
+
+    pub(super) fn segments(&self) -> Result<Vec<Segment>, IndexError> {
+        let mut out = Vec::with_capacity(self.len);
+        for n in 0..self.len {
+            if let Some(s) = self.segment(n)? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue(n: usize, speaker: Option<&str>) -> Cue {
+        Cue {
+            start_ms: 1000 * n as u64,
+            end_ms: 1000 * n as u64 + 900,
+            text: format!("cue {n} — café\nsecond line"),
+            speaker: speaker.map(str::to_string),
+            line: 4 * n + 2,
+        }
+    }
+
+    fn placed(c: &Cue, n: usize) -> Segment {
+        Segment {
+            clip_id: "00000000000000aa".into(),
+            source: "/shoot/A.srt".into(),
+            line: c.line,
+            n,
+            offset_in_s: c.start_ms as f64 / 1000.0,
+            offset_out_s: c.end_ms as f64 / 1000.0,
+            frame_in: Some(25 * n as u64),
+            frame_out: (n != 1).then_some(25 * n as u64 + 22),
+            tc_in: Some(format!("10:00:{n:02}:00")),
+            tc_out: None,
+            speaker: c.speaker.clone(),
+            text: c.text.clone(),
+        }
+    }
+
+    #[test]
+    fn every_cue_and_segment_reads_back_as_written() {
+        let cues: Vec<Cue> = (0..5).map(|n| cue(n, (n % 2 == 0).then_some("MARIA"))).collect();
+        let segs: Vec<Segment> = cues.iter().enumerate().map(|(n, c)| placed(c, n)).collect();
+        let bytes = encode("/shoot/A.srt", Some("00000000000000aa"), &cues, &segs);
+        let stored = Stored::parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.len(), 5);
+        assert_eq!(stored.cues().ok(), Some(cues.clone()));
+        assert_eq!(stored.segments().ok(), Some(segs.clone()));
+        assert_eq!(stored.segment(3).ok().flatten(), Some(segs[3].clone()));
+        assert_eq!(stored.segment(5).ok().flatten(), None, "past the end");
+
+        let unplaced = encode("/shoot/A.srt", None, &cues, &[]);
+        let stored = Stored::parse(&unplaced).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.cues().ok(), Some(cues));
+        assert_eq!(stored.segment(0).ok().flatten(), None, "a transcript on no clip has no segments");
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error_not_a_panic() {
+        let cues: Vec<Cue> = (0..3).map(|n| cue(n, None)).collect();
+        let bytes = encode("/a.srt", None, &cues, &[]);
+        for cut in 0..bytes.len() {
+            if let Ok(s) = Stored::parse(&bytes[..cut]) {
+                let _ = s.cues();
+            }
+        }
+        assert!(Stored::parse(&[9, 0, 0]).is_err());
+    }
+}
