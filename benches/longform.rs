@@ -35,6 +35,12 @@
 //! page cache: every file of the dump is read once before the ingest, so
 //! both builds read it warm. Timings are printed, never asserted.
 //!
+//! At 10× (`RUSHES_BENCH_CLIPS=18000 RUSHES_BENCH_CUES=10000000`) the clips
+//! take ~16 GB and the whole run ~27 GB; the bench checks `df` before it
+//! writes. Clips cannot be hard links to their template to save space:
+//! `rushes ingest` keys files by device and inode and catalogs a linked
+//! file once, and each clip carries its own start timecode anyway.
+//!
 //! Needs `ffmpeg`/`ffprobe` (Debian: `apt-get install -y ffmpeg`), `sqlite3`
 //! (`apt-get install -y sqlite3`) and a `rushes` built in release mode
 //! (`cargo build --release`).
@@ -295,6 +301,8 @@ fn main() {
     );
     let mut pooled_rushes = Vec::new();
     let mut pooled_sqlite = Vec::new();
+    // Pooled queries whose own p50 and p99 are both at most sqlite3's.
+    let (mut n_pooled, mut n_met) = (0, 0);
     let mut query_results = Vec::new();
     for q in &queries {
         let r = run_query(&tools, &lib_dir, &db_path, q, runs);
@@ -311,6 +319,10 @@ fn main() {
             if q.pooled { "" } else { "  (not pooled: FTS5 cannot find it)" }
         );
         if q.pooled {
+            n_pooled += 1;
+            let ours = (percentile(&r.rushes_ms, 0.5), percentile(&r.rushes_ms, 0.99));
+            let theirs = (percentile(&r.sqlite_ms, 0.5), percentile(&r.sqlite_ms, 0.99));
+            n_met += usize::from(ours.0 <= theirs.0 && ours.1 <= theirs.1);
             pooled_rushes.extend_from_slice(&r.rushes_ms);
             pooled_sqlite.extend_from_slice(&r.sqlite_ms);
         }
@@ -363,11 +375,11 @@ fn main() {
             verdict(again.wall_s < GOAL_REINGEST_S).into(),
         ],
         [
-            "one search process, phrase, p50 / p99".into(),
+            format!("one search process, phrase, p50 / p99 (all runs of {n_pooled} queries)"),
             format!("{r50:.1} / {r99:.1} ms"),
             format!("sqlite3 CLI {s50:.1} / {s99:.1} ms"),
-            "both ≤ sqlite3 CLI".into(),
-            verdict(r50 <= s50 && r99 <= s99).into(),
+            format!("both ≤ sqlite3 CLI (per query: {n_met} of {n_pooled})"),
+            verdict(r50 <= s50 && r99 <= s99 && n_met == n_pooled).into(),
         ],
         [
             format!("cross-cue phrase recall ({PLANTED} planted)"),
@@ -419,7 +431,10 @@ fn main() {
         "size_ratio": size_ratio,
         "search": {
             "runs": runs, "queries": query_results,
-            "pooled": {"rushes_p50_ms": r50, "rushes_p99_ms": r99, "sqlite_p50_ms": s50, "sqlite_p99_ms": s99},
+            "pooled": {
+                "rushes_p50_ms": r50, "rushes_p99_ms": r99, "sqlite_p50_ms": s50, "sqlite_p99_ms": s99,
+                "queries": n_pooled, "queries_both_le_sqlite": n_met,
+            },
         },
         "recall": {"planted": PLANTED, "rushes": rushes_found, "fts5": fts5_found, "phrases": recall},
         "goals": {
