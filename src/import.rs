@@ -75,6 +75,10 @@ pub struct SourceRecord {
     /// The cues as placed on the clip by the import under way.
     #[serde(skip)]
     pub segments: Vec<Segment>,
+    /// The speakers of `cues`, kept when the cues are let go once written
+    /// (an import holds one file's cues at a time, not the dump's).
+    #[serde(skip)]
+    pub speakers: Option<Vec<String>>,
     #[serde(default)]
     pub notes: Vec<Note>,
     /// What the reader said about its lines: `(line, reason)`.
@@ -267,6 +271,7 @@ pub fn import_files(
         place(writer, &mut record, &catalog, &mut tally, report)?;
         write_source(writer, &record, &catalog)?;
         progress.words(0, record.segments.len() as u64);
+        record.let_go_of_cues();
         sources.insert(id, record);
     }
     write_summaries(writer, &tally, &sources, &clips, &BTreeSet::new())?;
@@ -384,6 +389,7 @@ pub fn apply(
         tally.delete_source(writer, id, committed)?;
         place(writer, record, &catalog, &mut tally, &mut scratch)?;
         write_source(writer, record, &catalog)?;
+        record.let_go_of_cues();
     }
     for id in &change.forget_clips {
         writer.delete_clip(id);
@@ -434,6 +440,7 @@ fn parse_source(
         encoding: String::new(),
         cues: Vec::new(),
         segments: Vec::new(),
+        speakers: None,
         notes: Vec::new(),
         diagnostics: Vec::new(),
         clip_id: None,
@@ -489,6 +496,28 @@ fn parse_source(
         record.diagnostics.push((line, reason));
     }
     Some(record)
+}
+
+impl SourceRecord {
+    /// Once written, the cues are in the library: keep only their speakers.
+    fn let_go_of_cues(&mut self) {
+        if self.kind == SourceKind::Transcript {
+            self.speakers = Some(speakers(&self.cues));
+            self.cues = Vec::new();
+            self.segments = Vec::new();
+        }
+    }
+}
+
+/// The speakers of `cues`, each once (as first written), in order.
+fn speakers(cues: &[Cue]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in cues.iter().filter_map(|c| c.speaker.as_ref()) {
+        if !out.iter().any(|k| k.eq_ignore_ascii_case(s)) {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 /// Places a source's cues or notes, writes their documents and counts them
@@ -810,14 +839,11 @@ fn write_summaries(
         let list = speakers_of.entry(id).or_default();
         // Cues read or placed in this commit are in the record; the others
         // are as committed.
-        let stored;
-        let cues = if record.cues.is_empty() {
-            stored = tally.snap.cues_of_source(&record.id)?;
-            &stored
-        } else {
-            &record.cues
+        let speakers = match &record.speakers {
+            Some(written) => written.clone(),
+            None => speakers(&tally.snap.cues_of_source(&record.id)?),
         };
-        for s in cues.iter().filter_map(|c| c.speaker.as_ref()) {
+        for s in &speakers {
             if !list.iter().any(|k| k.eq_ignore_ascii_case(s)) {
                 list.push(s.clone());
             }

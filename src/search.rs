@@ -19,9 +19,7 @@ use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
 use crate::clip::{Clip, Segment};
-use crate::library::{
-    DocKind, Filters, HitRecord, Key, Library, PairRecord, QueryError, QueryWord, RawHit, SearchSpec,
-};
+use crate::library::{DocKind, Filters, HitRecord, Key, Library, QueryError, QueryWord, RawHit, SearchSpec};
 
 /// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
 pub const MARK_OPEN: &str = "<b>";
@@ -207,43 +205,20 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     };
     let spec = SearchSpec { query: req.query.clone(), fuzzy: req.fuzzy, filters: req.filters.clone(), kinds };
     let prepared = lib.prepare(&spec)?;
-    // The index is asked for no more documents than match: a top-k of
-    // "every hit" would otherwise reserve memory for usize::MAX of them.
-    let matched = lib.count(&prepared, None)?;
-    if matched == 0 {
-        return Ok(Found { hits: Vec::new(), total: 0 });
-    }
-    let limit = req.limit.map_or(matched, NonZeroUsize::get);
+    // One pass gives the best hits and the exact total; every pair in it
+    // is a hit (none duplicates a cue that matches on its own).
+    // More than asked: hits of equal score are ordered by day and timecode
+    // below, before the cut.
+    let limit = req.limit.map_or(usize::MAX, NonZeroUsize::get);
+    let page = lib.find(&prepared, limit.saturating_mul(2).saturating_add(10))?;
     let mut clips = ClipCache { lib, map: HashMap::new() };
-    // Over-fetch: pairs that duplicate a single cue are dropped, so fetch
-    // more until `limit` hits remain or the index has no more.
-    let mut fetch = limit.saturating_mul(2).saturating_add(10).min(matched);
-    let (mut hits, exhausted) = loop {
-        let raw = lib.search(&prepared, fetch)?;
-        let exhausted = raw.len() < fetch || fetch >= matched;
-        let pair_keys: Vec<Key> = raw
-            .iter()
-            .filter_map(|r| match &r.record {
-                HitRecord::Pair(p) => Some([p.first.clone(), p.second.clone()]),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let alone: HashSet<Key> = lib.matching_keys(&prepared, &pair_keys)?.into_iter().collect();
-        let mut hits = Vec::new();
-        for r in raw {
-            if let Some(hit) = assemble(lib, &alone, &mut clips, r)? {
-                hits.push(hit);
-            }
+    let mut hits = Vec::with_capacity(page.hits.len());
+    for r in page.hits {
+        if let Some(hit) = assemble(lib, &mut clips, r)? {
+            hits.push(hit);
         }
-        if hits.len() >= limit || exhausted {
-            break (hits, exhausted);
-        }
-        fetch = fetch.saturating_mul(4).min(matched);
-    };
-    // Every document was assembled: the hits are the total. Otherwise
-    // count them without assembling: every match but the dropped pairs.
-    let total = if exhausted { hits.len() } else { lib.count_hits(&prepared)?.max(hits.len()) };
+    }
+    let total = page.total;
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -260,12 +235,6 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
         }
     }
     Ok(Found { hits, total })
-}
-
-/// A pair one of whose cues matches on its own: that cue is the better hit,
-/// and the pair is not reported.
-fn duplicates_a_cue(alone: &HashSet<Key>, pair: &PairRecord) -> bool {
-    alone.contains(&pair.first) || alone.contains(&pair.second)
 }
 
 /// What to try when a query finds nothing: each word as a prefix (only
@@ -306,21 +275,13 @@ impl ClipCache<'_> {
     }
 }
 
-fn assemble(
-    lib: &Library,
-    alone: &HashSet<Key>,
-    clips: &mut ClipCache<'_>,
-    r: RawHit,
-) -> Result<Option<Hit>, QueryError> {
+fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Option<Hit>, QueryError> {
     let hit = match r.record {
         HitRecord::Segment(seg) => {
             let clip = clips.get(&seg.clip_id)?;
             soundbite(&seg, None, clip.as_ref(), r.score, r.key, r.source_id)
         }
         HitRecord::Pair(pair) => {
-            if duplicates_a_cue(alone, &pair) {
-                return Ok(None);
-            }
             let (Some(first), Some(second)) = (lib.segment_at(&pair.first)?, lib.segment_at(&pair.second)?) else {
                 return Ok(None);
             };

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 pub use index::{IndexError, Snapshot, Transcript, Writer};
 pub use migrate::Migration;
-pub use query::{Filters, HitRecord, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
+pub use query::{Filters, HitRecord, Page, Prepared, QueryError, QueryWord, RawHit, SearchSpec};
 pub use schema::{DocKind, Key, PairRecord, source_id};
 
 use crate::clip::{Clip, Segment};
@@ -216,7 +216,7 @@ mod tests {
 
     fn count(lib: &Library, query: &str) -> usize {
         let spec = SearchSpec { query: query.into(), ..SearchSpec::default() };
-        lib.prepare(&spec).and_then(|p| lib.count(&p, None)).unwrap_or_else(|e| panic!("{query}: {e}"))
+        lib.prepare(&spec).and_then(|p| lib.find(&p, 1)).map(|p| p.total).unwrap_or_else(|e| panic!("{query}: {e}"))
     }
 
     /// A long-running process (a server) keeps one handle open; what

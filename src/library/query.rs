@@ -18,7 +18,8 @@
 
 use std::collections::HashSet;
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
     PhraseQuery, Query, RegexQuery, TermQuery,
@@ -26,10 +27,10 @@ use tantivy::query::{
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TokenStream;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::Library;
-use super::index::{ClipIndex, IndexError, cue_of};
+use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, cue_of};
 use super::schema::{DocKind, Key, PairRecord, decode};
 use crate::clip::{Clip, NoteRecord, Segment};
 
@@ -84,6 +85,8 @@ pub struct Prepared {
     /// the filters); `None` when no hit can need two cues.
     bridge: Option<Box<dyn Query>>,
     pub words: Vec<QueryWord>,
+    /// Whether filters or kinds narrow the query beyond its words.
+    narrowed: bool,
     /// Whether a hit may need two cues' words (a phrase, words AND-ed, a
     /// filter). When not, every matching pair has a cue that matches on
     /// its own, so pairs can be counted out without reading them.
@@ -178,7 +181,15 @@ impl Library {
         } else {
             None
         };
-        Ok(Prepared { query: Box::new(BooleanQuery::new(clauses)), words_query: main, bridge, words, may_span_cues })
+        let narrowed = clauses.len() > 1;
+        Ok(Prepared {
+            query: Box::new(BooleanQuery::new(clauses)),
+            words_query: main,
+            bridge,
+            words,
+            narrowed,
+            may_span_cues,
+        })
     }
 
     /// The filter clauses of `filters`; on the boundary of two cues, a
@@ -205,114 +216,60 @@ impl Library {
         out
     }
 
-    /// The best `limit` documents, best first: cues, notes and clips whose
-    /// words match, and cue boundaries that match when neither cue does.
-    pub fn search(&self, prepared: &Prepared, limit: usize) -> Result<Vec<RawHit>, QueryError> {
+    /// The best `limit` hits, best first, and how many there are in all:
+    /// cues, notes and clips whose words match, and cue boundaries whose
+    /// words match when neither cue's own words do (a phrase across two
+    /// cues; the cue is the hit when it matches alone). One pass over the
+    /// index per query: the total is exact and needs no second count.
+    pub fn find(&self, prepared: &Prepared, limit: usize) -> Result<Page, QueryError> {
         let searcher = self.index.searcher()?;
-        let top = TopDocs::with_limit(limit.max(1)).order_by_score();
-        let mut found: Vec<(f32, DocAddress, bool)> =
-            searcher.search(&*prepared.query, &top)?.into_iter().map(|(s, a)| (s, a, false)).collect();
+        let main = searcher.search(&*prepared.query, &Matches)?;
+        let mut candidates: Vec<(f32, DocAddress, bool)> = main.iter().map(|m| (m.score, m.addr, false)).collect();
         if let Some(bridge) = &prepared.bridge {
-            let top = TopDocs::with_limit(limit.max(1)).order_by_score();
-            found.extend(searcher.search(&**bridge, &top)?.into_iter().map(|(s, a)| (s, a, true)));
-            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            found.truncate(limit.max(1));
+            let pairs = searcher.search(&**bridge, &Matches)?;
+            if !pairs.is_empty() {
+                // Cues whose own words match: those of the main query,
+                // unless filters narrowed it (a cue matches alone whatever
+                // its speaker or camera).
+                let alone_matches;
+                let alone = if prepared.narrowed {
+                    let f = self.index.fields();
+                    let q = BooleanQuery::new(vec![
+                        (Occur::Must, prepared.words_query.box_clone()),
+                        (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
+                    ]);
+                    alone_matches = searcher.search(&q, &Matches)?;
+                    &alone_matches
+                } else {
+                    &main
+                };
+                let alone: HashSet<(u64, u64)> = alone.iter().filter_map(|m| m.cue).collect();
+                candidates.extend(
+                    pairs
+                        .iter()
+                        .filter(|p| p.cue.is_some_and(|(src, n)| !alone.contains(&(src, n + 1))))
+                        .map(|p| (p.score, p.addr, true)),
+                );
+            }
         }
-        found.into_iter().map(|(score, addr, pair)| self.raw_hit(&searcher, score, addr, pair)).collect()
-    }
-
-    /// How many documents match, all of them or only those of `kind`
-    /// (no record is read). A cue boundary that matches counts as a pair
-    /// here, even when the next cue matches on its own (see
-    /// [`Library::count_hits`]).
-    pub fn count(&self, prepared: &Prepared, kind: Option<DocKind>) -> Result<usize, QueryError> {
-        let searcher = self.index.searcher()?;
-        let pairs = match &prepared.bridge {
-            Some(b) if kind.is_none() || kind == Some(DocKind::Pair) => searcher.search(&**b, &Count)?,
-            _ => 0,
-        };
-        let main = match kind {
-            Some(DocKind::Pair) => 0,
-            _ => searcher.search(&*self.of_kind(prepared, kind), &Count)?,
-        };
-        Ok(main + pairs)
-    }
-
-    /// How many hits a search reports: every matching cue, note and clip,
-    /// and every matching cue boundary whose next cue does not match on
-    /// its own (that cue is the hit then).
-    pub fn count_hits(&self, prepared: &Prepared) -> Result<usize, QueryError> {
-        let searcher = self.index.searcher()?;
-        let main = searcher.search(&*prepared.query, &Count)?;
-        let Some(bridge) = &prepared.bridge else { return Ok(main) };
-        let pairs = cues_of(&searcher, searcher.search(&**bridge, &DocSetCollector)?)?;
-        if pairs.is_empty() {
-            return Ok(main);
+        let total = candidates.len();
+        let best = |a: &(f32, DocAddress, bool), b: &(f32, DocAddress, bool)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let limit = limit.min(total);
+        if limit > 0 && limit < total {
+            candidates.select_nth_unstable_by(limit - 1, best);
+            candidates.truncate(limit);
         }
-        let sources: Vec<&str> = pairs.iter().map(|(s, _)| s.as_str()).collect::<HashSet<_>>().into_iter().collect();
-        let mut alone = HashSet::new();
-        for chunk in sources.chunks(512) {
-            alone.extend(self.cues_matching_alone(&searcher, prepared, chunk)?);
-        }
-        let kept = pairs.iter().filter(|(s, n)| !alone.contains(&(s.clone(), n + 1))).count();
-        Ok(main + kept)
-    }
-
-    /// Cues of these transcripts whose own words match the query.
-    fn cues_matching_alone(
-        &self,
-        searcher: &Searcher,
-        prepared: &Prepared,
-        sources: &[&str],
-    ) -> Result<Vec<(String, usize)>, QueryError> {
-        let f = self.index.fields();
-        let any: Vec<(Occur, Box<dyn Query>)> =
-            sources.iter().map(|s| (Occur::Should, term_query(f.source_id, s))).collect();
-        let q = BooleanQuery::new(vec![
-            (Occur::Must, prepared.words_query.box_clone()),
-            (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
-            (Occur::Must, Box::new(BooleanQuery::new(any))),
-        ]);
-        Ok(cues_of(searcher, searcher.search(&q, &DocSetCollector)?)?)
-    }
-
-    /// Every matching document of `kind`, in no particular order.
-    pub fn all_of_kind(&self, prepared: &Prepared, kind: DocKind) -> Result<Vec<RawHit>, QueryError> {
-        let searcher = self.index.searcher()?;
-        let (query, pair) = match (kind, &prepared.bridge) {
-            (DocKind::Pair, Some(b)) => (b.box_clone(), true),
-            (DocKind::Pair, None) => return Ok(Vec::new()),
-            _ => (self.of_kind(prepared, Some(kind)), false),
-        };
-        let found = searcher.search(&*query, &DocSetCollector)?;
-        found.into_iter().map(|addr| self.raw_hit(&searcher, 0.0, addr, pair)).collect()
-    }
-
-    fn of_kind(&self, prepared: &Prepared, kind: Option<DocKind>) -> Box<dyn Query> {
-        match kind {
-            None => prepared.query.box_clone(),
-            Some(k) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, prepared.query.box_clone()),
-                (Occur::Must, term_query(self.index.fields().kind, k.as_str())),
-            ])),
-        }
-    }
-
-    /// Which of the segments with `keys` match the query's words on their
-    /// own (one query for all of them).
-    pub fn matching_keys(&self, prepared: &Prepared, keys: &[Key]) -> Result<Vec<Key>, QueryError> {
-        let wanted: HashSet<(&str, usize)> = keys.iter().filter_map(Key::as_segment).collect();
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let searcher = self.index.searcher()?;
-        let sources: Vec<&str> = wanted.iter().map(|(s, _)| *s).collect::<HashSet<_>>().into_iter().collect();
-        let found = self.cues_matching_alone(&searcher, prepared, &sources)?;
-        Ok(found
+        candidates.sort_unstable_by(best);
+        let hits = candidates
             .into_iter()
-            .filter(|(s, n)| wanted.contains(&(s.as_str(), *n)))
-            .map(|(s, n)| Key::segment(&s, n))
-            .collect())
+            .map(|(score, addr, pair)| self.raw_hit(&searcher, score, addr, pair))
+            .collect::<Result<_, _>>()?;
+        Ok(Page { hits, total })
+    }
+
+    /// The best `limit` hits, best first (see [`Library::find`]).
+    pub fn search(&self, prepared: &Prepared, limit: usize) -> Result<Vec<RawHit>, QueryError> {
+        Ok(self.find(prepared, limit)?.hits)
     }
 
     /// The record of the catalog document with `key`, decoded.
@@ -363,18 +320,65 @@ impl Library {
     }
 }
 
-/// The transcript and number of each cue document among `addrs`.
-fn cues_of(
-    searcher: &Searcher,
-    addrs: impl IntoIterator<Item = DocAddress>,
-) -> Result<Vec<(String, usize)>, IndexError> {
-    let mut out = Vec::new();
-    for addr in addrs {
-        if let Some(c) = cue_of(searcher, addr)? {
-            out.push(c);
-        }
+/// A page of hits and the exact number of hits in all.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub hits: Vec<RawHit>,
+    pub total: usize,
+}
+
+/// One matching document: its score, address, and, for a cue, its
+/// transcript hash and number (read from the fast fields as it is found).
+#[derive(Clone, Copy)]
+struct Match {
+    score: f32,
+    addr: DocAddress,
+    cue: Option<(u64, u64)>,
+}
+
+/// Collects every match with its score and cue: the top-k, the count and
+/// the cue boundaries to drop all come from this one pass.
+struct Matches;
+
+struct SegmentMatches {
+    ord: u32,
+    src: Option<Column<u64>>,
+    n: Option<Column<u64>>,
+    out: Vec<Match>,
+}
+
+impl Collector for Matches {
+    type Fruit = Vec<Match>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        let fast = reader.fast_fields();
+        Ok(SegmentMatches { ord, src: fast.column_opt(CUE_SRC)?, n: fast.column_opt(CUE_N)?, out: Vec::new() })
     }
-    Ok(out)
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<Match>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let cue = match (&self.src, &self.n) {
+            (Some(src), Some(n)) => src.first(doc).zip(n.first(doc)),
+            _ => None,
+        };
+        self.out.push(Match { score, addr: DocAddress::new(self.ord, doc), cue });
+    }
+
+    fn harvest(self) -> Vec<Match> {
+        self.out
+    }
 }
 
 /// Whether the query asks for any word of the text (not only exclusions,
