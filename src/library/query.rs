@@ -81,8 +81,9 @@ pub struct Prepared {
     /// The query without kind and filter clauses, for "does this document
     /// match on its own" checks.
     words_query: Box<dyn Query>,
-    /// Cue boundaries whose words match when the cue's own do not (with
-    /// the filters); `None` when no hit can need two cues.
+    /// Cue boundaries whose words match (with the filters); `find` keeps
+    /// those where neither cue matches alone. `None` when no hit can need
+    /// two cues.
     bridge: Option<Box<dyn Query>>,
     pub words: Vec<QueryWord>,
     /// Whether filters or kinds narrow the query beyond its words.
@@ -171,9 +172,11 @@ impl Library {
         let wants_pairs = spec.kinds.is_empty() || spec.kinds.contains(&DocKind::Pair);
         let bridge = if wants_pairs && may_span_cues && positive_text(&ast) {
             let mut b = Builder { field: f.bridge, words: Vec::new(), ..b };
+            // A boundary whose own cue matches alone is dropped by `find`
+            // (a set lookup: tantivy's exclusion of a phrase trips its
+            // phrase scorer's seek contract).
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Must, b.words_query(&ast)?),
-                (Occur::MustNot, main.box_clone()),
                 (Occur::Must, Box::new(ConstScoreQuery::new(term_query(f.kind, DocKind::Segment.as_str()), 0.0))),
             ];
             clauses.extend(self.filter_clauses(&spec.filters, true));
@@ -247,7 +250,9 @@ impl Library {
                 candidates.extend(
                     pairs
                         .iter()
-                        .filter(|p| p.cue.is_some_and(|(src, n)| !alone.contains(&(src, n + 1))))
+                        .filter(|p| {
+                            p.cue.is_some_and(|(src, n)| !alone.contains(&(src, n)) && !alone.contains(&(src, n + 1)))
+                        })
                         .map(|p| (p.score, p.addr, true)),
                 );
             }
