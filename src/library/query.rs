@@ -246,14 +246,28 @@ impl Library {
                 } else {
                     &main
                 };
-                let alone: HashSet<(u64, u64)> = alone.iter().filter_map(|m| m.cue).collect();
+                // Cue ids are read from the fast fields only here, and only
+                // for the boundaries' own transcripts: a query whose words
+                // match a tenth of the library reads few of them.
+                let cues = CueColumns::new(&searcher)?;
+                let pairs: Vec<(Match, (u64, u64))> =
+                    pairs.into_iter().filter_map(|p| cues.cue(p.addr).map(|c| (p, c))).collect();
+                let sources: HashSet<u64> = pairs.iter().map(|(_, (src, _))| *src).collect();
+                let alone: HashSet<(u64, u64)> = alone
+                    .iter()
+                    .filter_map(|m| {
+                        let src = cues.source(m.addr)?;
+                        if !sources.contains(&src) {
+                            return None;
+                        }
+                        cues.number(m.addr).map(|n| (src, n))
+                    })
+                    .collect();
                 candidates.extend(
                     pairs
                         .iter()
-                        .filter(|p| {
-                            p.cue.is_some_and(|(src, n)| !alone.contains(&(src, n)) && !alone.contains(&(src, n + 1)))
-                        })
-                        .map(|p| (p.score, p.addr, true)),
+                        .filter(|(_, (src, n))| !alone.contains(&(*src, *n)) && !alone.contains(&(*src, n + 1)))
+                        .map(|(p, _)| (p.score, p.addr, true)),
                 );
             }
         }
@@ -332,23 +346,19 @@ pub struct Page {
     pub total: usize,
 }
 
-/// One matching document: its score, address, and, for a cue, its
-/// transcript hash and number (read from the fast fields as it is found).
+/// One matching document: its score and address.
 #[derive(Clone, Copy)]
 struct Match {
     score: f32,
     addr: DocAddress,
-    cue: Option<(u64, u64)>,
 }
 
-/// Collects every match with its score and cue: the top-k, the count and
-/// the cue boundaries to drop all come from this one pass.
+/// Collects every match with its score: the top-k, the count and the cue
+/// boundaries to drop all come from this one pass.
 struct Matches;
 
 struct SegmentMatches {
     ord: u32,
-    src: Option<Column<u64>>,
-    n: Option<Column<u64>>,
     out: Vec<Match>,
 }
 
@@ -356,9 +366,8 @@ impl Collector for Matches {
     type Fruit = Vec<Match>;
     type Child = SegmentMatches;
 
-    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
-        let fast = reader.fast_fields();
-        Ok(SegmentMatches { ord, src: fast.column_opt(CUE_SRC)?, n: fast.column_opt(CUE_N)?, out: Vec::new() })
+    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches { ord, out: Vec::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -374,15 +383,47 @@ impl SegmentCollector for SegmentMatches {
     type Fruit = Vec<Match>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let cue = match (&self.src, &self.n) {
-            (Some(src), Some(n)) => src.first(doc).zip(n.first(doc)),
-            _ => None,
-        };
-        self.out.push(Match { score, addr: DocAddress::new(self.ord, doc), cue });
+        self.out.push(Match { score, addr: DocAddress::new(self.ord, doc) });
     }
 
     fn harvest(self) -> Vec<Match> {
         self.out
+    }
+}
+
+/// The transcript hash and cue number columns of every segment, read one
+/// document at a time.
+struct CueColumns {
+    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+}
+
+impl CueColumns {
+    fn new(searcher: &Searcher) -> tantivy::Result<CueColumns> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| {
+                let fast = r.fast_fields();
+                Ok(fast.column_opt(CUE_SRC)?.zip(fast.column_opt(CUE_N)?))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(CueColumns { columns })
+    }
+
+    fn columns(&self, addr: DocAddress) -> Option<&(Column<u64>, Column<u64>)> {
+        self.columns.get(addr.segment_ord as usize)?.as_ref()
+    }
+
+    fn source(&self, addr: DocAddress) -> Option<u64> {
+        self.columns(addr)?.0.first(addr.doc_id)
+    }
+
+    fn number(&self, addr: DocAddress) -> Option<u64> {
+        self.columns(addr)?.1.first(addr.doc_id)
+    }
+
+    fn cue(&self, addr: DocAddress) -> Option<(u64, u64)> {
+        self.source(addr).zip(self.number(addr))
     }
 }
 
