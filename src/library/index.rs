@@ -251,8 +251,17 @@ impl ClipIndex {
 
     /// Makes the search reader see the last commit (of any process). A
     /// search calls it once as it begins, so all its reads share one commit.
+    /// Reopening every segment costs more than a small query, so the
+    /// reader is reopened only when the committed segments differ from the
+    /// ones it reads (a commit, a merge or a deletion); its caches survive
+    /// otherwise.
     pub(super) fn reload(&self) -> Result<(), IndexError> {
-        if let Some(reader) = self.search_reader.get() {
+        let Some(reader) = self.search_reader.get() else { return Ok(()) };
+        let committed: Vec<_> =
+            self.index.searchable_segment_metas()?.iter().map(|m| (m.id(), m.delete_opstamp())).collect();
+        let searcher = reader.searcher();
+        let reading: Vec<_> = searcher.segment_readers().iter().map(|r| (r.segment_id(), r.delete_opstamp())).collect();
+        if committed != reading {
             reader.reload()?;
         }
         Ok(())
