@@ -1,6 +1,8 @@
 //! Whole-file writes that a reader never sees half done: the bytes go to a
 //! temporary file beside the target, are synced to the disk, and the file
-//! is renamed over the target. Used for `library.json` and for exports.
+//! is renamed over the target, and the folder is synced so the rename
+//! itself survives a power cut. Used for `library.json`, `bins.json` and
+//! for exports.
 
 use std::fs;
 use std::io::Write;
@@ -16,8 +18,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .and_then(|()| fs::rename(&tmp, path));
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
+        return written;
     }
-    written
+    sync_folder(path);
+    Ok(())
+}
+
+/// Syncs the folder holding `path`, so its new directory entry is on the
+/// disk. Best effort: the file is already in place and complete, and some
+/// file systems (network mounts) refuse to sync a folder; an error here
+/// would tell the caller a write failed that did happen.
+fn sync_folder(path: &Path) {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(dir) = fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
 }
 
 /// `.NAME.rushes-tmp` beside `path`: hidden, and never taken for media.
