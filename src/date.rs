@@ -20,6 +20,13 @@ pub fn civil_date(unix_secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601, UTC) of a Unix timestamp in seconds:
+/// when a select was added to a bin.
+pub fn iso_utc(unix_secs: i64) -> String {
+    let secs = unix_secs.rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", civil_date(unix_secs), secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 /// A valid `YYYY-MM-DD` from `y`, `m`, `d`, or `None`.
 pub fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
     let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
@@ -220,6 +227,9 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(1_773_446_400), "2026-03-14");
         assert_eq!(civil_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_773_446_400 + 13 * 3600 + 5 * 60 + 9), "2026-03-14T13:05:09Z");
+        assert_eq!(iso_utc(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! news productions. The library does the work; the `rushes` binary
 //! (`src/main.rs`, `src/cli/`) is glue, and so is any other front end:
 //! [`ingest`], [`import`], [`ops::clips`], [`ops::show`], [`search`] and
-//! [`ops::export`] are each one call.
+//! [`ops::export`] are each one call; [`bins`] keeps the editor's selects
+//! bins beside the index.
 //!
 //! Data flows one way: [`scan`] → [`probe`] → [`merge`] → [`library`],
 //! driven by [`ingest`]. See ARCHITECTURE.md for the map and the rules of
 //! what may import what.
 
 pub mod atomic;
+pub mod bins;
 pub mod clip;
 pub mod date;
 pub mod edit;
