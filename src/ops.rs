@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::bins::{Bins, BinsError};
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
 use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
 use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files};
@@ -116,6 +117,8 @@ pub enum ExportSource {
     Query(SearchRequest),
     /// A selects CSV (`clip`, `tc_in`, `tc_out`, …), in the file's order.
     Selects(PathBuf),
+    /// The bin of this name (see [`crate::bins`]), in the bin's order.
+    Bin(String),
 }
 
 /// How to export.
@@ -183,6 +186,9 @@ pub enum ExportError {
     Query(#[from] QueryError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The bin is not there, or the bins file does not read.
+    #[error(transparent)]
+    Bins(#[from] BinsError),
 }
 
 fn rejected_lines(rejected: &[Rejected]) -> String {
@@ -204,8 +210,8 @@ pub struct Rendered {
 }
 
 /// The selects `source` names. Hits that cannot be cut are notices (the
-/// search chose them); a selects row that cannot is an error (the editor
-/// did), and nothing is exported.
+/// search chose them); a selects row or bin select that cannot is an error
+/// (the editor chose it), and nothing is exported.
 pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError> {
     let mut notices = Vec::new();
     let (selects, rejected) = match source {
@@ -226,6 +232,14 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
                 read.guessed.into_iter().map(|g| ExportNotice::Warning(format!("{}: {}", g.source, g.reason)));
             notices.extend(guesses);
             (read.selects, read.rejected)
+        }
+        ExportSource::Bin(name) => {
+            let bin = Bins::open(&lib.dir).get(name)?.ok_or_else(|| BinsError::NoBin(name.clone()))?;
+            let (selects, rejected) = selects::from_bin(lib, &bin)?;
+            if !rejected.is_empty() {
+                return Err(ExportError::Rejected(rejected));
+            }
+            (selects, rejected)
         }
     };
     notices.extend(rejected.into_iter().map(ExportNotice::Skipped));

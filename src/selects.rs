@@ -1,11 +1,12 @@
 //! Turning what the editor chose into [`Select`]s for export: the hits of a
-//! search, or a selects CSV the AP edited (the same columns `--format csv`
-//! writes, so an export can be edited and fed back). Knows the library;
+//! search, a selects CSV the AP edited (the same columns `--format csv`
+//! writes, so an export can be edited and fed back), or a bin. Knows the library;
 //! the exporters in `export` do not.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::bins::{Bin, Span, clip_span};
 use crate::clip::Clip;
 use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
@@ -216,6 +217,34 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
     Ok((selects, rejected))
 }
 
+/// Selects from a bin, in the bin's order. A select whose clip is gone
+/// from the library, or whose span no longer fits it (its rate was set
+/// again), is rejected by the bin's name and the select's id.
+pub fn from_bin(lib: &Library, bin: &Bin) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
+    let clips: HashMap<String, Clip> = lib.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let mut selects = Vec::new();
+    let mut rejected = Vec::new();
+    for s in &bin.selects {
+        let source = format!("bin {:?} select {} ({} {})", bin.name, s.id, s.clip, s.tc_in);
+        let Some(clip) = clips.get(&s.clip_id) else {
+            rejected.push(Rejected { source, reason: "its clip is no longer in the library".into() });
+            continue;
+        };
+        match cut(clip, &s.tc_in, &s.tc_out) {
+            Ok((ec, span)) => selects.push(Select {
+                clip: ec,
+                in_frame: span.in_frame,
+                out_frame: span.out_frame,
+                speaker: s.speaker.clone(),
+                text: s.text.clone().unwrap_or_default(),
+                comment: s.comment.clone(),
+            }),
+            Err(reason) => rejected.push(Rejected { source, reason }),
+        }
+    }
+    Ok((selects, rejected))
+}
+
 /// What a selects CSV gives.
 #[derive(Debug, Default)]
 pub struct FromCsv {
@@ -253,39 +282,23 @@ pub fn from_csv(lib: &Library, file: &str, bytes: &[u8]) -> Result<FromCsv, crat
 }
 
 fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
-    let clip = row_clip(row, clips)?;
-    let want = row.clip.trim();
-    let ec = export_clip(clip).ok_or_else(|| format!("{want}: the clip has no frame rate"))?;
-    let label = |t: &str, what: &str| {
-        Timecode::parse_in(t.trim(), ec.format).map_err(|e| format!("{what}: {e} (the clip is {})", ec.rate().label()))
-    };
-    let tc_in = label(&row.tc_in, "tc_in")?;
-    let tc_out = label(&row.tc_out, "tc_out")?;
-    let in_frame = tc_in.frames_since(ec.start);
-    let out_frame = tc_out.frames_since(ec.start);
-    if in_frame >= ec.n_frames {
-        return Err(format!(
-            "tc_in {} is outside the clip ({} - {})",
-            row.tc_in.trim(),
-            ec.start,
-            ec.tc_at(ec.n_frames)
-        ));
-    }
-    if out_frame <= in_frame || out_frame > ec.n_frames {
-        return Err(format!(
-            "tc_out {} must be after tc_in and at most the clip's end {}",
-            row.tc_out.trim(),
-            ec.tc_at(ec.n_frames)
-        ));
-    }
+    let (ec, span) = cut(row_clip(row, clips)?, &row.tc_in, &row.tc_out)?;
     Ok(Select {
         clip: ec,
-        in_frame,
-        out_frame,
+        in_frame: span.in_frame,
+        out_frame: span.out_frame,
         speaker: row.speaker.clone().filter(|s| !s.is_empty()),
         text: row.text.clone().unwrap_or_default(),
         comment: row.comment.clone().filter(|s| !s.is_empty()),
     })
+}
+
+/// The span `tc_in`..`tc_out` of `clip` as an exporter takes it: the rule
+/// of [`clip_span`], shared by selects rows and bins.
+fn cut(clip: &Clip, tc_in: &str, tc_out: &str) -> Result<(ExportClip, Span), String> {
+    let span = clip_span(clip, tc_in, tc_out).map_err(|e| e.to_string())?;
+    let ec = export_clip(clip).ok_or_else(|| format!("{}: the clip has no frame rate", clip.name))?;
+    Ok((ec, span))
 }
 
 /// The clip a row names: by its `clip_id`, then its `path` (names repeat
