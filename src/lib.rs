@@ -3,7 +3,7 @@
 //! (`src/main.rs`, `src/cli/`) is glue, and so is any other front end:
 //! [`ingest`], [`import`], [`ops::clips`], [`ops::show`], [`search`] and
 //! [`ops::export`] are each one call; [`bins`] keeps the editor's selects
-//! bins beside the index.
+//! bins and [`proxy`] makes browser proxies, beside the index.
 //!
 //! Data flows one way: [`scan`] → [`probe`] → [`merge`] → [`library`],
 //! driven by [`ingest`]. See ARCHITECTURE.md for the map and the rules of
@@ -23,6 +23,7 @@ pub mod notes;
 pub mod ops;
 pub mod probe;
 pub mod progress;
+pub mod proxy;
 pub mod resolve;
 pub mod scan;
 pub mod search;
