@@ -19,12 +19,13 @@ mod values;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use print::{print_edit, print_hits, print_ingest, print_show, print_words, write_json};
+use print::{print_bins, print_edit, print_hits, print_ingest, print_proxies, print_show, print_words, write_json};
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
 use values::{DateOrderArg, FormatArg, KindArg, TimebaseArg};
 
 use rushes::atomic::write_atomic;
+use rushes::bins::{Bins, NewSelect};
 use rushes::clip::ClipFilter;
 use rushes::date::DateOrder;
 use rushes::edit;
@@ -36,6 +37,8 @@ use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
 use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, one_line};
+use rushes::proxy::{ProxyRequest, make_proxies};
+use rushes::resolve::{ClipLookupError, resolve_clip};
 use rushes::search::{HitKind, SearchRequest, search, speaker_hints};
 use rushes::selects::{self, Output};
 use rushes::timecode::Rate;
@@ -169,12 +172,15 @@ enum Command {
     Export {
         /// Export the hits of this search (soundbites unless --kind says
         /// otherwise), in timecode order by clip.
-        #[arg(long, conflicts_with = "selects", required_unless_present = "selects")]
+        #[arg(long, conflicts_with_all = ["selects", "bin"], required_unless_present_any = ["selects", "bin"])]
         query: Option<String>,
         /// Export a selects CSV (clip, tc_in, tc_out[, comment, speaker,
         /// text]) — e.g. an edited `--format csv` export.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "bin")]
         selects: Option<PathBuf>,
+        /// Export a selects bin (see `rushes bins`), in the bin's order.
+        #[arg(long, value_name = "NAME")]
+        bin: Option<String>,
         /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
         #[arg(long, ignore_case = true, value_enum)]
         format: FormatArg,
@@ -252,6 +258,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Selects bins kept in the library: every bin (or bin NAME) with its
+    /// selects, clip, TC in and out and comment; `bins add` and `bins
+    /// remove` change one.
+    #[command(args_conflicts_with_subcommands = true)]
+    Bins {
+        /// Only this bin.
+        name: Option<String>,
+        /// Print the bins (or the one bin) as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        change: Option<BinsChange>,
+    },
+    /// Make H.264/AAC proxies, inside the library, for clips a browser
+    /// cannot play (MXF, ProRes, DNxHR, HEVC, PCM sound in MOV...), with
+    /// ffmpeg. Each carries its clip's start timecode; the source is only
+    /// read. Clips with a proxy already are skipped.
+    Proxies {
+        /// Only this clip (file name, id or path).
+        #[arg(long)]
+        clip: Option<String>,
+        /// Only this shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// Make proxies again for clips that have one.
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// One clip's metadata, notes and transcript in timecode order: the
     /// shot log for that clip.
     Show {
@@ -260,6 +300,34 @@ enum Command {
         clip: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// A change to a bin from the shell.
+#[derive(Subcommand, Debug)]
+enum BinsChange {
+    /// Add a span of a clip to a bin (made if needed); prints its id.
+    Add {
+        /// The bin's name.
+        bin: String,
+        /// Clip file name, id or path.
+        clip: String,
+        /// First frame, in the clip's own timecode.
+        tc_in: String,
+        /// The frame after the last one (out is exclusive).
+        tc_out: String,
+        #[arg(long)]
+        comment: Option<String>,
+        /// Print the select as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove select ID from a bin.
+    Remove {
+        /// The bin's name.
+        bin: String,
+        /// The select's id (`rushes bins NAME` lists them).
+        id: u64,
     },
 }
 
@@ -434,6 +502,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             filters,
             limit,
+            bin,
         } => {
             let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
@@ -454,10 +523,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 refuse_missing_folder(out)?;
             }
             let lib = open_library(&cli.library)?;
-            let source = match (query, selects) {
-                (Some(q), _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
-                (None, Some(file)) => ExportSource::Selects(file),
-                (None, None) => anyhow::bail!("give --query or --selects"),
+            let source = match (query, selects, bin) {
+                (Some(q), _, _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
+                (None, Some(file), _) => ExportSource::Selects(file),
+                (None, None, Some(name)) => ExportSource::Bin(name),
+                (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
@@ -522,11 +592,87 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bins { name, json, change: None } => {
+            let lib = open_library(&cli.library)?;
+            let bins = Bins::open(&lib.dir);
+            let listed = match &name {
+                Some(name) => {
+                    vec![bins.get(name)?.ok_or_else(|| anyhow::anyhow!("no bin {name:?} (see `rushes bins`)"))?]
+                }
+                None => bins.list()?,
+            };
+            if json {
+                let mut out = std::io::stdout().lock();
+                return match listed.as_slice() {
+                    [one] if name.is_some() => write_json(&mut out, one),
+                    all => write_json(&mut out, all),
+                }
+                .map(|()| ExitCode::SUCCESS);
+            }
+            if listed.is_empty() {
+                eprintln!("no bins yet (`rushes bins add BIN CLIP TC_IN TC_OUT` makes one)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let clips = lib.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+            print_bins(&listed, &clips)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bins { change: Some(BinsChange::Add { bin, clip, tc_in, tc_out, comment, json }), .. } => {
+            let lib = open_library(&cli.library)?;
+            let clips = lib.clips()?;
+            let clip_id = resolve_clip(&clip, &clips).map_err(clip_lookup)?.id.clone();
+            let new = NewSelect { clip_id, tc_in, tc_out, comment, speaker: None, text: None };
+            let added = Bins::open(&lib.dir).add(&lib, &bin, new)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                return write_json(&mut out, &added).map(|()| ExitCode::SUCCESS);
+            }
+            writeln!(
+                out,
+                "{}: select {} {} {} - {}",
+                one_line(&bin),
+                added.id,
+                one_line(&added.clip),
+                added.tc_in,
+                added.tc_out
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bins { change: Some(BinsChange::Remove { bin, id }), .. } => {
+            let lib = open_library(&cli.library)?;
+            Bins::open(&lib.dir).remove(&bin, id)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Proxies { clip, day, date_order, force, json } => {
+            let day = day.map(|d| validate_day(&d, date_order.map(DateOrder::from))).transpose()?;
+            let lib = open_library(&cli.library)?;
+            let request = ProxyRequest { clip, day, force };
+            let report = make_proxies(&lib, &request, &Bar::new()).map_err(|e| match e {
+                rushes::proxy::ProxyError::Clip(e) => clip_lookup(e),
+                e => e.into(),
+            })?;
+            print_proxies(&report, json)?;
+            // Every clip here was asked for: one that got no proxy is an
+            // error, though the others are made.
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
         Command::Show { clip, json } => {
             let lib = open_library(&cli.library)?;
             let log = ops::show(&lib, &clip)?;
             print_show(&log, json)?;
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A clip the user named that is not one clip: not found, or several
+/// (listed by id and path, so the id can be given).
+fn clip_lookup(e: ClipLookupError) -> anyhow::Error {
+    match e {
+        ClipLookupError::NotFound { want } => anyhow::anyhow!("no clip {want:?} in the library (see `rushes clips`)"),
+        ClipLookupError::Ambiguous { want, candidates } => {
+            let list: Vec<String> = candidates.iter().map(|c| format!("  {}  {}", c.id, one_line(&c.path))).collect();
+            anyhow::anyhow!("{} clips match {want:?}; give the id:\n{}", candidates.len(), list.join("\n"))
         }
     }
 }

@@ -5,14 +5,19 @@
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
-use rushes::clip::Relinked;
+use std::collections::HashMap;
+
+use rushes::bins::{Bin, clip_span};
+use rushes::clip::{Clip, Relinked};
 use rushes::edit::EditReport;
 use rushes::import::ImportReport;
 use rushes::ingest::IngestReport;
 use rushes::merge::Timebase;
 use rushes::ops::{ShotLog, one_line};
+use rushes::proxy::ProxyReport;
 use rushes::search::{Hit, HitKind};
 use rushes::text::Fate;
+use rushes::timecode::{TcFormat, Timecode};
 
 pub(super) fn print_edit(r: &EditReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -300,6 +305,88 @@ pub(super) fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     print_list(&mut out, "cataloged with warnings", " files", warned.collect())?;
     print_words_human(&mut out, &r.words)?;
     writeln!(out, "library: {}", r.library)?;
+    Ok(())
+}
+
+/// Bins as a table: bin, select id, clip, TC in and out (exclusive), the
+/// duration (frames counted, written as a non-drop-frame label), comment.
+/// `clips` gives each select's rate; a select whose clip is gone shows no
+/// duration.
+pub(super) fn print_bins(bins: &[Bin], clips: &HashMap<String, Clip>) -> Result<()> {
+    let mut rows = vec![["bin", "#", "clip", "tc in", "tc out", "duration", "comment"].map(String::from)];
+    for bin in bins {
+        if bin.selects.is_empty() {
+            rows.push([
+                one_line(&bin.name),
+                "-".into(),
+                "(empty)".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for s in &bin.selects {
+            let clip = clips.get(&s.clip_id);
+            let duration =
+                clip.and_then(|c| Some((clip_span(c, &s.tc_in, &s.tc_out).ok()?, c.tc_format()?))).map(|(span, f)| {
+                    Timecode::from_frames(span.out_frame - span.in_frame, TcFormat::ndf(f.rate())).to_string()
+                });
+            let gone = if clip.is_none() { " (not in the library)" } else { "" };
+            rows.push([
+                one_line(&bin.name),
+                s.id.to_string(),
+                format!("{}{gone}", one_line(&s.clip)),
+                s.tc_in.clone(),
+                s.tc_out.clone(),
+                duration.unwrap_or_else(|| "-".into()),
+                one_line(s.comment.as_deref().unwrap_or("")),
+            ]);
+        }
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// What `rushes proxies` did: the counts, then the clips made, offline or
+/// failed, each on its line.
+pub(super) fn print_proxies(r: &ProxyReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    writeln!(
+        out,
+        "proxies: {} made, {} skipped (already have one), {} not needed (play in a browser), {} offline, {} failed",
+        r.made.len(),
+        r.already.len(),
+        r.not_needed.len(),
+        r.offline.len(),
+        r.failed.len()
+    )?;
+    let made = r.made.iter().map(|m| (m.path.as_str(), m.proxy.clone()));
+    print_list(&mut out, "made", " proxies", made.collect())?;
+    let offline = r.offline.iter().map(|c| (c.path.as_str(), "the file is not there".to_string()));
+    print_list(&mut out, "offline", " clips", offline.collect())?;
+    let failed = r.failed.iter().map(|f| (f.path.as_str(), f.reason.clone()));
+    print_list(&mut out, "failed", " clips", failed.collect())?;
     Ok(())
 }
 
