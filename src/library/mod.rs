@@ -7,6 +7,9 @@
 //! rushes-library/
 //!   library.json   {"schema_version": N}
 //!   index/         tantivy index; every document stores its record
+//!   bins.json      selects bins, outside the index (`crate::bins`)
+//!   bins.lock      held while a bin changes
+//!   proxies/       browser proxies (`crate::proxy`)
 //! ```
 //!
 //! Only this module knows the storage schema (`schema.rs`): document kinds,
