@@ -225,6 +225,7 @@
 
   async function runSearch() {
     clearTimeout(state.searchTimer);
+    state.searchTimer = 0;
     if (state.searchAbort) state.searchAbort.abort();
     const q = $("q").value.trim();
     const errEl = $("q-error");
@@ -440,9 +441,8 @@
     if (state.playable && v.duration > 0) $("scrub-fill").style.width = `${Math.min(100, (100 * v.currentTime) / v.duration)}%`;
   }
 
-  let rafId = 0;
-  function tick() {
-    rafId = 0;
+  /** Pauses at the out point of what is being played. */
+  function checkStop() {
     const v = video();
     if (state.stopAt !== null && !v.paused && v.currentTime >= state.stopAt) {
       const out = state.stopAt;
@@ -451,6 +451,13 @@
       // Rest on the last frame inside the span, not the first one past it.
       v.currentTime = Math.max(0, out - (0.5 * state.f.den) / state.f.num);
     }
+  }
+
+  let rafId = 0;
+  function tick() {
+    rafId = 0;
+    const v = video();
+    checkStop();
     showTc();
     if (!v.paused) rafId = requestAnimationFrame(tick);
   }
@@ -622,10 +629,10 @@
         v.load();
       }
       clear(cannot);
-      cannot.append(
+      cannot.append(h("p", {},
         `This clip cannot play in a browser: ${(pb && pb.reason) || "no playable media"}. Make a proxy with `,
         h("code", { text: `rushes proxies --clip ${clip.name || clipId}` }),
-        ".");
+        "."));
       cannot.hidden = false;
       $("scrub-fill").style.width = "0";
       showTc(inFrame);
@@ -686,6 +693,13 @@
     }, { clip_id: sel.clip_id, speaker: sel.speaker || null, text: sel.text || null });
   }
 
+  /** A note's tags that its text does not already show as #tag. */
+  function tagText(note) {
+    const text = (note.text || "").toLowerCase();
+    const tags = (Array.isArray(note.tags) ? note.tags : []).filter((t) => !text.includes("#" + String(t).toLowerCase()));
+    return tags.length ? h("span", { class: "tags", text: " " + tags.map((t) => "#" + t).join(" ") }) : null;
+  }
+
   function renderPlayerClip(show) {
     const clip = show.clip || {};
     const name = $("clip-name");
@@ -718,7 +732,7 @@
         : h("li", { class: "note", title: "Note: play from here" },
             h("span", { class: "tcv", text: d.tc_in || offsetLabel(it.frameIn) }),
             h("span", { class: "cue-text" }, h("span", { class: "note-mark", text: "note " }), d.text || "",
-              Array.isArray(d.tags) && d.tags.length ? h("span", { class: "tags", text: " " + d.tags.map((t) => "#" + t).join(" ") }) : null,
+              tagText(d),
               d.rating ? h("span", { class: "tags", text: ` ★${d.rating}` }) : null));
       el.addEventListener("click", () => {
         pause();
@@ -956,7 +970,7 @@
           it.kind === "note" ? h("span", { class: "note-mark", text: "note " }) : null,
           d.speaker ? h("span", { class: "speaker", text: d.speaker + ": " }) : null,
           d.text || "",
-          it.kind === "note" && Array.isArray(d.tags) && d.tags.length ? h("span", { class: "tags", text: " " + d.tags.map((t) => "#" + t).join(" ") }) : null)));
+          it.kind === "note" ? tagText(d) : null)));
     }
     if (!items.length) log.append(h("li", { class: "empty", text: "No notes or transcript." }));
     const playBtn = h("button", { type: "button", text: "▶ Play in the workspace" });
@@ -997,8 +1011,9 @@
       if (e.key === "ArrowDown") moveSelection(1);
       else if (e.key === "ArrowUp") moveSelection(-1);
       else if (e.key === "Enter") {
-        runSearch();
-        playHit(state.hits[state.selected]);
+        // Typed faster than the debounce: search first, then play the top hit.
+        if (state.searchTimer) runSearch().then(() => playHit(state.hits[state.selected]));
+        else playHit(state.hits[state.selected]);
       } else if (e.key === "Escape") t.blur();
       else return;
       e.preventDefault();
@@ -1062,6 +1077,8 @@
     });
     v.addEventListener("seeked", () => showTc());
     v.addEventListener("timeupdate", () => {
+      // requestAnimationFrame stops in a hidden tab; timeupdate does not.
+      checkStop();
       if (v.paused) showTc();
       else startTicking();
     });
