@@ -54,48 +54,35 @@ fn ffmpeg(args: &[&str], out: &Path) {
     assert!(status.success(), "ffmpeg failed making {}", out.display());
 }
 
+/// Video as browsers play it: H.264 in yuv420p (fast and deterministic).
+const H264: &[&str] = &["-c:v", "libx264", "-preset", "ultrafast", "-threads", "1", "-pix_fmt", "yuv420p"];
+
 /// The dump: a shoot day with the heron clip, its SRT, and the clip whose
 /// name is markup.
 fn make_dump(dump: &Path) {
     let day = dump.join("2026-03-14/A_CAM");
     std::fs::create_dir_all(&day).expect("mkdir");
-    ffmpeg(
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=320x180:rate=30000/1001",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000",
-            "-t",
-            "12",
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-threads",
-            "1",
-            "-pix_fmt",
-            "yuv420p",
-            "-g",
-            "30",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "64k",
-            "-timecode",
-            "01:00:00;00",
-            "-metadata",
-            "creation_time=2026-03-14T10:00:00Z",
-        ],
-        &day.join("HERON.mp4"),
-    );
+    let sources = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x180:rate=30000/1001",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000",
+        "-t",
+        "12",
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+    ];
+    // A keyframe a second keeps seeks quick; `-timecode` with `;` writes a
+    // drop-frame tmcd track.
+    let rest = ["-g", "30", "-c:a", "aac", "-b:a", "64k", "-timecode", "01:00:00;00"];
+    let dated = ["-metadata", "creation_time=2026-03-14T10:00:00Z"];
+    ffmpeg(&[&sources[..], H264, &rest, &dated].concat(), &day.join("HERON.mp4"));
     std::fs::write(
         day.join("HERON.srt"),
         "1\n00:00:00,500 --> 00:00:02,500\nANNA: Good morning from the test card.\n\n\
@@ -104,27 +91,8 @@ fn make_dump(dump: &Path) {
          4\n00:00:09,000 --> 00:00:11,000\nANNA: Last words before the cut.\n",
     )
     .expect("write srt");
-    ffmpeg(
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x90:rate=25",
-            "-t",
-            "1",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-threads",
-            "1",
-            "-pix_fmt",
-            "yuv420p",
-            "-metadata",
-            "creation_time=2026-03-14T11:00:00Z",
-        ],
-        &day.join("<img src=x onerror=alert(1)>.mp4"),
-    );
+    let card = ["-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "1"];
+    ffmpeg(&[&card[..], H264, &dated].concat(), &day.join("<img src=x onerror=alert(1)>.mp4"));
 }
 
 /// Starts `rushes serve` on an ephemeral port; returns it and its URL
