@@ -1,7 +1,8 @@
 //! The Python with the export readers installed (OpenTimelineIO, its
-//! adapters and pycmx, pinned in `tests/readers/requirements.txt`), shared
-//! by the unit tests (`src/export`) and the integration tests
-//! (`tests/common`), which include this file by path.
+//! adapters and pycmx, pinned in `tests/readers/requirements.txt`, and
+//! selenium for the real-browser test), shared by the unit tests
+//! (`src/export`) and the integration tests (`tests/common`), which include
+//! this file by path.
 //!
 //! Whichever test asks first installs the venv (`tests/readers/setup.sh`,
 //! which takes a file lock, so parallel test processes install it once).
@@ -13,8 +14,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The modules every reader check imports.
-const MODULES: &str =
-    "opentimelineio, pycmx, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, otio_ale_adapter";
+const MODULES: &str = "opentimelineio, pycmx, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, \
+                       otio_ale_adapter, selenium";
 
 /// The readers' interpreter: `$RUSHES_READERS_PYTHON` (or
 /// `$RUSHES_OTIO_PYTHON`) when set, which must exist and import the readers;

@@ -1,0 +1,179 @@
+//! The real-browser test of `rushes serve` (issue #14): a real server over
+//! a fresh library, driven by Debian's headless chromium through selenium
+//! (`tests/browser/workspace.py`, run with the readers' Python, which also
+//! has pycmx to read the EDL back).
+//!
+//! The library holds one 12 s H.264/AAC clip at 29.97 drop-frame starting
+//! at `01:00:00;00` (a `tmcd` track), with an SRT beside it whose second
+//! cue (3.0–5.6 s) holds the phrase the script searches for and whose third
+//! is `<script>alert(1)</script>`, and a second clip named
+//! `<img src=x onerror=alert(1)>.mp4`. The script types the phrase, plays
+//! the hit, checks the seek and the on-screen timecode, presses `O` two
+//! seconds later, adds the select to a bin and reads the EDL back. Its
+//! screenshots land in `target/browser/` (search.png, player.png).
+//!
+//! Nothing here skips: without ffmpeg, chromium or chromedriver the test
+//! fails and says what to install (`.ci/run` installs them).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Seconds the browser script may run before it is killed: it takes a few
+/// seconds, but chromium starts slowly on a loaded two-core machine.
+const SCRIPT_LIMIT_S: u32 = 240;
+
+/// Kills the server however the test ends.
+struct ServerGuard(Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn need(path: &str, package: &str) {
+    assert!(
+        Path::new(path).exists(),
+        "{path} is missing: the browser test needs Debian's `{package}` (apt-get install chromium chromium-driver; .ci/run does)"
+    );
+}
+
+fn ffmpeg(args: &[&str], out: &Path) {
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .arg(out)
+        .status()
+        .expect("ffmpeg must be installed: apt-get install ffmpeg (.ci/run does)");
+    assert!(status.success(), "ffmpeg failed making {}", out.display());
+}
+
+/// Video as browsers play it: H.264 in yuv420p (fast and deterministic).
+const H264: &[&str] = &["-c:v", "libx264", "-preset", "ultrafast", "-threads", "1", "-pix_fmt", "yuv420p"];
+
+/// The dump: a shoot day with the heron clip, its SRT, and the clip whose
+/// name is markup.
+fn make_dump(dump: &Path) {
+    let day = dump.join("2026-03-14/A_CAM");
+    std::fs::create_dir_all(&day).expect("mkdir");
+    let sources = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=320x180:rate=30000/1001",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000",
+        "-t",
+        "12",
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+    ];
+    // A keyframe a second keeps seeks quick; `-timecode` with `;` writes a
+    // drop-frame tmcd track.
+    let rest = ["-g", "30", "-c:a", "aac", "-b:a", "64k", "-timecode", "01:00:00;00"];
+    let dated = ["-metadata", "creation_time=2026-03-14T10:00:00Z"];
+    ffmpeg(&[&sources[..], H264, &rest, &dated].concat(), &day.join("HERON.mp4"));
+    std::fs::write(
+        day.join("HERON.srt"),
+        "1\n00:00:00,500 --> 00:00:02,500\nANNA: Good morning from the test card.\n\n\
+         2\n00:00:03,000 --> 00:00:05,600\nANNA: The heron lifts over the weir at dawn.\n\n\
+         3\n00:00:06,000 --> 00:00:08,000\n<script>alert(1)</script>\n\n\
+         4\n00:00:09,000 --> 00:00:11,000\nANNA: Last words before the cut.\n",
+    )
+    .expect("write srt");
+    let card = ["-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "1"];
+    ffmpeg(&[&card[..], H264, &dated].concat(), &day.join("<img src=x onerror=alert(1)>.mp4"));
+}
+
+/// Starts `rushes serve` on an ephemeral port; returns it and its URL
+/// (the first stdout line, `listening on http://127.0.0.1:PORT/`).
+fn serve(library: &Path, stderr: &Path) -> (ServerGuard, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rushes"))
+        .arg("serve")
+        .arg("--library")
+        .arg(library)
+        .args(["--bind", "127.0.0.1:0"])
+        .env_remove("RUSHES_LIBRARY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(stderr).expect("server log"))
+        .spawn()
+        .expect("start rushes serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = ServerGuard(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
+        panic!("rushes serve printed nothing in 60 s; stderr: {}", std::fs::read_to_string(stderr).unwrap_or_default())
+    });
+    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| {
+        panic!(
+            "rushes serve's first line is {line:?}, not `listening on URL`; stderr: {}",
+            std::fs::read_to_string(stderr).unwrap_or_default()
+        )
+    });
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0/"), "not a real port: {url}");
+    (guard, url.to_string())
+}
+
+#[test]
+fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
+    need("/usr/bin/chromium", "chromium");
+    need("/usr/bin/chromedriver", "chromium-driver");
+    let python = common::venv::python();
+
+    let env = common::Env::new();
+    let dump = env.tmp.path().join("dump");
+    make_dump(&dump);
+    let ingest = env.ingest(&dump);
+    assert_eq!(ingest["clips_added"], 2, "both clips are cataloged: {ingest}");
+    assert_eq!(ingest["segments"], 4, "the SRT is attached: {ingest}");
+
+    let server_log = env.tmp.path().join("serve.log");
+    let (server, url) = serve(&env.library(), &server_log);
+
+    let outdir: PathBuf = common::repo().join("target/browser");
+    std::fs::create_dir_all(&outdir).expect("target/browser");
+    for shot in ["search.png", "player.png", "failure.png"] {
+        let _ = std::fs::remove_file(outdir.join(shot));
+    }
+    let script = common::repo().join("tests/browser/workspace.py");
+    let out = Command::new("timeout")
+        .args(["--kill-after=10", &SCRIPT_LIMIT_S.to_string()])
+        .arg(&python)
+        .arg(&script)
+        .arg(&url)
+        .arg(&outdir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run workspace.py");
+    drop(server);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        out.status.success(),
+        "the browser test failed ({}; screenshots in {}):\n{stdout}\n{stderr}\nserver stderr:\n{}",
+        out.status,
+        outdir.display(),
+        std::fs::read_to_string(&server_log).unwrap_or_default()
+    );
+    for shot in ["search.png", "player.png"] {
+        let len = std::fs::metadata(outdir.join(shot)).map(|m| m.len()).unwrap_or(0);
+        assert!(len > 1000, "{shot} was not saved in {}", outdir.display());
+    }
+}
