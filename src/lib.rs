@@ -28,6 +28,8 @@ pub mod resolve;
 pub mod scan;
 pub mod search;
 pub mod selects;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sheet;
 pub mod text;
 pub mod timecode;

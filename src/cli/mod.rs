@@ -301,6 +301,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The editors' workspace in the browser: search, watch the bite at its
+    /// timecode, collect selects in bins and export them. First line on
+    /// stdout: `listening on http://ADDR:PORT/`. Ctrl-C stops it.
+    Serve {
+        /// Address and port (port 0: any free one). Any address other than
+        /// this machine's loopback needs a token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// Read the token every request must carry from this file (default
+        /// off loopback: a new one, printed once as a URL).
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+    },
 }
 
 /// A change to a bin from the shell.
@@ -660,6 +673,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = open_library(&cli.library)?;
             let log = ops::show(&lib, &clip)?;
             print_show(&log, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { bind, token_file } => {
+            let lib = open_library(&cli.library)?;
+            let token = match token_file {
+                Some(f) => Some(std::fs::read_to_string(&f).with_context(|| format!("{}", f.display()))?),
+                None => None,
+            };
+            let server = rushes::serve::Server::bind(lib, rushes::serve::Config { bind, token, workers: 8 })?;
+            let stopper = server.stopper();
+            ctrlc::set_handler(move || stopper.stop()).context("cannot catch Ctrl-C")?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "listening on {}", server.url())?;
+            if let Some(t) = server.token() {
+                writeln!(out, "open {}?token={t}", server.url())?;
+            }
+            out.flush()?;
+            drop(out);
+            server.run();
             Ok(ExitCode::SUCCESS)
         }
     }

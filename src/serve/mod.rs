@@ -169,7 +169,10 @@ pub(crate) struct Reply {
 pub(crate) enum Body {
     Bytes(Vec<u8>),
     /// `len` bytes of `file` from where it stands.
-    File { file: std::fs::File, len: u64 },
+    File {
+        file: std::fs::File,
+        len: u64,
+    },
 }
 
 impl Reply {
@@ -222,7 +225,7 @@ fn response(reply: Reply) -> Response<Box<dyn Read + Send>> {
         ("Referrer-Policy", "no-referrer".to_string()),
         ("X-Frame-Options", "DENY".to_string()),
     ];
-    headers.extend(reply.headers.into_iter().map(|(k, v)| (k, v)));
+    headers.extend(reply.headers);
     let headers: Vec<Header> =
         headers.into_iter().filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok()).collect();
     let (data, len): (Box<dyn Read + Send>, usize) = match reply.body {
@@ -237,9 +240,9 @@ fn response(reply: Reply) -> Response<Box<dyn Read + Send>> {
 
 /// Checks who asks and how, then hands the request to its handler.
 fn route(state: &State, req: &mut Request) -> Reply {
-    let header = |name: &str| {
-        req.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string())
-    };
+    let headers: Vec<(String, String)> =
+        req.headers().iter().map(|h| (h.field.as_str().as_str().to_string(), h.value.as_str().to_string())).collect();
+    let header = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
     if !host_allowed(state.addr, header("Host").as_deref()) {
         return Reply::error(421, "this server does not answer for that host name");
     }
