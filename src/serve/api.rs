@@ -160,9 +160,9 @@ fn search_hits(ask: &Ask) -> Reply {
     };
     match search(&ask.state.lib, &req) {
         Ok(found) => Reply::json(200, &found.hits).header("X-Total-Count", found.total.to_string()),
-        Err(QueryError::Syntax { pos, .. }) => {
-            let message = search(&ask.state.lib, &req).err().map(|e| e.to_string()).unwrap_or_default();
-            Reply::json_error(400, serde_json::json!({ "error": message, "position": pos }))
+        Err(e @ QueryError::Syntax { .. }) => {
+            let pos = if let QueryError::Syntax { pos, .. } = &e { *pos } else { 0 };
+            Reply::json_error(400, serde_json::json!({ "error": e.to_string(), "position": pos }))
         }
         Err(e @ QueryError::Invalid { .. }) => Reply::error(400, &e.to_string()),
         Err(e) => Reply::error(500, &e.to_string()),
