@@ -235,7 +235,9 @@ fn response(reply: Reply) -> Response<Box<dyn Read + Send>> {
         }
         Body::File { file, len } => (Box::new(file.take(len)), len as usize),
     };
-    Response::new(StatusCode(reply.status), headers, data, Some(len), None)
+    // Always a Content-Length, never chunked: a media element needs the
+    // length to seek, and tiny_http would chunk anything over 32 KiB.
+    Response::new(StatusCode(reply.status), headers, data, Some(len), None).with_chunked_threshold(usize::MAX)
 }
 
 /// Checks who asks and how, then hands the request to its handler.
