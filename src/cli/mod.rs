@@ -191,9 +191,10 @@ enum Command {
         /// Join overlapping selects of the same clip.
         #[arg(long)]
         merge: bool,
-        /// Sequence title.
-        #[arg(long, default_value = "rushes selects")]
-        title: String,
+        /// Sequence title (default: the bin's name with --bin, else
+        /// "rushes selects").
+        #[arg(long)]
+        title: Option<String>,
         /// Sequence rate (default: the first select's clip's rate).
         #[arg(long)]
         fps: Option<String>,
@@ -536,6 +537,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 refuse_missing_folder(out)?;
             }
             let lib = open_library(&cli.library)?;
+            let title = title.or_else(|| bin.clone()).unwrap_or_else(|| "rushes selects".to_string());
             let source = match (query, selects, bin) {
                 (Some(q), _, _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
                 (None, Some(file), _) => ExportSource::Selects(file),
