@@ -17,25 +17,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 /// Seconds the browser script may run before it is killed: it takes a few
 /// seconds, but chromium starts slowly on a loaded two-core machine.
 const SCRIPT_LIMIT_S: u32 = 240;
-
-/// Kills the server however the test ends.
-struct ServerGuard(Child);
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn need(path: &str, package: &str) {
     assert!(
@@ -95,41 +82,6 @@ fn make_dump(dump: &Path) {
     ffmpeg(&[&card[..], H264, &dated].concat(), &day.join("<img src=x onerror=alert(1)>.mp4"));
 }
 
-/// Starts `rushes serve` on an ephemeral port; returns it and its URL
-/// (the first stdout line, `listening on http://127.0.0.1:PORT/`).
-fn serve(library: &Path, stderr: &Path) -> (ServerGuard, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rushes"))
-        .arg("serve")
-        .arg("--library")
-        .arg(library)
-        .args(["--bind", "127.0.0.1:0"])
-        .env_remove("RUSHES_LIBRARY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(stderr).expect("server log"))
-        .spawn()
-        .expect("start rushes serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let guard = ServerGuard(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
-        panic!("rushes serve printed nothing in 60 s; stderr: {}", std::fs::read_to_string(stderr).unwrap_or_default())
-    });
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| {
-        panic!(
-            "rushes serve's first line is {line:?}, not `listening on URL`; stderr: {}",
-            std::fs::read_to_string(stderr).unwrap_or_default()
-        )
-    });
-    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0/"), "not a real port: {url}");
-    (guard, url.to_string())
-}
-
 #[test]
 fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     need("/usr/bin/chromium", "chromium");
@@ -144,7 +96,7 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     assert_eq!(ingest["segments"], 4, "the SRT is attached: {ingest}");
 
     let server_log = env.tmp.path().join("serve.log");
-    let (server, url) = serve(&env.library(), &server_log);
+    let (server, url) = common::serve(&env.library(), &[], &server_log);
 
     let outdir: PathBuf = common::repo().join("target/browser");
     std::fs::create_dir_all(&outdir).expect("target/browser");

@@ -293,3 +293,67 @@ pub fn bwf_without_rate(time_reference: u64, sample_rate: u32, samples: u32) -> 
     out.extend(body);
     out
 }
+
+/// A running `rushes serve`, killed however the test ends.
+pub struct ServerGuard(pub std::process::Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `rushes serve --library LIB --bind 127.0.0.1:0 extra...`; returns
+/// it and its URL (the first stdout line, `listening on http://ADDR:PORT/`),
+/// with the real port. Its stderr goes to `stderr`; the rest of stdout is
+/// handed back line by line through the receiver.
+pub fn serve_lines(
+    library: &Path,
+    extra: &[&str],
+    stderr: &Path,
+) -> (ServerGuard, String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rushes"));
+    cmd.arg("serve").arg("--library").arg(library);
+    if !extra.contains(&"--bind") {
+        cmd.args(["--bind", "127.0.0.1:0"]);
+    }
+    let mut child = cmd
+        .args(extra)
+        .env_remove("RUSHES_LIBRARY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(stderr).expect("server log"))
+        .spawn()
+        .expect("start rushes serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = ServerGuard(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap_or_else(|_| {
+        panic!("rushes serve printed nothing in 60 s; stderr: {}", std::fs::read_to_string(stderr).unwrap_or_default())
+    });
+    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| {
+        panic!(
+            "rushes serve's first line is {line:?}, not `listening on URL`; stderr: {}",
+            std::fs::read_to_string(stderr).unwrap_or_default()
+        )
+    });
+    assert!(url.starts_with("http://") && url.ends_with('/') && !url.ends_with(":0/"), "not a real port: {url}");
+    (guard, url.to_string(), rx)
+}
+
+/// [`serve_lines`] without the rest of stdout.
+pub fn serve(library: &Path, extra: &[&str], stderr: &Path) -> (ServerGuard, String) {
+    let (guard, url, _) = serve_lines(library, extra, stderr);
+    (guard, url)
+}
