@@ -7,10 +7,12 @@
 //! at `01:00:00;00` (a `tmcd` track), with an SRT beside it whose second
 //! cue (3.0–5.6 s) holds the phrase the script searches for and whose third
 //! is `<script>alert(1)</script>`, and a second clip named
-//! `<img src=x onerror=alert(1)>.mp4`. The script types the phrase, plays
+//! `<img src=x onerror=alert(1)>.mp4`, and the sound recorder's BWF
+//! (`T001.WAV`, 25 fps from 14:31:05:00) with a cue of its own. The script types the phrase, plays
 //! the hit, checks the seek and the on-screen timecode, presses `O` two
-//! seconds later, adds the select to a bin and reads the EDL back. Its
-//! screenshots land in `target/browser/` (search.png, player.png).
+//! seconds later, adds the select to a bin and reads the EDL back, then
+//! plays the WAV's hit and checks its seek and timecode. Its screenshots
+//! land in `target/browser/` (search.png, player.png, audio.png).
 //!
 //! Nothing here skips: without ffmpeg, chromium or chromedriver the test
 //! fails and says what to install (`.ci/run` installs them).
@@ -78,6 +80,15 @@ fn make_dump(dump: &Path) {
          4\n00:00:09,000 --> 00:00:11,000\nANNA: Last words before the cut.\n",
     )
     .expect("write srt");
+    // The sound recorder's BWF (25 fps, 14:31:05:00), audio only.
+    let sound = dump.join("2026-03-14/SOUND");
+    std::fs::create_dir_all(&sound).expect("mkdir");
+    std::fs::copy(common::dump().join("2026-03-14/SOUND/T001.WAV"), sound.join("T001.WAV")).expect("copy wav");
+    std::fs::write(
+        sound.join("T001.srt"),
+        "1\n00:00:00,200 --> 00:00:00,800\nSPEAKER 1: A kingfisher on the far bank.\n",
+    )
+    .expect("write wav srt");
     let card = ["-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "1"];
     ffmpeg(&[&card[..], H264, &dated].concat(), &day.join("<img src=x onerror=alert(1)>.mp4"));
 }
@@ -92,15 +103,15 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     let dump = env.tmp.path().join("dump");
     make_dump(&dump);
     let ingest = env.ingest(&dump);
-    assert_eq!(ingest["clips_added"], 2, "both clips are cataloged: {ingest}");
-    assert_eq!(ingest["segments"], 4, "the SRT is attached: {ingest}");
+    assert_eq!(ingest["clips_added"], 3, "the three clips are cataloged: {ingest}");
+    assert_eq!(ingest["segments"], 5, "the SRTs are attached: {ingest}");
 
     let server_log = env.tmp.path().join("serve.log");
     let (server, url) = common::serve(&env.library(), &[], &server_log);
 
     let outdir: PathBuf = common::repo().join("target/browser");
     std::fs::create_dir_all(&outdir).expect("target/browser");
-    for shot in ["search.png", "player.png", "failure.png"] {
+    for shot in ["search.png", "player.png", "audio.png", "failure.png"] {
         let _ = std::fs::remove_file(outdir.join(shot));
     }
     let script = common::repo().join("tests/browser/workspace.py");
@@ -124,7 +135,7 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
         outdir.display(),
         std::fs::read_to_string(&server_log).unwrap_or_default()
     );
-    for shot in ["search.png", "player.png"] {
+    for shot in ["search.png", "player.png", "audio.png"] {
         let len = std::fs::metadata(outdir.join(shot)).map(|m| m.len()).unwrap_or(0);
         assert!(len > 1000, "{shot} was not saved in {}", outdir.display());
     }

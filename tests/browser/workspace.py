@@ -31,7 +31,7 @@ import time
 
 import pycmx
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -41,6 +41,10 @@ PHRASE = "heron lifts over the weir"
 SCRIPT_CUE = "<script>alert(1)</script>"
 IMG_CLIP = "<img src=x onerror=alert(1)>.mp4"
 BIN = "browser test"
+# The sound recorder's BWF (25 fps, start 14:31:05:00 from its iXML/bext),
+# with a cue at 0.2-0.8 s: an audio-only clip.
+AUDIO_PHRASE = "kingfisher on the far bank"
+AUDIO_FRAME_S = 1 / 25
 # The test clip's rate: 30000/1001, so one frame is 1001/30000 s.
 FRAME_S = 1001 / 30000
 # Seconds any one step may take (a loaded 2-core CI machine is slow).
@@ -221,6 +225,44 @@ def run(driver, url, outdir):
     check(title == IMG_CLIP, f"the clip page is titled {title!r}, not {IMG_CLIP!r}")
     injected = js(driver, "return document.querySelectorAll('body script, #hits img, #clip-page img, #transcript img').length")
     check(injected == 0, f"{injected} script/img elements came from data")
+
+    # 6. An audio-only clip plays in the same player, marked audio only,
+    # with the same source timecode over it.
+    q = driver.find_element(By.ID, "q")
+    q.click()
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(AUDIO_PHRASE)
+    truth = json.loads(fetch_text(driver, "/api/search?q=" + AUDIO_PHRASE.replace(" ", "+"))["text"])
+    check(len(truth) == 1, f"the API finds {len(truth)} hits for {AUDIO_PHRASE!r}: {truth}")
+    audio_hit = truth[0]
+
+    def click_audio_hit():
+        # Search as you type may redraw the list between finding and clicking.
+        try:
+            rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#hits .hit") if "T001.WAV" in r.text]
+            if len(rows) != 1 or driver.find_element(By.ID, "count").text != "1 hit":
+                return None
+            rows[0].find_element(By.CSS_SELECTOR, ".hit-text").click()
+            return True
+        except StaleElementReferenceException:
+            return None
+
+    seeks_before = js(driver, "return window.__seeks.length")
+    wait_for("the one hit on the sound recorder's file, clicked", click_audio_hit)
+    seek = wait_for(
+        "the audio clip to seek to its hit",
+        lambda: js(driver, "return window.__seeks.length > arguments[0] ? window.__seeks[window.__seeks.length - 1] : null", seeks_before),
+    )
+    log(f"audio seeked: currentTime {seek['t']:.4f} s, #tc {seek['tc']}")
+    check(
+        abs(seek["t"] - audio_hit["offset_in_s"]) <= AUDIO_FRAME_S,
+        f"the audio landed at {seek['t']} s, more than one frame from {audio_hit['offset_in_s']} s",
+    )
+    check(seek["tc"] == audio_hit["tc_in"], f"#tc read {seek['tc']!r}, not the audio hit's tc_in {audio_hit['tc_in']!r}")
+    check(driver.find_element(By.ID, "audio-only").is_displayed(), "the player does not say the clip is audio only")
+    src = js(driver, "return document.getElementById('player').currentSrc")
+    check(src.endswith("/media/" + audio_hit["clip_id"]), f"the player plays {src!r}, not the WAV's media URL")
+    driver.save_screenshot(os.path.join(outdir, "audio.png"))
 
     # The browser asks for /favicon.ico by itself; the workspace has none.
     errors = [
