@@ -189,7 +189,9 @@ pub(super) struct ClipIndex {
     /// fresh one each time).
     search_reader: std::sync::OnceLock<IndexReader>,
     /// Transcripts the search reader read lately.
-    stores: std::sync::Mutex<StoreCache>,
+    stores: std::sync::Mutex<ByteCache>,
+    /// Catalog records the search reader read lately (hits' clips).
+    records: std::sync::Mutex<ByteCache>,
 }
 
 impl ClipIndex {
@@ -216,7 +218,8 @@ impl ClipIndex {
             fields,
             errors,
             search_reader: std::sync::OnceLock::new(),
-            stores: std::sync::Mutex::default(),
+            stores: std::sync::Mutex::new(ByteCache::new(STORE_CACHE_BYTES)),
+            records: std::sync::Mutex::new(ByteCache::new(RECORD_CACHE_BYTES)),
         })
     }
 
@@ -307,36 +310,92 @@ impl ClipIndex {
 
     /// The stored cues of transcript `source_id` as the search reader
     /// sees them (cached for that commit: context and pairs read the same
-    /// transcripts again and again).
+    /// transcripts again and again, and so does search as you type).
     pub(super) fn transcript(&self, source_id: &str) -> Result<Option<std::sync::Arc<Vec<u8>>>, IndexError> {
         let searcher = self.searcher()?;
         let generation = searcher.generation().generation_id();
-        let mut cache = self.stores.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.generation != generation {
-            cache.generation = generation;
-            cache.map.clear();
+        if let Some(hit) = lock(&self.stores).get(generation, source_id) {
+            return Ok(Some(hit));
         }
-        if let Some(hit) = cache.map.get(source_id) {
-            return Ok(Some(hit.clone()));
-        }
+        // Read with the lock released: other searches go on meanwhile.
         let Some(bytes) = cues_bytes(&searcher, self.fields, source_id)? else { return Ok(None) };
-        if cache.map.len() >= STORE_CACHE {
-            cache.map.clear();
-        }
         let bytes = std::sync::Arc::new(bytes);
-        cache.map.insert(source_id.to_string(), bytes.clone());
+        lock(&self.stores).insert(generation, source_id, bytes.clone());
         Ok(Some(bytes))
+    }
+
+    /// The stored record of the catalog document `key` as the search
+    /// reader sees it, from the cache or through `load` (which returns an
+    /// empty record for a key with no document).
+    pub(super) fn record_cached<E>(
+        &self,
+        generation: u64,
+        key: &str,
+        load: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<std::sync::Arc<Vec<u8>>, E> {
+        if let Some(hit) = lock(&self.records).get(generation, key) {
+            return Ok(hit);
+        }
+        let bytes = std::sync::Arc::new(load()?);
+        lock(&self.records).insert(generation, key, bytes.clone());
+        Ok(bytes)
     }
 }
 
-/// Transcripts kept decoded-ready by the search reader (each a few tens
-/// of kilobytes).
-const STORE_CACHE: usize = 256;
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
-#[derive(Default)]
-pub(super) struct StoreCache {
+/// Transcripts kept ready by the search reader. A page of 200 hits reads
+/// up to 200 transcripts (a few to a few tens of kilobytes each); a
+/// long-running reader (`rushes serve`, where search as you type asks for
+/// much the same pages again) keeps them across searches instead of
+/// decompressing them from the doc store each time.
+const STORE_CACHE_BYTES: usize = 64 << 20;
+/// Catalog records (a clip's is about a kilobyte): each hit names its clip.
+const RECORD_CACHE_BYTES: usize = 32 << 20;
+
+/// Values read at one commit, up to a budget of bytes; a new commit
+/// empties it.
+pub(super) struct ByteCache {
     generation: u64,
+    bytes: usize,
+    budget: usize,
     map: std::collections::HashMap<String, std::sync::Arc<Vec<u8>>>,
+}
+
+impl ByteCache {
+    fn new(budget: usize) -> ByteCache {
+        ByteCache { generation: 0, bytes: 0, budget, map: std::collections::HashMap::new() }
+    }
+
+    fn get(&mut self, generation: u64, key: &str) -> Option<std::sync::Arc<Vec<u8>>> {
+        if self.generation != generation {
+            self.generation = generation;
+            self.map.clear();
+            self.bytes = 0;
+        }
+        self.map.get(key).cloned()
+    }
+
+    /// Keeps `bytes` for `key`, first dropping entries (in the map's
+    /// arbitrary order, which is close to random) until it fits the budget.
+    fn insert(&mut self, generation: u64, key: &str, bytes: std::sync::Arc<Vec<u8>>) {
+        let len = bytes.len();
+        if generation != self.generation || len > self.budget {
+            return;
+        }
+        while self.bytes + len > self.budget {
+            let Some(old_key) = self.map.keys().next().cloned() else { break };
+            if let Some(old) = self.map.remove(&old_key) {
+                self.bytes -= old.len();
+            }
+        }
+        if let Some(old) = self.map.insert(key.to_string(), bytes) {
+            self.bytes -= old.len();
+        }
+        self.bytes += len;
+    }
 }
 
 /// The source id a cue document's hash stands for (see [`source_hash`]).

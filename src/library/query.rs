@@ -291,18 +291,29 @@ impl Library {
         Ok(self.find(prepared, limit)?.hits)
     }
 
-    /// The record of the catalog document with `key`, decoded.
+    /// The record of the catalog document with `key`, decoded, as the
+    /// search reader sees it (kept for that commit: every hit names its
+    /// clip, and a page of hits names hundreds).
     pub(super) fn record_by_key<T: serde::de::DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, QueryError> {
         let searcher = self.index.searcher()?;
-        let f = self.index.fields();
-        let top = searcher.search(&*term_query(f.doc_key, key.as_str()), &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some((_, addr)) => {
-                let doc: TantivyDocument = searcher.doc(*addr)?;
-                Ok(Some(decode(&stored(&doc, f.record))?))
+        let generation = searcher.generation().generation_id();
+        let json = self.index.record_cached(generation, key.as_str(), || -> Result<Vec<u8>, QueryError> {
+            let f = self.index.fields();
+            let top =
+                searcher.search(&*term_query(f.doc_key, key.as_str()), &TopDocs::with_limit(1).order_by_score())?;
+            match top.first() {
+                Some((_, addr)) => {
+                    let doc: TantivyDocument = searcher.doc(*addr)?;
+                    Ok(stored(&doc, f.record).into_bytes())
+                }
+                None => Ok(vec![NO_RECORD]),
             }
-            None => Ok(None),
+        })?;
+        if json.as_slice() == [NO_RECORD] {
+            return Ok(None);
         }
+        let text = std::str::from_utf8(&json).map_err(|e| IndexError::Record(format!("{key:?}: {e}")))?;
+        Ok(Some(decode(text)?))
     }
 
     /// Folded tokens of `text` with their byte ranges, as the index sees them.
@@ -338,6 +349,10 @@ impl Library {
         Ok(RawHit { key: Key::stored(stored(&doc, f.doc_key)), source_id, score, record })
     }
 }
+
+/// What the record cache keeps for a key with no document at its commit
+/// (no JSON record is this byte).
+const NO_RECORD: u8 = 0;
 
 /// A page of hits and the exact number of hits in all.
 #[derive(Clone, Debug)]
