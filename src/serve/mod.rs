@@ -105,8 +105,9 @@ impl Server {
             None if config.bind.ip().is_loopback() => None,
             None => Some(http::new_token().map_err(|e| ServeError::Token(e.to_string()))?),
         };
-        let http = tiny_http::Server::http(config.bind)
-            .map_err(|e| ServeError::Bind { addr: config.bind, reason: e.to_string() })?;
+        let bind_error = |reason: String| ServeError::Bind { addr: config.bind, reason };
+        let listener = listen(config.bind).map_err(|e| bind_error(e.to_string()))?;
+        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| bind_error(e.to_string()))?;
         let addr = http.server_addr().to_ip().unwrap_or(config.bind);
         let lib_dir = lib.dir.clone();
         Ok(Server {
@@ -156,6 +157,21 @@ impl Server {
             }
         });
     }
+}
+
+/// A listening socket whose connections send at once (`TCP_NODELAY`,
+/// which Linux passes from the listener to each accepted connection).
+/// tiny_http writes an answer's head and body in pieces; with Nagle's
+/// algorithm on, a kept-alive browser connection then waits for the
+/// client's delayed ACK, 40 ms on Linux, on every answer of some sizes.
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 /// What a handler answers.
