@@ -144,12 +144,19 @@
 
   // ---- state -----------------------------------------------------------------
 
+  // Hits in a first page: more than a screen holds, few enough that each
+  // keystroke's answer is small and quick; "show more" asks for more.
+  const PAGE = 50;
+  const MAX_HITS = 1000;
+
   const state = {
     filters: { speaker: null, camera: null, reel: null, day: null, kind: null },
     hits: [],
     selected: -1,
     searchAbort: null,
     searchTimer: 0,
+    // Hits asked for: a first page, more on demand.
+    limit: PAGE,
     clips: new Map(), // id -> Promise<show JSON>
     // The player.
     clip: null, // show JSON of the loaded clip
@@ -214,12 +221,14 @@
     for (const chip of document.querySelectorAll(`.chip[data-filter="${filter}"]`)) {
       chip.setAttribute("aria-pressed", String(chip.dataset.value === state.filters[filter]));
     }
+    state.limit = PAGE;
     runSearch();
   }
 
   function scheduleSearch() {
     if (location.hash.startsWith("#/clip/")) location.hash = "#/";
     clearTimeout(state.searchTimer);
+    state.limit = PAGE;
     state.searchTimer = setTimeout(runSearch, 100);
   }
 
@@ -238,7 +247,7 @@
     }
     const ctl = new AbortController();
     state.searchAbort = ctl;
-    const params = new URLSearchParams({ q, limit: "200" });
+    const params = new URLSearchParams({ q, limit: String(state.limit) });
     for (const [k, v] of Object.entries(state.filters)) if (v) params.set(k, v);
     try {
       const { data, res } = await api("GET", "/api/search?" + params.toString(), undefined, ctl.signal);
@@ -309,6 +318,14 @@
       list.append(h("li", { class: "empty", text: "No hits." }));
     }
     hits.forEach((hit, i) => list.append(hitRow(hit, i)));
+    if (total !== null && total > hits.length && state.limit < MAX_HITS) {
+      const more = h("button", { type: "button", id: "more-hits", text: `Show more (${hits.length} of ${total})` });
+      more.addEventListener("click", () => {
+        state.limit = Math.min(state.limit * 4, MAX_HITS);
+        runSearch();
+      });
+      list.append(h("li", { class: "more" }, more));
+    }
     markSelected(false);
   }
 
