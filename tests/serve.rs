@@ -188,26 +188,13 @@ impl Workspace {
     }
 }
 
-/// Percent-encodes a query value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn search_clips_and_the_shot_log_answer_as_the_command_line_does() {
     let mut ws = Workspace::new(None, &[]);
     for (q, filter) in
         [("river", ""), ("\"came up to the door\"", ""), ("river", "&speaker=maria"), ("night", "&kind=soundbite")]
     {
-        let target = format!("/api/search?q={}{filter}", enc(q));
+        let target = format!("/api/search?q={}{filter}", query_value(q));
         let a = ws.get(&target);
         assert_eq!(a.status, 200, "{target}: {}", a.text());
         assert!(a.header("Content-Type").is_some_and(|t| t.starts_with("application/json")));
@@ -231,7 +218,7 @@ fn search_clips_and_the_shot_log_answer_as_the_command_line_does() {
     assert!(a.header("X-Total-Count").and_then(|t| t.parse::<usize>().ok()).is_some_and(|t| t > 1), "{:?}", a.headers);
 
     // A malformed query: 400 with where it went wrong.
-    let bad = ws.get(&format!("/api/search?q={}", enc("river AND (")));
+    let bad = ws.get(&format!("/api/search?q={}", query_value("river AND (")));
     let v = bad.assert_json_error(400, "a query syntax error");
     assert!(v["position"].is_u64(), "the position is given: {v}");
     for target in ["/api/search", "/api/search?q=", "/api/search?q=river&limit=abc", "/api/search?q=river&limit=-1"] {
@@ -551,7 +538,7 @@ fn no_request_reaches_a_path_outside_the_catalog() {
     let mut ws = Workspace::new(None, &[]);
     let t001 = ws.clip("SOUND/T001.WAV");
     let abs = t001["path"].as_str().expect("path").to_string();
-    let encoded_abs: String = enc(&abs);
+    let encoded_abs: String = query_value(&abs);
     let attempts = [
         "/media/../../../../etc/passwd".to_string(),
         "/../../../../etc/passwd".to_string(),
@@ -573,7 +560,7 @@ fn no_request_reaches_a_path_outside_the_catalog() {
         "/media/T001.WAV".to_string(),
         format!("/media{abs}"),
         format!("/media/{encoded_abs}"),
-        format!("/media/{}", enc(&format!("../../{abs}"))),
+        format!("/media/{}", query_value(&format!("../../{abs}"))),
     ];
     let wav = std::fs::read(&abs).expect("read");
     for target in &attempts {
@@ -764,4 +751,9 @@ fn a_running_server_sees_a_new_ingest_and_does_not_block_it() {
     assert_eq!(hits.as_array().map(Vec::len), Some(1), "the import is found without a restart: {hits}");
     assert_eq!(ws.get_ok("/api/bins/live")["selects"].as_array().map(Vec::len), Some(1), "the bin survived");
     ws.assert_alive();
+}
+
+/// A query-string value, encoded as a browser's `URLSearchParams` does.
+fn query_value(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
