@@ -24,6 +24,7 @@ pub mod ops;
 pub mod probe;
 pub mod progress;
 pub mod proxy;
+pub mod releases;
 pub mod resolve;
 pub mod scan;
 pub mod search;
