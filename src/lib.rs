@@ -11,6 +11,7 @@
 
 pub mod atomic;
 pub mod bins;
+pub mod clearance;
 pub mod clip;
 pub mod date;
 pub mod edit;

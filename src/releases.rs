@@ -130,6 +130,19 @@ impl ReleaseType {
         })
     }
 
+    pub fn name(self) -> &'static str {
+        match self {
+            ReleaseType::Appearance => "appearance",
+            ReleaseType::Interview => "interview",
+            ReleaseType::Location => "location",
+            ReleaseType::Materials => "materials",
+            ReleaseType::Minor => "minor",
+            ReleaseType::Archive => "archive",
+            ReleaseType::Music => "music",
+            ReleaseType::Still => "still",
+        }
+    }
+
     /// Third-party material, licensed rather than released by a person.
     pub fn is_item(self) -> bool {
         matches!(self, ReleaseType::Archive | ReleaseType::Music | ReleaseType::Still)
