@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::clip::Clip;
-use crate::releases::{Release, ReleaseLog, Status};
+use crate::releases::{Release, ReleaseLog, ReleaseType, Status};
 use crate::resolve::resolve_clip;
 use crate::text::fold_latin;
 use crate::timecode::Timecode;
@@ -275,7 +275,10 @@ impl Judge {
     fn add_row(&self, parts: &mut Parts, i: usize, place: String) {
         let r = &self.releases[i];
         let status = r.status_on(&self.as_of);
+        // A location or materials release is a row, not a person.
+        let a_place = matches!(r.release_type, Some(ReleaseType::Location | ReleaseType::Materials));
         if r.is_person()
+            && !a_place
             && let Some(name) = &r.name
         {
             parts.person(name, status, r.form.clone());
@@ -321,6 +324,20 @@ pub struct Linking {
     pub without_release: Vec<String>,
     /// Rows naming a clip the library does not hold.
     pub clips_not_found: Vec<LogName>,
+}
+
+/// What importing a release log did: the rows kept, their statuses as
+/// logged, the log it replaced, and how it meets the library.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReleaseImport {
+    pub path: String,
+    pub rows: usize,
+    /// Rows per status as logged (expiry is judged when a span is read).
+    pub statuses: std::collections::BTreeMap<Status, usize>,
+    /// The file of the log this one replaced.
+    pub replaced: Option<String>,
+    #[serde(flatten)]
+    pub linking: Linking,
 }
 
 /// A name in the log and its row's line.
@@ -391,9 +408,11 @@ fn add_once(list: &mut Vec<usize>, p: usize) {
 
 /// `Pond5 PD-88121 (archive)`: what an item row names, for a reason.
 fn item_label(r: &Release) -> String {
+    if !r.is_item() {
+        return r.name.clone().unwrap_or_default();
+    }
     let kind = r.release_type.map(|t| format!(" ({})", t.name())).unwrap_or_default();
-    let label = if r.is_item() || r.name.is_some() { r.label() } else { String::new() };
-    format!("{label}{kind}").trim().to_string()
+    format!("{}{kind}", r.label())
 }
 
 /// What a row says of its status: `release pending`, `release expired
@@ -444,10 +463,12 @@ impl Parts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::releases::{Outcome, parse};
+    use crate::releases::{Outcome, Taken, parse};
 
     fn judge(log: &str, as_of: &str) -> Judge {
-        let Outcome::Log { releases, .. } = parse(log.as_bytes(), "csv", None) else { panic!("a log") };
+        let Outcome::Log { releases, .. } = parse(log.as_bytes(), "csv", None, Taken::ByColumns) else {
+            panic!("a log")
+        };
         let log = ReleaseLog {
             path: "/log.csv".into(),
             hash: String::new(),
@@ -593,7 +614,8 @@ mod tests {
         );
         // The location release of the day covers any clip shot that day.
         let other = clip("C0002.MP4");
-        let c = j.clearance(Some(&other), None, &[]);
-        assert_eq!(statuses(&c), (Status::Cleared, vec![("Harbour Café", Status::Cleared)]));
+        let c = j.assess(Some(&other), None, &[]);
+        assert_eq!(statuses(&c.clearance), (Status::Cleared, vec![]));
+        assert_eq!(c.rows.iter().map(|r| r.label()).collect::<Vec<_>>(), ["Harbour Café"]);
     }
 }

@@ -347,11 +347,25 @@ fn delimiters(ext: &str) -> &'static [u8] {
     if ext == "tsv" { b"\t" } else { b",;\t" }
 }
 
+/// How a file is taken for a release log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taken {
+    /// By its columns: a person column and a status or release-type column.
+    ByColumns,
+    /// Because the user said so (`--kind releases`): a person column is
+    /// enough (a blank status is pending).
+    Forced,
+}
+
 /// The header of a release log in `text`, if it is one.
-fn find_header(text: &str, ext: &str) -> Option<(HeaderRow, Columns)> {
+fn find_header(text: &str, ext: &str, taken: Taken) -> Option<(HeaderRow, Columns)> {
     let header = sheet::find_header(text, delimiters(ext), HEADER_SEARCH_ROWS, |cells| {
         let columns = Columns::of(cells);
-        columns.is_log().then(|| columns.recognised())
+        let usable = match taken {
+            Taken::ByColumns => columns.is_log(),
+            Taken::Forced => columns.get(Column::Person).is_some(),
+        };
+        usable.then(|| columns.recognised())
     })?;
     let columns = Columns::of(&header.cells);
     Some((header, columns))
@@ -362,15 +376,15 @@ fn find_header(text: &str, ext: &str) -> Option<(HeaderRow, Columns)> {
 /// `Contributor`, `Talent`, `Interviewee`) and a status or release-type
 /// column. How `rushes import` tells it from shoot notes.
 pub fn is_release_log(bytes: &[u8], ext: &str) -> bool {
-    matches!(ext, "csv" | "tsv" | "txt") && find_header(&text::decode(bytes).text, ext).is_some()
+    matches!(ext, "csv" | "tsv" | "txt") && find_header(&text::decode(bytes).text, ext, Taken::ByColumns).is_some()
 }
 
-/// Reads a release log. `order` reads dates such as `03/04/2026`, where
-/// either part could be the month; without it such a date is reported and
-/// its row kept as `pending`.
-pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>) -> Outcome {
+/// Reads a release log, found by its columns or `taken` as one. `order`
+/// reads dates such as `03/04/2026`, where either part could be the month;
+/// without it such a date is reported and its row kept as `pending`.
+pub fn parse(bytes: &[u8], ext: &str, order: Option<DateOrder>, taken: Taken) -> Outcome {
     let decoded = text::decode(bytes);
-    let Some((header, columns)) = find_header(&decoded.text, ext) else {
+    let Some((header, columns)) = find_header(&decoded.text, ext, taken) else {
         return Outcome::NotReleases {
             reason: format!(
                 "no header with a person column (Name, Person, Contributor, Talent, Interviewee) and a status or \
@@ -597,7 +611,7 @@ mod tests {
     use super::*;
 
     fn log(text: &str, order: Option<DateOrder>) -> (Vec<Release>, Vec<String>) {
-        match parse(text.as_bytes(), "csv", order) {
+        match parse(text.as_bytes(), "csv", order, Taken::ByColumns) {
             Outcome::Log { releases, diagnostics, .. } => {
                 (releases, diagnostics.iter().map(|d| format!("{}: {}", d.line, d.reason)).collect())
             }
