@@ -440,6 +440,12 @@ pub fn clearances(lib: &Library, selects: &[Select], as_of: Option<&str>) -> Res
         .collect())
 }
 
+/// Whether the library keeps a release log: without one every select is
+/// `unknown`, which an export need not say select by select.
+pub fn has_release_log(lib: &Library) -> bool {
+    Releases::open(&lib.dir).path().exists()
+}
+
 /// The selects that are not cleared, with where and why.
 pub fn uncleared(selects: &[Select], clearances: &[Clearance]) -> Vec<Uncleared> {
     selects

@@ -214,7 +214,9 @@ fn an_export_says_each_uncleared_select_and_require_cleared_writes_nothing() {
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("rushes: not cleared: GX010042.MP4 14:32:00:10-14:32:00:45 pending: Jean Martin: release pending"),
+        stderr.contains(
+            "rushes: not cleared: GX010042.MP4 14:32:00:10-14:32:00:45 pending: Jean Martin: release pending"
+        ),
         "{stderr}"
     );
     assert!(std::path::Path::new(out).exists());

@@ -603,8 +603,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // written; with --require-cleared nothing is.
             let clearances = ops::clearances(&lib, &picked.selects, as_of.day()?.as_deref())?;
             let uncleared = ops::uncleared(&picked.selects, &clearances);
-            for u in &uncleared {
-                eprintln!("rushes: not cleared: {u}");
+            if ops::has_release_log(&lib) || require_cleared {
+                for u in &uncleared {
+                    eprintln!("rushes: not cleared: {u}");
+                }
             }
             if require_cleared && !uncleared.is_empty() {
                 eprintln!(
