@@ -30,7 +30,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{} clips, {} transcripts attached", report.clips_added, report.words.transcripts_attached);
 
     // 3. Search: plain words are AND-ed, and their exact phrase ranks first.
-    let req = SearchRequest { query, fuzzy: false, filters: Filters::default(), kind: None, limit: None, context: 0 };
+    let req = SearchRequest {
+        query,
+        fuzzy: false,
+        filters: Filters::default(),
+        kind: None,
+        limit: None,
+        context: 0,
+        clearance: None,
+        as_of: None,
+    };
     let found = search(&lib, &req)?;
 
     // 4. Each hit carries its clip and timecode in the clip's own labelling.

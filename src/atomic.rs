@@ -1,8 +1,9 @@
 //! Whole-file writes that a reader never sees half done: the bytes go to a
 //! temporary file beside the target, are synced to the disk, and the file
 //! is renamed over the target, and the folder is synced so the rename
-//! itself survives a power cut. Used for `library.json`, `bins.json` and
-//! for exports.
+//! itself survives a power cut. Used for `library.json`, `bins.json`, `releases.json` and
+//! for exports; [`read_json`] and [`with_lock`] for the JSON files kept
+//! beside the index.
 
 use std::fs;
 use std::io::Write;
@@ -22,6 +23,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     sync_folder(path);
     Ok(())
+}
+
+/// Why a JSON file kept beside the index (`bins.json`, `releases.json`)
+/// did not read.
+#[derive(Debug)]
+pub enum JsonFault {
+    /// The OS could not read it.
+    Io(std::io::Error),
+    /// It is not the JSON expected: where, and why (serde's message
+    /// without its own position).
+    Corrupt { line: usize, column: usize, reason: String },
+}
+
+/// Reads the JSON document at `path`: `None` when there is no file.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, JsonFault> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(JsonFault::Io(e)),
+    };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        let text = e.to_string();
+        // serde's message ends with its own " at line L column C".
+        let reason = text.rsplit_once(" at line ").map_or(text.as_str(), |(reason, _)| reason).to_string();
+        JsonFault::Corrupt { line: e.line(), column: e.column(), reason }
+    })
+}
+
+/// Runs `change` holding an exclusive lock on `lock_path` (made if
+/// needed), so two processes changing one file take turns; closing the
+/// lock file releases it. `io` words an OS failure on the lock file.
+pub fn with_lock<T, E>(
+    lock_path: &Path,
+    io: impl Fn(std::io::Error) -> E,
+    change: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(lock_path).map_err(&io)?;
+    lock.lock().map_err(&io)?;
+    let out = change();
+    drop(lock);
+    out
+}
+
+/// `value` as pretty JSON, written with [`write_atomic`].
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    write_atomic(path, &json)
 }
 
 /// Syncs the folder holding `path`, so its new directory entry is on the

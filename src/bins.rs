@@ -17,7 +17,6 @@
 //! and never overwritten: the editor's selects are not replaced by an
 //! empty list.
 
-use std::fs::{self, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -25,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::atomic::write_atomic;
+use crate::atomic::{JsonFault, read_json, with_lock, write_json};
 use crate::clip::Clip;
 use crate::date::iso_utc;
 use crate::library::{IndexError, Library, QueryError};
@@ -338,19 +337,14 @@ impl Bins {
     /// an error with its line and column.
     fn read(&self) -> Result<Stored, BinsError> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(Stored { version: BINS_VERSION, bins: Vec::new() });
+        let stored = match read_json::<Stored>(&path) {
+            Ok(Some(stored)) => stored,
+            Ok(None) => return Ok(Stored { version: BINS_VERSION, bins: Vec::new() }),
+            Err(JsonFault::Io(error)) => return Err(BinsError::Io { path, error }),
+            Err(JsonFault::Corrupt { line, column, reason }) => {
+                return Err(BinsError::Corrupt { path, line, column, reason });
             }
-            Err(error) => return Err(BinsError::Io { path, error }),
         };
-        let stored: Stored = serde_json::from_slice(&bytes).map_err(|e| {
-            let text = e.to_string();
-            // serde's message ends with its own " at line L column C".
-            let reason = text.rsplit_once(" at line ").map_or(text.as_str(), |(reason, _)| reason).to_string();
-            BinsError::Corrupt { path: path.clone(), line: e.line(), column: e.column(), reason }
-        })?;
         if stored.version != BINS_VERSION {
             return Err(BinsError::Version { path, found: stored.version });
         }
@@ -361,21 +355,14 @@ impl Bins {
     /// is written when `apply` (or the read) fails.
     fn change<T>(&self, apply: impl FnOnce(&mut Stored) -> Result<T, BinsError>) -> Result<T, BinsError> {
         let lock_path = self.dir.join(LOCK_FILE);
-        let io_at = |path: &Path| {
-            let path = path.to_path_buf();
-            move |error| BinsError::Io { path, error }
-        };
-        let lock =
-            OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io_at(&lock_path))?;
-        lock.lock().map_err(io_at(&lock_path))?;
-        let mut stored = self.read()?;
-        let out = apply(&mut stored)?;
-        let path = self.path();
-        let json = serde_json::to_vec_pretty(&stored).map_err(|e| io_at(&path)(io::Error::other(e)))?;
-        write_atomic(&path, &json).map_err(io_at(&path))?;
-        // Closing the file (at the end of this scope) releases the lock.
-        drop(lock);
-        Ok(out)
+        let io_at = |path: PathBuf| move |error| BinsError::Io { path: path.clone(), error };
+        with_lock(&lock_path, io_at(lock_path.clone()), || {
+            let mut stored = self.read()?;
+            let out = apply(&mut stored)?;
+            let path = self.path();
+            write_json(&path, &stored).map_err(io_at(path))?;
+            Ok(out)
+        })
     }
 }
 

@@ -27,6 +27,13 @@ pub fn iso_utc(unix_secs: i64) -> String {
     format!("{}T{:02}:{:02}:{:02}Z", civil_date(unix_secs), secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// Today, `YYYY-MM-DD` (UTC): the day a release's expiry is judged on
+/// unless the user gives another.
+pub fn today() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    civil_date(i64::try_from(now).unwrap_or(i64::MAX))
+}
+
 /// A valid `YYYY-MM-DD` from `y`, `m`, `d`, or `None`.
 pub fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
     let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);

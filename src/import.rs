@@ -161,6 +161,10 @@ pub struct ImportReport {
     /// How each transcript's times were read when no `--timebase` was
     /// given.
     pub timebases: Vec<TimebaseChoice>,
+    /// The release log imported, if one was: it is kept beside the index
+    /// (`crate::releases`), its rows' problems are in `warnings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release_log: Option<crate::clearance::ReleaseImport>,
 }
 
 /// The timebase detected for a transcript and the evidence: how many cues
@@ -179,6 +183,8 @@ pub struct TimebaseChoice {
 pub enum ImportError {
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Releases(#[from] crate::releases::ReleasesError),
 }
 
 /// The kind of source a file name suggests, if any.
@@ -190,7 +196,7 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
     }
 }
 
-fn ext(path: &Path) -> String {
+pub(crate) fn ext(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
@@ -406,7 +412,7 @@ pub fn apply(
     Ok(forgotten)
 }
 
-fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("not a file".into());

@@ -106,6 +106,8 @@ pub enum IngestError {
     LibraryPath { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Library(#[from] LibraryError),
+    #[error(transparent)]
+    Releases(#[from] crate::releases::ReleasesError),
 }
 
 /// Refuses a library folder (which need not exist yet) inside one of
@@ -135,6 +137,7 @@ impl From<ImportError> for IngestError {
     fn from(e: ImportError) -> Self {
         match e {
             ImportError::Index(i) => IngestError::Library(LibraryError::Index(i)),
+            ImportError::Releases(r) => IngestError::Releases(r),
         }
     }
 }

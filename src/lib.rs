@@ -11,6 +11,7 @@
 
 pub mod atomic;
 pub mod bins;
+pub mod clearance;
 pub mod clip;
 pub mod date;
 pub mod edit;
@@ -24,6 +25,7 @@ pub mod ops;
 pub mod probe;
 pub mod progress;
 pub mod proxy;
+pub mod releases;
 pub mod resolve;
 pub mod scan;
 pub mod search;

@@ -5,6 +5,7 @@
 //! skipped before rendering). Values in, values out: no printing, no flags,
 //! no files written; the CLI (and a later server) only words and writes.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -12,24 +13,49 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::bins::{Bins, BinsError};
+use crate::clearance::Clearance;
+use crate::clearance::{Judge, ReleaseImport};
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
 use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
-use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files};
+use crate::import::{
+    ImportError, ImportOptions, ImportReport, Placement, Skipped, Warning, ext, import_files, read_capped,
+};
 use crate::library::{IndexError, Library, QueryError};
 use crate::progress::Progress;
+use crate::releases::ReleasesError;
+use crate::releases::{self, ReleaseLog, Releases, Taken};
 use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::scan::os_text;
-use crate::search::{SearchRequest, search};
+use crate::search::{SearchError, SearchRequest, judge, search};
 use crate::selects::{self, Format, Output, Rejected};
 use crate::timecode::TcFormat;
 
 /// One clip with its notes and transcript, in timecode order: `show`'s
-/// `--json` contract.
+/// `--json` contract. The clip, each note and each cue carry their
+/// `clearance`, read from the release log as the log is now.
 #[derive(Clone, Debug, Serialize)]
 pub struct ShotLog {
     pub clip: Clip,
-    pub notes: Vec<NoteRecord>,
-    pub transcript: Vec<Segment>,
+    /// The whole clip's: everyone heard in it, every row covering it.
+    pub clearance: Clearance,
+    pub notes: Vec<Judged<NoteRecord>>,
+    pub transcript: Vec<Judged<Segment>>,
+}
+
+/// A record with its clearance: the record's own fields, then
+/// `clearance`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Judged<T> {
+    #[serde(flatten)]
+    pub item: T,
+    pub clearance: Clearance,
+}
+
+impl<T> std::ops::Deref for Judged<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.item
+    }
 }
 
 /// Why there is no shot log.
@@ -41,6 +67,8 @@ pub enum ShowError {
     Ambiguous { want: String, candidates: Vec<Clip> },
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Releases(#[from] ReleasesError),
 }
 
 /// `  id  path`, one line per clip.
@@ -50,8 +78,10 @@ fn listing(clips: &[Clip]) -> String {
 
 /// The shot log of the clip `want` names ([`resolve_clip`]), read from one
 /// snapshot: the clip's counts and its words come from the same commit,
-/// even while an ingest commits.
-pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
+/// even while an ingest commits. Releases expire against `as_of`
+/// (`YYYY-MM-DD`), today when `None`.
+pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, ShowError> {
+    let judge = judge(lib, as_of)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     let clip = match resolve_clip(want, &clips) {
@@ -70,25 +100,123 @@ pub fn show(lib: &Library, want: &str) -> Result<ShotLog, ShowError> {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.line.cmp(&b.line))
     });
-    Ok(ShotLog { clip, notes, transcript })
+    let clearance = judge.clearance(Some(&clip), None, &clip.speakers.iter().map(String::as_str).collect::<Vec<_>>());
+    let transcript = transcript
+        .into_iter()
+        .map(|s| {
+            let speakers: Vec<&str> = s.speaker.iter().map(String::as_str).collect();
+            let clearance = judge.clearance(Some(&clip), s.frame_in.zip(s.frame_out), &speakers);
+            Judged { item: s, clearance }
+        })
+        .collect();
+    let notes = notes
+        .into_iter()
+        .map(|n| {
+            let speakers: Vec<&str> = n.speaker.iter().map(String::as_str).collect();
+            let frames = n.frame_in.map(|f| (f, f.saturating_add(1)));
+            let clearance = judge.clearance(Some(&clip), frames, &speakers);
+            Judged { item: n, clearance }
+        })
+        .collect();
+    Ok(ShotLog { clip, clearance, notes, transcript })
+}
+
+/// What a file given to [`import_as`] is, when the user says so instead
+/// of letting its contents tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A release log ([`crate::releases`]).
+    Releases,
 }
 
 /// Imports transcripts and notes files (absolute paths, as the library
 /// spells them) in one commit and places them on clips; a file that is not
 /// one or cannot be read is listed in the report (`sidecars_skipped`) and
-/// the others are kept.
+/// the others are kept. A spreadsheet whose columns make it a release log
+/// is imported as the library's release log ([`import_as`]).
 pub fn import(
     lib: &Library,
     files: &[PathBuf],
     options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportError> {
-    let list: Vec<_> = files.iter().map(|f| (f.clone(), os_text(f.as_os_str()), options.clone())).collect();
-    let mut writer = lib.writer()?;
+    import_as(lib, files, options, None, progress)
+}
+
+/// [`import`], with every file read as `kind` when it is given. A release
+/// log replaces the one the library keeps (one atomic write, no index
+/// commit, so it never waits for an ingest); the other files are one
+/// commit.
+pub fn import_as(
+    lib: &Library,
+    files: &[PathBuf],
+    options: &ImportOptions,
+    kind: Option<ImportKind>,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
-    import_files(lib, &mut writer, &list, Placement::Given, &mut report, progress)?;
+    let mut words = Vec::new();
+    for f in files {
+        let (abs, ext) = (os_text(f.as_os_str()), ext(f));
+        // Only a spreadsheet can be a release log: a transcript is not read
+        // twice to find out.
+        let sheet = matches!(ext.as_str(), "csv" | "tsv" | "txt");
+        let bytes = (kind == Some(ImportKind::Releases) || sheet).then(|| read_capped(f));
+        let is_log = kind == Some(ImportKind::Releases)
+            || bytes.as_ref().is_some_and(|b| b.as_ref().is_ok_and(|b| releases::is_release_log(b, &ext)));
+        match bytes {
+            Some(Ok(bytes)) if is_log => {
+                let taken = if kind.is_some() { Taken::Forced } else { Taken::ByColumns };
+                import_release_log(lib, (&abs, &ext, &bytes), options, taken, &mut report)?;
+            }
+            Some(Err(reason)) if is_log => report.sidecars_skipped.push(Skipped { path: abs, reason }),
+            _ => words.push((f.clone(), abs, options.clone())),
+        }
+    }
+    if !words.is_empty() {
+        let mut writer = lib.writer()?;
+        import_files(lib, &mut writer, &words, Placement::Given, &mut report, progress)?;
+    }
     progress.finish();
     Ok(report)
+}
+
+/// Reads a release log and keeps it in place of the library's; its rows'
+/// problems go to the report's warnings by `file:line`.
+fn import_release_log(
+    lib: &Library,
+    (abs, ext, bytes): (&str, &str, &[u8]),
+    options: &ImportOptions,
+    taken: Taken,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let (releases, diagnostics, encoding) = match releases::parse(bytes, ext, options.date_order, taken) {
+        releases::Outcome::Log { releases, diagnostics, encoding } => (releases, diagnostics, encoding),
+        releases::Outcome::NotReleases { reason } => {
+            report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
+            return Ok(());
+        }
+    };
+    for d in &diagnostics {
+        let source = if d.line == 0 { abs.to_string() } else { format!("{abs}:{}", d.line) };
+        report.warnings.push(Warning { source, reason: d.reason.clone(), fate: d.fate });
+    }
+    let log = ReleaseLog {
+        path: abs.to_string(),
+        hash: format!("{:016x}", crate::clip::fnv1a64(bytes)),
+        encoding: encoding.to_string(),
+        diagnostics: diagnostics.into_iter().map(|d| d.in_source(abs)).collect(),
+        releases,
+    };
+    let mut statuses = BTreeMap::new();
+    for r in &log.releases {
+        *statuses.entry(r.status).or_insert(0) += 1;
+    }
+    let linking = Judge::new(Some(&log), &crate::date::today()).linking(&lib.clips()?);
+    let rows = log.releases.len();
+    let replaced = Releases::open(&lib.dir).replace(log)?.map(|old| old.path);
+    report.release_log = Some(ReleaseImport { path: abs.to_string(), rows, statuses, replaced, linking });
+    Ok(())
 }
 
 /// The catalog as `clips` lists it: the clips `filter` keeps, by day,
@@ -186,9 +314,21 @@ pub enum ExportError {
     Query(#[from] QueryError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The release log kept in the library does not read.
+    #[error(transparent)]
+    Releases(#[from] ReleasesError),
     /// The bin is not there, or the bins file does not read.
     #[error(transparent)]
     Bins(#[from] BinsError),
+}
+
+impl From<SearchError> for ExportError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Query(e) => ExportError::Query(e),
+            SearchError::Releases(e) => ExportError::Releases(e),
+        }
+    }
 }
 
 fn rejected_lines(rejected: &[Rejected]) -> String {
@@ -265,6 +405,60 @@ pub fn render(selects: Vec<Select>, options: &ExportOptions) -> Result<Rendered,
         }
     }
     Ok(Rendered { output, notices })
+}
+
+/// A select that is not cleared: where it is and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Uncleared {
+    pub clip: String,
+    pub tc_in: String,
+    pub tc_out: String,
+    pub clearance: Clearance,
+}
+
+impl fmt::Display for Uncleared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}-{} {}", one_line(&self.clip), self.tc_in, self.tc_out, self.clearance.status)?;
+        if !self.clearance.reasons.is_empty() {
+            write!(f, ": {}", one_line(&self.clearance.reasons.join("; ")))?;
+        }
+        Ok(())
+    }
+}
+
+/// The clearance of each select (its clip, frames and speaker), in order,
+/// with releases expiring against `as_of` (today when `None`).
+pub fn clearances(lib: &Library, selects: &[Select], as_of: Option<&str>) -> Result<Vec<Clearance>, ExportError> {
+    let judge = judge(lib, as_of)?;
+    let clips: std::collections::HashMap<String, Clip> = lib.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    Ok(selects
+        .iter()
+        .map(|s| {
+            let speakers: Vec<&str> = s.speaker.iter().flat_map(|w| w.split(" / ")).collect();
+            judge.clearance(clips.get(&s.clip.id), Some((s.in_frame, s.out_frame)), &speakers)
+        })
+        .collect())
+}
+
+/// Whether the library keeps a release log: without one every select is
+/// `unknown`, which an export need not say select by select.
+pub fn has_release_log(lib: &Library) -> bool {
+    Releases::open(&lib.dir).path().exists()
+}
+
+/// The selects that are not cleared, with where and why.
+pub fn uncleared(selects: &[Select], clearances: &[Clearance]) -> Vec<Uncleared> {
+    selects
+        .iter()
+        .zip(clearances)
+        .filter(|(_, c)| c.status != releases::Status::Cleared)
+        .map(|(s, c)| Uncleared {
+            clip: s.clip.name.clone(),
+            tc_in: s.tc_in().to_string(),
+            tc_out: s.tc_out().to_string(),
+            clearance: c.clone(),
+        })
+        .collect()
 }
 
 /// [`pick`] then [`render`]: the whole export in one call, every notice in

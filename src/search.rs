@@ -18,8 +18,10 @@ use std::num::NonZeroUsize;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
+use crate::clearance::{Clearance, Judge};
 use crate::clip::{Clip, Segment};
 use crate::library::{DocKind, Filters, HitRecord, Key, Library, QueryError, QueryWord, RawHit, SearchSpec};
+use crate::releases::{Releases, ReleasesError, Status};
 
 /// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
 pub const MARK_OPEN: &str = "<b>";
@@ -66,6 +68,40 @@ pub struct SearchRequest {
     pub limit: Option<NonZeroUsize>,
     /// Cues to show before and after each soundbite.
     pub context: usize,
+    /// Only hits of this clearance status (`--cleared` is `cleared`).
+    pub clearance: Option<Status>,
+    /// The day releases expire against (`YYYY-MM-DD`); today when `None`.
+    pub as_of: Option<String>,
+}
+
+/// Why a search gave no hits: the query or index, or the release log kept
+/// in the library, which every hit's clearance is read from.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Releases(#[from] ReleasesError),
+}
+
+impl From<crate::library::IndexError> for SearchError {
+    fn from(e: crate::library::IndexError) -> Self {
+        SearchError::Query(e.into())
+    }
+}
+
+/// The judge of the library's release log on `as_of` (today when `None`).
+pub fn judge(lib: &Library, as_of: Option<&str>) -> Result<Judge, ReleasesError> {
+    let log = Releases::open(&lib.dir).load()?;
+    let today;
+    let day = match as_of {
+        Some(day) => day,
+        None => {
+            today = crate::date::today();
+            &today
+        }
+    };
+    Ok(Judge::new(log.as_ref(), day))
 }
 
 /// A neighbouring cue shown for context.
@@ -87,6 +123,10 @@ pub struct ContextCue {
 /// - `matches` (after `snippet`): `[[start, end], …]`, the matched words as
 ///   character offsets (Unicode scalar values, not bytes) into `text`, `end`
 ///   exclusive, in order.
+///
+/// `clearance` (after `source`) is what the release log says of the hit's
+/// span ([`Clearance`]: `status`, `people`, `reasons`), computed when the
+/// hit is read.
 #[derive(Clone, Debug)]
 pub struct Hit {
     pub kind: HitKind,
@@ -112,6 +152,12 @@ pub struct Hit {
     pub context_after: Vec<ContextCue>,
     /// The matched words of `text`: `[start, end)` in characters.
     pub matches: Vec<[usize; 2]>,
+    /// What the release log says of this span, as of the search.
+    pub clearance: Clearance,
+    /// The speakers heard and the frames covered (from the clip's first
+    /// frame, out exclusive; `None` for the whole clip), for the clearance.
+    speakers: Vec<String>,
+    frames: Option<(u64, u64)>,
     sort_tc: String,
     key: Key,
     /// For soundbites: the transcript's source id and the first and last
@@ -128,7 +174,7 @@ impl Hit {
 
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut st = serializer.serialize_struct("Hit", 19)?;
+        let mut st = serializer.serialize_struct("Hit", 20)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("clip", &self.clip)?;
         st.serialize_field("clip_id", &self.clip_id)?;
@@ -146,6 +192,7 @@ impl Serialize for Hit {
         st.serialize_field("offset_out_s", &self.offset_out_s)?;
         st.serialize_field("score", &self.score)?;
         st.serialize_field("source", &self.source)?;
+        st.serialize_field("clearance", &self.clearance)?;
         for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
             if cues.is_empty() {
                 st.skip_field(name)?;
@@ -197,8 +244,11 @@ pub struct Found {
     pub total: usize,
 }
 
-/// Runs a search. An error is the user's query (with where) or the index.
-pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
+/// Runs a search. An error is the user's query (with where), the index or
+/// the release log. Each hit carries its clearance; a clearance filter
+/// keeps only hits of that status, and the total counts those.
+pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> {
+    let judge = judge(lib, req.as_of.as_deref())?;
     let kinds = match req.kind {
         Some(k) => k.doc_kinds().to_vec(),
         None => DocKind::SEARCHABLE.to_vec(),
@@ -209,16 +259,26 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, QueryError> {
     // is a hit (none duplicates a cue that matches on its own).
     // More than asked: hits of equal score are ordered by day and timecode
     // below, before the cut.
+    // A clearance filter is known only once a hit is read: every hit is.
     let limit = req.limit.map_or(usize::MAX, NonZeroUsize::get);
-    let page = lib.find(&prepared, limit.saturating_mul(2).saturating_add(10))?;
+    let wanted = if req.clearance.is_some() { usize::MAX } else { limit.saturating_mul(2).saturating_add(10) };
+    let page = lib.find(&prepared, wanted)?;
     let mut clips = ClipCache { lib, map: HashMap::new() };
     let mut hits = Vec::with_capacity(page.hits.len());
     for r in page.hits {
-        if let Some(hit) = assemble(lib, &mut clips, r)? {
-            hits.push(hit);
+        if let Some(mut hit) = assemble(lib, &mut clips, r)? {
+            let clip = match &hit.clip_id {
+                Some(id) => clips.get(id)?,
+                None => None,
+            };
+            let speakers: Vec<&str> = hit.speakers.iter().map(String::as_str).collect();
+            hit.clearance = judge.clearance(clip.as_ref(), hit.frames, &speakers);
+            if req.clearance.is_none_or(|want| hit.clearance.status == want) {
+                hits.push(hit);
+            }
         }
     }
-    let total = page.total;
+    let total = if req.clearance.is_some() { hits.len() } else { page.total };
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -317,6 +377,10 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
+                clearance: unjudged(),
+                speakers: note.speaker.iter().cloned().collect(),
+                // A note marks a moment: its frame, or the whole clip.
+                frames: note.frame_in.map(|f| (f, f.saturating_add(1))),
                 sort_tc: match (clip.as_ref().and_then(|c| c.tc.start_label()), note.offset_s) {
                     (Some(start), Some(off)) => format!("{}{off:012.3}", sort_key(&start)),
                     _ => sort_key(note.tc.as_deref().unwrap_or("")),
@@ -350,6 +414,10 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
+                clearance: unjudged(),
+                // Everyone heard in the clip, over the whole clip.
+                speakers: clip.speakers.clone(),
+                frames: None,
                 sort_tc: sort_key(&clip.tc.start_label().unwrap_or_default()),
                 key: r.key,
                 cues: None,
@@ -358,6 +426,11 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
         HitRecord::Source => return Ok(None),
     };
     Ok(Some(hit))
+}
+
+/// A hit's clearance before the log is read.
+fn unjudged() -> Clearance {
+    Clearance { status: Status::Unknown, people: Vec::new(), reasons: Vec::new() }
 }
 
 fn hashtags(tags: &[String]) -> String {
@@ -401,6 +474,9 @@ fn soundbite(
         context_before: Vec::new(),
         context_after: Vec::new(),
         matches: Vec::new(),
+        clearance: unjudged(),
+        speakers: [&first.speaker, &last.speaker].into_iter().flatten().cloned().collect(),
+        frames: first.frame_in.zip(last.frame_out),
         // The clip's start then the offset: a cue after midnight in a clip
         // that started before it sorts after the earlier cues.
         sort_tc: format!(

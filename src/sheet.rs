@@ -86,6 +86,43 @@ pub fn read_rows(text: &str, delimiter: u8, limit: usize) -> (Vec<Row>, Option<B
     (rows, None)
 }
 
+/// A header row found by [`find_header`]: the delimiter it was read with,
+/// its index among the records, its line and its cells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderRow {
+    pub delimiter: u8,
+    pub row_idx: usize,
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// The header of a table whose first rows may be something else (a title,
+/// project fields): among the first `search_rows` records, read with each
+/// of `delimiters`, the first row `score` accepts (`Some(columns it
+/// recognised)`). The reading that recognises most columns wins, then the
+/// earlier row, then the order of `delimiters`: a `;` file read with `,`
+/// yields one cell nothing recognises.
+pub fn find_header(
+    text: &str,
+    delimiters: &[u8],
+    search_rows: usize,
+    score: impl Fn(&[String]) -> Option<usize>,
+) -> Option<HeaderRow> {
+    let mut best: Option<(HeaderRow, usize)> = None;
+    for &delimiter in delimiters {
+        let (rows, _) = read_rows(text, delimiter, search_rows);
+        let found = rows.into_iter().enumerate().find_map(|(row_idx, row)| {
+            score(&row.cells).map(|n| (HeaderRow { delimiter, row_idx, line: row.line, cells: row.cells }, n))
+        });
+        if let Some((header, n)) = found
+            && best.as_ref().is_none_or(|(b, old)| n > *old || (n == *old && header.line < b.line))
+        {
+            best = Some((header, n));
+        }
+    }
+    best.map(|(header, _)| header)
+}
+
 /// The 1-based line of the first character of a record the csv crate
 /// started reading at `byte` (`newlines` holds the offset of every LF in
 /// `text`). The crate's own line count starts before the blank lines it

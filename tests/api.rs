@@ -55,6 +55,8 @@ fn ingest_import_search_and_export_in_process() {
         kind: Some(HitKind::Soundbite),
         limit: None,
         context: 0,
+        clearance: None,
+        as_of: None,
     };
     let found = search(&lib, &req).expect("search");
     // (The export below runs this same search again.)

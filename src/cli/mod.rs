@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 use print::{print_bins, print_edit, print_hits, print_ingest, print_proxies, print_show, print_words, write_json};
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
-use values::{DateOrderArg, FormatArg, KindArg, TimebaseArg};
+use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, StatusArg, TimebaseArg};
 
 use rushes::atomic::write_atomic;
 use rushes::bins::{Bins, NewSelect};
@@ -36,8 +36,9 @@ use rushes::ingest::{IngestError, IngestOptions, Progress, ingest, refuse_librar
 use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
-use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, one_line};
+use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ImportKind, one_line};
 use rushes::proxy::{ProxyRequest, make_proxies};
+use rushes::releases::Status;
 use rushes::resolve::{ClipLookupError, resolve_clip};
 use rushes::search::{HitKind, SearchRequest, search, speaker_hints};
 use rushes::selects::{self, Output};
@@ -114,7 +115,9 @@ enum Command {
         json: bool,
     },
     /// Import transcripts (SRT, WebVTT, Whisper JSON) and shoot notes
-    /// (CSV/TSV, plain-text logs) and place them on clips by timecode.
+    /// (CSV/TSV, plain-text logs) and place them on clips by timecode; a
+    /// release log (a sheet with a person column and a status or release
+    /// type column) replaces the library's release log.
     Import {
         /// Files to import.
         #[arg(required = true)]
@@ -138,6 +141,10 @@ enum Command {
         /// (mdy); without it such a date is an error for its row.
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
+        /// Read every file as this kind instead of telling by its columns:
+        /// `releases`, a release log.
+        #[arg(long, value_enum)]
+        kind: Option<ImportKindArg>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -163,6 +170,8 @@ enum Command {
         /// Show N cues before and after each soundbite.
         #[arg(long, default_value_t = 0)]
         context: usize,
+        #[command(flatten)]
+        as_of: AsOf,
         /// Print an array of hits.
         #[arg(long)]
         json: bool,
@@ -217,6 +226,11 @@ enum Command {
         /// every hit).
         #[arg(long, value_parser = at_least_one)]
         limit: Option<NonZeroUsize>,
+        /// Write nothing and exit 2 when any select is not cleared.
+        #[arg(long)]
+        require_cleared: bool,
+        #[command(flatten)]
+        as_of: AsOf,
     },
     /// A card folder moved: point every clip, transcript and notes file under
     /// OLD at the same file under NEW. Ids, metadata and words stay.
@@ -299,6 +313,8 @@ enum Command {
         /// Clip file name, id or path inside the dump, or the camera's clip
         /// name the file name starts with (A003C012).
         clip: String,
+        #[command(flatten)]
+        as_of: AsOf,
         #[arg(long)]
         json: bool,
     },
@@ -366,6 +382,35 @@ struct Filters {
     /// Every word matches within one typo (as word~1).
     #[arg(long)]
     fuzzy: bool,
+    /// Only hits whose release status is cleared.
+    #[arg(long, conflicts_with = "clearance")]
+    cleared: bool,
+    /// Only hits of this release status.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    clearance: Option<StatusArg>,
+}
+
+/// `--as-of`: the day releases expire against.
+#[derive(clap::Args, Debug)]
+struct AsOf {
+    /// Judge release expiry on this day (2026-03-14, 14/03/2026, 14 Mar
+    /// 2026) instead of today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Read an --as-of such as 03/04/2026 day first (dmy) or month first (mdy).
+    #[arg(long = "as-of-order", value_enum, value_name = "ORDER", requires = "as_of")]
+    order: Option<DateOrderArg>,
+}
+
+impl AsOf {
+    /// The day as `YYYY-MM-DD`, or `None` for today.
+    fn day(&self) -> Result<Option<String>> {
+        self.as_of
+            .as_deref()
+            .map(|d| rushes::date::parse_date(d, self.order.map(DateOrder::from)))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--as-of: {e}"))
+    }
 }
 
 impl Filters {
@@ -375,8 +420,12 @@ impl Filters {
         limit: Option<NonZeroUsize>,
         context: usize,
         default_kind: Option<HitKind>,
+        as_of: Option<String>,
     ) -> SearchRequest {
+        let clearance = if self.cleared { Some(Status::Cleared) } else { self.clearance.map(|c| c.0) };
         SearchRequest {
+            clearance,
+            as_of,
             query,
             fuzzy: self.fuzzy,
             filters: SearchFilters { speaker: self.speaker, camera: self.camera, reel: self.reel, day: self.day },
@@ -453,7 +502,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { files, clip, camera, timebase, day, date_order, json } => {
+        Command::Import { files, clip, camera, timebase, day, date_order, kind, json } => {
             let timebase = timebase.map(Timebase::from);
             let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
@@ -467,7 +516,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 list.push(abs);
             }
             let lib = open_library(&cli.library)?;
-            let report = ops::import(&lib, &list, &opts, &Bar::new())?;
+            let report = ops::import_as(&lib, &list, &opts, kind.map(ImportKind::from), &Bar::new())?;
             print_words(&report, json)?;
             // Every file here was named by the user: one that could not be
             // imported (unreadable, not a transcript or notes file) is an
@@ -482,9 +531,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, filters, limit, context, json } => {
+        Command::Search { query, filters, limit, context, as_of, json } => {
             let lib = open_library(&cli.library)?;
-            let req = filters.request(query.join(" "), Some(limit), context, None);
+            let req = filters.request(query.join(" "), Some(limit), context, None, as_of.day()?);
             let found = search(&lib, &req)?;
             print_hits(&found.hits, json)?;
             // Someone at a terminal is told; a script has the exit status.
@@ -517,6 +566,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             filters,
             limit,
             bin,
+            require_cleared,
+            as_of,
         } => {
             let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
@@ -539,7 +590,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = open_library(&cli.library)?;
             let title = title.or_else(|| bin.clone()).unwrap_or_else(|| "rushes selects".to_string());
             let source = match (query, selects, bin) {
-                (Some(q), _, _) => ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite))),
+                (Some(q), _, _) => {
+                    ExportSource::Query(filters.request(q, limit, 0, Some(HitKind::Soundbite), as_of.day()?))
+                }
                 (None, Some(file), _) => ExportSource::Selects(file),
                 (None, None, Some(name)) => ExportSource::Bin(name),
                 (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
@@ -548,6 +601,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // The skipped hits are said before an error in rendering is.
             let picked = ops::pick(&lib, &source)?;
             print_notices(&picked.notices);
+            // Every select that is not cleared is said, before anything is
+            // written; with --require-cleared nothing is.
+            let clearances = ops::clearances(&lib, &picked.selects, as_of.day()?.as_deref())?;
+            let uncleared = ops::uncleared(&picked.selects, &clearances);
+            if ops::has_release_log(&lib) || require_cleared {
+                for u in &uncleared {
+                    eprintln!("rushes: not cleared: {u}");
+                }
+            }
+            if require_cleared && !uncleared.is_empty() {
+                eprintln!(
+                    "rushes: {} of {} selects are not cleared; nothing written (--require-cleared)",
+                    uncleared.len(),
+                    picked.selects.len()
+                );
+                return Ok(ExitCode::from(2));
+            }
             let rendered = ops::render(picked.selects, &options).map_err(|e| match e {
                 ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => {
                     anyhow::anyhow!("--record-start {e}")
@@ -671,9 +741,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // error, though the others are made.
             Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
-        Command::Show { clip, json } => {
+        Command::Show { clip, as_of, json } => {
             let lib = open_library(&cli.library)?;
-            let log = ops::show(&lib, &clip)?;
+            let log = ops::show(&lib, &clip, as_of.day()?.as_deref())?;
             print_show(&log, json)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -8,6 +8,7 @@ use anyhow::Result;
 use std::collections::HashMap;
 
 use rushes::bins::{Bin, clip_span};
+use rushes::clearance::{Clearance, LogName, ReleaseImport};
 use rushes::clip::{Clip, Relinked};
 use rushes::edit::EditReport;
 use rushes::import::ImportReport;
@@ -15,6 +16,7 @@ use rushes::ingest::IngestReport;
 use rushes::merge::Timebase;
 use rushes::ops::{ShotLog, one_line};
 use rushes::proxy::ProxyReport;
+use rushes::releases::Status;
 use rushes::search::{Hit, HitKind};
 use rushes::text::Fate;
 use rushes::timecode::{TcFormat, Timecode};
@@ -85,16 +87,21 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     if c.circled == Some(true) {
         writeln!(out, "circled take")?;
     }
+    writeln!(out, "clearance: {}", log.clearance.status)?;
+    for reason in &log.clearance.reasons {
+        writeln!(out, "  {}", one_line(reason))?;
+    }
     if !log.notes.is_empty() {
         writeln!(out, "\nNOTES")?;
         for n in &log.notes {
             let tags = if n.tags.is_empty() { String::new() } else { format!("  [{}]", n.tags.join(", ")) };
             writeln!(
                 out,
-                "  {:<12}  {}{}",
+                "  {:<12}  {}{}{}",
                 n.tc_in.clone().or(n.tc.clone()).unwrap_or_else(|| "whole clip".to_string()),
                 n.text.replace('\n', " / "),
-                tags
+                tags,
+                clearance_mark(&n.clearance)
             )?;
         }
     }
@@ -107,10 +114,17 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             };
             let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
             let from = one_line(file_name(&s.source));
-            writeln!(out, "  {span}  {who}{}  ({from}:{})", s.text.replace('\n', " "), s.line)?;
+            let mark = clearance_mark(&s.clearance);
+            writeln!(out, "  {span}  {who}{}  ({from}:{}){mark}", s.text.replace('\n', " "), s.line)?;
         }
     }
     Ok(())
+}
+
+/// `  [pending]`: the short mark of anything not cleared; nothing for a
+/// cleared span.
+fn clearance_mark(c: &Clearance) -> String {
+    if c.status == Status::Cleared { String::new() } else { format!("  [{}]", c.status) }
 }
 
 pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
@@ -139,12 +153,13 @@ pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         // The day: the same clip name and timecode recur on every shoot day.
         writeln!(
             out,
-            "{kind}{}  {}  {}  {}  {}",
+            "{kind}{}  {}  {}  {}  {}{}",
             one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
             h.day.as_deref().unwrap_or("-"),
             span,
-            h.speaker.as_deref().unwrap_or("")
+            h.speaker.as_deref().unwrap_or(""),
+            clearance_mark(&h.clearance)
         )?;
         // Context cues, dimmed, speaker first.
         let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {
@@ -192,6 +207,9 @@ pub(super) fn plain_marks(text: &str) -> (&'static str, &'static str) {
 
 /// The transcripts-and-notes part of an ingest or import summary.
 pub(super) fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Result<()> {
+    if let Some(log) = &r.release_log {
+        print_release_import(out, log)?;
+    }
     let any = r.transcripts_attached + r.notes_placed + r.sources_unchanged > 0
         || !r.notes_unplaced.is_empty()
         || !r.transcripts_unmatched.is_empty()
@@ -247,6 +265,34 @@ pub(super) fn print_words_human(out: &mut impl Write, r: &ImportReport) -> Resul
     print_list(out, "read with warnings", "", said(Fate::Kept))?;
     let skipped = r.sidecars_skipped.iter().map(|s| (s.path.as_str(), s.reason.clone()));
     print_list(out, "files not imported", "", skipped.collect())?;
+    Ok(())
+}
+
+/// What importing a release log did, and how it meets the library.
+fn print_release_import(out: &mut impl Write, log: &ReleaseImport) -> Result<()> {
+    let counts: Vec<String> = log.statuses.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    writeln!(out, "release log {}: {} rows ({})", one_line(&log.path), log.rows, counts.join(", "))?;
+    if let Some(old) = &log.replaced {
+        writeln!(out, "  replaces the log read from {}", one_line(old))?;
+    }
+    let l = &log.linking;
+    let named = |names: &[LogName]| names.iter().map(|n| format!("{} (line {})", n.name, n.line)).collect::<Vec<_>>();
+    for (title, rows) in [
+        ("people no speaker or clip names (not an error)", named(&l.unattached)),
+        ("clips the log names that the library does not hold", named(&l.clips_not_found)),
+        ("speakers without a release (unknown)", l.without_release.clone()),
+        (
+            "speakers two people of the log answer to",
+            l.ambiguous.iter().map(|a| format!("{}: {}", a.speaker, named(&a.candidates).join(", "))).collect(),
+        ),
+    ] {
+        if !rows.is_empty() {
+            writeln!(out, "{title}: {}", rows.len())?;
+            for row in rows {
+                writeln!(out, "  {}", one_line(&row))?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -7,6 +7,8 @@ use clap::ValueEnum;
 use clap::builder::PossibleValue;
 use rushes::date::DateOrder;
 use rushes::merge::Timebase;
+use rushes::ops::ImportKind;
+use rushes::releases::Status;
 use rushes::search::HitKind;
 use rushes::selects::Format;
 
@@ -81,6 +83,44 @@ impl From<DateOrderArg> for DateOrder {
         match d {
             DateOrderArg::Dmy => DateOrder::Dmy,
             DateOrderArg::Mdy => DateOrder::Mdy,
+        }
+    }
+}
+
+/// `--clearance`: the statuses by their names ([`Status::name`]).
+#[derive(Clone, Copy, Debug)]
+pub struct StatusArg(pub Status);
+
+const STATUSES: [StatusArg; Status::ALL.len()] = {
+    let mut all = [StatusArg(Status::Cleared); Status::ALL.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = StatusArg(Status::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for StatusArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &STATUSES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
+    }
+}
+
+/// `import --kind`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportKindArg {
+    Releases,
+}
+
+impl From<ImportKindArg> for ImportKind {
+    fn from(k: ImportKindArg) -> ImportKind {
+        match k {
+            ImportKindArg::Releases => ImportKind::Releases,
         }
     }
 }

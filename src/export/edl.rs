@@ -58,6 +58,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Select, Sequence, convert_frames};
+use crate::text::fold_latin;
 use crate::timecode::{TcFormat, Timecode, TimecodeError};
 
 /// Reel names that CMX readers give a meaning of their own (black, bars,
@@ -451,29 +452,6 @@ pub(crate) fn breaks_line(c: char) -> bool {
 /// characters become `_`.
 fn ascii_line(text: &str) -> String {
     one_line(text).chars().map(fold_latin).map(|c| if c.is_ascii() { c } else { '_' }).collect()
-}
-
-/// The unaccented letter for a Latin-1 accented letter (`é` → `e`).
-fn fold_latin(c: char) -> char {
-    match c {
-        'À'..='Å' => 'A',
-        'Ç' => 'C',
-        'È'..='Ë' => 'E',
-        'Ì'..='Ï' => 'I',
-        'Ñ' => 'N',
-        'Ò'..='Ö' | 'Ø' => 'O',
-        'Ù'..='Ü' => 'U',
-        'Ý' => 'Y',
-        'à'..='å' => 'a',
-        'ç' => 'c',
-        'è'..='ë' => 'e',
-        'ì'..='ï' => 'i',
-        'ñ' => 'n',
-        'ò'..='ö' | 'ø' => 'o',
-        'ù'..='ü' => 'u',
-        'ý' | 'ÿ' => 'y',
-        c => c,
-    }
 }
 
 #[cfg(test)]

@@ -14,10 +14,12 @@ use super::http::{RangeAsk, attachment, range};
 use super::{APP_CSS, APP_JS, Body, INDEX_HTML, Reply, State};
 use crate::bins::{Bins, BinsError, BinsErrorKind, NewSelect};
 use crate::clip::ClipFilter;
+use crate::date::parse_date;
 use crate::export::Handles;
 use crate::library::{Filters, QueryError};
 use crate::ops::{self, ExportOptions, ExportSource, ShowError};
-use crate::search::{HitKind, SearchRequest, search};
+use crate::releases::Status;
+use crate::search::{HitKind, SearchError, SearchRequest, search};
 use crate::selects::{Format, Output};
 
 /// The page's script and styles only from this server; no inline script.
@@ -150,6 +152,23 @@ fn search_hits(ask: &Ask) -> Reply {
         },
     };
     let owned = |name: &str| param(ask, name).map(str::to_string);
+    let clearance = match param(ask, "clearance") {
+        None => None,
+        Some(c) => match Status::parse(c) {
+            Some(c) => Some(c),
+            None => {
+                return Reply::error(
+                    400,
+                    &format!("clearance {c:?}: cleared, unknown, pending, restricted, expired or refused"),
+                );
+            }
+        },
+    };
+    let as_of = match param(ask, "as_of").map(|d| parse_date(d, None)) {
+        None => None,
+        Some(Ok(day)) => Some(day),
+        Some(Err(e)) => return Reply::error(400, &format!("as_of: {e}")),
+    };
     let req = SearchRequest {
         query: q.to_string(),
         fuzzy: param(ask, "fuzzy").is_some_and(|v| v == "1" || v == "true"),
@@ -157,14 +176,16 @@ fn search_hits(ask: &Ask) -> Reply {
         kind,
         limit: NonZeroUsize::new(limit),
         context,
+        clearance,
+        as_of,
     };
     match search(&ask.state.lib, &req) {
         Ok(found) => Reply::json(200, &found.hits).header("X-Total-Count", found.total.to_string()),
-        Err(e @ QueryError::Syntax { .. }) => {
+        Err(SearchError::Query(e @ QueryError::Syntax { .. })) => {
             let pos = if let QueryError::Syntax { pos, .. } = &e { *pos } else { 0 };
             Reply::json_error(400, serde_json::json!({ "error": e.to_string(), "position": pos }))
         }
-        Err(e @ QueryError::Invalid { .. }) => Reply::error(400, &e.to_string()),
+        Err(SearchError::Query(e @ QueryError::Invalid { .. })) => Reply::error(400, &e.to_string()),
         Err(e) => Reply::error(500, &e.to_string()),
     }
 }
@@ -211,7 +232,7 @@ fn shot_log(state: &State, id: &str) -> Reply {
     if let Err(reply) = clip_by_id(state, id) {
         return reply;
     }
-    match ops::show(&state.lib, id) {
+    match ops::show(&state.lib, id, None) {
         Ok(log) if log.clip.id == id => Reply::json(200, &log),
         Ok(_) | Err(ShowError::NotFound { .. }) | Err(ShowError::Ambiguous { .. }) => {
             Reply::error(404, &format!("no clip with id {id:?}"))

@@ -1,0 +1,234 @@
+//! Releases and clearances on the fixture dump with the release log in
+//! `fixtures/releases/`: each status reaches `search --json`, a
+//! restriction range touches only the cues inside it, an expired release
+//! flips with `--as-of`, a re-imported log changes the statuses without a
+//! re-ingest, and bad rows are said with their line.
+
+mod common;
+
+use common::{Env, dump, repo};
+use serde_json::Value;
+
+fn log(name: &str) -> String {
+    repo().join("fixtures/releases").join(name).to_str().expect("utf-8 path").to_string()
+}
+
+/// The dump ingested and the fixture log imported.
+fn env_with_log() -> Env {
+    let env = Env::new();
+    env.ingest(&dump());
+    let report = env.json(&["import", "--json", &log("releases.csv")], 0);
+    assert_eq!(report["release_log"]["rows"], 9, "{report}");
+    env
+}
+
+/// `clip@tc_in status` of the hits of a search, in the order found.
+fn statuses(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["search", "--json"];
+    all.extend_from_slice(args);
+    let hits = env.json(&all, 0);
+    hits.as_array()
+        .expect("an array")
+        .iter()
+        .map(|h| {
+            format!(
+                "{}@{} {}",
+                h["clip"].as_str().unwrap_or("-"),
+                h["tc_in"].as_str().unwrap_or("-"),
+                h["clearance"]["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+/// The one soundbite a query finds, as JSON.
+fn bite(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["search", "--json", "--kind", "soundbite"];
+    all.extend_from_slice(args);
+    let hits = env.json(&all, 0);
+    let [one] = hits.as_array().expect("an array").as_slice() else { panic!("one hit: {hits}") };
+    one.clone()
+}
+
+#[test]
+fn each_status_reaches_search_json() {
+    let env = env_with_log();
+    let as_of = ["--as-of", "2026-12-01"];
+    for (query, kind, want) in [
+        ("river", "soundbite", "C0001.MP4@14:31:00;03 cleared"),
+        ("bakery", "soundbite", "A003C012_260314_R1AB.mov@14:31:10:00 restricted"),
+        ("\"everything went under\"", "soundbite", "A003C012_260314_R1AB.mov@14:31:11:00 expired"),
+        ("boat", "soundbite", "GX010042.MP4@14:32:00:10 pending"),
+        ("rolling", "soundbite", "T001.WAV@14:31:05:05 unknown"),
+        ("C0002", "clip", "C0002.MP4@14:35:10:00 refused"),
+    ] {
+        let got = statuses(&env, &[query, "--kind", kind, as_of[0], as_of[1]]);
+        assert_eq!(got, [want], "{query}");
+    }
+    // The people and the reasons, as the issue's contract writes them.
+    let boat = bite(&env, &["boat"]);
+    assert_eq!(
+        boat["clearance"],
+        serde_json::json!({
+            "status": "pending",
+            "people": [{"name": "Jean Martin", "status": "pending", "form": null}],
+            "reasons": ["Jean Martin: release pending"],
+        })
+    );
+    let maria = bite(&env, &["river"]);
+    assert_eq!(maria["clearance"]["people"][0]["form"], "forms/maria_lopez.pdf");
+    let unknown = bite(&env, &["rolling"]);
+    assert_eq!(unknown["clearance"]["reasons"], serde_json::json!(["SPEAKER 1: no release"]));
+    // A clip covered by a music licence still pending.
+    let memo = statuses(&env, &["memo.mp3", "--kind", "clip"]);
+    assert_eq!(memo, ["memo.mp3@00:00:00:00 pending"]);
+}
+
+#[test]
+fn a_restriction_range_affects_only_the_cues_inside_it() {
+    let env = env_with_log();
+    // Maria's cue (14:31:10:00-14:31:10:21) is inside 14:31:10:00-14:31:10:12;
+    // Tom's cue on the same clip starts at 14:31:11:00.
+    let maria = bite(&env, &["bakery"]);
+    assert_eq!(
+        maria["clearance"]["reasons"],
+        serde_json::json!(["A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12 restricted: not for use in advertising"])
+    );
+    let tom = bite(&env, &["\"everything went under\"", "--as-of", "2026-03-20"]);
+    assert_eq!(tom["clearance"]["status"], "cleared", "{tom}");
+    // Maria's other interview, on another clip, is cleared.
+    assert_eq!(bite(&env, &["river"])["clearance"]["status"], "cleared");
+}
+
+#[test]
+fn an_expired_release_flips_with_as_of() {
+    let env = env_with_log();
+    let on = |day: &str| bite(&env, &["\"everything went under\"", "--as-of", day])["clearance"].clone();
+    assert_eq!(on("2026-06-30")["status"], "cleared");
+    let after = on("1 July 2026");
+    assert_eq!(after["status"], "expired");
+    assert_eq!(after["reasons"], serde_json::json!(["Tom Baker: release expired 2026-06-30"]));
+    // show judges on the same day.
+    let show = env.json(&["show", "A003C012", "--json", "--as-of", "2026-07-01"], 0);
+    let cues: Vec<&str> =
+        show["transcript"].as_array().expect("cues").iter().filter_map(|c| c["clearance"]["status"].as_str()).collect();
+    assert_eq!(cues, ["restricted", "expired"]);
+    assert_eq!(show["clearance"]["status"], "expired");
+    let show = env.json(&["show", "A003C012", "--json", "--as-of", "2026-06-01"], 0);
+    assert_eq!(show["transcript"][1]["clearance"]["status"], "cleared");
+    // A date that does not read is refused.
+    let bad = env.run(&["search", "river", "--as-of", "someday"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--as-of"), "{bad:?}");
+}
+
+#[test]
+fn a_reimported_log_changes_the_statuses() {
+    let env = env_with_log();
+    assert_eq!(bite(&env, &["boat"])["clearance"]["status"], "pending");
+    let report = env.json(&["import", "--json", &log("releases_v2.csv")], 0);
+    assert_eq!(report["release_log"]["replaced"], log("releases.csv"));
+    let boat = bite(&env, &["boat"]);
+    assert_eq!(boat["clearance"]["status"], "cleared");
+    assert_eq!(boat["clearance"]["people"][0]["form"], "forms/jean_martin.pdf");
+    // Tom's renewed release runs to 2027; the restriction range is gone.
+    assert_eq!(bite(&env, &["\"everything went under\"", "--as-of", "2026-12-01"])["clearance"]["status"], "cleared");
+    assert_eq!(bite(&env, &["bakery"])["clearance"]["status"], "cleared");
+    // The clip Ana refused is no longer covered: nothing says it is cleared.
+    assert_eq!(statuses(&env, &["C0002", "--kind", "clip"]), ["C0002.MP4@14:35:10:00 unknown"]);
+}
+
+#[test]
+fn filters_keep_one_status() {
+    let env = env_with_log();
+    let cleared = statuses(&env, &["the", "--kind", "soundbite", "--cleared", "--as-of", "2026-12-01"]);
+    assert!(!cleared.is_empty() && cleared.iter().all(|h| h.ends_with(" cleared")), "{cleared:?}");
+    let expired = statuses(&env, &["everything", "--clearance", "expired", "--as-of", "2026-12-01"]);
+    assert_eq!(expired, ["A003C012_260314_R1AB.mov@14:31:11:00 expired"]);
+    // Nothing of that status: exit 1, as any search that finds nothing.
+    let none = env.run(&["search", "boat", "--clearance", "refused"]);
+    assert_eq!(none.status.code(), Some(1));
+    // The human listing marks what is not cleared.
+    let human = env.run(&["search", "boat", "--kind", "soundbite"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.lines().next().is_some_and(|l| l.ends_with("[pending]")), "{text}");
+}
+
+#[test]
+fn the_log_is_told_from_notes_by_its_columns_and_bad_rows_are_said() {
+    let env = Env::new();
+    env.ingest(&dump());
+    // No log yet: every hit is unknown, and says why.
+    let boat = bite(&env, &["boat"]);
+    assert_eq!(boat["clearance"]["status"], "unknown");
+    let bad = log("releases_bad.csv");
+    let report = env.json(&["import", "--json", &bad], 0);
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["reason"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            format!(
+                "{bad}:2: unknown status \"maybe\" (signed, cleared, pending, sent, refused, declined, restricted, \
+                 conditional...); kept as pending"
+            ),
+            format!(
+                "{bad}:3: date signed: date \"03/04/2026\" is ambiguous (3 April or March 4); give --date-order dmy \
+                 or mdy; kept as pending"
+            ),
+            format!("{bad}:4: expiry: date \"31/02/2027\" does not exist; kept as pending"),
+        ]
+    );
+    // Two rows answer to MARIA, the speaker of C0001: both are named.
+    let ambiguous = &report["release_log"]["ambiguous"];
+    assert_eq!(ambiguous[0]["speaker"], "MARIA", "{report}");
+    assert_eq!(
+        ambiguous[0]["candidates"],
+        serde_json::json!([{"name": "Maria Lopez", "line": 2}, {"name": "Maria Gomez", "line": 5}])
+    );
+    // --date-order reads the ambiguous date; a forced kind reads a file
+    // whose columns say nothing.
+    let report = env.json(&["import", "--json", "--date-order", "dmy", &bad], 0);
+    assert_eq!(report["warnings"].as_array().map(Vec::len), Some(2), "{report}");
+    let plain = env.tmp.path().join("people.csv");
+    std::fs::write(&plain, "Name,Form\nSPEAKER_00,forms/jm.pdf\n").expect("write");
+    let plain = plain.to_str().expect("utf-8");
+    let not_notes = env.run(&["import", plain]);
+    assert_eq!(not_notes.status.code(), Some(2), "neither notes nor a log");
+    let forced = env.json(&["import", "--json", "--kind", "releases", plain], 0);
+    assert_eq!(forced["release_log"]["rows"], 1, "{forced}");
+    assert_eq!(bite(&env, &["boat"])["clearance"]["status"], "pending");
+}
+
+#[test]
+fn an_export_says_each_uncleared_select_and_require_cleared_writes_nothing() {
+    let env = env_with_log();
+    let out = env.tmp.path().join("cut.edl");
+    let out = out.to_str().expect("utf-8");
+    let args = ["export", "--query", "boat", "--format", "edl", "--as-of", "2026-03-20", "-o", out];
+    let run = env.run(&args);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(
+            "rushes: not cleared: GX010042.MP4 14:32:00:10-14:32:00:45 pending: Jean Martin: release pending"
+        ),
+        "{stderr}"
+    );
+    assert!(std::path::Path::new(out).exists());
+    std::fs::remove_file(out).expect("remove");
+    let mut strict = args.to_vec();
+    strict.push("--require-cleared");
+    let run = env.run(&strict);
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("nothing written (--require-cleared)"));
+    assert!(!std::path::Path::new(out).exists(), "nothing written");
+    // A cleared bite exports under --require-cleared, saying nothing.
+    let run = env.run(&["export", "--query", "river", "--format", "edl", "--require-cleared"]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("not cleared"), "{run:?}");
+}
