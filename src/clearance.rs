@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::clip::Clip;
+use crate::clip::{Clip, Segment};
 use crate::releases::{Release, ReleaseLog, ReleaseType, Status};
 use crate::resolve::resolve_clip;
 use crate::text::fold_latin;
@@ -458,6 +458,31 @@ impl Parts {
             None => self.people.push(PersonClearance { name: name.to_string(), status, form }),
         }
     }
+}
+
+/// Who is heard where a note sits on `clip`: the note's own speaker, and
+/// the speaker of every cue of the clip's transcript (`cues`) at its
+/// frames; a note that marks no frame covers the whole clip and everyone
+/// heard in it. A note on a bite is no more cleared than the people
+/// speaking in it.
+pub fn heard_at<'a>(
+    own: Option<&'a str>,
+    frames: Option<(u64, u64)>,
+    cues: &'a [Segment],
+    clip: &'a Clip,
+) -> Vec<&'a str> {
+    let mut heard: Vec<&str> = own.into_iter().collect();
+    match frames {
+        Some((from, to)) => heard.extend(
+            cues.iter()
+                .filter(|c| c.frame_in.zip(c.frame_out).is_some_and(|(a, b)| a < to && from < b))
+                .filter_map(|c| c.speaker.as_deref()),
+        ),
+        None => heard.extend(clip.speakers.iter().map(String::as_str)),
+    }
+    heard.sort_unstable();
+    heard.dedup();
+    heard
 }
 
 #[cfg(test)]

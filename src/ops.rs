@@ -101,21 +101,21 @@ pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, S
             .then(a.line.cmp(&b.line))
     });
     let clearance = judge.clearance(Some(&clip), None, &clip.speakers.iter().map(String::as_str).collect::<Vec<_>>());
+    let notes = notes
+        .into_iter()
+        .map(|n| {
+            let frames = n.frame_in.map(|f| (f, f.saturating_add(1)));
+            let heard = crate::clearance::heard_at(n.speaker.as_deref(), frames, &transcript, &clip);
+            let clearance = judge.clearance(Some(&clip), frames, &heard);
+            Judged { item: n, clearance }
+        })
+        .collect();
     let transcript = transcript
         .into_iter()
         .map(|s| {
             let speakers: Vec<&str> = s.speaker.iter().map(String::as_str).collect();
             let clearance = judge.clearance(Some(&clip), s.frame_in.zip(s.frame_out), &speakers);
             Judged { item: s, clearance }
-        })
-        .collect();
-    let notes = notes
-        .into_iter()
-        .map(|n| {
-            let speakers: Vec<&str> = n.speaker.iter().map(String::as_str).collect();
-            let frames = n.frame_in.map(|f| (f, f.saturating_add(1)));
-            let clearance = judge.clearance(Some(&clip), frames, &speakers);
-            Judged { item: n, clearance }
         })
         .collect();
     Ok(ShotLog { clip, clearance, notes, transcript })

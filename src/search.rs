@@ -264,6 +264,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
     let wanted = if req.clearance.is_some() { usize::MAX } else { limit.saturating_mul(2).saturating_add(10) };
     let page = lib.find(&prepared, wanted)?;
     let mut clips = ClipCache { lib, map: HashMap::new() };
+    let mut cues = ClipCues::default();
     let mut hits = Vec::with_capacity(page.hits.len());
     for r in page.hits {
         if let Some(mut hit) = assemble(lib, &mut clips, r)? {
@@ -271,7 +272,12 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
                 Some(id) => clips.get(id)?,
                 None => None,
             };
-            let speakers: Vec<&str> = hit.speakers.iter().map(String::as_str).collect();
+            let mut speakers: Vec<&str> = hit.speakers.iter().map(String::as_str).collect();
+            let heard;
+            if let (HitKind::Note, Some(c)) = (hit.kind, clip.as_ref()) {
+                heard = cues.of(lib, &c.id)?;
+                speakers = crate::clearance::heard_at(speakers.first().copied(), hit.frames, &heard, c);
+            }
             hit.clearance = judge.clearance(clip.as_ref(), hit.frames, &speakers);
             if req.clearance.is_none_or(|want| hit.clearance.status == want) {
                 hits.push(hit);
@@ -332,6 +338,29 @@ impl ClipCache<'_> {
         let clip = self.lib.clip(id)?;
         self.map.insert(id.to_string(), clip.clone());
         Ok(clip)
+    }
+}
+
+/// The transcript cues of the clips that note hits sit on, read once per
+/// clip from one snapshot taken when the first note hit needs it.
+#[derive(Default)]
+struct ClipCues {
+    snapshot: Option<crate::library::Snapshot>,
+    map: HashMap<String, std::rc::Rc<Vec<Segment>>>,
+}
+
+impl ClipCues {
+    fn of(&mut self, lib: &Library, clip_id: &str) -> Result<std::rc::Rc<Vec<Segment>>, QueryError> {
+        if let Some(cues) = self.map.get(clip_id) {
+            return Ok(cues.clone());
+        }
+        let snapshot = match &self.snapshot {
+            Some(s) => s,
+            None => self.snapshot.insert(lib.snapshot()?),
+        };
+        let cues = std::rc::Rc::new(snapshot.segments_of_clip(clip_id)?);
+        self.map.insert(clip_id.to_string(), cues.clone());
+        Ok(cues)
     }
 }
 

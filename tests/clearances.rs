@@ -144,7 +144,14 @@ fn filters_keep_one_status() {
     let cleared = statuses(&env, &["the", "--kind", "soundbite", "--cleared", "--as-of", "2026-12-01"]);
     assert!(!cleared.is_empty() && cleared.iter().all(|h| h.ends_with(" cleared")), "{cleared:?}");
     let expired = statuses(&env, &["everything", "--clearance", "expired", "--as-of", "2026-12-01"]);
-    assert_eq!(expired, ["A003C012_260314_R1AB.mov@14:31:11:00 expired"]);
+    // Tom's cue, and the AP's note on it: a note is no more cleared than
+    // the people heard where it sits.
+    assert_eq!(
+        expired,
+        ["A003C012_260314_R1AB.mov@14:31:11:00 expired", "A003C012_260314_R1AB.mov@14:31:11:00 expired"]
+    );
+    let note = env.json(&["search", "--json", "everything", "--kind", "note", "--as-of", "2026-12-01"], 0);
+    assert_eq!(note[0]["clearance"]["people"][0]["name"], "Tom Baker", "{note}");
     // Nothing of that status: exit 1, as any search that finds nothing.
     let none = env.run(&["search", "boat", "--clearance", "refused"]);
     assert_eq!(none.status.code(), Some(1));
