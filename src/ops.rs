@@ -16,7 +16,7 @@ use crate::bins::{Bins, BinsError};
 use crate::clearance::Clearance;
 use crate::clearance::{Judge, ReleaseImport};
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
-use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
+use crate::export::{ClearanceMark, Handles, Select, Sequence, SequenceError, apply_handles};
 use crate::import::{
     ImportError, ImportOptions, ImportReport, Placement, Skipped, Warning, ext, import_files, read_capped,
 };
@@ -459,6 +459,37 @@ pub fn uncleared(selects: &[Select], clearances: &[Clearance]) -> Vec<Uncleared>
             clearance: c.clone(),
         })
         .collect()
+}
+
+/// Judges `selects` against the release log (releases expiring against
+/// `as_of`, today when `None`) and, when the library keeps a log, puts each
+/// one's clearance on it for the writers to mark ([`Select::clearance`]).
+/// Returns the selects that are not cleared, in order. Without a log
+/// nothing is marked (every select would be `unknown`).
+pub fn judge_selects(
+    lib: &Library,
+    selects: &mut [Select],
+    as_of: Option<&str>,
+) -> Result<Vec<Uncleared>, ExportError> {
+    let clearances = clearances(lib, selects, as_of)?;
+    if has_release_log(lib) {
+        for (s, c) in selects.iter_mut().zip(&clearances) {
+            s.clearance = Some(mark(c));
+        }
+    }
+    Ok(uncleared(selects, &clearances))
+}
+
+/// A clearance as the writers take it: plain values, the status's rank as
+/// its severity.
+pub fn mark(c: &Clearance) -> ClearanceMark {
+    let severity = releases::Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
+    ClearanceMark {
+        status: c.status.name().to_string(),
+        cleared: c.status == releases::Status::Cleared,
+        severity: u8::try_from(severity).unwrap_or(u8::MAX),
+        reasons: c.reasons.clone(),
+    }
 }
 
 /// [`pick`] then [`render`]: the whole export in one call, every notice in

@@ -232,3 +232,151 @@ fn an_export_says_each_uncleared_select_and_require_cleared_writes_nothing() {
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     assert!(!String::from_utf8_lossy(&run.stderr).contains("not cleared"), "{run:?}");
 }
+
+/// What the readers in `tests/readers` (OpenTimelineIO's adapters, pycmx,
+/// or a strict XML parse with `xml`) see in an exported file.
+fn read_back(format: &str, file: &std::path::Path) -> Vec<Value> {
+    let out = std::process::Command::new(common::venv::python())
+        .arg(repo().join("tests/readers/read_timeline.py"))
+        .arg(format)
+        .arg(file)
+        // The fixture's A003C012 is 24000/1001.
+        .arg((24000.0f64 / 1001.0).to_string())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{format} reader on {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    match serde_json::from_slice(&out.stdout).expect("reader JSON") {
+        Value::Array(a) => a,
+        other => panic!("{other}"),
+    }
+}
+
+/// Maria's restricted bite and Tom's cleared one (on 2026-03-20), both on
+/// A003C012, exported in every format: each file still reads in the
+/// readers the industry uses, and each carries the mark on Maria's select
+/// only, where the format keeps it.
+#[test]
+fn every_export_format_marks_what_is_not_cleared() {
+    let env = env_with_log();
+    const REASON: &str = "A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12 restricted: not for use in advertising";
+    let export = |format: &str| {
+        let out = env.tmp.path().join(format!("cut.{format}"));
+        let args = [
+            "export",
+            "--query",
+            "bakery OR everything",
+            "--as-of",
+            "2026-03-20",
+            "--format",
+            format,
+            "-o",
+            out.to_str().expect("utf-8"),
+        ];
+        let run = env.run(&args);
+        assert_eq!(run.status.code(), Some(0), "{format}: {run:?}");
+        out
+    };
+    // One entry per select (per clip on the first track a reader makes).
+    let firsts = |seen: Vec<Value>, reader: &str| -> Vec<Value> {
+        let mine: Vec<Value> = seen.into_iter().filter(|c| c["reader"] == reader).collect();
+        assert!(mine.len() >= 2, "{reader}: {mine:?}");
+        mine[..2].to_vec()
+    };
+
+    // EDL: a `* CLEARANCE:` comment under Maria's event, which OTIO keeps.
+    let edl = export("edl");
+    let text = std::fs::read_to_string(&edl).expect("edl");
+    assert_eq!(text.matches("* CLEARANCE: ").count(), 1, "{text}");
+    assert!(text.contains(&format!("* CLEARANCE: restricted: {REASON}\n")), "{text}");
+    let comments: Vec<Value> = firsts(read_back("edl", &edl), "otio:cmx_3600")
+        .iter()
+        .map(|c| c["metadata"]["cmx_3600"]["comments"].clone())
+        .collect();
+    let marked = |c: &Value| {
+        c.as_array().is_some_and(|a| a.iter().any(|l| *l == format!("CLEARANCE: restricted: {REASON}").as_str()))
+    };
+    assert!(marked(&comments[0]) && !marked(&comments[1]), "{comments:?}");
+    // pycmx reads the list too.
+    assert_eq!(read_back("edl", &edl).iter().filter(|c| c["reader"] == "pycmx").count(), 2);
+
+    // FCPXML: a to-do marker (red in FCP), seen by the OTIO adapter and by a
+    // strict XML parse.
+    let fcpxml = export("fcpxml");
+    let markers: Vec<Vec<String>> = firsts(read_back("fcpxml", &fcpxml), "otio:fcpx_xml")
+        .iter()
+        .map(|c| {
+            c["markers"].as_array().expect("markers").iter().map(|m| format!("{} {}", m["name"], m["color"])).collect()
+        })
+        .collect();
+    assert!(markers[0].contains(&"\"NOT CLEARED: restricted\" \"RED\"".to_string()), "{markers:?}");
+    assert!(!markers[1].iter().any(|m| m.contains("NOT CLEARED")), "{markers:?}");
+    let todo: Vec<Value> = read_back("xml", &fcpxml)
+        .into_iter()
+        .filter(|e| e["tag"] == "marker" && e["attrs"]["completed"] == "0")
+        .map(|e| e["attrs"].clone())
+        .collect();
+    assert_eq!(todo.len(), 1, "{todo:?}");
+    assert_eq!((&todo[0]["value"], &todo[0]["note"]), (&Value::from("NOT CLEARED: restricted"), &Value::from(REASON)));
+
+    // xmeml: a clip marker Premiere lists, its comment the reasons.
+    let xmeml = export("xmeml");
+    let seen = firsts(read_back("xmeml", &xmeml), "otio:fcp_xml");
+    let clearance_markers = |c: &Value| -> Vec<String> {
+        c["markers"]
+            .as_array()
+            .expect("markers")
+            .iter()
+            .filter(|m| m["name"] == "NOT CLEARED: restricted")
+            .map(|m| m["metadata"]["fcp_xml"]["comment"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(clearance_markers(&seen[0]), [REASON]);
+    assert!(clearance_markers(&seen[1]).is_empty());
+    read_back("xml", &xmeml);
+
+    // ALE: a Clearance column, read by OTIO's ALE adapter.
+    let ale = export("ale");
+    let column: Vec<Value> =
+        firsts(read_back("ale", &ale), "otio:ale").iter().map(|c| c["metadata"]["ALE"]["Clearance"].clone()).collect();
+    assert_eq!(column, [Value::from(format!("restricted: {REASON}")), Value::from("cleared")]);
+
+    // OTIO: metadata.rushes.clearance.
+    let otio = export("otio");
+    let meta: Vec<Value> = firsts(read_back("otio", &otio), "otio:otio_json")
+        .iter()
+        .map(|c| c["metadata"]["rushes"]["clearance"].clone())
+        .collect();
+    assert_eq!(meta[0], serde_json::json!({"status": "restricted", "cleared": false, "reasons": [REASON]}));
+    assert_eq!(meta[1], serde_json::json!({"status": "cleared", "cleared": true, "reasons": []}));
+
+    // CSV: a clearance column after clip_id; the table still feeds back.
+    let csv = export("csv");
+    let mut reader = ::csv::Reader::from_path(&csv).expect("csv");
+    let header = reader.headers().expect("header").clone();
+    assert_eq!(header.iter().next_back(), Some("clearance"), "{header:?}");
+    let column: Vec<String> = reader.records().map(|r| r.expect("row")[header.len() - 1].to_string()).collect();
+    assert_eq!(column, [format!("restricted: {REASON}"), "cleared".to_string()]);
+    let again = env.run(&["export", "--selects", csv.to_str().expect("utf-8"), "--format", "edl"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+}
+
+/// Without a release log nothing is judged: no mark and no column, so an
+/// export is what it was before the log existed.
+#[test]
+fn without_a_log_exports_carry_no_marks() {
+    let env = Env::new();
+    env.ingest(&dump());
+    for (format, absent) in [
+        ("edl", "CLEARANCE"),
+        ("csv", "clearance"),
+        ("ale", "Clearance"),
+        ("otio", "clearance"),
+        ("fcpxml", "NOT CLEARED"),
+        ("xmeml", "NOT CLEARED"),
+    ] {
+        let run = env.run(&["export", "--query", "bakery", "--format", format]);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let text = String::from_utf8_lossy(&run.stdout);
+        assert!(!text.contains(absent), "{format}: {text}");
+    }
+}

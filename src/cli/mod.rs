@@ -599,12 +599,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
-            let picked = ops::pick(&lib, &source)?;
+            let mut picked = ops::pick(&lib, &source)?;
             print_notices(&picked.notices);
             // Every select that is not cleared is said, before anything is
-            // written; with --require-cleared nothing is.
-            let clearances = ops::clearances(&lib, &picked.selects, as_of.day()?.as_deref())?;
-            let uncleared = ops::uncleared(&picked.selects, &clearances);
+            // written; with --require-cleared nothing is. The file marks
+            // each one too.
+            let uncleared = ops::judge_selects(&lib, &mut picked.selects, as_of.day()?.as_deref())?;
             if ops::has_release_log(&lib) || require_cleared {
                 for u in &uncleared {
                     eprintln!("rushes: not cleared: {u}");
