@@ -501,3 +501,62 @@ pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> 
     rendered.notices = notices;
     Ok(rendered)
 }
+
+/// What a clearance report reads.
+#[derive(Clone, Debug)]
+pub enum ReportSource {
+    /// Selects, as an export takes them.
+    Selects(ExportSource),
+    /// A finished cut: CMX3600 EDL, FCPXML, FCP7 XML or OpenTimelineIO.
+    Cut(PathBuf),
+}
+
+/// Why there is no clearance report.
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {error}", path.display())]
+    Cut { path: PathBuf, error: crate::cut::CutError },
+    #[error("{}: no events in the cut", path.display())]
+    EmptyCut { path: PathBuf },
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Releases(#[from] ReleasesError),
+}
+
+/// The clearance report of a cut or a selects list, releases expiring
+/// against `as_of` (today when `None`); see [`crate::report`].
+pub fn clearance_report(
+    lib: &Library,
+    source: &ReportSource,
+    as_of: Option<&str>,
+) -> Result<crate::report::ClearanceReport, ReportError> {
+    let judge = judge(lib, as_of)?;
+    match source {
+        ReportSource::Cut(path) => {
+            let bytes = std::fs::read(path).map_err(|source| ReportError::Read { path: path.clone(), source })?;
+            let cut = crate::cut::read(&bytes).map_err(|error| ReportError::Cut { path: path.clone(), error })?;
+            if cut.events.is_empty() {
+                return Err(ReportError::EmptyCut { path: path.clone() });
+            }
+            Ok(crate::report::of_cut(lib, &judge, &path.display().to_string(), &cut)?)
+        }
+        ReportSource::Selects(export) => {
+            let picked = pick(lib, export)?;
+            if picked.selects.is_empty() {
+                return Err(ExportError::Nothing.into());
+            }
+            let seq = Sequence::for_selects("clearances", &picked.selects, None, None).map_err(ExportError::from)?;
+            let name = match export {
+                ExportSource::Query(req) => format!("query {:?}", req.query),
+                ExportSource::Selects(file) => file.display().to_string(),
+                ExportSource::Bin(name) => format!("bin {name:?}"),
+            };
+            Ok(crate::report::of_selects(lib, &judge, &name, &picked.selects, &seq)?)
+        }
+    }
+}

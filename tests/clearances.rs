@@ -380,3 +380,255 @@ fn without_a_log_exports_carry_no_marks() {
         assert!(!text.contains(absent), "{format}: {text}");
     }
 }
+
+/// `rushes clearances ARGS --format json` with its exit code.
+fn report(env: &Env, args: &[&str], code: i32) -> Value {
+    let mut all = vec!["clearances", "--format", "json", "--as-of", "2026-03-20"];
+    all.extend_from_slice(args);
+    env.json(&all, code)
+}
+
+/// `clip source_in status` of each event of a report.
+fn rows(report: &Value) -> Vec<String> {
+    report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["clip"].as_str().unwrap_or("?"),
+                e["source_in"].as_str().unwrap_or("?"),
+                e["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+/// A cut exported by rushes in each of EDL, FCPXML, xmeml and OTIO is
+/// read back: each event matched to its clip with its span, people and
+/// status; exit 1 while something is not cleared, 0 when all is.
+#[test]
+fn clearances_reads_a_cut_rushes_exported_in_every_format() {
+    let env = env_with_log();
+    for format in ["edl", "fcpxml", "xmeml", "otio"] {
+        let cut = env.tmp.path().join(format!("cut.{format}"));
+        let cut = cut.to_str().expect("utf-8");
+        let run = env.run(&["export", "--query", "bakery OR everything", "--format", format, "-o", cut]);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let r = report(&env, &["--cut", cut], 1);
+        assert_eq!(r["format"], format);
+        assert_eq!(
+            rows(&r),
+            ["A003C012_260314_R1AB.mov 14:31:10:00 restricted", "A003C012_260314_R1AB.mov 14:31:11:00 cleared"],
+            "{format}: {r}"
+        );
+        let first = &r["events"][0];
+        assert_eq!(
+            (&first["source_out"], &first["duration"]),
+            (&Value::from("14:31:10:22"), &Value::from("00:00:00:22"))
+        );
+        assert_eq!(
+            (&first["record_in"], &first["record_out"]),
+            (&Value::from("01:00:00:00"), &Value::from("01:00:00:22"))
+        );
+        assert_eq!(
+            first["people"],
+            serde_json::json!([{"name": "Maria Lopez", "status": "cleared", "form": "forms/maria_lopez.pdf"}])
+        );
+        assert_eq!(
+            first["restrictions"],
+            serde_json::json!(["A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12: not for use in advertising"])
+        );
+        assert_eq!(r["events"][1]["people"][0]["name"], "Tom Baker");
+        assert_eq!(r["summary"]["statuses"], serde_json::json!({"cleared": 1, "restricted": 1}), "{format}");
+        assert_eq!(r["unmatched"], serde_json::json!([]));
+        // A cut of cleared bites only: exit 0.
+        let clean = env.tmp.path().join(format!("clean.{format}"));
+        let clean = clean.to_str().expect("utf-8");
+        env.run(&["export", "--query", "river", "--format", format, "-o", clean]);
+        let r = report(&env, &["--cut", clean], 0);
+        assert_eq!(r["summary"]["all_cleared"], true, "{r}");
+        assert_eq!(rows(&r), ["C0001.MP4 14:31:00;03 cleared"]);
+    }
+    // Tom's release expires: the same cut is no longer cleared.
+    let cut = env.tmp.path().join("cut.otio");
+    let later = env
+        .json(&["clearances", "--cut", cut.to_str().expect("utf-8"), "--format", "json", "--as-of", "2026-07-01"], 1);
+    assert_eq!(later["events"][1]["status"], "expired");
+}
+
+/// A real EDL (a dissolve, from the OTIO CMX3600 adapter's samples)
+/// matches nothing in the fixture: every event is listed as unmatched with
+/// its line and clip name, and counts as something to clear.
+#[test]
+fn a_real_edl_lists_its_unmatched_events() {
+    let env = env_with_log();
+    let edl = common::realdata("otio-cmx3600-adapter/tests/sample_data/dissolve_test_2.edl");
+    let r = report(&env, &["--cut", edl.to_str().expect("utf-8")], 1);
+    let unmatched: Vec<String> = r["unmatched"]
+        .as_array()
+        .expect("unmatched")
+        .iter()
+        .map(|u| {
+            format!(
+                "{} line {} {} {}",
+                u["event"],
+                u["line"],
+                u["name"].as_str().unwrap_or("-"),
+                u["reel"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        unmatched,
+        ["1 line 3 clip_A TST", "2 line 5 clip_A TST", "2 line 6 clip_B TST", "3 line 10 clip_B TST"]
+    );
+    assert_eq!((r["summary"]["events"].as_u64(), r["summary"]["unmatched"].as_u64()), (Some(0), Some(4)));
+    assert_eq!(r["summary"]["to_clear"].as_array().map(Vec::len), Some(4));
+    // The table says so too.
+    let run = env.run(&["clearances", "--cut", edl.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("events that match no clip (4):"), "{text}");
+    assert!(text.contains("event 2 (line 6) 01:00:00:05-01:00:00:15: clip \"clip_B\", reel TST"), "{text}");
+
+    // A real event beside an Avid-style one that names only its reel and
+    // source timecode (no clip name): the second is matched by reel and
+    // timecode, the first is listed.
+    let mixed = env.tmp.path().join("mixed.edl");
+    let real =
+        std::fs::read_to_string(common::realdata("pycmx/tests/edls/ISSUE_14_conform_edl_issue_01.edl")).expect("edl");
+    let first_event: String = real.lines().take_while(|l| !l.starts_with("002")).collect::<Vec<_>>().join("\n");
+    let text =
+        format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
+    std::fs::write(&mixed, text).expect("write");
+    let r = report(&env, &["--cut", mixed.to_str().expect("utf-8")], 1);
+    assert_eq!(rows(&r), ["A003C012_260314_R1AB.mov 14:31:11:00 cleared"], "{r}");
+    assert_eq!(r["events"][0]["event"], 99);
+    assert_eq!(r["unmatched"].as_array().map(Vec::len), Some(1), "{r}");
+}
+
+/// The report of a selects list: each select's people come from the cues
+/// in its span; third-party items carry vendor, item, licence, fee and
+/// invoice, and the fees add up; CSV has one row per event.
+#[test]
+fn clearances_of_selects_csv_and_json_shapes() {
+    let env = env_with_log();
+    let selects = env.tmp.path().join("selects.csv");
+    std::fs::write(
+        &selects,
+        "clip,tc_in,tc_out\nNIGHT0001.MP4,23:59:59;00,23:59:59;50\nGX010042.MP4,14:32:00:10,14:32:00:45\n\
+         C0002.MP4,14:35:10:00,14:35:11:00\nT001.WAV,14:31:05:05,14:31:05:20\n",
+    )
+    .expect("write");
+    let selects = selects.to_str().expect("utf-8");
+    let r = report(&env, &["--selects", selects], 1);
+    assert_eq!(
+        rows(&r),
+        [
+            "NIGHT0001.MP4 23:59:59;00 cleared",
+            "GX010042.MP4 14:32:00:10 pending",
+            "C0002.MP4 14:35:10:00 refused",
+            "T001.WAV 14:31:05:05 unknown"
+        ]
+    );
+    assert_eq!(
+        r["events"][0]["items"],
+        serde_json::json!([{
+            "name": "Flood 1998 news footage", "vendor": "Pond5", "item": "PD-88121", "licence": "5 years worldwide",
+            "fee": "£450.00", "invoice": "INV-2026-031", "status": "cleared", "line": 8
+        }])
+    );
+    // The speaker of the cue under the span, though the row names none.
+    assert_eq!(r["events"][1]["people"][0]["name"], "Jean Martin");
+    let summary = &r["summary"];
+    assert_eq!(summary["fees"], serde_json::json!([{"currency": "£", "total": "450.00", "items": 1}]));
+    assert_eq!(summary["statuses"], serde_json::json!({"cleared": 1, "unknown": 1, "pending": 1, "refused": 1}));
+    assert_eq!(
+        summary["to_clear"],
+        serde_json::json!([
+            "Jean Martin: release pending",
+            "C0002.MP4 Ana Ruiz: release refused",
+            "SPEAKER 1: no release"
+        ])
+    );
+    for key in ["source", "format", "as_of", "events", "unmatched", "skipped", "summary"] {
+        assert!(r.get(key).is_some(), "{key}: {r}");
+    }
+
+    // CSV: the header, then one row per event, in order.
+    let out = env.tmp.path().join("report.csv");
+    let run = env.run(&[
+        "clearances",
+        "--selects",
+        selects,
+        "--format",
+        "csv",
+        "--as-of",
+        "2026-03-20",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let mut reader = ::csv::Reader::from_path(&out).expect("csv");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "event",
+            "line",
+            "record_in",
+            "record_out",
+            "clip",
+            "path",
+            "source_in",
+            "source_out",
+            "duration",
+            "status",
+            "people",
+            "forms",
+            "restrictions",
+            "vendor",
+            "item",
+            "licence",
+            "fee",
+            "invoice",
+            "reasons"
+        ]
+    );
+    let records: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let column = |name: &str| -> Vec<String> {
+        let i = header.iter().position(|h| h == name).expect("column");
+        records.iter().map(|r| r[i].to_string()).collect()
+    };
+    assert_eq!(column("status"), ["cleared", "pending", "refused", "unknown"]);
+    assert_eq!(column("fee"), ["£450.00", "", "", ""]);
+    assert_eq!(column("people")[1], "Jean Martin (pending)");
+    // -o refuses to overwrite without --force.
+    let again = env.run(&["clearances", "--selects", selects, "-o", out.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// Exit 0 when all is cleared, 1 when not, 2 on error: a file that is no
+/// cut, a missing file, a bin that does not exist.
+#[test]
+fn clearances_exit_codes() {
+    let env = env_with_log();
+    report(&env, &["--query", "river"], 0);
+    report(&env, &["--query", "boat"], 1);
+    env.run(&["bins", "add", "act1", "C0001.MP4", "14:31:00;03", "14:31:00;27"]);
+    report(&env, &["--bin", "act1"], 0);
+    let not_a_cut = env.tmp.path().join("notes.txt");
+    std::fs::write(&not_a_cut, "just words\n").expect("write");
+    for args in [
+        vec!["clearances", "--cut", not_a_cut.to_str().expect("utf-8")],
+        vec!["clearances", "--cut", "/nonexistent/cut.edl"],
+        vec!["clearances", "--bin", "no such bin"],
+        vec!["clearances", "--query", "zzzzunfound"],
+    ] {
+        let run = env.run(&args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+        assert!(String::from_utf8_lossy(&run.stderr).starts_with("rushes: error:"), "{run:?}");
+    }
+}
