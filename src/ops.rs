@@ -158,6 +158,10 @@ pub fn import_as(
     let mut words = Vec::new();
     for f in files {
         let (abs, ext) = (os_text(f.as_os_str()), ext(f));
+        if crate::sheet::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+            import_workbook(lib, (f, &abs), options, kind, &mut report)?;
+            continue;
+        }
         // Only a spreadsheet can be a release log: a transcript is not read
         // twice to find out.
         let sheet = matches!(ext.as_str(), "csv" | "tsv" | "txt");
@@ -179,6 +183,58 @@ pub fn import_as(
     }
     progress.finish();
     Ok(report)
+}
+
+/// A workbook (`.xlsx`, `.xls`, `.ods`): its first worksheet that is a
+/// release log (by its columns, or with a person column when `kind` says
+/// so) is imported as the CSV of that sheet would be, lines being rows. A
+/// workbook with no such sheet is listed as skipped, with why.
+fn import_workbook(
+    lib: &Library,
+    (path, abs): (&std::path::Path, &str),
+    options: &ImportOptions,
+    kind: Option<ImportKind>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let skip = |report: &mut ImportReport, reason: String| {
+        report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
+    };
+    let bytes = match read_capped(path) {
+        Ok(b) => b,
+        Err(reason) => {
+            skip(report, reason);
+            return Ok(());
+        }
+    };
+    let sheets = match crate::sheet::workbook_sheets(&bytes) {
+        Ok(s) => s,
+        Err(reason) => {
+            skip(report, reason);
+            return Ok(());
+        }
+    };
+    let forced = kind == Some(ImportKind::Releases);
+    let log = sheets.iter().find(|(_, text)| releases::is_release_log(text.as_bytes(), "csv")).or_else(|| {
+        forced
+            .then(|| sheets.iter().find(|(_, t)| releases::parse(t.as_bytes(), "csv", None, Taken::Forced).is_log()))?
+    });
+    match log {
+        Some((_, text)) => {
+            let taken = if forced { Taken::Forced } else { Taken::ByColumns };
+            import_release_log(lib, (abs, "csv", text.as_bytes()), options, taken, report)
+        }
+        None => {
+            let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+            skip(
+                report,
+                format!(
+                    "no sheet of this workbook ({}) is a release log (a person column and a status or release                      type column); other sheets are read from CSV or TSV: save the sheet as CSV",
+                    names.join(", ")
+                ),
+            );
+            Ok(())
+        }
+    }
 }
 
 /// Reads a release log and keeps it in place of the library's; its rows'

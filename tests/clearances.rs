@@ -22,6 +22,16 @@ fn env_with_log() -> Env {
     env
 }
 
+/// `source: reason` of each warning of an import report.
+fn warnings(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["reason"].as_str().unwrap_or("")))
+        .collect()
+}
+
 /// `clip@tc_in status` of the hits of a search, in the order found.
 fn statuses(env: &Env, args: &[&str]) -> Vec<String> {
     let mut all = vec!["search", "--json"];
@@ -163,12 +173,7 @@ fn the_log_is_told_from_notes_by_its_columns_and_bad_rows_are_said() {
     assert_eq!(boat["clearance"]["status"], "unknown");
     let bad = log("releases_bad.csv");
     let report = env.json(&["import", "--json", &bad], 0);
-    let warnings: Vec<String> = report["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["reason"].as_str().unwrap_or("")))
-        .collect();
+    let warnings = warnings(&report);
     assert_eq!(
         warnings,
         [
@@ -382,7 +387,7 @@ fn without_a_log_exports_carry_no_marks() {
 }
 
 /// `rushes clearances ARGS --format json` with its exit code.
-fn report(env: &Env, args: &[&str], code: i32) -> Value {
+fn report_of(env: &Env, args: &[&str], code: i32) -> Value {
     let mut all = vec!["clearances", "--format", "json", "--as-of", "2026-03-20"];
     all.extend_from_slice(args);
     env.json(&all, code)
@@ -416,7 +421,7 @@ fn clearances_reads_a_cut_rushes_exported_in_every_format() {
         let cut = cut.to_str().expect("utf-8");
         let run = env.run(&["export", "--query", "bakery OR everything", "--format", format, "-o", cut]);
         assert_eq!(run.status.code(), Some(0), "{run:?}");
-        let r = report(&env, &["--cut", cut], 1);
+        let r = report_of(&env, &["--cut", cut], 1);
         assert_eq!(r["format"], format);
         assert_eq!(
             rows(&r),
@@ -447,7 +452,7 @@ fn clearances_reads_a_cut_rushes_exported_in_every_format() {
         let clean = env.tmp.path().join(format!("clean.{format}"));
         let clean = clean.to_str().expect("utf-8");
         env.run(&["export", "--query", "river", "--format", format, "-o", clean]);
-        let r = report(&env, &["--cut", clean], 0);
+        let r = report_of(&env, &["--cut", clean], 0);
         assert_eq!(r["summary"]["all_cleared"], true, "{r}");
         assert_eq!(rows(&r), ["C0001.MP4 14:31:00;03 cleared"]);
     }
@@ -465,7 +470,7 @@ fn clearances_reads_a_cut_rushes_exported_in_every_format() {
 fn a_real_edl_lists_its_unmatched_events() {
     let env = env_with_log();
     let edl = common::realdata("otio-cmx3600-adapter/tests/sample_data/dissolve_test_2.edl");
-    let r = report(&env, &["--cut", edl.to_str().expect("utf-8")], 1);
+    let r = report_of(&env, &["--cut", edl.to_str().expect("utf-8")], 1);
     let unmatched: Vec<String> = r["unmatched"]
         .as_array()
         .expect("unmatched")
@@ -503,7 +508,7 @@ fn a_real_edl_lists_its_unmatched_events() {
     let text =
         format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
     std::fs::write(&mixed, text).expect("write");
-    let r = report(&env, &["--cut", mixed.to_str().expect("utf-8")], 1);
+    let r = report_of(&env, &["--cut", mixed.to_str().expect("utf-8")], 1);
     assert_eq!(rows(&r), ["A003C012_260314_R1AB.mov 14:31:11:00 cleared"], "{r}");
     assert_eq!(r["events"][0]["event"], 99);
     assert_eq!(r["unmatched"].as_array().map(Vec::len), Some(1), "{r}");
@@ -523,7 +528,7 @@ fn clearances_of_selects_csv_and_json_shapes() {
     )
     .expect("write");
     let selects = selects.to_str().expect("utf-8");
-    let r = report(&env, &["--selects", selects], 1);
+    let r = report_of(&env, &["--selects", selects], 1);
     assert_eq!(
         rows(&r),
         [
@@ -615,10 +620,10 @@ fn clearances_of_selects_csv_and_json_shapes() {
 #[test]
 fn clearances_exit_codes() {
     let env = env_with_log();
-    report(&env, &["--query", "river"], 0);
-    report(&env, &["--query", "boat"], 1);
+    report_of(&env, &["--query", "river"], 0);
+    report_of(&env, &["--query", "boat"], 1);
     env.run(&["bins", "add", "act1", "C0001.MP4", "14:31:00;03", "14:31:00;27"]);
-    report(&env, &["--bin", "act1"], 0);
+    report_of(&env, &["--bin", "act1"], 0);
     let not_a_cut = env.tmp.path().join("notes.txt");
     std::fs::write(&not_a_cut, "just words\n").expect("write");
     for args in [
@@ -631,4 +636,47 @@ fn clearances_exit_codes() {
         assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
         assert!(String::from_utf8_lossy(&run.stderr).starts_with("rushes: error:"), "{run:?}");
     }
+}
+
+/// The log kept in Excel (`fixtures/releases/releases.xlsx`, made by
+/// `make_xlsx.py`): found on its second sheet by its columns below a
+/// title, Excel dates read as dates (the expiry flips), a cell's line
+/// break read as a space, a bad row reported by its Excel row, a numeric
+/// fee totalled.
+#[test]
+fn a_release_log_in_excel() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let xlsx = log("releases.xlsx");
+    let report = env.json(&["import", "--json", &xlsx], 0);
+    assert_eq!(report["release_log"]["rows"], 8, "{report}");
+    let warnings = warnings(&report);
+    assert_eq!(
+        warnings,
+        [format!(
+            "{xlsx}:11: unknown status \"maybe\" (signed, cleared, pending, sent, refused, declined, restricted, \
+             conditional...); kept as pending"
+        )]
+    );
+    let on = |day: &str| bite(&env, &["\"everything went under\"", "--as-of", day])["clearance"]["status"].clone();
+    assert_eq!((on("2026-06-30"), on("2026-07-01")), (Value::from("cleared"), Value::from("expired")));
+    assert_eq!(
+        bite(&env, &["bakery"])["clearance"]["reasons"],
+        serde_json::json!(["A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12 restricted: not for use in advertising"])
+    );
+    assert_eq!(bite(&env, &["boat"])["clearance"]["status"], "pending");
+    let selects = env.tmp.path().join("night.csv");
+    std::fs::write(&selects, "clip,tc_in,tc_out\nNIGHT0001.MP4,23:59:59;00,23:59:59;50\n").expect("write");
+    let r = report_of(&env, &["--selects", selects.to_str().expect("utf-8")], 0);
+    assert_eq!(r["summary"]["fees"], serde_json::json!([{"currency": "", "total": "450.00", "items": 1}]));
+    assert_eq!(r["events"][0]["items"][0]["invoice"], "INV-2026-031");
+    // A file that is not a workbook is skipped and says why (and an
+    // import that kept nothing exits 2, as for any other file).
+    let plain = env.tmp.path().join("empty.xlsx");
+    std::fs::write(&plain, b"PK not really a workbook").expect("write");
+    let skipped = env.json(&["import", "--json", plain.to_str().expect("utf-8")], 2);
+    assert!(
+        skipped["sidecars_skipped"][0]["reason"].as_str().is_some_and(|r| r.starts_with("not a workbook")),
+        "{skipped}"
+    );
 }
