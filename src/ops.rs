@@ -16,7 +16,7 @@ use crate::bins::{Bins, BinsError};
 use crate::clearance::Clearance;
 use crate::clearance::{Judge, ReleaseImport};
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
-use crate::export::{Handles, Select, Sequence, SequenceError, apply_handles};
+use crate::export::{ClearanceMark, Handles, Select, Sequence, SequenceError, apply_handles};
 use crate::import::{
     ImportError, ImportOptions, ImportReport, Placement, Skipped, Warning, ext, import_files, read_capped,
 };
@@ -158,6 +158,10 @@ pub fn import_as(
     let mut words = Vec::new();
     for f in files {
         let (abs, ext) = (os_text(f.as_os_str()), ext(f));
+        if crate::sheet::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+            import_workbook(lib, (f, &abs), options, kind, &mut report)?;
+            continue;
+        }
         // Only a spreadsheet can be a release log: a transcript is not read
         // twice to find out.
         let sheet = matches!(ext.as_str(), "csv" | "tsv" | "txt");
@@ -179,6 +183,58 @@ pub fn import_as(
     }
     progress.finish();
     Ok(report)
+}
+
+/// A workbook (`.xlsx`, `.xls`, `.ods`): its first worksheet that is a
+/// release log (by its columns, or with a person column when `kind` says
+/// so) is imported as the CSV of that sheet would be, lines being rows. A
+/// workbook with no such sheet is listed as skipped, with why.
+fn import_workbook(
+    lib: &Library,
+    (path, abs): (&std::path::Path, &str),
+    options: &ImportOptions,
+    kind: Option<ImportKind>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let skip = |report: &mut ImportReport, reason: String| {
+        report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
+    };
+    let bytes = match read_capped(path) {
+        Ok(b) => b,
+        Err(reason) => {
+            skip(report, reason);
+            return Ok(());
+        }
+    };
+    let sheets = match crate::sheet::workbook_sheets(&bytes) {
+        Ok(s) => s,
+        Err(reason) => {
+            skip(report, reason);
+            return Ok(());
+        }
+    };
+    let forced = kind == Some(ImportKind::Releases);
+    let log = sheets.iter().find(|(_, text)| releases::is_release_log(text.as_bytes(), "csv")).or_else(|| {
+        forced
+            .then(|| sheets.iter().find(|(_, t)| releases::parse(t.as_bytes(), "csv", None, Taken::Forced).is_log()))?
+    });
+    match log {
+        Some((_, text)) => {
+            let taken = if forced { Taken::Forced } else { Taken::ByColumns };
+            import_release_log(lib, (abs, "csv", text.as_bytes()), options, taken, report)
+        }
+        None => {
+            let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+            skip(
+                report,
+                format!(
+                    "no sheet of this workbook ({}) is a release log (a person column and a status or release                      type column); other sheets are read from CSV or TSV: save the sheet as CSV",
+                    names.join(", ")
+                ),
+            );
+            Ok(())
+        }
+    }
 }
 
 /// Reads a release log and keeps it in place of the library's; its rows'
@@ -461,6 +517,37 @@ pub fn uncleared(selects: &[Select], clearances: &[Clearance]) -> Vec<Uncleared>
         .collect()
 }
 
+/// Judges `selects` against the release log (releases expiring against
+/// `as_of`, today when `None`) and, when the library keeps a log, puts each
+/// one's clearance on it for the writers to mark ([`Select::clearance`]).
+/// Returns the selects that are not cleared, in order. Without a log
+/// nothing is marked (every select would be `unknown`).
+pub fn judge_selects(
+    lib: &Library,
+    selects: &mut [Select],
+    as_of: Option<&str>,
+) -> Result<Vec<Uncleared>, ExportError> {
+    let clearances = clearances(lib, selects, as_of)?;
+    if has_release_log(lib) {
+        for (s, c) in selects.iter_mut().zip(&clearances) {
+            s.clearance = Some(mark(c));
+        }
+    }
+    Ok(uncleared(selects, &clearances))
+}
+
+/// A clearance as the writers take it: plain values, the status's rank as
+/// its severity.
+pub fn mark(c: &Clearance) -> ClearanceMark {
+    let severity = releases::Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
+    ClearanceMark {
+        status: c.status.name().to_string(),
+        cleared: c.status == releases::Status::Cleared,
+        severity: u8::try_from(severity).unwrap_or(u8::MAX),
+        reasons: c.reasons.clone(),
+    }
+}
+
 /// [`pick`] then [`render`]: the whole export in one call, every notice in
 /// order.
 pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> Result<Rendered, ExportError> {
@@ -469,4 +556,63 @@ pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> 
     notices.append(&mut rendered.notices);
     rendered.notices = notices;
     Ok(rendered)
+}
+
+/// What a clearance report reads.
+#[derive(Clone, Debug)]
+pub enum ReportSource {
+    /// Selects, as an export takes them.
+    Selects(ExportSource),
+    /// A finished cut: CMX3600 EDL, FCPXML, FCP7 XML or OpenTimelineIO.
+    Cut(PathBuf),
+}
+
+/// Why there is no clearance report.
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}: {error}", path.display())]
+    Cut { path: PathBuf, error: crate::cut::CutError },
+    #[error("{}: no events in the cut", path.display())]
+    EmptyCut { path: PathBuf },
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Releases(#[from] ReleasesError),
+}
+
+/// The clearance report of a cut or a selects list, releases expiring
+/// against `as_of` (today when `None`); see [`crate::report`].
+pub fn clearance_report(
+    lib: &Library,
+    source: &ReportSource,
+    as_of: Option<&str>,
+) -> Result<crate::report::ClearanceReport, ReportError> {
+    let judge = judge(lib, as_of)?;
+    match source {
+        ReportSource::Cut(path) => {
+            let bytes = std::fs::read(path).map_err(|source| ReportError::Read { path: path.clone(), source })?;
+            let cut = crate::cut::read(&bytes).map_err(|error| ReportError::Cut { path: path.clone(), error })?;
+            if cut.events.is_empty() {
+                return Err(ReportError::EmptyCut { path: path.clone() });
+            }
+            Ok(crate::report::of_cut(lib, &judge, &path.display().to_string(), &cut)?)
+        }
+        ReportSource::Selects(export) => {
+            let picked = pick(lib, export)?;
+            if picked.selects.is_empty() {
+                return Err(ExportError::Nothing.into());
+            }
+            let seq = Sequence::for_selects("clearances", &picked.selects, None, None).map_err(ExportError::from)?;
+            let name = match export {
+                ExportSource::Query(req) => format!("query {:?}", req.query),
+                ExportSource::Selects(file) => file.display().to_string(),
+                ExportSource::Bin(name) => format!("bin {name:?}"),
+            };
+            Ok(crate::report::of_selects(lib, &judge, &name, &picked.selects, &seq)?)
+        }
+    }
 }

@@ -342,6 +342,12 @@ pub enum Outcome {
     NotReleases { reason: String },
 }
 
+impl Outcome {
+    pub fn is_log(&self) -> bool {
+        matches!(self, Outcome::Log { .. })
+    }
+}
+
 /// The delimiters a file of extension `ext` may use.
 fn delimiters(ext: &str) -> &'static [u8] {
     if ext == "tsv" { b"\t" } else { b",;\t" }

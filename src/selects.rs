@@ -211,7 +211,15 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
         };
         let comment = (h.kind == HitKind::Note).then(|| h.text.clone());
         let text = if h.kind == HitKind::Soundbite { h.text.clone() } else { String::new() };
-        selects.push(Select { clip: ec, in_frame, out_frame, speaker: h.speaker.clone(), text, comment });
+        selects.push(Select {
+            clip: ec,
+            in_frame,
+            out_frame,
+            speaker: h.speaker.clone(),
+            text,
+            comment,
+            clearance: None,
+        });
     }
     sort(&mut selects, &clips);
     Ok((selects, rejected))
@@ -238,6 +246,7 @@ pub fn from_bin(lib: &Library, bin: &Bin) -> Result<(Vec<Select>, Vec<Rejected>)
                 speaker: s.speaker.clone(),
                 text: s.text.clone().unwrap_or_default(),
                 comment: s.comment.clone(),
+                clearance: None,
             }),
             Err(reason) => rejected.push(Rejected { source, reason }),
         }
@@ -290,6 +299,7 @@ fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
         speaker: row.speaker.clone().filter(|s| !s.is_empty()),
         text: row.text.clone().unwrap_or_default(),
         comment: row.comment.clone().filter(|s| !s.is_empty()),
+        clearance: None,
     })
 }
 

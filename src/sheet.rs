@@ -6,6 +6,10 @@
 //! unquoted `;` split in two (`14:31:00;10` read as `14:31:00` and `10`)
 //! joined again, only in a timecode column and always said, because it is
 //! a guess. Pure: text in, rows out; what each row means is the caller's.
+//!
+//! Excel workbooks (`.xlsx`, and `.xls`, `.ods`) come in through
+//! [`workbook_sheets`]: each worksheet as CSV text, one line per row, so
+//! the same reader takes them and a row's line is its row number in Excel.
 
 /// One record, cells trimmed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +178,74 @@ fn is_hms(s: &str) -> bool {
         lens.contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) && f.parse::<u32>().is_ok_and(|n| n <= max)
     };
     matches!(fields.as_slice(), [h, m, s] if number(h, 1..=2, 23) && number(m, 2..=2, 59) && number(s, 2..=2, 59))
+}
+
+/// The extensions [`workbook_sheets`] reads.
+pub const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// Every worksheet of a workbook, in order, as its name and its cells as
+/// CSV text (`,` between cells, quoted where needed): line *n* of the text
+/// is row *n* of the sheet (rows above the first filled one are blank
+/// lines), and a line break inside a cell becomes a space so that the
+/// count holds. Dates are written `YYYY-MM-DD` (with the time when it is
+/// not midnight), whole numbers without a decimal point, and an error
+/// cell (`#N/A`) as Excel shows it. Through calamine; `Err` says why the
+/// file is not a workbook it reads.
+pub fn workbook_sheets(bytes: &[u8]) -> Result<Vec<(String, String)>, String> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a workbook: {e}"))?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            // A chart sheet or a sheet that does not read: the others do.
+            Err(_) => continue,
+        };
+        let mut text = String::new();
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        for _ in 0..first_row {
+            text.push('\n');
+        }
+        for row in range.rows() {
+            let lead = std::iter::repeat_n(String::new(), first_col as usize);
+            let cells: Vec<String> = lead.chain(row.iter().map(cell_text)).collect();
+            let fields: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+            text.push_str(fields.join(",").trim_end_matches(','));
+            text.push('\n');
+        }
+        sheets.push((name, text));
+    }
+    Ok(sheets)
+}
+
+/// A cell as a person reads it in Excel, on one line.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    let text = match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::Error(e) => e.to_string(),
+    };
+    text.replace(['\r', '\n'], " ")
+}
+
+/// A CSV field, quoted when it holds a comma or a quote.
+fn csv_field(cell: &str) -> String {
+    if cell.contains([',', '"']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
 }
 
 #[cfg(test)]

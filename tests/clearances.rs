@@ -22,6 +22,16 @@ fn env_with_log() -> Env {
     env
 }
 
+/// `source: reason` of each warning of an import report.
+fn warnings(report: &Value) -> Vec<String> {
+    report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["reason"].as_str().unwrap_or("")))
+        .collect()
+}
+
 /// `clip@tc_in status` of the hits of a search, in the order found.
 fn statuses(env: &Env, args: &[&str]) -> Vec<String> {
     let mut all = vec!["search", "--json"];
@@ -170,12 +180,7 @@ fn the_log_is_told_from_notes_by_its_columns_and_bad_rows_are_said() {
     assert_eq!(boat["clearance"]["status"], "unknown");
     let bad = log("releases_bad.csv");
     let report = env.json(&["import", "--json", &bad], 0);
-    let warnings: Vec<String> = report["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .map(|w| format!("{}: {}", w["source"].as_str().unwrap_or(""), w["reason"].as_str().unwrap_or("")))
-        .collect();
+    let warnings = warnings(&report);
     assert_eq!(
         warnings,
         [
@@ -238,4 +243,447 @@ fn an_export_says_each_uncleared_select_and_require_cleared_writes_nothing() {
     let run = env.run(&["export", "--query", "river", "--format", "edl", "--require-cleared"]);
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     assert!(!String::from_utf8_lossy(&run.stderr).contains("not cleared"), "{run:?}");
+}
+
+/// What the readers in `tests/readers` (OpenTimelineIO's adapters, pycmx,
+/// or a strict XML parse with `xml`) see in an exported file.
+fn read_back(format: &str, file: &std::path::Path) -> Vec<Value> {
+    let out = std::process::Command::new(common::venv::python())
+        .arg(repo().join("tests/readers/read_timeline.py"))
+        .arg(format)
+        .arg(file)
+        // The fixture's A003C012 is 24000/1001.
+        .arg((24000.0f64 / 1001.0).to_string())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "{format} reader on {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+    match serde_json::from_slice(&out.stdout).expect("reader JSON") {
+        Value::Array(a) => a,
+        other => panic!("{other}"),
+    }
+}
+
+/// Maria's restricted bite and Tom's cleared one (on 2026-03-20), both on
+/// A003C012, exported in every format: each file still reads in the
+/// readers the industry uses, and each carries the mark on Maria's select
+/// only, where the format keeps it.
+#[test]
+fn every_export_format_marks_what_is_not_cleared() {
+    let env = env_with_log();
+    const REASON: &str = "A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12 restricted: not for use in advertising";
+    let export = |format: &str| {
+        let out = env.tmp.path().join(format!("cut.{format}"));
+        let args = [
+            "export",
+            "--query",
+            "bakery OR everything",
+            "--as-of",
+            "2026-03-20",
+            "--format",
+            format,
+            "-o",
+            out.to_str().expect("utf-8"),
+        ];
+        let run = env.run(&args);
+        assert_eq!(run.status.code(), Some(0), "{format}: {run:?}");
+        out
+    };
+    // One entry per select (per clip on the first track a reader makes).
+    let firsts = |seen: Vec<Value>, reader: &str| -> Vec<Value> {
+        let mine: Vec<Value> = seen.into_iter().filter(|c| c["reader"] == reader).collect();
+        assert!(mine.len() >= 2, "{reader}: {mine:?}");
+        mine[..2].to_vec()
+    };
+
+    // EDL: a `* CLEARANCE:` comment under Maria's event, which OTIO keeps.
+    let edl = export("edl");
+    let text = std::fs::read_to_string(&edl).expect("edl");
+    assert_eq!(text.matches("* CLEARANCE: ").count(), 1, "{text}");
+    assert!(text.contains(&format!("* CLEARANCE: restricted: {REASON}\n")), "{text}");
+    let comments: Vec<Value> = firsts(read_back("edl", &edl), "otio:cmx_3600")
+        .iter()
+        .map(|c| c["metadata"]["cmx_3600"]["comments"].clone())
+        .collect();
+    let marked = |c: &Value| {
+        c.as_array().is_some_and(|a| a.iter().any(|l| *l == format!("CLEARANCE: restricted: {REASON}").as_str()))
+    };
+    assert!(marked(&comments[0]) && !marked(&comments[1]), "{comments:?}");
+    // pycmx reads the list too.
+    assert_eq!(read_back("edl", &edl).iter().filter(|c| c["reader"] == "pycmx").count(), 2);
+
+    // FCPXML: a to-do marker (red in FCP), seen by the OTIO adapter and by a
+    // strict XML parse.
+    let fcpxml = export("fcpxml");
+    let markers: Vec<Vec<String>> = firsts(read_back("fcpxml", &fcpxml), "otio:fcpx_xml")
+        .iter()
+        .map(|c| {
+            c["markers"].as_array().expect("markers").iter().map(|m| format!("{} {}", m["name"], m["color"])).collect()
+        })
+        .collect();
+    assert!(markers[0].contains(&"\"NOT CLEARED: restricted\" \"RED\"".to_string()), "{markers:?}");
+    assert!(!markers[1].iter().any(|m| m.contains("NOT CLEARED")), "{markers:?}");
+    let todo: Vec<Value> = read_back("xml", &fcpxml)
+        .into_iter()
+        .filter(|e| e["tag"] == "marker" && e["attrs"]["completed"] == "0")
+        .map(|e| e["attrs"].clone())
+        .collect();
+    assert_eq!(todo.len(), 1, "{todo:?}");
+    assert_eq!((&todo[0]["value"], &todo[0]["note"]), (&Value::from("NOT CLEARED: restricted"), &Value::from(REASON)));
+
+    // xmeml: a clip marker Premiere lists, its comment the reasons.
+    let xmeml = export("xmeml");
+    let seen = firsts(read_back("xmeml", &xmeml), "otio:fcp_xml");
+    let clearance_markers = |c: &Value| -> Vec<String> {
+        c["markers"]
+            .as_array()
+            .expect("markers")
+            .iter()
+            .filter(|m| m["name"] == "NOT CLEARED: restricted")
+            .map(|m| m["metadata"]["fcp_xml"]["comment"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(clearance_markers(&seen[0]), [REASON]);
+    assert!(clearance_markers(&seen[1]).is_empty());
+    read_back("xml", &xmeml);
+
+    // ALE: a Clearance column, read by OTIO's ALE adapter.
+    let ale = export("ale");
+    let column: Vec<Value> =
+        firsts(read_back("ale", &ale), "otio:ale").iter().map(|c| c["metadata"]["ALE"]["Clearance"].clone()).collect();
+    assert_eq!(column, [Value::from(format!("restricted: {REASON}")), Value::from("cleared")]);
+
+    // OTIO: metadata.rushes.clearance.
+    let otio = export("otio");
+    let meta: Vec<Value> = firsts(read_back("otio", &otio), "otio:otio_json")
+        .iter()
+        .map(|c| c["metadata"]["rushes"]["clearance"].clone())
+        .collect();
+    assert_eq!(meta[0], serde_json::json!({"status": "restricted", "cleared": false, "reasons": [REASON]}));
+    assert_eq!(meta[1], serde_json::json!({"status": "cleared", "cleared": true, "reasons": []}));
+
+    // CSV: a clearance column after clip_id; the table still feeds back.
+    let csv = export("csv");
+    let mut reader = ::csv::Reader::from_path(&csv).expect("csv");
+    let header = reader.headers().expect("header").clone();
+    assert_eq!(header.iter().next_back(), Some("clearance"), "{header:?}");
+    let column: Vec<String> = reader.records().map(|r| r.expect("row")[header.len() - 1].to_string()).collect();
+    assert_eq!(column, [format!("restricted: {REASON}"), "cleared".to_string()]);
+    let again = env.run(&["export", "--selects", csv.to_str().expect("utf-8"), "--format", "edl"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+}
+
+/// Without a release log nothing is judged: no mark and no column, so an
+/// export is what it was before the log existed.
+#[test]
+fn without_a_log_exports_carry_no_marks() {
+    let env = Env::new();
+    env.ingest(&dump());
+    for (format, absent) in [
+        ("edl", "CLEARANCE"),
+        ("csv", "clearance"),
+        ("ale", "Clearance"),
+        ("otio", "clearance"),
+        ("fcpxml", "NOT CLEARED"),
+        ("xmeml", "NOT CLEARED"),
+    ] {
+        let run = env.run(&["export", "--query", "bakery", "--format", format]);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let text = String::from_utf8_lossy(&run.stdout);
+        assert!(!text.contains(absent), "{format}: {text}");
+    }
+}
+
+/// `rushes clearances ARGS --format json` with its exit code.
+fn report_of(env: &Env, args: &[&str], code: i32) -> Value {
+    let mut all = vec!["clearances", "--format", "json", "--as-of", "2026-03-20"];
+    all.extend_from_slice(args);
+    env.json(&all, code)
+}
+
+/// `clip source_in status` of each event of a report.
+fn rows(report: &Value) -> Vec<String> {
+    report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["clip"].as_str().unwrap_or("?"),
+                e["source_in"].as_str().unwrap_or("?"),
+                e["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+/// A cut exported by rushes in each of EDL, FCPXML, xmeml and OTIO is
+/// read back: each event matched to its clip with its span, people and
+/// status; exit 1 while something is not cleared, 0 when all is.
+#[test]
+fn clearances_reads_a_cut_rushes_exported_in_every_format() {
+    let env = env_with_log();
+    for format in ["edl", "fcpxml", "xmeml", "otio"] {
+        let cut = env.tmp.path().join(format!("cut.{format}"));
+        let cut = cut.to_str().expect("utf-8");
+        let run = env.run(&["export", "--query", "bakery OR everything", "--format", format, "-o", cut]);
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        let r = report_of(&env, &["--cut", cut], 1);
+        assert_eq!(r["format"], format);
+        assert_eq!(
+            rows(&r),
+            ["A003C012_260314_R1AB.mov 14:31:10:00 restricted", "A003C012_260314_R1AB.mov 14:31:11:00 cleared"],
+            "{format}: {r}"
+        );
+        let first = &r["events"][0];
+        assert_eq!(
+            (&first["source_out"], &first["duration"]),
+            (&Value::from("14:31:10:22"), &Value::from("00:00:00:22"))
+        );
+        assert_eq!(
+            (&first["record_in"], &first["record_out"]),
+            (&Value::from("01:00:00:00"), &Value::from("01:00:00:22"))
+        );
+        assert_eq!(
+            first["people"],
+            serde_json::json!([{"name": "Maria Lopez", "status": "cleared", "form": "forms/maria_lopez.pdf"}])
+        );
+        assert_eq!(
+            first["restrictions"],
+            serde_json::json!(["A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12: not for use in advertising"])
+        );
+        assert_eq!(r["events"][1]["people"][0]["name"], "Tom Baker");
+        assert_eq!(r["summary"]["statuses"], serde_json::json!({"cleared": 1, "restricted": 1}), "{format}");
+        assert_eq!(r["unmatched"], serde_json::json!([]));
+        // A cut of cleared bites only: exit 0.
+        let clean = env.tmp.path().join(format!("clean.{format}"));
+        let clean = clean.to_str().expect("utf-8");
+        env.run(&["export", "--query", "river", "--format", format, "-o", clean]);
+        let r = report_of(&env, &["--cut", clean], 0);
+        assert_eq!(r["summary"]["all_cleared"], true, "{r}");
+        assert_eq!(rows(&r), ["C0001.MP4 14:31:00;03 cleared"]);
+    }
+    // Tom's release expires: the same cut is no longer cleared.
+    let cut = env.tmp.path().join("cut.otio");
+    let later = env
+        .json(&["clearances", "--cut", cut.to_str().expect("utf-8"), "--format", "json", "--as-of", "2026-07-01"], 1);
+    assert_eq!(later["events"][1]["status"], "expired");
+}
+
+/// A real EDL (a dissolve, from the OTIO CMX3600 adapter's samples)
+/// matches nothing in the fixture: every event is listed as unmatched with
+/// its line and clip name, and counts as something to clear.
+#[test]
+fn a_real_edl_lists_its_unmatched_events() {
+    let env = env_with_log();
+    let edl = common::realdata("otio-cmx3600-adapter/tests/sample_data/dissolve_test_2.edl");
+    let r = report_of(&env, &["--cut", edl.to_str().expect("utf-8")], 1);
+    let unmatched: Vec<String> = r["unmatched"]
+        .as_array()
+        .expect("unmatched")
+        .iter()
+        .map(|u| {
+            format!(
+                "{} line {} {} {}",
+                u["event"],
+                u["line"],
+                u["name"].as_str().unwrap_or("-"),
+                u["reel"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        unmatched,
+        ["1 line 3 clip_A TST", "2 line 5 clip_A TST", "2 line 6 clip_B TST", "3 line 10 clip_B TST"]
+    );
+    assert_eq!((r["summary"]["events"].as_u64(), r["summary"]["unmatched"].as_u64()), (Some(0), Some(4)));
+    assert_eq!(r["summary"]["to_clear"].as_array().map(Vec::len), Some(4));
+    // The table says so too.
+    let run = env.run(&["clearances", "--cut", edl.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("events that match no clip (4):"), "{text}");
+    assert!(text.contains("event 2 (line 6) 01:00:00:05-01:00:00:15: clip \"clip_B\", reel TST"), "{text}");
+
+    // A real event beside an Avid-style one that names only its reel and
+    // source timecode (no clip name): the second is matched by reel and
+    // timecode, the first is listed.
+    let mixed = env.tmp.path().join("mixed.edl");
+    let real =
+        std::fs::read_to_string(common::realdata("pycmx/tests/edls/ISSUE_14_conform_edl_issue_01.edl")).expect("edl");
+    let first_event: String = real.lines().take_while(|l| !l.starts_with("002")).collect::<Vec<_>>().join("\n");
+    let text =
+        format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
+    std::fs::write(&mixed, text).expect("write");
+    let r = report_of(&env, &["--cut", mixed.to_str().expect("utf-8")], 1);
+    assert_eq!(rows(&r), ["A003C012_260314_R1AB.mov 14:31:11:00 cleared"], "{r}");
+    assert_eq!(r["events"][0]["event"], 99);
+    assert_eq!(r["unmatched"].as_array().map(Vec::len), Some(1), "{r}");
+}
+
+/// The report of a selects list: each select's people come from the cues
+/// in its span; third-party items carry vendor, item, licence, fee and
+/// invoice, and the fees add up; CSV has one row per event.
+#[test]
+fn clearances_of_selects_csv_and_json_shapes() {
+    let env = env_with_log();
+    let selects = env.tmp.path().join("selects.csv");
+    std::fs::write(
+        &selects,
+        "clip,tc_in,tc_out\nNIGHT0001.MP4,23:59:59;00,23:59:59;50\nGX010042.MP4,14:32:00:10,14:32:00:45\n\
+         C0002.MP4,14:35:10:00,14:35:11:00\nT001.WAV,14:31:05:05,14:31:05:20\n",
+    )
+    .expect("write");
+    let selects = selects.to_str().expect("utf-8");
+    let r = report_of(&env, &["--selects", selects], 1);
+    assert_eq!(
+        rows(&r),
+        [
+            "NIGHT0001.MP4 23:59:59;00 cleared",
+            "GX010042.MP4 14:32:00:10 pending",
+            "C0002.MP4 14:35:10:00 refused",
+            "T001.WAV 14:31:05:05 unknown"
+        ]
+    );
+    assert_eq!(
+        r["events"][0]["items"],
+        serde_json::json!([{
+            "name": "Flood 1998 news footage", "vendor": "Pond5", "item": "PD-88121", "licence": "5 years worldwide",
+            "fee": "£450.00", "invoice": "INV-2026-031", "status": "cleared", "line": 8
+        }])
+    );
+    // The speaker of the cue under the span, though the row names none.
+    assert_eq!(r["events"][1]["people"][0]["name"], "Jean Martin");
+    let summary = &r["summary"];
+    assert_eq!(summary["fees"], serde_json::json!([{"currency": "£", "total": "450.00", "items": 1}]));
+    assert_eq!(summary["statuses"], serde_json::json!({"cleared": 1, "unknown": 1, "pending": 1, "refused": 1}));
+    assert_eq!(
+        summary["to_clear"],
+        serde_json::json!([
+            "Jean Martin: release pending",
+            "C0002.MP4 Ana Ruiz: release refused",
+            "SPEAKER 1: no release"
+        ])
+    );
+    for key in ["source", "format", "as_of", "events", "unmatched", "skipped", "summary"] {
+        assert!(r.get(key).is_some(), "{key}: {r}");
+    }
+
+    // CSV: the header, then one row per event, in order.
+    let out = env.tmp.path().join("report.csv");
+    let run = env.run(&[
+        "clearances",
+        "--selects",
+        selects,
+        "--format",
+        "csv",
+        "--as-of",
+        "2026-03-20",
+        "-o",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let mut reader = ::csv::Reader::from_path(&out).expect("csv");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "event",
+            "line",
+            "record_in",
+            "record_out",
+            "clip",
+            "path",
+            "source_in",
+            "source_out",
+            "duration",
+            "status",
+            "people",
+            "forms",
+            "restrictions",
+            "vendor",
+            "item",
+            "licence",
+            "fee",
+            "invoice",
+            "reasons"
+        ]
+    );
+    let records: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let column = |name: &str| -> Vec<String> {
+        let i = header.iter().position(|h| h == name).expect("column");
+        records.iter().map(|r| r[i].to_string()).collect()
+    };
+    assert_eq!(column("status"), ["cleared", "pending", "refused", "unknown"]);
+    assert_eq!(column("fee"), ["£450.00", "", "", ""]);
+    assert_eq!(column("people")[1], "Jean Martin (pending)");
+    // -o refuses to overwrite without --force.
+    let again = env.run(&["clearances", "--selects", selects, "-o", out.to_str().expect("utf-8")]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+/// Exit 0 when all is cleared, 1 when not, 2 on error: a file that is no
+/// cut, a missing file, a bin that does not exist.
+#[test]
+fn clearances_exit_codes() {
+    let env = env_with_log();
+    report_of(&env, &["--query", "river"], 0);
+    report_of(&env, &["--query", "boat"], 1);
+    env.run(&["bins", "add", "act1", "C0001.MP4", "14:31:00;03", "14:31:00;27"]);
+    report_of(&env, &["--bin", "act1"], 0);
+    let not_a_cut = env.tmp.path().join("notes.txt");
+    std::fs::write(&not_a_cut, "just words\n").expect("write");
+    for args in [
+        vec!["clearances", "--cut", not_a_cut.to_str().expect("utf-8")],
+        vec!["clearances", "--cut", "/nonexistent/cut.edl"],
+        vec!["clearances", "--bin", "no such bin"],
+        vec!["clearances", "--query", "zzzzunfound"],
+    ] {
+        let run = env.run(&args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+        assert!(String::from_utf8_lossy(&run.stderr).starts_with("rushes: error:"), "{run:?}");
+    }
+}
+
+/// The log kept in Excel (`fixtures/releases/releases.xlsx`, made by
+/// `make_xlsx.py`): found on its second sheet by its columns below a
+/// title, Excel dates read as dates (the expiry flips), a cell's line
+/// break read as a space, a bad row reported by its Excel row, a numeric
+/// fee totalled.
+#[test]
+fn a_release_log_in_excel() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let xlsx = log("releases.xlsx");
+    let report = env.json(&["import", "--json", &xlsx], 0);
+    assert_eq!(report["release_log"]["rows"], 8, "{report}");
+    let warnings = warnings(&report);
+    assert_eq!(
+        warnings,
+        [format!(
+            "{xlsx}:11: unknown status \"maybe\" (signed, cleared, pending, sent, refused, declined, restricted, \
+             conditional...); kept as pending"
+        )]
+    );
+    let on = |day: &str| bite(&env, &["\"everything went under\"", "--as-of", day])["clearance"]["status"].clone();
+    assert_eq!((on("2026-06-30"), on("2026-07-01")), (Value::from("cleared"), Value::from("expired")));
+    assert_eq!(
+        bite(&env, &["bakery"])["clearance"]["reasons"],
+        serde_json::json!(["A003C012_260314_R1AB.mov 14:31:10:00-14:31:10:12 restricted: not for use in advertising"])
+    );
+    assert_eq!(bite(&env, &["boat"])["clearance"]["status"], "pending");
+    let selects = env.tmp.path().join("night.csv");
+    std::fs::write(&selects, "clip,tc_in,tc_out\nNIGHT0001.MP4,23:59:59;00,23:59:59;50\n").expect("write");
+    let r = report_of(&env, &["--selects", selects.to_str().expect("utf-8")], 0);
+    assert_eq!(r["summary"]["fees"], serde_json::json!([{"currency": "", "total": "450.00", "items": 1}]));
+    assert_eq!(r["events"][0]["items"][0]["invoice"], "INV-2026-031");
+    // A file that is not a workbook is skipped and says why (and an
+    // import that kept nothing exits 2, as for any other file).
+    let plain = env.tmp.path().join("empty.xlsx");
+    std::fs::write(&plain, b"PK not really a workbook").expect("write");
+    let skipped = env.json(&["import", "--json", plain.to_str().expect("utf-8")], 2);
+    assert!(
+        skipped["sidecars_skipped"][0]["reason"].as_str().is_some_and(|r| r.starts_with("not a workbook")),
+        "{skipped}"
+    );
 }

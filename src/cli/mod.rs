@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 mod print;
 mod progress;
+mod report;
 mod table;
 mod values;
 
@@ -22,7 +23,7 @@ use clap::{Parser, Subcommand};
 use print::{print_bins, print_edit, print_hits, print_ingest, print_proxies, print_show, print_words, write_json};
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
-use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, StatusArg, TimebaseArg};
+use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg};
 
 use rushes::atomic::write_atomic;
 use rushes::bins::{Bins, NewSelect};
@@ -36,7 +37,7 @@ use rushes::ingest::{IngestError, IngestOptions, Progress, ingest, refuse_librar
 use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
-use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ImportKind, one_line};
+use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ImportKind, ReportSource, one_line};
 use rushes::proxy::{ProxyRequest, make_proxies};
 use rushes::releases::Status;
 use rushes::resolve::{ClipLookupError, resolve_clip};
@@ -229,6 +230,40 @@ enum Command {
         /// Write nothing and exit 2 when any select is not cleared.
         #[arg(long)]
         require_cleared: bool,
+        #[command(flatten)]
+        as_of: AsOf,
+    },
+    /// The clearance report of a finished cut or of selects: one row per
+    /// event (record and source in/out, clip, the people heard and their
+    /// release status and form, restrictions, third-party items with
+    /// vendor, item, licence, fee and invoice), the events that match no
+    /// clip, and a summary: counts per status, third-party fees, and what
+    /// must be cleared before delivery. Exit 0 when everything is cleared,
+    /// 1 when something is not (or matches no clip), 2 on error.
+    Clearances {
+        /// The soundbites this search finds, in timecode order by clip.
+        #[arg(long, conflicts_with_all = ["selects", "cut", "bin"], required_unless_present_any = ["selects", "cut", "bin"])]
+        query: Option<String>,
+        /// A selects CSV (clip, tc_in, tc_out...), as `export --selects` reads it.
+        #[arg(long, conflicts_with_all = ["cut", "bin"])]
+        selects: Option<PathBuf>,
+        /// A finished cut: CMX3600 EDL, FCPXML, FCP7 XML (Premiere) or
+        /// OpenTimelineIO, told by its contents. Events are matched to clips
+        /// by path, clip name, then reel and source timecode.
+        #[arg(long, conflicts_with = "bin")]
+        cut: Option<PathBuf>,
+        /// A selects bin (see `rushes bins`).
+        #[arg(long, value_name = "NAME")]
+        bin: Option<String>,
+        /// table (for people), csv (one row per event) or json.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormatArg,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         as_of: AsOf,
     },
@@ -599,12 +634,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
-            let picked = ops::pick(&lib, &source)?;
+            let mut picked = ops::pick(&lib, &source)?;
             print_notices(&picked.notices);
             // Every select that is not cleared is said, before anything is
-            // written; with --require-cleared nothing is.
-            let clearances = ops::clearances(&lib, &picked.selects, as_of.day()?.as_deref())?;
-            let uncleared = ops::uncleared(&picked.selects, &clearances);
+            // written; with --require-cleared nothing is. The file marks
+            // each one too.
+            let uncleared = ops::judge_selects(&lib, &mut picked.selects, as_of.day()?.as_deref())?;
             if ops::has_release_log(&lib) || require_cleared {
                 for u in &uncleared {
                     eprintln!("rushes: not cleared: {u}");
@@ -634,6 +669,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Output::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Clearances { query, selects, cut, bin, format, output, force, as_of } => {
+            if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
+                anyhow::bail!("{} exists; use --force to overwrite it", out.display());
+            }
+            if let Some(out) = &output {
+                refuse_missing_folder(out)?;
+            }
+            let day = as_of.day()?;
+            let lib = open_library(&cli.library)?;
+            let source = match (query, selects, cut, bin) {
+                (Some(query), ..) => ReportSource::Selects(ExportSource::Query(SearchRequest {
+                    query,
+                    fuzzy: false,
+                    filters: SearchFilters::default(),
+                    kind: Some(HitKind::Soundbite),
+                    limit: None,
+                    context: 0,
+                    clearance: None,
+                    as_of: day.clone(),
+                })),
+                (None, Some(file), ..) => ReportSource::Selects(ExportSource::Selects(file)),
+                (None, None, Some(file), _) => ReportSource::Cut(file),
+                (None, None, None, Some(name)) => ReportSource::Selects(ExportSource::Bin(name)),
+                (None, None, None, None) => anyhow::bail!("give --query, --selects, --cut or --bin"),
+            };
+            let report = ops::clearance_report(&lib, &source, day.as_deref())?;
+            let mut text = Vec::new();
+            match format {
+                ReportFormatArg::Table => report::write_table(&mut text, &report)?,
+                ReportFormatArg::Csv => report::write_csv(&mut text, &report)?,
+                ReportFormatArg::Json => write_json(&mut text, &report)?,
+            }
+            match output {
+                Some(path) => write_output(&path, &text)?,
+                None => std::io::stdout().lock().write_all(&text)?,
+            }
+            Ok(if report.summary.all_cleared { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Relink { old, new, json } => {
             let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;

@@ -124,3 +124,11 @@ impl From<ImportKindArg> for ImportKind {
         }
     }
 }
+
+/// `clearances --format`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormatArg {
+    Table,
+    Csv,
+    Json,
+}

@@ -10,7 +10,10 @@
 //!   clip with audio is 44.1 kHz), `FPS` the sequence rate as Avid writes it
 //!   (`23.976`, `25`, `29.97`, `50`, `59.94`), then a blank line.
 //! - `Column`: `Name Tracks Start End Tape Source File Comments Speaker
-//!   Camera FPS`, then a blank line, then `Data`: one row per select.
+//!   Camera FPS`, and `Clearance` after them when the selects were judged
+//!   against a release log (`cleared`, or `<status>: <reason>; <reason>`:
+//!   Avid shows any column of a log in the bin), then a blank line, then
+//!   `Data`: one row per select.
 //! - `Name` is `<file name stem>_<n>` with `n` the select's place in the list
 //!   (`001`, as the EDL event numbers; in the whole list, also when it is
 //!   split by rate, so names stay unique across the logs). `Tracks` is `V` when the clip has
@@ -126,6 +129,10 @@ fn render(seq: &Sequence, rows: &[(usize, &Select)], labels: Labels) -> String {
     out.push_str(&format!("FPS\t{}\n\n", seq.format.rate().label()));
     out.push_str("Column\n");
     out.push_str(&COLUMNS.join("\t"));
+    let judged = rows.iter().any(|(_, s)| s.clearance.is_some());
+    if judged {
+        out.push_str("\tClearance");
+    }
     out.push_str("\n\nData\n");
     for &(n, sel) in rows {
         let clip = &sel.clip;
@@ -170,6 +177,10 @@ fn render(seq: &Sequence, rows: &[(usize, &Select)], labels: Labels) -> String {
             fps_column(fps),
         ];
         out.push_str(&row.join("\t"));
+        if judged {
+            out.push('\t');
+            out.push_str(&one_line(&sel.clearance.as_ref().map(|c| c.summary()).unwrap_or_default()));
+        }
         out.push('\n');
     }
     out

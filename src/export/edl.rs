@@ -26,7 +26,10 @@
 //!   `* FROM CLIP: <path>` (what OpenTimelineIO reads as the media path),
 //!   `* SOURCE FILE: <path>` (what Avid and pycmx read), then
 //!   `* COMMENT: <speaker>: <text>` and the AP's comment as a second
-//!   `* COMMENT:`. Comment lines are UTF-8, on one line each: CR, LF, tab and
+//!   `* COMMENT:`; a select that is not cleared gets one
+//!   `* CLEARANCE: <status>: <reason>` line per reason (OpenTimelineIO
+//!   keeps them among the clip's `cmx_3600` comments; Avid shows comment
+//!   lines in the bin's comment column). Comment lines are UTF-8, on one line each: CR, LF, tab and
 //!   other control characters become spaces and runs of spaces collapse.
 //!   The name and path lines keep every character (two spaces stay two)
 //!   except control characters, which a line cannot hold and become
@@ -114,6 +117,9 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
         if let Some(comment) = sel.comment.as_deref().map(one_line).filter(|c| !c.is_empty()) {
             out.push_str(&format!("* COMMENT: {comment}\n"));
         }
+        for line in sel.uncleared().map(|c| c.lines()).unwrap_or_default() {
+            out.push_str(&format!("* CLEARANCE: {}\n", one_line(&line)));
+        }
         if let Some(note) = src.note {
             out.push_str(&format!("* NOTE: {note}\n"));
         }
@@ -142,6 +148,9 @@ pub struct EdlEvent {
     pub comments: Vec<String>,
     /// `* NOTE:` bodies in order.
     pub notes: Vec<String>,
+    /// `* CLEARANCE:` bodies in order (`pending: Jean Martin: release
+    /// pending`).
+    pub clearance: Vec<String>,
 }
 
 /// Why [`read`] refused an EDL: each names its 1-based line.
@@ -222,6 +231,8 @@ pub fn read(text: &str) -> Result<Vec<EdlEvent>, EdlError> {
                 event.comments.push(comment);
             } else if let Some(note) = body("NOTE:") {
                 event.notes.push(note);
+            } else if let Some(mark) = body("CLEARANCE:") {
+                event.clearance.push(mark);
             }
         } else {
             return Err(EdlError::UnknownLine { line: line_no, text: line.to_string() });
@@ -650,6 +661,25 @@ FCM: DROP FRAME
                 assert_eq!(e.clip_name.as_deref(), Some(s.clip.name.as_str()));
             }
         }
+    }
+
+    /// A select that is not cleared gets one `* CLEARANCE:` line per
+    /// reason, on one line each; a cleared one gets none.
+    #[test]
+    fn clearance_lines_follow_the_event() {
+        let restricted = judged(
+            select(sony(), 1, 4),
+            "restricted",
+            &["A012 10:02:10:00-10:02:20:00\nnot for ads", "Lu: conditional"],
+        );
+        let cleared = judged(select(sony(), 10, 20), "cleared", &[]);
+        let selects = [restricted, cleared];
+        let events = read(&write(&seq_for(&selects), &selects)).expect("read");
+        assert_eq!(
+            events[0].clearance,
+            ["restricted: A012 10:02:10:00-10:02:20:00 not for ads", "restricted: Lu: conditional"]
+        );
+        assert!(events[1].clearance.is_empty());
     }
 
     #[test]

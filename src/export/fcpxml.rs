@@ -28,6 +28,13 @@
 //!   the clip's labelling. A one-frame `<marker>` at the in point carries
 //!   "speaker: text" (truncated to 250 characters; the whole text goes in
 //!   the marker's `note`), `<note>` the AP's comment, `<metadata>` the reel.
+//! - A select that is not cleared gets a second marker at its in point, a
+//!   to-do marker (`completed="0"`) named `NOT CLEARED: <status>` whose
+//!   `note` holds the reasons. To-do markers are the ones FCP draws red on
+//!   the clip and lists under "Incomplete To-Dos" in the Timeline Index, so
+//!   an editor sees each one and can tick it off once the release comes
+//!   in; a plain marker would look like the soundbite's own. The
+//!   OpenTimelineIO writer maps its red markers to the same attribute.
 //!
 //! Lossy: a select of a clip at another rate than the sequence lasts the
 //! nearest whole number of sequence frames; zero-length selects are left out
@@ -36,7 +43,7 @@
 
 use std::collections::HashMap;
 
-use super::{ExportClip, Select, Sequence, file_url, xml_escape};
+use super::{ClearanceMark, ExportClip, Select, Sequence, file_url, xml_escape};
 use crate::timecode::Rate;
 
 /// The event every export lands in; FCP creates it when missing.
@@ -186,6 +193,14 @@ fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, f
             xml_escape(&label),
         ));
     }
+    if let Some(mark) = s.uncleared() {
+        out.push_str(&format!(
+            "{pad}    <marker start=\"{start}\" duration=\"{}\" value=\"{}\" completed=\"0\" note=\"{}\"/>\n",
+            time(1, clip_rate),
+            xml_escape(&clearance_label(mark)),
+            xml_escape(&one_line(&mark.reasons.join("; "))),
+        ));
+    }
     if let Some(reel) = s.clip.reel.as_deref().filter(|r| !r.trim().is_empty()) {
         out.push_str(&format!("{pad}    <metadata>\n"));
         out.push_str(&format!(
@@ -292,6 +307,12 @@ pub(super) fn soundbite_label(s: &Select) -> String {
     cut
 }
 
+/// The name of the marker of a select that is not cleared, in FCPXML and
+/// xmeml: short, so it reads in a marker list.
+pub(super) fn clearance_label(mark: &ClearanceMark) -> String {
+    format!("NOT CLEARED: {}", one_line(&mark.status))
+}
+
 /// `Speaker: words` on one line, however long.
 fn full_label(s: &Select) -> String {
     let text = one_line(&s.text);
@@ -303,7 +324,7 @@ fn full_label(s: &Select) -> String {
 }
 
 /// Text with every run of whitespace or control characters made one space.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {

@@ -71,9 +71,71 @@ pub struct Select {
     pub text: String,
     /// The AP's comment.
     pub comment: Option<String>,
+    /// What the release log says of the select, for the writers to mark;
+    /// `None` when it was not judged (the library keeps no release log).
+    pub clearance: Option<ClearanceMark>,
+}
+
+/// A select's clearance as plain values (the writers never see the
+/// library or the log): the status word, whether it is cleared, and why
+/// not. Each format marks a select that is not cleared where its readers
+/// show it (see each writer's doc); a cleared one gets no mark, only the
+/// `cleared` value where a format has a column for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClearanceMark {
+    /// `cleared`, `pending`, `refused`... as the library names it.
+    pub status: String,
+    pub cleared: bool,
+    /// How bad the status is, in the caller's order (higher is worse): two
+    /// selects merged into one keep the worse status.
+    pub severity: u8,
+    /// Why it is not cleared, one sentence each.
+    pub reasons: Vec<String>,
+}
+
+impl ClearanceMark {
+    /// `pending: Jean Martin: release pending; SPEAKER 1: no release`, or
+    /// `cleared`: the value of a clearance column, on one line.
+    pub fn summary(&self) -> String {
+        if self.reasons.is_empty() {
+            return self.status.clone();
+        }
+        format!("{}: {}", self.status, self.reasons.join("; "))
+    }
+
+    /// `status: reason` once per reason (the status alone when none is
+    /// given): the lines a line-based format writes.
+    pub fn lines(&self) -> Vec<String> {
+        if self.reasons.is_empty() {
+            return vec![self.status.clone()];
+        }
+        self.reasons.iter().map(|r| format!("{}: {r}", self.status)).collect()
+    }
+
+    /// Two selects merged: the worse status, every reason once.
+    fn merge(a: Option<ClearanceMark>, b: Option<ClearanceMark>) -> Option<ClearanceMark> {
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                let (mut worse, other) = if b.severity > a.severity { (b, a) } else { (a, b) };
+                worse.cleared = worse.cleared && other.cleared;
+                for r in other.reasons {
+                    if !worse.reasons.contains(&r) {
+                        worse.reasons.push(r);
+                    }
+                }
+                Some(worse)
+            }
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 impl Select {
+    /// The clearance mark when the select is judged and not cleared.
+    pub fn uncleared(&self) -> Option<&ClearanceMark> {
+        self.clearance.as_ref().filter(|c| !c.cleared)
+    }
+
     pub fn duration(&self) -> u64 {
         self.out_frame.saturating_sub(self.in_frame)
     }
@@ -237,6 +299,7 @@ pub fn apply_handles(selects: Vec<Select>, handles: Option<Handles>, merge: bool
                         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
                         (a, b) => a.or(b),
                     };
+                    prev.clearance = ClearanceMark::merge(prev.clearance.take(), s.clearance);
                 }
                 None => merged.push(s),
             }
@@ -342,6 +405,35 @@ mod tests {
             true,
         );
         assert_eq!(spans(&merged), [(sn.clone(), 10, 30), (pn, 0, 10), (sn, 40, 45)]);
+    }
+
+    /// Two selects merged into one keep the worse clearance and every
+    /// reason; a cleared one adds nothing.
+    #[test]
+    fn merged_selects_keep_the_worse_clearance() {
+        use crate::export::testkit::fixtures::{judged, select, sony};
+        let pending = judged(select(sony(), 0, 10), "pending", &["Jean: release pending"]);
+        let refused = judged(select(sony(), 5, 20), "refused", &["Ana: release refused"]);
+        let cleared = judged(select(sony(), 20, 30), "cleared", &[]);
+        let severity = |mut s: Select, n: u8| {
+            if let Some(c) = s.clearance.as_mut() {
+                c.severity = n;
+            }
+            s
+        };
+        let pending = severity(pending, 2);
+        let worse = severity(refused.clone(), 5);
+        let merged = apply_handles(vec![pending.clone(), worse, cleared.clone()], None, true);
+        let mark = merged[0].clearance.as_ref().expect("a mark");
+        assert_eq!((mark.status.as_str(), mark.cleared), ("refused", false));
+        assert_eq!(mark.reasons, ["Ana: release refused", "Jean: release pending"]);
+        assert_eq!(mark.summary(), "refused: Ana: release refused; Jean: release pending");
+        let merged = apply_handles(vec![cleared.clone(), pending], None, true);
+        assert_eq!(merged[0].clearance.as_ref().map(|c| c.status.as_str()), Some("cleared"), "apart: not merged");
+        let mut touching = cleared;
+        touching.in_frame = 10;
+        let merged = apply_handles(vec![touching, refused], None, true);
+        assert_eq!(merged[0].uncleared().map(|c| c.status.as_str()), Some("refused"));
     }
 
     /// A drop-frame record start needs a drop-frame sequence.

@@ -19,7 +19,10 @@
 //! - a `Marker.2` at the in point named "speaker: text" (truncated to 250
 //!   characters) with the AP's comment;
 //! - `metadata.rushes`: `text`, `speaker`, `comment`, `clip_id`, `camera`,
-//!   `reel`, `tc_in`, `tc_out` (labels), `drop_frame`.
+//!   `reel`, `tc_in`, `tc_out` (labels), `drop_frame`, and `clearance`
+//!   (`{status, cleared, reasons}`) when the selects were judged against a
+//!   release log: metadata is where OTIO keeps what a tool adds to a clip,
+//!   and every adapter carries it through.
 //!
 //! Rates are floats in OTIO: `num / den` as f64, so 24000/1001 is
 //! 23.976023976023978 — the value OpenTimelineIO itself computes — and frame
@@ -119,6 +122,11 @@ fn clip(s: &Select) -> Clip {
         metadata: ClipMetadata {
             rushes: RushesMetadata {
                 camera: s.clip.camera.clone(),
+                clearance: s.clearance.as_ref().map(|c| ClearanceMetadata {
+                    status: c.status.clone(),
+                    cleared: c.cleared,
+                    reasons: c.reasons.clone(),
+                }),
                 clip_id: s.clip.id.clone(),
                 comment: s.comment.clone(),
                 drop_frame: s.clip.format.is_drop_frame(),
@@ -254,6 +262,8 @@ struct ClipMetadata {
 /// Keys in alphabetical order: OpenTimelineIO sorts metadata keys.
 struct RushesMetadata {
     camera: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clearance: Option<ClearanceMetadata>,
     clip_id: String,
     comment: Option<String>,
     drop_frame: bool,
@@ -262,6 +272,14 @@ struct RushesMetadata {
     tc_in: String,
     tc_out: String,
     text: String,
+}
+
+/// `metadata.rushes.clearance`.
+#[derive(Serialize)]
+struct ClearanceMetadata {
+    status: String,
+    cleared: bool,
+    reasons: Vec<String>,
 }
 
 #[derive(Serialize)]

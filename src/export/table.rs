@@ -22,7 +22,11 @@
 //! - `speaker`, `text` (the soundbite's words), `comment` (the AP's note).
 //! - `clip_id` is the library's id of the clip, so that a table fed back
 //!   with `--selects` finds the exact clip even when cards share file
-//!   names; it is last so that the columns people edit keep their places.
+//!   names; it comes after the columns people edit so they keep their
+//!   places.
+//! - `clearance`, only when the selects were judged against a release log:
+//!   `cleared`, or `<status>: <reason>; <reason>`. It is the last column,
+//!   and a table fed back ignores it (the clearance is judged again).
 //!
 //! [`read_selects`] reads such a table back, or one the user made.
 
@@ -38,7 +42,9 @@ pub const HEADER: [&str; 11] =
 /// Writes `selects` as CSV (see the module doc for the contract).
 pub fn write(_seq: &Sequence, selects: &[Select]) -> String {
     let mut out = String::new();
-    push_row(&mut out, HEADER.iter().copied());
+    let judged = selects.iter().any(|s| s.clearance.is_some());
+    let clearance_column = judged.then_some("clearance");
+    push_row(&mut out, HEADER.iter().copied().chain(clearance_column));
     for sel in selects {
         let clip = &sel.clip;
         let fields = [
@@ -54,7 +60,8 @@ pub fn write(_seq: &Sequence, selects: &[Select]) -> String {
             sel.comment.clone().unwrap_or_default(),
             clip.id.clone(),
         ];
-        push_row(&mut out, fields.iter().map(String::as_str));
+        let clearance = judged.then(|| sel.clearance.as_ref().map(|c| c.summary()).unwrap_or_default());
+        push_row(&mut out, fields.iter().map(String::as_str).chain(clearance.as_deref()));
     }
     out
 }

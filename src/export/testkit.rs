@@ -89,6 +89,7 @@ impl Fixture {
             speaker: speaker.map(str::to_string),
             text: text.to_string(),
             comment: comment.map(str::to_string),
+            clearance: None,
         }
     }
 }

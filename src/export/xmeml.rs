@@ -31,6 +31,11 @@
 //!   `<logginginfo>` (`description` = speaker: text, `lognote` = comment)
 //!   and `<comments>` (`mastercomment1` speaker, `mastercomment2` text,
 //!   `clipcommenta` comment).
+//! - A select that is not cleared gets a second clip marker at its in point
+//!   named `NOT CLEARED: <status>`, its `<comment>` the reasons. Premiere
+//!   shows clip markers on the clip in the timeline and lists them, name
+//!   and comment, in its Markers panel, where an editor looks; `<logginginfo>`
+//!   and `<comments>` land in project-panel columns that are often hidden.
 //!
 //! Lossy: rates other than whole and NTSC ones (e.g. 12.5) cannot be written
 //! exactly (the nominal timebase is used); a select of a clip at another
@@ -40,7 +45,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::fcpxml::soundbite_label;
+use super::fcpxml::{clearance_label, one_line, soundbite_label};
 use super::{ExportClip, Select, Sequence, file_url, xml_escape};
 use crate::timecode::{Rate, Timecode};
 
@@ -194,6 +199,14 @@ fn clipitem(x: &mut Xml, files: &mut Files, p: &Placed, channel: Option<usize>) 
         x.open("marker");
         x.leaf("comment", s.comment.as_deref().unwrap_or(""));
         x.leaf("name", &label);
+        x.leaf("in", &s.in_frame.to_string());
+        x.leaf("out", "-1");
+        x.close("marker");
+    }
+    if let Some(mark) = s.uncleared().filter(|_| primary) {
+        x.open("marker");
+        x.leaf("comment", &one_line(&mark.reasons.join("; ")));
+        x.leaf("name", &clearance_label(mark));
         x.leaf("in", &s.in_frame.to_string());
         x.leaf("out", "-1");
         x.close("marker");

@@ -306,10 +306,14 @@ fn export_bin(ask: &Ask, name: &str) -> Reply {
         Some(Ok(h)) => Some(h),
         Some(Err(e)) => return Reply::error(400, &format!("handles: {e}")),
     };
-    let picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string())) {
+    let mut picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string())) {
         Ok(p) => p,
         Err(e) => return Reply::error(400, &e.to_string()),
     };
+    // Marked as `rushes export --bin` marks them, judged today.
+    if let Err(e) = ops::judge_selects(&ask.state.lib, &mut picked.selects, None) {
+        return Reply::error(500, &e.to_string());
+    }
     // One file per download: an ALE of clips at several rates is converted
     // to the first select's rate, as `--fps` would.
     let rate = picked.selects.first().map(|s| s.clip.format);

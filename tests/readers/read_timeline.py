@@ -3,6 +3,11 @@ they see as JSON, one object per clip event:
 
     {"name", "url", "start", "duration", "rate", "reader"}
 
+and, from OpenTimelineIO's readers, the clip's "metadata" (as plain JSON)
+and its "markers" ({"name", "comment", "color", "metadata"}): where the
+adapters put what a format carries besides the media and the span
+(comments of an EDL event, ALE columns, FCP markers).
+
 `start` and `duration` are frame counts at `rate` as the reader reports
 them (for pycmx, frames counted from the source timecode labels with the
 EDL's drop-frame flag). The Rust test compares them with what we meant.
@@ -15,6 +20,18 @@ usage: read_timeline.py FORMAT FILE RATE
 """
 import json
 import sys
+
+
+def plain(value):
+    """An OTIO metadata value (AnyDictionary, AnyVector...) as plain JSON."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if hasattr(value, "items"):
+        return {str(k): plain(v) for k, v in value.items()}
+    try:
+        return [plain(v) for v in value]
+    except TypeError:
+        return str(value)
 
 
 def otio_clips(path, adapter, rate):
@@ -42,6 +59,11 @@ def otio_clips(path, adapter, rate):
                 "duration": sr.duration.value if sr else None,
                 "rate": sr.start_time.rate if sr else None,
                 "track": clip.parent().kind if clip.parent() is not None else None,
+                "metadata": plain(clip.metadata),
+                "markers": [
+                    {"name": m.name, "comment": m.comment, "color": m.color, "metadata": plain(m.metadata)}
+                    for m in clip.markers
+                ],
             }
         )
     return out

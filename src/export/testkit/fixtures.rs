@@ -152,13 +152,25 @@ pub fn sound() -> ExportClip {
 }
 
 pub fn select(clip: ExportClip, in_frame: u64, out_frame: u64) -> Select {
-    Select { clip, in_frame, out_frame, speaker: None, text: String::new(), comment: None }
+    Select { clip, in_frame, out_frame, speaker: None, text: String::new(), comment: None, clearance: None }
 }
 
 pub fn said(mut sel: Select, speaker: &str, text: &str, comment: Option<&str>) -> Select {
     sel.speaker = Some(speaker.to_string());
     sel.text = text.to_string();
     sel.comment = comment.map(String::from);
+    sel
+}
+
+/// `sel` judged against a release log: `status` with `reasons` (none:
+/// cleared).
+pub fn judged(mut sel: Select, status: &str, reasons: &[&str]) -> Select {
+    sel.clearance = Some(crate::export::ClearanceMark {
+        status: status.to_string(),
+        cleared: reasons.is_empty(),
+        severity: u8::from(!reasons.is_empty()),
+        reasons: reasons.iter().map(|r| r.to_string()).collect(),
+    });
     sel
 }
 
