@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
@@ -91,8 +92,14 @@ impl From<crate::library::IndexError> for SearchError {
 }
 
 /// The judge of the library's release log on `as_of` (today when `None`).
-pub fn judge(lib: &Library, as_of: Option<&str>) -> Result<Judge, ReleasesError> {
-    let log = Releases::open(&lib.dir).load()?;
+///
+/// Building it reads `releases.json` and indexes every name and alias, a
+/// millisecond for a 500-person log, which every search would pay; so the
+/// last judge built is kept for as long as the file stays the same one
+/// (device, inode, length and mtime: a re-import replaces the file by a
+/// rename) and the day stays the same.
+pub fn judge(lib: &Library, as_of: Option<&str>) -> Result<Arc<Judge>, ReleasesError> {
+    let releases = Releases::open(&lib.dir);
     let today;
     let day = match as_of {
         Some(day) => day,
@@ -101,8 +108,33 @@ pub fn judge(lib: &Library, as_of: Option<&str>) -> Result<Judge, ReleasesError>
             &today
         }
     };
-    Ok(Judge::new(log.as_ref(), day))
+    let identity = file_identity(&releases.path());
+    let key = (lib.dir.clone(), identity, day.to_string());
+    let mut kept = JUDGE.lock().unwrap_or_else(|e| e.into_inner());
+    if let (Some((k, judge)), Some(_)) = (kept.as_ref(), identity)
+        && *k == key
+    {
+        return Ok(judge.clone());
+    }
+    let log = releases.load()?;
+    let judge = Arc::new(Judge::new(log.as_ref(), day));
+    *kept = Some((key, judge.clone()));
+    Ok(judge)
 }
+
+/// What tells one `releases.json` from another without reading it; `None`
+/// when there is none (or it cannot be seen).
+type FileIdentity = Option<(u64, u64, u64, i64, i64)>;
+
+fn file_identity(path: &std::path::Path) -> FileIdentity {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
+}
+
+/// The last judge built, for its library, file and day.
+type KeptJudge = Option<((std::path::PathBuf, FileIdentity, String), Arc<Judge>)>;
+static JUDGE: std::sync::Mutex<KeptJudge> = std::sync::Mutex::new(None);
 
 /// A neighbouring cue shown for context.
 #[derive(Clone, Debug, Serialize)]
