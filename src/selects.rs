@@ -143,10 +143,37 @@ impl Format {
 }
 
 /// What an exporter needs of a catalog clip; `None` for a clip without a
-/// frame rate (it has no frames to cut on).
+/// frame rate (it has no frames to cut on; see [`export_clip_at`]).
 pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
     let start = clip.start()?;
-    Some(ExportClip {
+    Some(placed_clip(clip, start, clip.n_frames?, false))
+}
+
+/// [`export_clip`], and for media without a frame rate (a phone memo, an
+/// MP3, a WAV with no `bext` speed) what an NLE makes of it: the clip's
+/// own time at the sequence's `format` from 00:00:00:00, as many frames
+/// as cover its whole length, marked `assumed_rate`. `None` only for a
+/// clip whose length is unknown.
+pub fn export_clip_at(clip: &Clip, format: TcFormat) -> Option<ExportClip> {
+    if clip.tc_format().is_some() {
+        return export_clip(clip);
+    }
+    let rate = format.rate();
+    let n_frames = match clip.tc_basis {
+        Some(basis) => basis.length.frames_at(rate),
+        None if clip.duration_s.is_finite() && clip.duration_s > 0.0 => {
+            // Whole milliseconds, then the frames covering them: the float
+            // gives a length, never a frame label.
+            let ms = (clip.duration_s * 1000.0).ceil() as u128;
+            u64::try_from((ms * u128::from(rate.num())).div_ceil(1000 * u128::from(rate.den()))).ok()?
+        }
+        None => return None,
+    };
+    Some(placed_clip(clip, Timecode::zero(format), n_frames, true))
+}
+
+fn placed_clip(clip: &Clip, start: Timecode, n_frames: u64, assumed_rate: bool) -> ExportClip {
+    ExportClip {
         id: clip.id.clone(),
         name: clip.name.clone(),
         path: clip.path.clone(),
@@ -154,13 +181,14 @@ pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
         reel: clip.reel.clone().or(clip.tape.clone()),
         format: start.format(),
         start,
-        n_frames: clip.n_frames?,
+        n_frames,
         has_video: clip.video.is_some(),
         audio_channels: clip.audio.as_ref().map_or(0, |a| a.channels),
         audio_sample_rate: clip.audio.as_ref().map_or(0, |a| a.sample_rate),
         width: clip.video.as_ref().map_or(0, |v| v.width),
         height: clip.video.as_ref().map_or(0, |v| v.height),
-    })
+        assumed_rate,
+    }
 }
 
 /// A reason a hit or row could not become a select.

@@ -19,7 +19,9 @@ mod values;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use print::{print_bins, print_edit, print_hits, print_ingest, print_proxies, print_show, print_words, write_json};
+use print::{
+    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_words, write_json,
+};
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
 use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, StatusArg, TimebaseArg};
@@ -37,6 +39,7 @@ use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
 use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ImportKind, one_line};
+use rushes::paper;
 use rushes::proxy::{ProxyRequest, make_proxies};
 use rushes::releases::Status;
 use rushes::resolve::{ClipLookupError, resolve_clip};
@@ -232,6 +235,13 @@ enum Command {
         #[command(flatten)]
         as_of: AsOf,
     },
+    /// Paper edits: a producer's script of headings, bites (CLIP
+    /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
+    /// resolves one; `paper new` writes a first draft.
+    Paper {
+        #[command(subcommand)]
+        action: PaperAction,
+    },
     /// A card folder moved: point every clip, transcript and notes file under
     /// OLD at the same file under NEW. Ids, metadata and words stay.
     Relink {
@@ -330,6 +340,31 @@ enum Command {
         /// off loopback: a new one, printed once as a URL).
         #[arg(long)]
         token_file: Option<PathBuf>,
+    },
+}
+
+/// What `rushes paper` does.
+#[derive(Subcommand, Debug)]
+enum PaperAction {
+    /// Resolve every bite (clip, span, words against the transcript) and
+    /// print the running time, per section and in all, with each bite's
+    /// clearance. Problems are listed by file:line. Exit 0 when every line
+    /// resolves, 2 otherwise.
+    Check {
+        /// The paper edit (plain text).
+        file: PathBuf,
+        /// Rate for bites on clips without one (memos, MP3s) (default: the
+        /// first bite's clip's rate).
+        #[arg(long)]
+        fps: Option<String>,
+        /// Drop-frame labelling (29.97/59.94) with --fps.
+        #[arg(long)]
+        drop_frame: bool,
+        #[command(flatten)]
+        as_of: AsOf,
+        /// Print the checked paper edit as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -571,16 +606,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
-            let seq_rate = fps
-                .as_deref()
-                .map(|f| Rate::parse(f).map(|r| if drop_frame { TcFormat::df(r) } else { Ok(TcFormat::ndf(r)) }))
-                .transpose()
-                .context("--fps")?
-                .transpose()
-                .context("--drop-frame")?;
-            if drop_frame && fps.is_none() {
-                anyhow::bail!("--drop-frame goes with --fps 29.97 or --fps 59.94");
-            }
+            let seq_rate = sequence_rate(fps.as_deref(), drop_frame)?;
             if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
                 anyhow::bail!("{} exists; use --force to overwrite it", out.display());
             }
@@ -634,6 +660,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Output::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Paper { action: PaperAction::Check { file, fps, drop_frame, as_of, json } } => {
+            let rate = sequence_rate(fps.as_deref(), drop_frame)?;
+            let text = read_text(&file)?;
+            let lib = open_library(&cli.library)?;
+            let checked = paper::check(&lib, &file.display().to_string(), &text, rate, as_of.day()?.as_deref())?;
+            print_paper(&checked, json)?;
+            Ok(if checked.ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
         Command::Relink { old, new, json } => {
             let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;
@@ -767,6 +801,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `--fps` and `--drop-frame` as one labelling.
+fn sequence_rate(fps: Option<&str>, drop_frame: bool) -> Result<Option<TcFormat>> {
+    if drop_frame && fps.is_none() {
+        anyhow::bail!("--drop-frame goes with --fps 29.97 or --fps 59.94");
+    }
+    fps.map(|f| Rate::parse(f).map(|r| if drop_frame { TcFormat::df(r) } else { Ok(TcFormat::ndf(r)) }))
+        .transpose()
+        .context("--fps")?
+        .transpose()
+        .context("--drop-frame")
+}
+
+/// A text file the user names (a paper edit), decoded as transcripts are
+/// (BOMs, UTF-16, legacy code pages).
+fn read_text(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    Ok(rushes::text::decode(&bytes).text)
 }
 
 /// A clip the user named that is not one clip: not found, or several
