@@ -29,7 +29,7 @@ use crate::export::{ExportClip, Select};
 use crate::library::{IndexError, Library};
 use crate::releases::ReleasesError;
 use crate::resolve::{ClipLookupError, resolve_clip};
-use crate::search::judge;
+use crate::search::{Hit, HitKind, judge};
 use crate::selects::export_clip_at;
 use crate::text::{Diagnostic, Fate, fold_latin};
 use crate::timecode::{Rate, TcFormat, Timecode};
@@ -612,7 +612,7 @@ pub fn bite_line(clip: &str, tc_in: &str, tc_out: &str, speaker: Option<&str>, t
     } else {
         clip.to_string()
     };
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = one_line_text(text);
     let mut out = format!("{clip} {tc_in}-{tc_out}");
     match speaker.map(str::trim).filter(|s| !s.is_empty()) {
         Some(who) => out.push_str(&format!(" {}: {text}", who.replace(':', " "))),
@@ -620,6 +620,69 @@ pub fn bite_line(clip: &str, tc_in: &str, tc_out: &str, speaker: Option<&str>, t
         None => {}
     }
     out.trim_end().to_string()
+}
+
+/// How a paper edit names `clip`: its file name when that names it
+/// alone, else its path inside the dump (every Sony card has a
+/// `C0001.MP4`), else its id.
+pub fn clip_handle(clip: &Clip, clips: &[Clip]) -> String {
+    for handle in [&clip.name, &clip.rel_path] {
+        if resolve_clip(handle, clips).is_ok_and(|c| c.id == clip.id) {
+            return handle.clone();
+        }
+    }
+    clip.id.clone()
+}
+
+/// Search hits as paper-edit lines, ready to paste: a soundbite is a bite
+/// line; a note, a clip, or words on a clip without a frame rate are `//`
+/// comments (a note has no out point, a clip no words).
+pub fn hit_lines(hits: &[Hit], clips: &[Clip]) -> Vec<String> {
+    let by_id: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    hits.iter()
+        .map(|h| {
+            let clip = h.clip_id.as_deref().and_then(|id| by_id.get(id));
+            let name =
+                clip.map_or_else(|| h.clip.clone().unwrap_or_else(|| "(no clip)".into()), |c| clip_handle(c, clips));
+            let words = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            match (h.kind, &h.tc_in, &h.tc_out) {
+                (HitKind::Soundbite, Some(i), Some(o)) => bite_line(&name, i, o, h.speaker.as_deref(), &h.text),
+                (HitKind::Soundbite, _, _) => format!(
+                    "// {name} at {:.3}s-{:.3}s (no frame rate: write the bite at the paper edit's rate) {words}",
+                    h.offset_in_s.unwrap_or(0.0),
+                    h.offset_out_s.unwrap_or(0.0)
+                ),
+                (HitKind::Note, Some(i), _) => format!("// note {name} {i}: {words}"),
+                (HitKind::Note, None, _) => format!("// note {name}: {words}"),
+                (HitKind::Clip, _, _) => format!("// clip {name}"),
+            }
+        })
+        .collect()
+}
+
+/// A first draft of a paper edit from selects (a search's, a selects
+/// CSV's or a bin's): a heading, then one bite line per select in order,
+/// each select's comment as a `NOTE:` after it.
+pub fn draft(title: &str, source: &str, selects: &[Select], clips: &[Clip]) -> String {
+    let by_id: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut out = format!(
+        "// Paper edit drafted by rushes from {source}.\n// Lines: # heading, CLIP TC_IN-TC_OUT [SPEAKER:] text, VO: narration, NOTE: to the editor.\n\n# {}\n",
+        one_line_text(title)
+    );
+    for s in selects {
+        let name = by_id.get(s.clip.id.as_str()).map_or_else(|| s.clip.name.clone(), |c| clip_handle(c, clips));
+        out.push_str(&bite_line(&name, &s.tc_in().to_string(), &s.tc_out().to_string(), s.speaker.as_deref(), &s.text));
+        out.push('\n');
+        if let Some(c) = s.comment.as_deref().map(one_line_text).filter(|c| !c.is_empty()) {
+            out.push_str(&format!("NOTE: {c}\n"));
+        }
+    }
+    out
+}
+
+/// Text on one line: every run of white space (a line break too) one space.
+fn one_line_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -176,23 +176,18 @@ enum Command {
         #[command(flatten)]
         as_of: AsOf,
         /// Print an array of hits.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "paper")]
         json: bool,
+        /// Print the hits as paper-edit lines, ready to paste (CLIP
+        /// TC_IN-TC_OUT SPEAKER: text; notes as // comments).
+        #[arg(long)]
+        paper: bool,
     },
     /// Export selects for the edit: CMX3600 EDL, FCPXML, FCP7 XML (Premiere),
     /// Avid ALE, OpenTimelineIO or CSV, frame-accurate, with handles.
     Export {
-        /// Export the hits of this search (soundbites unless --kind says
-        /// otherwise), in timecode order by clip.
-        #[arg(long, conflicts_with_all = ["selects", "bin"], required_unless_present_any = ["selects", "bin"])]
-        query: Option<String>,
-        /// Export a selects CSV (clip, tc_in, tc_out[, comment, speaker,
-        /// text]) — e.g. an edited `--format csv` export.
-        #[arg(long, conflicts_with = "bin")]
-        selects: Option<PathBuf>,
-        /// Export a selects bin (see `rushes bins`), in the bin's order.
-        #[arg(long, value_name = "NAME")]
-        bin: Option<String>,
+        #[command(flatten)]
+        source: Source,
         /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
         #[arg(long, ignore_case = true, value_enum)]
         format: FormatArg,
@@ -366,6 +361,21 @@ enum PaperAction {
         #[arg(long)]
         json: bool,
     },
+    /// Write a first draft: one bite line per soundbite of a search, row
+    /// of a selects CSV or select of a bin, in order.
+    New {
+        #[command(flatten)]
+        source: Source,
+        /// The draft's first heading (default: the query, bin or file).
+        #[arg(long)]
+        title: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// A change to a bin from the shell.
@@ -394,6 +404,22 @@ enum BinsChange {
         /// The select's id (`rushes bins NAME` lists them).
         id: u64,
     },
+}
+
+/// What `export` and `paper new` take their selects from: one of these.
+#[derive(clap::Args, Debug)]
+struct Source {
+    /// The hits of this search (soundbites unless --kind says otherwise),
+    /// in timecode order by clip.
+    #[arg(long, conflicts_with_all = ["selects", "bin"])]
+    query: Option<String>,
+    /// A selects CSV (clip, tc_in, tc_out[, comment, speaker, text]), e.g.
+    /// an edited `--format csv` export.
+    #[arg(long, conflicts_with = "bin")]
+    selects: Option<PathBuf>,
+    /// A selects bin (see `rushes bins`), in the bin's order.
+    #[arg(long, value_name = "NAME")]
+    bin: Option<String>,
 }
 
 /// Search filters, shared by `search` and `export --query`.
@@ -566,11 +592,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, filters, limit, context, as_of, json } => {
+        Command::Search { query, filters, limit, context, as_of, json, paper } => {
             let lib = open_library(&cli.library)?;
             let req = filters.request(query.join(" "), Some(limit), context, None, as_of.day()?);
             let found = search(&lib, &req)?;
-            print_hits(&found.hits, json)?;
+            if paper {
+                let mut out = std::io::stdout().lock();
+                for line in paper::hit_lines(&found.hits, &lib.clips()?) {
+                    writeln!(out, "{line}")?;
+                }
+            } else {
+                print_hits(&found.hits, json)?;
+            }
             // Someone at a terminal is told; a script has the exit status.
             if found.hits.is_empty() && std::io::stderr().is_terminal() {
                 let hint = rushes::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
@@ -587,8 +620,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Export {
-            query,
-            selects,
+            source: Source { query, selects, bin },
             format,
             handles,
             merge,
@@ -600,19 +632,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             filters,
             limit,
-            bin,
             require_cleared,
             as_of,
         } => {
             let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
             let seq_rate = sequence_rate(fps.as_deref(), drop_frame)?;
-            if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
-                anyhow::bail!("{} exists; use --force to overwrite it", out.display());
-            }
-            if let Some(out) = &output {
-                refuse_missing_folder(out)?;
-            }
+            refuse_output(output.as_deref(), force)?;
             let lib = open_library(&cli.library)?;
             let title = title.or_else(|| bin.clone()).unwrap_or_else(|| "rushes selects".to_string());
             let source = match (query, selects, bin) {
@@ -668,6 +694,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let checked = paper::check(&lib, &file.display().to_string(), &text, rate, as_of.day()?.as_deref())?;
             print_paper(&checked, json)?;
             Ok(if checked.ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Paper {
+            action: PaperAction::New { source: Source { query, selects, bin }, title, output, force },
+        } => {
+            refuse_output(output.as_deref(), force)?;
+            let lib = open_library(&cli.library)?;
+            let (source, what, heading) = match (query, selects, bin) {
+                (Some(q), _, _) => {
+                    let req = SearchRequest { query: q.clone(), kind: Some(HitKind::Soundbite), ..Default::default() };
+                    (ExportSource::Query(req), format!("the search {q:?}"), q)
+                }
+                (None, Some(file), _) => {
+                    let what = format!("the selects {}", file.display());
+                    let heading = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    (ExportSource::Selects(file), what, heading)
+                }
+                (None, None, Some(name)) => (ExportSource::Bin(name.clone()), format!("the bin {name:?}"), name),
+                (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
+            };
+            let picked = ops::pick(&lib, &source)?;
+            print_notices(&picked.notices);
+            if picked.selects.is_empty() {
+                anyhow::bail!("nothing to draft: {what} gives no soundbites");
+            }
+            let text = paper::draft(title.as_deref().unwrap_or(&heading), &what, &picked.selects, &lib.clips()?);
+            match output {
+                Some(path) => write_output(&path, text.as_bytes())?,
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Relink { old, new, json } => {
             let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;
@@ -897,6 +953,16 @@ fn write_per_rate(output: Option<&std::path::Path>, logs: &[ale::RateLog], force
         eprintln!("  {}: {} {selects} at {} fps", path.display(), log.selects, log.format.rate().label());
     }
     Ok(())
+}
+
+/// An `-o` file that exists (without `--force`), or in a folder that does
+/// not, is refused before any work.
+fn refuse_output(output: Option<&std::path::Path>, force: bool) -> Result<()> {
+    let Some(out) = output else { return Ok(()) };
+    if out.exists() && !force {
+        anyhow::bail!("{} exists; use --force to overwrite it", out.display());
+    }
+    refuse_missing_folder(out)
 }
 
 /// `-o` into a folder that does not exist is refused before any work, by

@@ -163,10 +163,10 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
     for s in checked.sections.iter().filter(|s| s.heading.is_some() || s.bites + s.vo > 0) {
         writeln!(
             out,
-            "{:>8}  {}  ({} bites, {} VO)",
+            "{:>8}  {}  ({}, {} VO)",
             paper::running_time(s.seconds),
             one_line(s.heading.as_deref().unwrap_or("(before the first heading)")),
-            s.bites,
+            if s.bites == 1 { "1 bite".to_string() } else { format!("{} bites", s.bites) },
             s.vo
         )?;
     }
