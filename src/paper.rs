@@ -25,7 +25,9 @@ use serde::Serialize;
 
 use crate::clearance::Clearance;
 use crate::clip::{Clip, Segment};
-use crate::export::{ExportClip, Select};
+use crate::export::script::{Block, Script, bite_of as script_bite};
+use crate::export::table::push_row;
+use crate::export::{ExportClip, Gap, Marker, MarkerKind, Piece, Select};
 use crate::library::{IndexError, Library};
 use crate::releases::ReleasesError;
 use crate::resolve::{ClipLookupError, resolve_clip};
@@ -470,14 +472,8 @@ pub fn check(
                 let speakers: Vec<&str> = speaker.iter().flat_map(|s| s.split(" / ")).collect();
                 let clearance = judge.clearance(Some(clip), Some((in_frame, out_frame)), &speakers);
                 let text = if b.text.is_empty() { heard.clone() } else { b.text.clone() };
-                let select = Select {
-                    clip: ec.clone(),
-                    in_frame,
-                    out_frame,
-                    speaker: speaker.clone(),
-                    text: text.clone(),
-                    comment: None,
-                };
+                let comment = ec.assumed_rate.then(|| assumed_rate_note(&ec));
+                let select = Select { clip: ec.clone(), in_frame, out_frame, speaker: speaker.clone(), text, comment };
                 entries.push(Entry::Bite(Box::new(Bite {
                     line: b.line,
                     clip: clip.name.clone(),
@@ -501,6 +497,16 @@ pub fn check(
     let sections = sections(&entries);
     let seconds = sections.iter().map(|s| s.seconds).sum();
     Ok(Checked { file: file.to_string(), fps: format.rate().label(), format, seconds, sections, entries, problems })
+}
+
+/// What an export says of a clip placed at an assumed rate.
+pub fn assumed_rate_note(ec: &ExportClip) -> String {
+    format!(
+        "rate assumed: {} states no frame rate; placed at {} fps from {} (its own time)",
+        ec.name,
+        ec.rate().label(),
+        Timecode::zero(ec.format)
+    )
 }
 
 fn problem(line: usize, kind: ProblemKind, reason: String) -> Problem {
@@ -620,6 +626,143 @@ pub fn bite_line(clip: &str, tc_in: &str, tc_out: &str, speaker: Option<&str>, t
         None => {}
     }
     out.trim_end().to_string()
+}
+
+/// The paper edit as an NLE export lays it out: the bites as selects in
+/// document order, and the pieces around them at the sequence's `format`:
+/// a heading or note is a marker where the next piece starts, a VO a gap
+/// of its read time with a marker carrying its words.
+pub fn timeline(checked: &Checked, format: TcFormat) -> (Vec<Select>, Vec<Piece>) {
+    let mut selects = Vec::new();
+    let mut layout = Vec::new();
+    let marker = |kind, text: &str| Piece::Marker(Marker { kind, text: text.to_string() });
+    for e in &checked.entries {
+        match e {
+            Entry::Heading { text, .. } => layout.push(marker(MarkerKind::Heading, text)),
+            Entry::Note { text, .. } => layout.push(marker(MarkerKind::Note, text)),
+            Entry::Vo { text, .. } => {
+                layout.push(marker(MarkerKind::Vo, text));
+                layout.push(Piece::Gap(Gap { frames: vo_frames(text, format.rate()), title: format!("VO: {text}") }));
+            }
+            Entry::Bite(b) => {
+                layout.push(Piece::Select(selects.len()));
+                selects.push(b.select.clone());
+            }
+        }
+    }
+    (selects, layout)
+}
+
+/// A VO's read time in frames at `rate` (words ÷ 2.5 s, nearest frame).
+pub fn vo_frames(text: &str, rate: Rate) -> u64 {
+    let words = text.split_whitespace().count() as u128;
+    rate.frames_nearest(words * 2, 5)
+}
+
+/// The paper edit as the producer's script ("Word with ref"): headings
+/// with their section's running time, each bite's speaker, reference and
+/// words, VO and notes set apart.
+pub fn script(checked: &Checked, title: &str) -> Script {
+    let mut blocks = Vec::new();
+    let mut sections = checked.sections.iter().filter(|s| s.heading.is_some());
+    for e in &checked.entries {
+        match e {
+            Entry::Heading { text, .. } => {
+                let detail = sections.next().map(|s| format!("running time {}", running_time(s.seconds)));
+                blocks.push(Block::Heading { text: text.clone(), detail });
+            }
+            Entry::Bite(b) => {
+                let mut bite = script_bite(&b.select);
+                let mut detail = vec![running_time(b.seconds)];
+                if b.clearance.status != crate::releases::Status::Unknown {
+                    detail.push(b.clearance.status.to_string());
+                }
+                if b.assumed_rate {
+                    detail.push(format!("rate assumed: {} fps", checked.fps));
+                }
+                bite.detail = Some(detail.join(", "));
+                blocks.push(Block::Bite(bite));
+            }
+            Entry::Vo { text, seconds, .. } => blocks.push(Block::Aside {
+                label: "VO".into(),
+                text: text.clone(),
+                detail: Some(format!("read time {}", running_time(*seconds))),
+            }),
+            Entry::Note { text, .. } => {
+                blocks.push(Block::Aside { label: "NOTE".into(), text: text.clone(), detail: None })
+            }
+        }
+    }
+    Script {
+        title: title.to_string(),
+        subtitle: vec![
+            format!("Paper edit {}", checked.file),
+            format!("Running time {} (VO read at {VO_WORDS_PER_SECOND} words a second)", running_time(checked.seconds)),
+        ],
+        blocks,
+    }
+}
+
+/// The header of [`csv`].
+pub const CSV_HEADER: [&str; 12] = [
+    "line",
+    "kind",
+    "section",
+    "clip",
+    "tc_in",
+    "tc_out",
+    "seconds",
+    "speaker",
+    "text",
+    "clearance",
+    "clip_id",
+    "path",
+];
+
+/// The paper edit as a table, one row per line in order: its kind
+/// (`heading`, `bite`, `vo`, `note`), the section it is in, and for a bite
+/// the clip, source TC (out exclusive), length, speaker, words, clearance.
+pub fn csv(checked: &Checked) -> String {
+    let mut out = String::new();
+    push_row(&mut out, CSV_HEADER.iter().copied());
+    let mut section = String::new();
+    for e in &checked.entries {
+        // A line that is not a bite fills line, kind, section, its length
+        // and its text; the clip's columns stay empty.
+        let plain = |line: &usize, kind: &str, section: &str, seconds: String, text: &str| {
+            let mut row: [String; 12] = Default::default();
+            row[0] = line.to_string();
+            row[1] = kind.to_string();
+            row[2] = section.to_string();
+            row[6] = seconds;
+            row[8] = text.to_string();
+            row
+        };
+        let row: [String; 12] = match e {
+            Entry::Heading { line, text } => {
+                section = text.clone();
+                plain(line, "heading", &section, String::new(), text)
+            }
+            Entry::Bite(b) => [
+                b.line.to_string(),
+                "bite".into(),
+                section.clone(),
+                b.clip.clone(),
+                b.tc_in.clone(),
+                b.tc_out.clone(),
+                format!("{:.3}", b.seconds),
+                b.speaker.clone().unwrap_or_default(),
+                b.select.text.clone(),
+                b.clearance.status.to_string(),
+                b.clip_id.clone(),
+                b.path.clone(),
+            ],
+            Entry::Vo { line, text, seconds } => plain(line, "vo", &section, format!("{seconds:.3}"), text),
+            Entry::Note { line, text } => plain(line, "note", &section, String::new(), text),
+        };
+        push_row(&mut out, row.iter().map(String::as_str));
+    }
+    out
 }
 
 /// How a paper edit names `clip`: its file name when that names it

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bins::{Bin, Span, clip_span};
 use crate::clip::Clip;
-use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
+use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, script, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
 use crate::library::Library;
 use crate::resolve::{ClipLookupError, resolve_clip};
@@ -22,6 +22,8 @@ use crate::timecode::{TcFormat, Timecode};
 pub enum Output {
     /// One file (or stdout).
     One(String),
+    /// One file that is not text (a Word document).
+    Binary(Vec<u8>),
     /// An ALE of clips at several rates: one log per rate, written beside
     /// the output as [`per_rate_path`] names them.
     PerRate(Vec<ale::RateLog>),
@@ -55,7 +57,9 @@ pub fn other_rates(selects: &[Select], format: TcFormat) -> Vec<String> {
 const NOTE_SECONDS: u64 = 5;
 
 /// The export formats. A front end names them (the CLI's `--format` takes
-/// `edl`, `fcpxml`, `xmeml`, `ale`, `otio`, `csv`, in any case).
+/// `edl`, `fcpxml`, `xmeml`, `ale`, `otio`, `csv`, `docx`, `txt`, `html`,
+/// in any case). The last three are documents for people, not NLEs: the
+/// selects as a script with their timecodes ([`crate::export::script`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Edl,
@@ -64,11 +68,24 @@ pub enum Format {
     Ale,
     Otio,
     Csv,
+    Docx,
+    Txt,
+    Html,
 }
 
 impl Format {
     /// Every format, in the order a front end lists them.
-    pub const ALL: [Format; 6] = [Format::Edl, Format::Fcpxml, Format::Xmeml, Format::Ale, Format::Otio, Format::Csv];
+    pub const ALL: [Format; 9] = [
+        Format::Edl,
+        Format::Fcpxml,
+        Format::Xmeml,
+        Format::Ale,
+        Format::Otio,
+        Format::Csv,
+        Format::Docx,
+        Format::Txt,
+        Format::Html,
+    ];
 
     /// The format's name as a front end spells it (`--format edl`).
     pub fn name(self) -> &'static str {
@@ -79,19 +96,32 @@ impl Format {
             Format::Ale => "ale",
             Format::Otio => "otio",
             Format::Csv => "csv",
+            Format::Docx => "docx",
+            Format::Txt => "txt",
+            Format::Html => "html",
         }
     }
 
+    /// Whether this is a document for people (a script), not a list for
+    /// an NLE.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Docx | Format::Txt | Format::Html)
+    }
+
     /// Writes `selects` in this format.
-    pub fn render(self, seq: &Sequence, selects: &[Select]) -> String {
-        match self {
+    pub fn render(self, seq: &Sequence, selects: &[Select]) -> Output {
+        let doc = || script::of_selects(seq, selects);
+        Output::One(match self {
             Format::Edl => edl::write(seq, selects),
             Format::Fcpxml => fcpxml::write(seq, selects),
             Format::Xmeml => xmeml::write(seq, selects),
             Format::Ale => ale::write(seq, selects),
             Format::Otio => otio::write(seq, selects),
             Format::Csv => table::write(seq, selects),
-        }
+            Format::Txt => script::write_txt(&doc()),
+            Format::Html => script::write_html(&doc()),
+            Format::Docx => return Output::Binary(script::write_docx(&doc())),
+        })
     }
 
     /// Writes `selects` as the files this format needs; `fps` is the rate
@@ -109,10 +139,10 @@ impl Format {
                         logs.push(last);
                         Output::PerRate(logs)
                     }
-                    (None, _) => Output::One(self.render(seq, selects)),
+                    (None, _) => self.render(seq, selects),
                 }
             }
-            _ => Output::One(self.render(seq, selects)),
+            _ => self.render(seq, selects),
         }
     }
 
@@ -124,7 +154,9 @@ impl Format {
         let label = match self {
             Format::Edl => "an EDL",
             Format::Ale => "an ALE",
-            Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv => return Vec::new(),
+            Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv | Format::Docx | Format::Txt | Format::Html => {
+                return Vec::new();
+            }
         };
         let mut paths: Vec<&str> =
             selects.iter().map(|s| s.clip.path.as_str()).filter(|p| p.chars().any(edl::breaks_line)).collect();

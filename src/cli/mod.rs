@@ -188,7 +188,13 @@ enum Command {
     Export {
         #[command(flatten)]
         source: Source,
-        /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
+        /// Export a paper edit (see `rushes paper check`): bites in document
+        /// order, headings and notes as markers, VO as gaps of its read
+        /// time; docx, txt and html write the producer's script.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "selects", "bin", "handles", "merge"])]
+        paper: Option<PathBuf>,
+        /// edl, fcpxml, xmeml, ale, otio, csv, or a document: docx, txt,
+        /// html (any case: EDL is edl).
         #[arg(long, ignore_case = true, value_enum)]
         format: FormatArg,
         /// Pad each select, clamped to its clip: a number with its unit (2s,
@@ -621,6 +627,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export {
             source: Source { query, selects, bin },
+            paper: paper_file,
             format,
             handles,
             merge,
@@ -640,6 +647,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let seq_rate = sequence_rate(fps.as_deref(), drop_frame)?;
             refuse_output(output.as_deref(), force)?;
             let lib = open_library(&cli.library)?;
+            if let Some(file) = paper_file {
+                let text = read_text(&file)?;
+                let checked =
+                    paper::check(&lib, &file.display().to_string(), &text, seq_rate, as_of.day()?.as_deref())?;
+                let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let title = title.unwrap_or(stem);
+                let options =
+                    ExportOptions { format, handles: None, merge: false, title, rate: seq_rate, record_start };
+                let rendered = ops::render_paper(&checked, &options).map_err(record_start_error)?;
+                print_notices(&rendered.notices);
+                return write_rendered(rendered.output, output.as_deref(), force);
+            }
             let title = title.or_else(|| bin.clone()).unwrap_or_else(|| "rushes selects".to_string());
             let source = match (query, selects, bin) {
                 (Some(q), _, _) => {
@@ -647,7 +666,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 (None, Some(file), _) => ExportSource::Selects(file),
                 (None, None, Some(name)) => ExportSource::Bin(name),
-                (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
+                (None, None, None) => anyhow::bail!("give --query, --selects, --bin or --paper"),
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
@@ -670,22 +689,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let rendered = ops::render(picked.selects, &options).map_err(|e| match e {
-                ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => {
-                    anyhow::anyhow!("--record-start {e}")
-                }
-                ExportError::Sequence(e @ SequenceError::RecordStart(_)) => anyhow::anyhow!("--record-start: {e}"),
-                e => e.into(),
-            })?;
+            let rendered = ops::render(picked.selects, &options).map_err(record_start_error)?;
             print_notices(&rendered.notices);
-            match rendered.output {
-                Output::One(text) => match output {
-                    Some(path) => write_output(&path, text.as_bytes())?,
-                    None => std::io::stdout().lock().write_all(text.as_bytes())?,
-                },
-                Output::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
-            }
-            Ok(ExitCode::SUCCESS)
+            write_rendered(rendered.output, output.as_deref(), force)
         }
         Command::Paper { action: PaperAction::Check { file, fps, drop_frame, as_of, json } } => {
             let rate = sequence_rate(fps.as_deref(), drop_frame)?;
@@ -719,10 +725,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("nothing to draft: {what} gives no soundbites");
             }
             let text = paper::draft(title.as_deref().unwrap_or(&heading), &what, &picked.selects, &lib.clips()?);
-            match output {
-                Some(path) => write_output(&path, text.as_bytes())?,
-                None => std::io::stdout().lock().write_all(text.as_bytes())?,
-            }
+            write_or_print(output.as_deref(), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Relink { old, new, json } => {
@@ -973,6 +976,34 @@ fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
         anyhow::bail!("cannot write {}: the folder {} does not exist", path.display(), folder.display());
     }
     Ok(())
+}
+
+/// An export's error, naming `--record-start` when it is the cause.
+fn record_start_error(e: ExportError) -> anyhow::Error {
+    match e {
+        ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => anyhow::anyhow!("--record-start {e}"),
+        ExportError::Sequence(e @ SequenceError::RecordStart(_)) => anyhow::anyhow!("--record-start: {e}"),
+        e => e.into(),
+    }
+}
+
+/// What an export made, written to `-o` or stdout (an ALE at several
+/// rates: one file per rate beside `-o`).
+fn write_rendered(output: Output, path: Option<&std::path::Path>, force: bool) -> Result<ExitCode> {
+    match output {
+        Output::One(text) => write_or_print(path, text.as_bytes())?,
+        Output::Binary(bytes) => write_or_print(path, &bytes)?,
+        Output::PerRate(logs) => write_per_rate(path, &logs, force)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A result written to `-o` (atomically) or to stdout.
+fn write_or_print(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => write_output(path, bytes),
+        None => Ok(std::io::stdout().lock().write_all(bytes)?),
+    }
 }
 
 /// An export written atomically ([`write_atomic`]); errors name the file

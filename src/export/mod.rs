@@ -11,6 +11,7 @@ pub mod ale;
 pub mod edl;
 pub mod fcpxml;
 pub mod otio;
+pub mod script;
 pub mod table;
 /// Test support shared by every exporter's tests.
 #[cfg(test)]
