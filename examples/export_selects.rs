@@ -52,6 +52,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     match rendered.output {
         Output::One(text) => print!("{text}"),
+        Output::Binary(bytes) => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
         Output::PerRate(logs) => logs.iter().for_each(|log| print!("{}", log.text)),
     }
     Ok(())

@@ -150,6 +150,12 @@ impl Judge {
         judge
     }
 
+    /// Whether a release log was imported (without one every span is
+    /// `unknown`, and nothing is marked in an export).
+    pub fn has_log(&self) -> bool {
+        self.has_log
+    }
+
     pub fn as_of(&self) -> &str {
         &self.as_of
     }

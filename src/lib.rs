@@ -23,6 +23,7 @@ pub mod library;
 pub mod merge;
 pub mod notes;
 pub mod ops;
+pub mod paper;
 pub mod probe;
 pub mod progress;
 pub mod proxy;

@@ -16,11 +16,13 @@ use crate::bins::{Bins, BinsError};
 use crate::clearance::Clearance;
 use crate::clearance::{Judge, ReleaseImport};
 use crate::clip::{Clip, ClipFilter, NoteRecord, Segment};
+use crate::export::script;
 use crate::export::{ClearanceMark, Handles, Select, Sequence, SequenceError, apply_handles};
 use crate::import::{
     ImportError, ImportOptions, ImportReport, Placement, Skipped, Warning, ext, import_files, read_capped,
 };
 use crate::library::{IndexError, Library, QueryError};
+use crate::paper;
 use crate::progress::Progress;
 use crate::releases::ReleasesError;
 use crate::releases::{self, ReleaseLog, Releases, Taken};
@@ -536,16 +538,63 @@ pub fn judge_selects(
     Ok(uncleared(selects, &clearances))
 }
 
-/// A clearance as the writers take it: plain values, the status's rank as
-/// its severity.
+/// A clearance as the writers take it (see [`selects::clearance_mark`]).
 pub fn mark(c: &Clearance) -> ClearanceMark {
-    let severity = releases::Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
-    ClearanceMark {
-        status: c.status.name().to_string(),
-        cleared: c.status == releases::Status::Cleared,
-        severity: u8::try_from(severity).unwrap_or(u8::MAX),
-        reasons: c.reasons.clone(),
+    crate::selects::clearance_mark(c)
+}
+
+/// A checked paper edit written as `options` say (`handles` and `merge`
+/// do not apply: the producer chose each frame). A line that does not
+/// resolve stops it (nothing is written; each is listed by `file:line`);
+/// words that differ from the transcript, a clip placed at an assumed
+/// rate, and what an ALE cannot hold are notices.
+pub fn render_paper(checked: &paper::Checked, options: &ExportOptions) -> Result<Rendered, ExportError> {
+    let blocking: Vec<Rejected> = checked
+        .problems
+        .iter()
+        .filter(|p| p.kind != paper::ProblemKind::TextMismatch)
+        .map(|p| Rejected { source: format!("{}:{}", checked.file, p.line), reason: p.reason.clone() })
+        .collect();
+    if !blocking.is_empty() {
+        return Err(ExportError::Rejected(blocking));
     }
+    let mut notices: Vec<ExportNotice> = checked
+        .problems
+        .iter()
+        .map(|p| ExportNotice::Warning(format!("{}:{}: {}", checked.file, p.line, p.reason)))
+        .collect();
+    for b in checked.bites().filter(|b| b.assumed_rate) {
+        notices.push(ExportNotice::Warning(format!(
+            "{}:{}: {}",
+            checked.file,
+            b.line,
+            paper::assumed_rate_note(&b.select.clip)
+        )));
+    }
+    let format = options.format;
+    let output = match format {
+        Format::Csv => Output::One(paper::csv(checked)),
+        Format::Txt => Output::One(script::write_txt(&paper::script(checked, &options.title))),
+        Format::Html => Output::One(script::write_html(&paper::script(checked, &options.title))),
+        Format::Docx => Output::Binary(script::write_docx(&paper::script(checked, &options.title))),
+        Format::Edl | Format::Fcpxml | Format::Xmeml | Format::Ale | Format::Otio => {
+            let rate = options.rate.unwrap_or(checked.format);
+            let (selects, layout) = paper::timeline(checked, rate);
+            if selects.is_empty() && !layout.iter().any(|p| matches!(p, crate::export::Piece::Gap(_))) {
+                return Err(ExportError::Nothing);
+            }
+            let mut seq = Sequence::for_selects(&options.title, &selects, Some(rate), options.record_start.as_deref())?;
+            seq.layout = layout;
+            notices.extend(format.warnings(&selects).into_iter().map(ExportNotice::Warning));
+            if format == Format::Ale {
+                notices.push(ExportNotice::Warning(
+                    "an ALE logs clips: the paper edit's headings, VO and notes are not in it".to_string(),
+                ));
+            }
+            format.render_files(&seq, &selects, Some(rate))
+        }
+    };
+    Ok(Rendered { output, notices })
 }
 
 /// [`pick`] then [`render`]: the whole export in one call, every notice in

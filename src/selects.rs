@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::bins::{Bin, Span, clip_span};
 use crate::clip::Clip;
-use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, table, xmeml};
+use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, script, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
 use crate::library::Library;
 use crate::resolve::{ClipLookupError, resolve_clip};
@@ -22,6 +22,8 @@ use crate::timecode::{TcFormat, Timecode};
 pub enum Output {
     /// One file (or stdout).
     One(String),
+    /// One file that is not text (a Word document).
+    Binary(Vec<u8>),
     /// An ALE of clips at several rates: one log per rate, written beside
     /// the output as [`per_rate_path`] names them.
     PerRate(Vec<ale::RateLog>),
@@ -55,7 +57,9 @@ pub fn other_rates(selects: &[Select], format: TcFormat) -> Vec<String> {
 const NOTE_SECONDS: u64 = 5;
 
 /// The export formats. A front end names them (the CLI's `--format` takes
-/// `edl`, `fcpxml`, `xmeml`, `ale`, `otio`, `csv`, in any case).
+/// `edl`, `fcpxml`, `xmeml`, `ale`, `otio`, `csv`, `docx`, `txt`, `html`,
+/// in any case). The last three are documents for people, not NLEs: the
+/// selects as a script with their timecodes ([`crate::export::script`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Edl,
@@ -64,11 +68,24 @@ pub enum Format {
     Ale,
     Otio,
     Csv,
+    Docx,
+    Txt,
+    Html,
 }
 
 impl Format {
     /// Every format, in the order a front end lists them.
-    pub const ALL: [Format; 6] = [Format::Edl, Format::Fcpxml, Format::Xmeml, Format::Ale, Format::Otio, Format::Csv];
+    pub const ALL: [Format; 9] = [
+        Format::Edl,
+        Format::Fcpxml,
+        Format::Xmeml,
+        Format::Ale,
+        Format::Otio,
+        Format::Csv,
+        Format::Docx,
+        Format::Txt,
+        Format::Html,
+    ];
 
     /// The format's name as a front end spells it (`--format edl`).
     pub fn name(self) -> &'static str {
@@ -79,19 +96,32 @@ impl Format {
             Format::Ale => "ale",
             Format::Otio => "otio",
             Format::Csv => "csv",
+            Format::Docx => "docx",
+            Format::Txt => "txt",
+            Format::Html => "html",
         }
     }
 
+    /// Whether this is a document for people (a script), not a list for
+    /// an NLE.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Docx | Format::Txt | Format::Html)
+    }
+
     /// Writes `selects` in this format.
-    pub fn render(self, seq: &Sequence, selects: &[Select]) -> String {
-        match self {
+    pub fn render(self, seq: &Sequence, selects: &[Select]) -> Output {
+        let doc = || script::of_selects(seq, selects);
+        Output::One(match self {
             Format::Edl => edl::write(seq, selects),
             Format::Fcpxml => fcpxml::write(seq, selects),
             Format::Xmeml => xmeml::write(seq, selects),
             Format::Ale => ale::write(seq, selects),
             Format::Otio => otio::write(seq, selects),
             Format::Csv => table::write(seq, selects),
-        }
+            Format::Txt => script::write_txt(&doc()),
+            Format::Html => script::write_html(&doc()),
+            Format::Docx => return Output::Binary(script::write_docx(&doc())),
+        })
     }
 
     /// Writes `selects` as the files this format needs; `fps` is the rate
@@ -109,10 +139,10 @@ impl Format {
                         logs.push(last);
                         Output::PerRate(logs)
                     }
-                    (None, _) => Output::One(self.render(seq, selects)),
+                    (None, _) => self.render(seq, selects),
                 }
             }
-            _ => Output::One(self.render(seq, selects)),
+            _ => self.render(seq, selects),
         }
     }
 
@@ -124,7 +154,9 @@ impl Format {
         let label = match self {
             Format::Edl => "an EDL",
             Format::Ale => "an ALE",
-            Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv => return Vec::new(),
+            Format::Fcpxml | Format::Xmeml | Format::Otio | Format::Csv | Format::Docx | Format::Txt | Format::Html => {
+                return Vec::new();
+            }
         };
         let mut paths: Vec<&str> =
             selects.iter().map(|s| s.clip.path.as_str()).filter(|p| p.chars().any(edl::breaks_line)).collect();
@@ -143,10 +175,37 @@ impl Format {
 }
 
 /// What an exporter needs of a catalog clip; `None` for a clip without a
-/// frame rate (it has no frames to cut on).
+/// frame rate (it has no frames to cut on; see [`export_clip_at`]).
 pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
     let start = clip.start()?;
-    Some(ExportClip {
+    Some(placed_clip(clip, start, clip.n_frames?, false))
+}
+
+/// [`export_clip`], and for media without a frame rate (a phone memo, an
+/// MP3, a WAV with no `bext` speed) what an NLE makes of it: the clip's
+/// own time at the sequence's `format` from 00:00:00:00, as many frames
+/// as cover its whole length, marked `assumed_rate`. `None` only for a
+/// clip whose length is unknown.
+pub fn export_clip_at(clip: &Clip, format: TcFormat) -> Option<ExportClip> {
+    if clip.tc_format().is_some() {
+        return export_clip(clip);
+    }
+    let rate = format.rate();
+    let n_frames = match clip.tc_basis {
+        Some(basis) => basis.length.frames_at(rate),
+        None if clip.duration_s.is_finite() && clip.duration_s > 0.0 => {
+            // Whole milliseconds, then the frames covering them: the float
+            // gives a length, never a frame label.
+            let ms = (clip.duration_s * 1000.0).ceil() as u128;
+            u64::try_from((ms * u128::from(rate.num())).div_ceil(1000 * u128::from(rate.den()))).ok()?
+        }
+        None => return None,
+    };
+    Some(placed_clip(clip, Timecode::zero(format), n_frames, true))
+}
+
+fn placed_clip(clip: &Clip, start: Timecode, n_frames: u64, assumed_rate: bool) -> ExportClip {
+    ExportClip {
         id: clip.id.clone(),
         name: clip.name.clone(),
         path: clip.path.clone(),
@@ -154,13 +213,14 @@ pub fn export_clip(clip: &Clip) -> Option<ExportClip> {
         reel: clip.reel.clone().or(clip.tape.clone()),
         format: start.format(),
         start,
-        n_frames: clip.n_frames?,
+        n_frames,
         has_video: clip.video.is_some(),
         audio_channels: clip.audio.as_ref().map_or(0, |a| a.channels),
         audio_sample_rate: clip.audio.as_ref().map_or(0, |a| a.sample_rate),
         width: clip.video.as_ref().map_or(0, |v| v.width),
         height: clip.video.as_ref().map_or(0, |v| v.height),
-    })
+        assumed_rate,
+    }
 }
 
 /// A reason a hit or row could not become a select.
@@ -347,6 +407,18 @@ fn sort(selects: &mut [Select], clips: &HashMap<String, Clip>) {
         let day = |s: &Select| clips.get(&s.clip.id).and_then(|c| c.day.clone());
         (day(a), &a.clip.path, a.in_frame).cmp(&(day(b), &b.clip.path, b.in_frame))
     });
+}
+
+/// A clearance as the writers take it: plain values, the status's rank as
+/// its severity.
+pub fn clearance_mark(c: &crate::clearance::Clearance) -> crate::export::ClearanceMark {
+    let severity = crate::releases::Status::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
+    crate::export::ClearanceMark {
+        status: c.status.name().to_string(),
+        cleared: c.status == crate::releases::Status::Cleared,
+        severity: u8::try_from(severity).unwrap_or(u8::MAX),
+        reasons: c.reasons.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ mod values;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use print::{print_bins, print_edit, print_hits, print_ingest, print_proxies, print_show, print_words, write_json};
+use print::{
+    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_words, write_json,
+};
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
 use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg};
@@ -38,6 +40,7 @@ use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
 use rushes::ops::{self, ExportError, ExportNotice, ExportOptions, ExportSource, ImportKind, ReportSource, one_line};
+use rushes::paper;
 use rushes::proxy::{ProxyRequest, make_proxies};
 use rushes::releases::Status;
 use rushes::resolve::{ClipLookupError, resolve_clip};
@@ -174,24 +177,25 @@ enum Command {
         #[command(flatten)]
         as_of: AsOf,
         /// Print an array of hits.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "paper")]
         json: bool,
+        /// Print the hits as paper-edit lines, ready to paste (CLIP
+        /// TC_IN-TC_OUT SPEAKER: text; notes as // comments).
+        #[arg(long)]
+        paper: bool,
     },
     /// Export selects for the edit: CMX3600 EDL, FCPXML, FCP7 XML (Premiere),
     /// Avid ALE, OpenTimelineIO or CSV, frame-accurate, with handles.
     Export {
-        /// Export the hits of this search (soundbites unless --kind says
-        /// otherwise), in timecode order by clip.
-        #[arg(long, conflicts_with_all = ["selects", "bin"], required_unless_present_any = ["selects", "bin"])]
-        query: Option<String>,
-        /// Export a selects CSV (clip, tc_in, tc_out[, comment, speaker,
-        /// text]) — e.g. an edited `--format csv` export.
-        #[arg(long, conflicts_with = "bin")]
-        selects: Option<PathBuf>,
-        /// Export a selects bin (see `rushes bins`), in the bin's order.
-        #[arg(long, value_name = "NAME")]
-        bin: Option<String>,
-        /// edl, fcpxml, xmeml, ale, otio or csv (any case: EDL is edl).
+        #[command(flatten)]
+        source: Source,
+        /// Export a paper edit (see `rushes paper check`): bites in document
+        /// order, headings and notes as markers, VO as gaps of its read
+        /// time; docx, txt and html write the producer's script.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "selects", "bin", "handles", "merge"])]
+        paper: Option<PathBuf>,
+        /// edl, fcpxml, xmeml, ale, otio, csv, or a document: docx, txt,
+        /// html (any case: EDL is edl).
         #[arg(long, ignore_case = true, value_enum)]
         format: FormatArg,
         /// Pad each select, clamped to its clip: a number with its unit (2s,
@@ -266,6 +270,13 @@ enum Command {
         force: bool,
         #[command(flatten)]
         as_of: AsOf,
+    },
+    /// Paper edits: a producer's script of headings, bites (CLIP
+    /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
+    /// resolves one; `paper new` writes a first draft.
+    Paper {
+        #[command(subcommand)]
+        action: PaperAction,
     },
     /// A card folder moved: point every clip, transcript and notes file under
     /// OLD at the same file under NEW. Ids, metadata and words stay.
@@ -368,6 +379,46 @@ enum Command {
     },
 }
 
+/// What `rushes paper` does.
+#[derive(Subcommand, Debug)]
+enum PaperAction {
+    /// Resolve every bite (clip, span, words against the transcript) and
+    /// print the running time, per section and in all, with each bite's
+    /// clearance. Problems are listed by file:line. Exit 0 when every line
+    /// resolves, 2 otherwise.
+    Check {
+        /// The paper edit (plain text).
+        file: PathBuf,
+        /// Rate for bites on clips without one (memos, MP3s) (default: the
+        /// first bite's clip's rate).
+        #[arg(long)]
+        fps: Option<String>,
+        /// Drop-frame labelling (29.97/59.94) with --fps.
+        #[arg(long)]
+        drop_frame: bool,
+        #[command(flatten)]
+        as_of: AsOf,
+        /// Print the checked paper edit as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a first draft: one bite line per soundbite of a search, row
+    /// of a selects CSV or select of a bin, in order.
+    New {
+        #[command(flatten)]
+        source: Source,
+        /// The draft's first heading (default: the query, bin or file).
+        #[arg(long)]
+        title: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 /// A change to a bin from the shell.
 #[derive(Subcommand, Debug)]
 enum BinsChange {
@@ -394,6 +445,22 @@ enum BinsChange {
         /// The select's id (`rushes bins NAME` lists them).
         id: u64,
     },
+}
+
+/// What `export` and `paper new` take their selects from: one of these.
+#[derive(clap::Args, Debug)]
+struct Source {
+    /// The hits of this search (soundbites unless --kind says otherwise),
+    /// in timecode order by clip.
+    #[arg(long, conflicts_with_all = ["selects", "bin"])]
+    query: Option<String>,
+    /// A selects CSV (clip, tc_in, tc_out[, comment, speaker, text]), e.g.
+    /// an edited `--format csv` export.
+    #[arg(long, conflicts_with = "bin")]
+    selects: Option<PathBuf>,
+    /// A selects bin (see `rushes bins`), in the bin's order.
+    #[arg(long, value_name = "NAME")]
+    bin: Option<String>,
 }
 
 /// Search filters, shared by `search` and `export --query`.
@@ -566,11 +633,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Search { query, filters, limit, context, as_of, json } => {
+        Command::Search { query, filters, limit, context, as_of, json, paper } => {
             let lib = open_library(&cli.library)?;
             let req = filters.request(query.join(" "), Some(limit), context, None, as_of.day()?);
             let found = search(&lib, &req)?;
-            print_hits(&found.hits, json)?;
+            if paper {
+                let mut out = std::io::stdout().lock();
+                for line in paper::hit_lines(&found.hits, &lib.clips()?) {
+                    writeln!(out, "{line}")?;
+                }
+            } else {
+                print_hits(&found.hits, json)?;
+            }
             // Someone at a terminal is told; a script has the exit status.
             if found.hits.is_empty() && std::io::stderr().is_terminal() {
                 let hint = rushes::search::hint(&req).map(|h| format!(" ({h})")).unwrap_or_default();
@@ -587,8 +661,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Export {
-            query,
-            selects,
+            source: Source { query, selects, bin },
+            paper: paper_file,
             format,
             handles,
             merge,
@@ -600,29 +674,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             filters,
             limit,
-            bin,
             require_cleared,
             as_of,
         } => {
             let format = format.0;
             let handles = handles.as_deref().map(Handles::parse).transpose().map_err(anyhow::Error::msg)?;
-            let seq_rate = fps
-                .as_deref()
-                .map(|f| Rate::parse(f).map(|r| if drop_frame { TcFormat::df(r) } else { Ok(TcFormat::ndf(r)) }))
-                .transpose()
-                .context("--fps")?
-                .transpose()
-                .context("--drop-frame")?;
-            if drop_frame && fps.is_none() {
-                anyhow::bail!("--drop-frame goes with --fps 29.97 or --fps 59.94");
-            }
-            if let Some(out) = output.as_ref().filter(|o| o.exists() && !force) {
-                anyhow::bail!("{} exists; use --force to overwrite it", out.display());
-            }
-            if let Some(out) = &output {
-                refuse_missing_folder(out)?;
-            }
+            let seq_rate = sequence_rate(fps.as_deref(), drop_frame)?;
+            refuse_output(output.as_deref(), force)?;
             let lib = open_library(&cli.library)?;
+            if let Some(file) = paper_file {
+                let text = read_text(&file)?;
+                let checked =
+                    paper::check(&lib, &file.display().to_string(), &text, seq_rate, as_of.day()?.as_deref())?;
+                let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let title = title.unwrap_or(stem);
+                let options =
+                    ExportOptions { format, handles: None, merge: false, title, rate: seq_rate, record_start };
+                let rendered = ops::render_paper(&checked, &options).map_err(record_start_error)?;
+                print_notices(&rendered.notices);
+                return write_rendered(rendered.output, output.as_deref(), force);
+            }
             let title = title.or_else(|| bin.clone()).unwrap_or_else(|| "rushes selects".to_string());
             let source = match (query, selects, bin) {
                 (Some(q), _, _) => {
@@ -630,7 +701,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 (None, Some(file), _) => ExportSource::Selects(file),
                 (None, None, Some(name)) => ExportSource::Bin(name),
-                (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
+                (None, None, None) => anyhow::bail!("give --query, --selects, --bin or --paper"),
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
@@ -653,21 +724,43 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let rendered = ops::render(picked.selects, &options).map_err(|e| match e {
-                ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => {
-                    anyhow::anyhow!("--record-start {e}")
-                }
-                ExportError::Sequence(e @ SequenceError::RecordStart(_)) => anyhow::anyhow!("--record-start: {e}"),
-                e => e.into(),
-            })?;
+            let rendered = ops::render(picked.selects, &options).map_err(record_start_error)?;
             print_notices(&rendered.notices);
-            match rendered.output {
-                Output::One(text) => match output {
-                    Some(path) => write_output(&path, text.as_bytes())?,
-                    None => std::io::stdout().lock().write_all(text.as_bytes())?,
-                },
-                Output::PerRate(logs) => write_per_rate(output.as_deref(), &logs, force)?,
+            write_rendered(rendered.output, output.as_deref(), force)
+        }
+        Command::Paper { action: PaperAction::Check { file, fps, drop_frame, as_of, json } } => {
+            let rate = sequence_rate(fps.as_deref(), drop_frame)?;
+            let text = read_text(&file)?;
+            let lib = open_library(&cli.library)?;
+            let checked = paper::check(&lib, &file.display().to_string(), &text, rate, as_of.day()?.as_deref())?;
+            print_paper(&checked, json)?;
+            Ok(if checked.ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Paper {
+            action: PaperAction::New { source: Source { query, selects, bin }, title, output, force },
+        } => {
+            refuse_output(output.as_deref(), force)?;
+            let lib = open_library(&cli.library)?;
+            let (source, what, heading) = match (query, selects, bin) {
+                (Some(q), _, _) => {
+                    let req = SearchRequest { query: q.clone(), kind: Some(HitKind::Soundbite), ..Default::default() };
+                    (ExportSource::Query(req), format!("the search {q:?}"), q)
+                }
+                (None, Some(file), _) => {
+                    let what = format!("the selects {}", file.display());
+                    let heading = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    (ExportSource::Selects(file), what, heading)
+                }
+                (None, None, Some(name)) => (ExportSource::Bin(name.clone()), format!("the bin {name:?}"), name),
+                (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
+            };
+            let picked = ops::pick(&lib, &source)?;
+            print_notices(&picked.notices);
+            if picked.selects.is_empty() {
+                anyhow::bail!("nothing to draft: {what} gives no soundbites");
             }
+            let text = paper::draft(title.as_deref().unwrap_or(&heading), &what, &picked.selects, &lib.clips()?);
+            write_or_print(output.as_deref(), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Clearances { query, selects, cut, bin, format, output, force, as_of } => {
@@ -842,6 +935,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// `--fps` and `--drop-frame` as one labelling.
+fn sequence_rate(fps: Option<&str>, drop_frame: bool) -> Result<Option<TcFormat>> {
+    if drop_frame && fps.is_none() {
+        anyhow::bail!("--drop-frame goes with --fps 29.97 or --fps 59.94");
+    }
+    fps.map(|f| Rate::parse(f).map(|r| if drop_frame { TcFormat::df(r) } else { Ok(TcFormat::ndf(r)) }))
+        .transpose()
+        .context("--fps")?
+        .transpose()
+        .context("--drop-frame")
+}
+
+/// A text file the user names (a paper edit), decoded as transcripts are
+/// (BOMs, UTF-16, legacy code pages).
+fn read_text(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    Ok(rushes::text::decode(&bytes).text)
+}
+
 /// A clip the user named that is not one clip: not found, or several
 /// (listed by id and path, so the id can be given).
 fn clip_lookup(e: ClipLookupError) -> anyhow::Error {
@@ -919,6 +1031,16 @@ fn write_per_rate(output: Option<&std::path::Path>, logs: &[ale::RateLog], force
     Ok(())
 }
 
+/// An `-o` file that exists (without `--force`), or in a folder that does
+/// not, is refused before any work.
+fn refuse_output(output: Option<&std::path::Path>, force: bool) -> Result<()> {
+    let Some(out) = output else { return Ok(()) };
+    if out.exists() && !force {
+        anyhow::bail!("{} exists; use --force to overwrite it", out.display());
+    }
+    refuse_missing_folder(out)
+}
+
 /// `-o` into a folder that does not exist is refused before any work, by
 /// the folder's name (not the temporary file [`write_output`] would make).
 fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
@@ -927,6 +1049,34 @@ fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
         anyhow::bail!("cannot write {}: the folder {} does not exist", path.display(), folder.display());
     }
     Ok(())
+}
+
+/// An export's error, naming `--record-start` when it is the cause.
+fn record_start_error(e: ExportError) -> anyhow::Error {
+    match e {
+        ExportError::Sequence(e @ SequenceError::DropFrameSeparator { .. }) => anyhow::anyhow!("--record-start {e}"),
+        ExportError::Sequence(e @ SequenceError::RecordStart(_)) => anyhow::anyhow!("--record-start: {e}"),
+        e => e.into(),
+    }
+}
+
+/// What an export made, written to `-o` or stdout (an ALE at several
+/// rates: one file per rate beside `-o`).
+fn write_rendered(output: Output, path: Option<&std::path::Path>, force: bool) -> Result<ExitCode> {
+    match output {
+        Output::One(text) => write_or_print(path, text.as_bytes())?,
+        Output::Binary(bytes) => write_or_print(path, &bytes)?,
+        Output::PerRate(logs) => write_per_rate(path, &logs, force)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A result written to `-o` (atomically) or to stdout.
+fn write_or_print(output: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => write_output(path, bytes),
+        None => Ok(std::io::stdout().lock().write_all(bytes)?),
+    }
 }
 
 /// An export written atomically ([`write_atomic`]); errors name the file

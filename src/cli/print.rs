@@ -15,6 +15,7 @@ use rushes::import::ImportReport;
 use rushes::ingest::IngestReport;
 use rushes::merge::Timebase;
 use rushes::ops::{ShotLog, one_line};
+use rushes::paper::{self, Checked, Entry};
 use rushes::proxy::ProxyReport;
 use rushes::releases::Status;
 use rushes::search::{Hit, HitKind};
@@ -117,6 +118,75 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             let mark = clearance_mark(&s.clearance);
             writeln!(out, "  {span}  {who}{}  ({from}:{}){mark}", s.text.replace('\n', " "), s.line)?;
         }
+    }
+    Ok(())
+}
+
+/// A checked paper edit: each bite with its span, length and clearance,
+/// the running time per section and in all; problems on stderr by
+/// `file:line`, a text mismatch with the words side by side.
+pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, checked);
+    }
+    for e in &checked.entries {
+        match e {
+            Entry::Heading { text, .. } => writeln!(out, "\n# {}", one_line(text))?,
+            Entry::Bite(b) => {
+                let who = b.speaker.as_deref().map(|w| format!("  {}", one_line(w))).unwrap_or_default();
+                let assumed =
+                    if b.assumed_rate { format!("  (rate assumed: {} fps)", checked.fps) } else { String::new() };
+                let used = if b.used.is_empty() {
+                    String::new()
+                } else {
+                    format!("  used in {}", b.used.iter().map(|u| u.cut.as_str()).collect::<Vec<_>>().join(", "))
+                };
+                writeln!(
+                    out,
+                    "{:>5}  {} {}-{}  {:>5}{who}  [{}]{used}{assumed}",
+                    b.line,
+                    one_line(&b.clip),
+                    b.tc_in,
+                    b.tc_out,
+                    paper::running_time(b.seconds),
+                    b.clearance.status
+                )?;
+            }
+            Entry::Vo { line, text, seconds } => {
+                writeln!(out, "{line:>5}  VO  {:>5}  {}", paper::running_time(*seconds), one_line(text))?
+            }
+            Entry::Note { line, text } => writeln!(out, "{line:>5}  NOTE  {}", one_line(text))?,
+        }
+    }
+    writeln!(out)?;
+    for s in checked.sections.iter().filter(|s| s.heading.is_some() || s.bites + s.vo > 0) {
+        writeln!(
+            out,
+            "{:>8}  {}  ({}, {} VO)",
+            paper::running_time(s.seconds),
+            one_line(s.heading.as_deref().unwrap_or("(before the first heading)")),
+            if s.bites == 1 { "1 bite".to_string() } else { format!("{} bites", s.bites) },
+            s.vo
+        )?;
+    }
+    writeln!(
+        out,
+        "{:>8}  running time (VO read at {} words a second)",
+        paper::running_time(checked.seconds),
+        paper::VO_WORDS_PER_SECOND
+    )?;
+    out.flush()?;
+    drop(out);
+    for p in &checked.problems {
+        eprintln!("{}:{}: {}", checked.file, p.line, one_line(&p.reason));
+        if let (Some(w), Some(t)) = (&p.written, &p.transcript) {
+            eprintln!("    written:    {}", one_line(w));
+            eprintln!("    transcript: {}", if t.is_empty() { "(nothing)".to_string() } else { one_line(t) });
+        }
+    }
+    if !checked.problems.is_empty() {
+        eprintln!("rushes: {} lines of {} do not resolve", checked.problems.len(), checked.file);
     }
     Ok(())
 }

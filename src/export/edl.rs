@@ -60,7 +60,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Select, Sequence, convert_frames};
+use super::{Placed, PlacedKind, Select, Sequence, convert_frames};
 use crate::text::fold_latin;
 use crate::timecode::{TcFormat, Timecode, TimecodeError};
 
@@ -76,10 +76,32 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
     out.push_str(if seq.format.is_drop_frame() { "FCM: DROP FRAME\n" } else { "FCM: NON-DROP FRAME\n" });
     out.push('\n');
     let mut reels = Reels::default();
-    let mut record = 0u64;
-    for (idx, sel) in selects.iter().enumerate() {
+    for (idx, placed) in seq.place(selects).iter().enumerate() {
+        let record = placed.record_in;
+        let rec_len = placed.record_len;
+        let sel = match placed.what {
+            PlacedKind::Select(sel) => sel,
+            PlacedKind::Gap(gap) => {
+                // Black for the narration still to be recorded: `BL` is the
+                // reel every CMX reader takes for black (OTIO: a black
+                // generator; pycmx: a black edit), its source from zero.
+                let zero = Timecode::zero(seq.format);
+                out.push_str(&format!(
+                    "{:03}  {:<8} {:<5} C        {} {} {} {}\n",
+                    idx + 1,
+                    "BL",
+                    "V",
+                    zero,
+                    zero.add_frames(rec_len),
+                    label_after(seq.record_start, record),
+                    label_after(seq.record_start, record.saturating_add(rec_len)),
+                ));
+                out.push_str(&format!("* COMMENT: {}\n", one_line(&gap.title)));
+                push_locators(&mut out, seq, placed);
+                continue;
+            }
+        };
         let clip = &sel.clip;
-        let rec_len = seq.record_frames(sel);
         let src = source_span(seq, sel, rec_len);
         // Clips without a reel are told apart by their path: two phones'
         // IMG_0001.MOV must not share a reel (and timecode) in the list.
@@ -99,7 +121,6 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
             label_after(seq.record_start, record),
             label_after(seq.record_start, record.saturating_add(rec_len)),
         ));
-        record = record.saturating_add(rec_len);
         if let Some(aud) = aud {
             out.push_str(aud);
             out.push('\n');
@@ -123,8 +144,23 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
         if let Some(note) = src.note {
             out.push_str(&format!("* NOTE: {note}\n"));
         }
+        push_locators(&mut out, seq, placed);
     }
     out
+}
+
+/// The markers on an event as Avid locators, `* LOC: TC COLOR text`: the
+/// record timecode written with `:` throughout (the form OTIO's reader
+/// matches), the text on one line.
+fn push_locators(out: &mut String, seq: &Sequence, placed: &Placed) {
+    for (offset, marker) in &placed.markers {
+        let tc = label_after(seq.record_start, placed.record_in.saturating_add(*offset)).replace([';', '.'], ":");
+        out.push_str(&format!(
+            "* LOC: {tc} {:<7} {}\n",
+            marker.kind.color(),
+            one_line(&marker.kind.label(&marker.text))
+        ));
+    }
 }
 
 /// One event as [`read`] finds it: the event line's fields as written, and

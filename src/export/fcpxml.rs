@@ -43,7 +43,10 @@
 
 use std::collections::HashMap;
 
-use super::{ClearanceMark, ExportClip, Select, Sequence, file_url, xml_escape};
+use super::{
+    ClearanceMark, ExportClip, Gap, Marker, Piece, Placed, PlacedKind, Select, Sequence, convert_frames, file_url,
+    xml_escape,
+};
 use crate::timecode::Rate;
 
 /// The event every export lands in; FCP creates it when missing.
@@ -53,8 +56,8 @@ const EVENT_NAME: &str = "rushes selects";
 const LABEL_MAX_CHARS: usize = 250;
 
 /// Writes the selects as an FCPXML 1.10 document.
-pub fn write(seq: &Sequence, selects: &[Select]) -> String {
-    let selects: Vec<&Select> = selects.iter().filter(|s| s.duration() > 0 && seq.record_frames(s) > 0).collect();
+pub fn write(seq: &Sequence, all: &[Select]) -> String {
+    let selects: Vec<&Select> = all.iter().filter(|s| s.duration() > 0 && seq.record_frames(s) > 0).collect();
     let seq_rate = seq.format.rate();
 
     // Formats: the sequence's first, then one per distinct clip format.
@@ -90,10 +93,24 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
         let video_format = VideoFormat::of(clip).and_then(format_id);
         out.push_str(&asset_element(clip, id, video_format.as_deref()));
     }
+    // The slug over a VO gap is FCP's Basic Title, declared once.
+    let title_effect = seq.layout.iter().any(|p| matches!(p, Piece::Gap(_))).then(|| {
+        let id = format!("r{}", formats.len() + assets.len() + 1);
+        out.push_str(&format!("        <effect id=\"{id}\" name=\"Basic Title\" uid=\"{BASIC_TITLE_UID}\"/>\n"));
+        id
+    });
     out.push_str("    </resources>\n");
 
     let seq_format_id = format_id(seq_format).unwrap_or_else(|| "r1".to_string());
-    let total: u64 = selects.iter().fold(0u64, |acc, s| acc.saturating_add(seq.record_frames(s)));
+    let placed: Vec<Placed> = seq
+        .place(all)
+        .into_iter()
+        .filter(|p| match p.what {
+            PlacedKind::Select(s) => s.duration() > 0 && p.record_len > 0,
+            PlacedKind::Gap(_) => p.record_len > 0,
+        })
+        .collect();
+    let total = placed.last().map_or(0, |p| p.record_in.saturating_add(p.record_len));
     out.push_str("    <library>\n");
     out.push_str(&format!("        <event name=\"{}\">\n", xml_escape(EVENT_NAME)));
     out.push_str(&format!("            <project name=\"{}\">\n", xml_escape(&seq.title)));
@@ -104,12 +121,16 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
         tc_format(seq.format.is_drop_frame()),
     ));
     out.push_str("                    <spine>\n");
-    let mut record = seq.record_start.frame();
-    for s in &selects {
-        let asset_id = asset_ids.get(&(s.clip.id.as_str(), s.clip.path.as_str())).map_or("", String::as_str);
-        let clip_format = VideoFormat::of(&s.clip).and_then(format_id).filter(|id| *id != seq_format_id);
-        out.push_str(&asset_clip_element(seq, s, asset_id, record, clip_format.as_deref()));
-        record = record.saturating_add(seq.record_frames(s));
+    for (n, p) in placed.iter().enumerate() {
+        let record = seq.record_start.frame().saturating_add(p.record_in);
+        match p.what {
+            PlacedKind::Select(s) => {
+                let asset_id = asset_ids.get(&(s.clip.id.as_str(), s.clip.path.as_str())).map_or("", String::as_str);
+                let clip_format = VideoFormat::of(&s.clip).and_then(format_id).filter(|id| *id != seq_format_id);
+                out.push_str(&asset_clip_element(seq, p, s, asset_id, record, clip_format.as_deref()));
+            }
+            PlacedKind::Gap(gap) => out.push_str(&gap_element(seq, p, gap, record, title_effect.as_deref(), n + 1)),
+        }
     }
     out.push_str("                    </spine>\n");
     out.push_str("                </sequence>\n");
@@ -159,7 +180,14 @@ fn asset_element(clip: &ExportClip, id: &str, format_id: Option<&str>) -> String
     out
 }
 
-fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, format_id: Option<&str>) -> String {
+fn asset_clip_element(
+    seq: &Sequence,
+    p: &Placed,
+    s: &Select,
+    asset_id: &str,
+    record: u64,
+    format_id: Option<&str>,
+) -> String {
     let clip_rate = s.clip.rate();
     let seq_rate = seq.format.rate();
     let start = time(s.clip.start.frame().saturating_add(s.in_frame), clip_rate);
@@ -201,6 +229,15 @@ fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, f
             xml_escape(&one_line(&mark.reasons.join("; "))),
         ));
     }
+    for (offset, marker) in &p.markers {
+        let at = s
+            .clip
+            .start
+            .frame()
+            .saturating_add(s.in_frame)
+            .saturating_add(convert_frames(*offset, seq_rate, clip_rate));
+        out.push_str(&marker_element(pad, time(at, clip_rate), time(1, clip_rate), marker));
+    }
     if let Some(reel) = s.clip.reel.as_deref().filter(|r| !r.trim().is_empty()) {
         out.push_str(&format!("{pad}    <metadata>\n"));
         out.push_str(&format!(
@@ -211,6 +248,55 @@ fn asset_clip_element(seq: &Sequence, s: &Select, asset_id: &str, record: u64, f
     }
     out.push_str(&format!("{pad}</asset-clip>\n"));
     out
+}
+
+/// Final Cut Pro's Basic Title, the slug over a VO gap.
+const BASIC_TITLE_UID: &str = ".../Titles.localized/Bumper:Opener.localized/Basic Title.localized/Basic Title.moti";
+
+/// Where a gap's own time starts, as FCP writes gaps.
+const GAP_START_FRAMES_S: u64 = 3600;
+
+/// A VO gap: record time with no media, its markers, and a title naming
+/// the narration on the lane above (`n` numbers its text style).
+fn gap_element(seq: &Sequence, p: &Placed, gap: &Gap, record: u64, title: Option<&str>, n: usize) -> String {
+    let rate = seq.format.rate();
+    let (fd_num, fd_den) = frame_duration(rate);
+    // 3600 s in frames of the sequence (exact: a whole number of seconds).
+    let start_frames = GAP_START_FRAMES_S * fd_den / fd_num;
+    let pad = "                        ";
+    let name = xml_escape(&one_line(&gap.title));
+    let mut out = format!(
+        "{pad}<gap name=\"{name}\" offset=\"{}\" start=\"{}\" duration=\"{}\">\n",
+        time(record, rate),
+        time(start_frames, rate),
+        time(p.record_len, rate)
+    );
+    if let Some(effect) = title {
+        out.push_str(&format!(
+            "{pad}    <title ref=\"{effect}\" lane=\"1\" offset=\"{}\" name=\"{name}\" start=\"{}\" duration=\"{}\">\n",
+            time(start_frames, rate),
+            time(start_frames, rate),
+            time(p.record_len, rate)
+        ));
+        out.push_str(&format!("{pad}        <text><text-style ref=\"ts{n}\">{name}</text-style></text>\n"));
+        out.push_str(&format!(
+            "{pad}        <text-style-def id=\"ts{n}\"><text-style font=\"Helvetica\" fontSize=\"48\" fontColor=\"1 1 1 1\" alignment=\"center\"/></text-style-def>\n"
+        ));
+        out.push_str(&format!("{pad}    </title>\n"));
+    }
+    for (offset, marker) in &p.markers {
+        out.push_str(&marker_element(pad, time(start_frames.saturating_add(*offset), rate), time(1, rate), marker));
+    }
+    out.push_str(&format!("{pad}</gap>\n"));
+    out
+}
+
+/// A paper edit's marker (heading, VO, note) at `start` in its element's time.
+fn marker_element(pad: &str, start: String, duration: String, marker: &Marker) -> String {
+    let label = marker.kind.label(&one_line(&marker.text));
+    let short: String = label.chars().take(LABEL_MAX_CHARS).collect();
+    let note = if short != label { format!(" note=\"{}\"", xml_escape(&label)) } else { String::new() };
+    format!("{pad}    <marker start=\"{start}\" duration=\"{duration}\" value=\"{}\"{note}/>\n", xml_escape(&short))
 }
 
 /// A video format: rate and frame size (0 × 0 when unknown).

@@ -11,6 +11,7 @@ pub mod ale;
 pub mod edl;
 pub mod fcpxml;
 pub mod otio;
+pub mod script;
 pub mod table;
 /// Test support shared by every exporter's tests.
 #[cfg(test)]
@@ -46,6 +47,10 @@ pub struct ExportClip {
     pub audio_sample_rate: u32,
     pub width: u32,
     pub height: u32,
+    /// The media states no frame rate (a phone memo, an MP3, a WAV with no
+    /// `bext` speed): `format` is the sequence's, `start` 00:00:00:00, as
+    /// NLEs place such audio, and the export says the rate was assumed.
+    pub assumed_rate: bool,
 }
 
 impl ExportClip {
@@ -158,6 +163,81 @@ pub struct Sequence {
     pub format: TcFormat,
     /// Record timecode of the first event (EDL default 01:00:00:00).
     pub record_start: Timecode,
+    /// What comes between and over the selects (a paper edit's VO gaps,
+    /// headings and notes); empty, the selects follow each other.
+    pub layout: Vec<Piece>,
+}
+
+/// One piece of a laid-out sequence, in record order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    /// The select at this index of the list being written.
+    Select(usize),
+    /// Record time with no media: narration still to be recorded.
+    Gap(Gap),
+    /// A marker where the next piece starts (or at the end).
+    Marker(Marker),
+}
+
+/// A stretch of empty record time: a VO still to be recorded. Where the
+/// format has one, its video is a slug titled `title`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    /// Length in sequence frames.
+    pub frames: u64,
+    /// The slug's title, e.g. `VO: In March the river rose.`
+    pub title: String,
+}
+
+/// A marker on the record: a heading, a VO's words, a note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    pub kind: MarkerKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    Heading,
+    Vo,
+    Note,
+}
+
+impl MarkerKind {
+    /// The colour NLEs show it in (Avid locator colours, also OTIO's).
+    pub fn color(self) -> &'static str {
+        match self {
+            MarkerKind::Heading => "GREEN",
+            MarkerKind::Vo => "BLUE",
+            MarkerKind::Note => "YELLOW",
+        }
+    }
+
+    /// `# `, `VO: `, `NOTE: `: how the marker's text is labelled.
+    pub fn label(self, text: &str) -> String {
+        match self {
+            MarkerKind::Heading => format!("# {text}"),
+            MarkerKind::Vo => format!("VO: {text}"),
+            MarkerKind::Note => format!("NOTE: {text}"),
+        }
+    }
+}
+
+/// A select or gap placed on the record.
+#[derive(Clone, Debug)]
+pub struct Placed<'a> {
+    pub what: PlacedKind<'a>,
+    /// Sequence frames from the record start.
+    pub record_in: u64,
+    pub record_len: u64,
+    /// Markers on it, each with its offset in sequence frames from its start.
+    pub markers: Vec<(u64, &'a Marker)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum PlacedKind<'a> {
+    Select(&'a Select),
+    Gap(&'a Gap),
 }
 
 impl Sequence {
@@ -176,7 +256,45 @@ impl Sequence {
             Some(t) => Timecode::parse_in(t, format).map_err(SequenceError::RecordStart)?,
             None => Timecode::from_fields(1, 0, 0, 0, format)?,
         };
-        Ok(Sequence { title: title.to_string(), format, record_start })
+        Ok(Sequence { title: title.to_string(), format, record_start, layout: Vec::new() })
+    }
+
+    /// The selects and gaps in record order, each at its record position,
+    /// with the markers on them: a marker sits at the start of the piece
+    /// that follows it, or on the last frame of the last piece when none
+    /// does. Without a layout, the selects in order. Zero-length pieces
+    /// are kept (a writer that cannot hold one leaves it out).
+    pub fn place<'a>(&'a self, selects: &'a [Select]) -> Vec<Placed<'a>> {
+        let mut out: Vec<Placed<'a>> = Vec::new();
+        let mut record = 0u64;
+        let mut pending: Vec<&'a Marker> = Vec::new();
+        let mut push = |what: PlacedKind<'a>, len: u64, pending: &mut Vec<&'a Marker>, out: &mut Vec<Placed<'a>>| {
+            let markers = pending.drain(..).map(|m| (0, m)).collect();
+            out.push(Placed { what, record_in: record, record_len: len, markers });
+            record = record.saturating_add(len);
+        };
+        if self.layout.is_empty() {
+            for s in selects {
+                push(PlacedKind::Select(s), self.record_frames(s), &mut pending, &mut out);
+            }
+            return out;
+        }
+        for piece in &self.layout {
+            match piece {
+                Piece::Select(i) => {
+                    if let Some(s) = selects.get(*i) {
+                        push(PlacedKind::Select(s), self.record_frames(s), &mut pending, &mut out);
+                    }
+                }
+                Piece::Gap(g) => push(PlacedKind::Gap(g), g.frames, &mut pending, &mut out),
+                Piece::Marker(m) => pending.push(m),
+            }
+        }
+        if let Some(last) = out.last_mut() {
+            let at = last.record_len.saturating_sub(1);
+            last.markers.extend(pending.into_iter().map(|m| (at, m)));
+        }
+        out
     }
 
     /// A select's length on the sequence: its duration converted to the

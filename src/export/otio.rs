@@ -38,35 +38,39 @@
 use serde::Serialize;
 
 use super::fcpxml::soundbite_label;
-use super::{Select, Sequence, file_url};
+use super::{Placed, PlacedKind, Select, Sequence, file_url};
 use crate::timecode::{Rate, Timecode};
 
 /// Writes the selects as an OpenTimelineIO JSON document.
 pub fn write(seq: &Sequence, selects: &[Select]) -> String {
-    let selects: Vec<&Select> = selects.iter().filter(|s| s.duration() > 0).collect();
+    let placed: Vec<Placed> = seq
+        .place(selects)
+        .into_iter()
+        .filter(|p| match p.what {
+            PlacedKind::Select(s) => s.duration() > 0,
+            PlacedKind::Gap(_) => p.record_len > 0,
+        })
+        .collect();
     let seq_rate = seq.format.rate();
-    let track =
-        |name: &str, kind: &'static str, wanted: &dyn Fn(&Select) -> bool| Track {
-            schema: "Track.1",
-            metadata: Empty {},
-            name: name.to_string(),
-            source_range: None,
-            effects: Vec::new(),
-            markers: Vec::new(),
-            enabled: true,
-            color: None,
-            children: selects
-                .iter()
-                .map(|s| {
-                    if wanted(s) {
-                        Item::Clip(Box::new(clip(s)))
-                    } else {
-                        Item::Gap(gap(seq.record_frames(s), seq_rate))
-                    }
-                })
-                .collect(),
-            kind,
-        };
+    let track = |name: &str, kind: &'static str, wanted: &dyn Fn(&Select) -> bool| Track {
+        schema: "Track.1",
+        metadata: Empty {},
+        name: name.to_string(),
+        source_range: None,
+        effects: Vec::new(),
+        markers: Vec::new(),
+        enabled: true,
+        color: None,
+        children: placed
+            .iter()
+            .map(|p| match p.what {
+                PlacedKind::Select(s) if wanted(s) => Item::Clip(Box::new(clip(s))),
+                PlacedKind::Select(_) => Item::Gap(gap(p.record_len, seq_rate)),
+                PlacedKind::Gap(g) => Item::Gap(Gap { name: g.title.clone(), ..gap(p.record_len, seq_rate) }),
+            })
+            .collect(),
+        kind,
+    };
     let timeline = Timeline {
         schema: "Timeline.1",
         metadata: Empty {},
@@ -78,7 +82,19 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
             name: "tracks",
             source_range: None,
             effects: Vec::new(),
-            markers: Vec::new(),
+            // A paper edit's headings, VO and notes, at their record time.
+            markers: placed
+                .iter()
+                .flat_map(|p| p.markers.iter().map(move |(offset, m)| (p.record_in.saturating_add(*offset), m)))
+                .map(|(at, m)| Marker {
+                    schema: "Marker.2",
+                    metadata: Empty {},
+                    name: m.kind.label(&m.text),
+                    color: m.kind.color(),
+                    marked_range: TimeRange::new(RationalTime::new(at, seq_rate), RationalTime::new(0, seq_rate)),
+                    comment: String::new(),
+                })
+                .collect(),
             enabled: true,
             color: None,
             children: vec![
@@ -164,7 +180,7 @@ fn gap(frames: u64, rate: Rate) -> Gap {
     Gap {
         schema: "Gap.1",
         metadata: Empty {},
-        name: "",
+        name: String::new(),
         source_range: TimeRange::new(RationalTime::new(0, rate), RationalTime::new(frames, rate)),
         effects: Vec::new(),
         markers: Vec::new(),
@@ -197,7 +213,7 @@ struct Stack {
     name: &'static str,
     source_range: Option<TimeRange>,
     effects: Vec<Empty>,
-    markers: Vec<Empty>,
+    markers: Vec<Marker>,
     enabled: bool,
     color: Option<Empty>,
     children: Vec<Track>,
@@ -230,7 +246,7 @@ struct Gap {
     #[serde(rename = "OTIO_SCHEMA")]
     schema: &'static str,
     metadata: Empty,
-    name: &'static str,
+    name: String,
     source_range: TimeRange,
     effects: Vec<Empty>,
     markers: Vec<Empty>,

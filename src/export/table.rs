@@ -66,7 +66,8 @@ pub fn write(_seq: &Sequence, selects: &[Select]) -> String {
     out
 }
 
-fn push_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+/// One CSV row, quoted where a field needs it, LF-terminated.
+pub fn push_row<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     for (i, field) in fields.enumerate() {
         if i > 0 {
             out.push(',');

@@ -121,6 +121,7 @@ fn clip(
         audio_sample_rate: 48_000,
         width,
         height,
+        assumed_rate: false,
     }
 }
 

@@ -46,7 +46,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::fcpxml::{clearance_label, one_line, soundbite_label};
-use super::{ExportClip, Select, Sequence, file_url, xml_escape};
+use super::{ExportClip, Gap, PlacedKind, Select, Sequence, file_url, xml_escape};
 use crate::timecode::{Rate, Timecode};
 
 /// Audio tracks written at most (one per source channel).
@@ -66,9 +66,24 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
     x.open("xmeml version=\"4\"");
     x.open("sequence id=\"sequence-1\"");
     x.leaf("name", &seq.title);
-    x.leaf("duration", &plan.iter().fold(0u64, |acc, p| acc.saturating_add(p.record_len)).to_string());
+    let placed = seq.place(selects);
+    let end = |p: &super::Placed| p.record_in.saturating_add(p.record_len);
+    let total = placed.iter().filter(|p| p.record_len > 0).map(end).max().unwrap_or(0);
+    x.leaf("duration", &total.to_string());
     x.rate(seq_rate);
     x.timecode(seq.record_start, None);
+    // A paper edit's headings, VO and notes: sequence markers at their
+    // record frame.
+    for p in &placed {
+        for (offset, marker) in &p.markers {
+            x.open("marker");
+            x.leaf("comment", "");
+            x.leaf("name", &marker.kind.label(&marker.text));
+            x.leaf("in", &p.record_in.saturating_add(*offset).to_string());
+            x.leaf("out", "-1");
+            x.close("marker");
+        }
+    }
     x.open("media");
 
     x.open("video");
@@ -81,8 +96,19 @@ pub fn write(seq: &Sequence, selects: &[Select]) -> String {
     x.close("format");
     x.open("track");
     let mut files = Files::default();
-    for p in plan.iter().filter(|p| p.video.is_some()) {
-        clipitem(&mut x, &mut files, p, None);
+    // Video items in record order: each select's, and a slug over each VO gap.
+    let mut video = plan.iter().filter(|p| p.video.is_some()).peekable();
+    let mut slug = 0usize;
+    for p in placed.iter().filter(|p| p.record_len > 0) {
+        let PlacedKind::Gap(gap) = p.what else { continue };
+        while let Some(v) = video.next_if(|v| v.record_in < p.record_in) {
+            clipitem(&mut x, &mut files, v, None);
+        }
+        slug += 1;
+        slug_item(&mut x, slug, gap, p.record_in, p.record_len, seq_rate);
+    }
+    for v in video {
+        clipitem(&mut x, &mut files, v, None);
     }
     x.track_flags();
     x.close("track");
@@ -127,19 +153,17 @@ struct Placed<'a> {
 
 /// Numbers every clipitem in document order (video track, then audio
 /// track 1, 2, …) and every distinct clip's file.
-fn plan<'a>(seq: &Sequence, selects: &'a [Select]) -> Vec<Placed<'a>> {
+fn plan<'a>(seq: &'a Sequence, selects: &'a [Select]) -> Vec<Placed<'a>> {
     let mut file_numbers: HashMap<(&str, &str), usize> = HashMap::new();
     let mut plan: Vec<Placed> = Vec::new();
-    let mut record = 0u64;
-    for s in selects {
-        let record_len = seq.record_frames(s);
-        if s.duration() == 0 || record_len == 0 {
+    for p in seq.place(selects) {
+        let PlacedKind::Select(s) = p.what else { continue };
+        if s.duration() == 0 || p.record_len == 0 {
             continue;
         }
         let next = file_numbers.len() + 1;
         let file = *file_numbers.entry((s.clip.id.as_str(), s.clip.path.as_str())).or_insert(next);
-        plan.push(Placed { s, record_in: record, record_len, file, video: None, audio: Vec::new() });
-        record = record.saturating_add(record_len);
+        plan.push(Placed { s, record_in: p.record_in, record_len: p.record_len, file, video: None, audio: Vec::new() });
     }
     let mut item = 0usize;
     let mut index = 0usize;
@@ -232,6 +256,28 @@ fn clipitem(x: &mut Xml, files: &mut Files, p: &Placed, channel: Option<usize>) 
     x.leaf("lognote", s.comment.as_deref().unwrap_or(""));
     x.close("logginginfo");
     x.close("clipitem");
+}
+
+/// A slug (FCP's black generator) over a VO gap, named after the
+/// narration, so the editor sees what goes there.
+fn slug_item(x: &mut Xml, n: usize, gap: &Gap, record_in: u64, len: u64, rate: Rate) {
+    x.open(&format!("generatoritem id=\"slug-{n}\""));
+    x.leaf("name", &gap.title);
+    x.leaf("enabled", "TRUE");
+    x.leaf("duration", &len.to_string());
+    x.rate(rate);
+    x.leaf("start", &record_in.to_string());
+    x.leaf("end", &record_in.saturating_add(len).to_string());
+    x.leaf("in", "0");
+    x.leaf("out", &len.to_string());
+    x.open("effect");
+    x.leaf("name", "Slug");
+    x.leaf("effectid", "Slug");
+    x.leaf("effectcategory", "Matte");
+    x.leaf("effecttype", "generator");
+    x.leaf("mediatype", "video");
+    x.close("effect");
+    x.close("generatoritem");
 }
 
 fn link(x: &mut Xml, number: usize, media: &str, track: usize, index: usize, grouped: bool) {

@@ -299,7 +299,7 @@ fn media(ask: &Ask, id: &str) -> Reply {
 
 fn export_bin(ask: &Ask, name: &str) -> Reply {
     let Some(format) = param(ask, "format").and_then(format_named) else {
-        return Reply::error(400, "format: edl, fcpxml, xmeml, ale, otio or csv");
+        return Reply::error(400, "format: edl, fcpxml, xmeml, ale, otio, csv, docx, txt or html");
     };
     let handles = match param(ask, "handles").map(Handles::parse) {
         None => None,
@@ -322,6 +322,8 @@ fn export_bin(ask: &Ask, name: &str) -> Reply {
         Ok(rendered) => match rendered.output {
             Output::One(text) => Reply::bytes(200, content_type(format), text.into_bytes())
                 .header("Content-Disposition", attachment(&format!("{name}.{}", extension(format)))),
+            Output::Binary(bytes) => Reply::bytes(200, content_type(format), bytes)
+                .header("Content-Disposition", attachment(&format!("{name}.{}", extension(format)))),
             Output::PerRate(_) => Reply::error(500, "an export at one rate came out split by rate"),
         },
         Err(e) => Reply::error(400, &e.to_string()),
@@ -340,6 +342,9 @@ fn extension(format: Format) -> &'static str {
         Format::Ale => "ale",
         Format::Otio => "otio",
         Format::Csv => "csv",
+        Format::Docx => "docx",
+        Format::Txt => "txt",
+        Format::Html => "html",
     }
 }
 
@@ -348,6 +353,8 @@ fn content_type(format: Format) -> &'static str {
         Format::Csv => "text/csv; charset=utf-8",
         Format::Fcpxml | Format::Xmeml => "application/xml",
         Format::Otio => "application/json",
-        Format::Edl | Format::Ale => "text/plain; charset=utf-8",
+        Format::Edl | Format::Ale | Format::Txt => "text/plain; charset=utf-8",
+        Format::Html => "text/html; charset=utf-8",
+        Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
 }

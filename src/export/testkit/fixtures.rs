@@ -35,6 +35,7 @@ pub fn clip(spec: ClipSpec) -> ExportClip {
         audio_sample_rate: if spec.channels > 0 { 48_000 } else { 0 },
         width: if spec.video { 1920 } else { 0 },
         height: if spec.video { 1080 } else { 0 },
+        assumed_rate: false,
     }
 }
 
