@@ -106,6 +106,13 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     assert_eq!(ingest["clips_added"], 3, "the three clips are cataloged: {ingest}");
     assert_eq!(ingest["segments"], 5, "the SRTs are attached: {ingest}");
 
+    // Anna's release is still out; nobody has a release for the sound
+    // recordist's SPEAKER 1.
+    let log = env.tmp.path().join("releases.csv");
+    std::fs::write(&log, "Name,Release Type,Status\nAnna Hale,interview,sent\n").expect("write releases.csv");
+    let imported = env.json(&["import", log.to_str().expect("utf-8 path"), "--json"], 0);
+    assert_eq!(imported["release_log"]["rows"], 1, "the release log is read as one: {imported}");
+
     let server_log = env.tmp.path().join("serve.log");
     let (server, url) = common::serve(&env.library(), &[], &server_log);
 

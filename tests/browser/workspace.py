@@ -153,6 +153,10 @@ def run(driver, url, outdir):
     expected = ["".join(hit["text"][a:b]) for a, b in hit["matches"]]
     check(marks == expected, f"the highlighted words are {marks}, not the hit's matches {expected}")
     check(hit["tc_in"] in rows[0].text, f"the hit row does not show {hit['tc_in']}: {rows[0].text!r}")
+    # Anna's release is pending in the log: the row says so.
+    check(hit["clearance"]["status"] == "pending", f"the API's clearance is {hit['clearance']}, not pending")
+    badges = [b.text for b in rows[0].find_elements(By.CSS_SELECTOR, ".clearance")]
+    check(badges == ["pending"], f"the hit row's clearance badges are {badges}, not ['pending']")
     # The context cues, fetched on demand: the <script> cue comes after the
     # hit's cue and shows as text.
     rows[0].find_element(By.CSS_SELECTOR, ".ctx-toggle").click()
@@ -258,6 +262,9 @@ def run(driver, url, outdir):
         abs(seek["t"] - audio_hit["offset_in_s"]) <= AUDIO_FRAME_S,
         f"the audio landed at {seek['t']} s, more than one frame from {audio_hit['offset_in_s']} s",
     )
+    check(audio_hit["clearance"]["status"] == "unknown", f"SPEAKER 1's clearance is {audio_hit['clearance']}, not unknown")
+    badge = driver.find_elements(By.CSS_SELECTOR, "#hits .hit .clearance.unknown")
+    check([b.text for b in badge] == ["unknown"], "the audio hit does not say its speaker has no release")
     check(seek["tc"] == audio_hit["tc_in"], f"#tc read {seek['tc']!r}, not the audio hit's tc_in {audio_hit['tc_in']!r}")
     check(driver.find_element(By.ID, "audio-only").is_displayed(), "the player does not say the clip is audio only")
     src = js(driver, "return document.getElementById('player').currentSrc")

@@ -329,6 +329,15 @@
     markSelected(false);
   }
 
+  // What the release log says of a hit, when it is not cleared: the
+  // status, with the reasons on hover. Nothing for a cleared hit, nor for
+  // every hit of a library with no release log.
+  function clearanceBadge(c) {
+    if (!c || !c.status || c.status === "cleared") return null;
+    if (c.status === "unknown" && (c.reasons || []).some((r) => r.startsWith("no release log"))) return null;
+    return h("span", { class: `clearance ${c.status}`, title: (c.reasons || []).join("\n"), text: c.status });
+  }
+
   function hitRow(hit, i) {
     const where = [hit.camera, hit.reel].filter(Boolean).join(" / ");
     const tcs = hit.tc_out ? `${hit.tc_in} – ${hit.tc_out}` : hit.tc_in || "";
@@ -343,7 +352,8 @@
         h("a", { class: "clip-link", href: `#/clip/${enc(hit.clip_id)}`, title: "The clip's shot log", text: hit.clip || "" }),
         where ? h("span", { class: "where", text: where }) : null,
         h("span", { class: "tcv", text: tcs }),
-        hit.kind && hit.kind !== "soundbite" ? h("span", { class: "kind", text: hit.kind }) : null),
+        hit.kind && hit.kind !== "soundbite" ? h("span", { class: "kind", text: hit.kind }) : null,
+        clearanceBadge(hit.clearance)),
       h("div", { class: "hit-text" },
         hit.speaker ? h("span", { class: "speaker", text: hit.speaker + ": " }) : null,
         highlighted(hit.text, hit.matches)),
