@@ -9,8 +9,8 @@
 //! they were on screen, for the three caption modes of channel 1 (CC1):
 //! - **pop-on** (`RCL`): text built off screen, shown at `EOC`, gone at
 //!   `EDM` or the next `EOC`;
-//! - **roll-up** (`RU2`–`RU4`): each row is a cue from its first character
-//!   until the next row starts (`CR`) or the screen is erased;
+//! - **roll-up** (`RU2`–`RU4`): each row is a cue from the carriage return
+//!   that opened it (or its first character) until the next `CR` or `EDM`;
 //! - **paint-on** (`RDC`): characters appear as they come; a cue from the
 //!   first until the screen is erased or another caption starts.
 //!
@@ -106,7 +106,10 @@ impl Decoder {
             // CR: in roll-up the row is done and rolls up; a new one starts.
             (0x14, 0x2D) => {
                 if self.mode == Mode::RollUp {
+                    // The finished row rolls up and the new one is on
+                    // screen from now (as ttconv times it).
                     self.clear_shown(at);
+                    self.shown_since = Some((at, line));
                 } else {
                     self.new_row();
                 }
@@ -339,7 +342,7 @@ mod tests {
         // Roll-up, drop frame: a cue per row, until the next row starts.
         let roll = labels(&read("mix-rows-roll-up"));
         assert_eq!(roll.len(), 16);
-        assert_eq!(roll[..2], ["00:00:00;28 00:00:02;25 >>> HI.", "00:00:02;29 00:00:04;19 I'M KEVIN CUNNING AND AT"]);
-        assert_eq!(roll[4], "00:00:09;27 00:00:11;09 AND IMPROVING THE LIVES OF ALL");
+        assert_eq!(roll[..2], ["00:00:00;24 00:00:02;25 >>> HI.", "00:00:02;25 00:00:04;19 I'M KEVIN CUNNING AND AT"]);
+        assert_eq!(roll[4], "00:00:09;23 00:00:11;09 AND IMPROVING THE LIVES OF ALL");
     }
 }

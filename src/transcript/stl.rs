@@ -43,13 +43,13 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
         _ => 25,
     };
     let mut diagnostics = Vec::new();
-    let tcp = match gsi.get(256..264).and_then(|f| gsi_tc(f, fps)) {
-        Some(tcp) => tcp,
-        None => {
-            diagnostics.push(Diagnostic::new(256, Fate::Kept, "programme start (TCP) unreadable; 00:00:00:00 used"));
-            0
-        }
-    };
+    if gsi.get(256..264).and_then(|f| gsi_tc(f, fps)).is_none() {
+        diagnostics.push(Diagnostic::new(
+            256,
+            Fate::Kept,
+            "programme start (TCP) unreadable; the subtitles' own times kept",
+        ));
+    }
     let mut cues: Vec<Cue> = Vec::new();
     // A subtitle split over extension blocks: the one being gathered.
     let mut open: Option<(u64, u64, String, usize)> = None;
@@ -88,30 +88,25 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
             continue;
         }
         let (tci, tco, text, at) = piece;
-        push(&mut cues, &mut diagnostics, (tci, tco, tcp, fps), &text, at);
+        push(&mut cues, (tci, tco, fps), &text, at);
     }
     if let Some((tci, tco, text, at)) = open {
-        push(&mut cues, &mut diagnostics, (tci, tco, tcp, fps), &text, at);
+        push(&mut cues, (tci, tco, fps), &text, at);
     }
     Ok((cues, diagnostics))
 }
 
-/// One subtitle as a cue, its frames counted from the programme start.
-fn push(cues: &mut Vec<Cue>, diagnostics: &mut Vec<Diagnostic>, times: (u64, u64, u64, u64), text: &str, at: usize) {
-    let (tci, tco, tcp, fps) = times;
+/// One subtitle as a cue.
+fn push(cues: &mut Vec<Cue>, times: (u64, u64, u64), text: &str, at: usize) {
+    let (tci, tco, fps) = times;
     let text = super::tidy_lines(text);
     if text.is_empty() {
         return;
     }
-    if tci < tcp {
-        diagnostics.push(Diagnostic::new(at, Fate::Skipped, "subtitle before the programme start (TCP); skipped"));
-        return;
-    }
     // Exact: frames × 1000 / fps, rounded half up to the millisecond.
-    let ms = |frames: u64| ((frames - tcp) * 2000 + fps) / (2 * fps);
-    let (start, end) = (ms(tci), ms(tco.max(tci)));
+    let ms = |frames: u64| (frames * 2000 + fps) / (2 * fps);
     let (speaker, text) = super::split_speaker(&text);
-    cues.push(Cue::timed(start, end, text, speaker, at));
+    cues.push(Cue::timed(ms(tci), ms(tco.max(tci)), text, speaker, at));
 }
 
 /// The text field of a TTI block: ISO 6937 with teletext controls.
@@ -220,16 +215,17 @@ mod tests {
     }
 
     /// ttconv's TCP sample: programme start 10:00:00:00 at 25 fps; the
-    /// block at 00:00:00:00 is before it.
+    /// subtitles keep their programme times (10:00:01:24 is 1.96 s on).
     #[test]
-    fn programme_start_is_the_clip_start() {
+    fn times_of_the_programme() {
         let (cues, diagnostics) = parse(&real("test_tcp_processing.stl")).expect("read");
-        let got: Vec<(u64, u64, &str)> = cues.iter().map(|c| (c.start_ms, c.end_ms, c.text.as_str())).collect();
-        assert_eq!(got.first(), Some(&(0, 1_960, "Start of the program.")));
+        let got: Vec<(u64, u64, &str, usize)> =
+            cues.iter().map(|c| (c.start_ms, c.end_ms, c.text.as_str(), c.line)).collect();
         assert_eq!(
-            diagnostics.first().map(|d| (d.line, d.reason.as_str())),
-            Some((1024, "subtitle before the programme start (TCP); skipped"))
+            got,
+            [(0, 2_000, "Metadata not for display.", 1024), (36_000_000, 36_001_960, "Start of the program.", 1152)]
         );
+        assert!(diagnostics.is_empty());
     }
 
     #[test]
