@@ -216,3 +216,68 @@ fn speech_apis_against_their_sdks() {
     assert!(check_words(&format!("{dir}dg_speakers.json"), "deepgram-words", Format::Deepgram) > 1);
     assert!(check_words(&format!("{dir}assemblyai_utterances.json"), "assemblyai-words", Format::AssemblyAi) > 1);
 }
+
+/// The synthetic fixtures of the shapes without a licensed sample
+/// (`fixtures/transcripts/`, origin in `fixtures/README.md`): each is found
+/// by its content and read whole.
+#[test]
+fn fixtures_of_each_shape() {
+    let dir = common::repo().join("fixtures/transcripts");
+    for (file, format, n, first) in [
+        (
+            "otter.txt",
+            Format::TimecodedText,
+            3,
+            (3_000, Some("Maria Lopez"), "We drove out at dawn. The light was perfect."),
+        ),
+        (
+            "premiere.txt",
+            Format::PremiereText,
+            2,
+            (3_666, Some("Speaker 1"), "We drove out at dawn. The light was perfect."),
+        ),
+        (
+            "premiere.csv",
+            Format::PremiereCsv,
+            2,
+            (3_666, Some("Speaker 1"), "We drove out at dawn, the light was perfect."),
+        ),
+        ("premiere_markers.csv", Format::PremiereMarkers, 2, (3_631_666, None, "the road was gone")),
+        ("resolve.txt", Format::ResolveText, 2, (43_100, Some("Speaker 1"), "So we went down to the water.")),
+        ("avid_ds.txt", Format::AvidDs, 2, (36_001_000, None, "We drove out\nat dawn.")),
+        ("rev.docx", Format::Docx, 2, (3_000, Some("Maria Lopez"), "We drove out at dawn. The light was perfect.")),
+        ("trint.docx", Format::Docx, 2, (5_000, Some("MARIA"), "We drove out at dawn.")),
+    ] {
+        let path = dir.join(file);
+        let bytes = std::fs::read(&path).expect("fixture");
+        let ext = file.rsplit('.').next().unwrap_or_default();
+        if ext != "docx" {
+            assert_eq!(transcript::sniff(&bytes, ext), Some(format), "{file}");
+        }
+        let (got, cues) = ours(&path);
+        assert_eq!((got, cues.len()), (format, n), "{file}: {cues:#?}");
+        let c = &cues[0];
+        assert_eq!((c.start_ms, c.speaker.as_deref(), c.text.as_str()), first, "{file}");
+    }
+}
+
+/// Through the binary: a Premiere text export in source timecode is a
+/// transcript, not a notes log, and its labels inside the clip's span are
+/// record time, placed in the clip's labelling (23.976 from 14:31:10:00).
+#[test]
+fn premiere_text_export_is_imported_as_a_transcript() {
+    let env = common::Env::new();
+    env.ingest(&common::dump());
+    let work = tempfile::tempdir().expect("tmp");
+    let txt = work.path().join("interview.txt");
+    std::fs::write(&txt, "14:31:10:12 - 14:31:11:03\nMaria Lopez\nThe river came up.\n").expect("write");
+    let arg = txt.to_str().expect("utf-8");
+    let out = env.json(&["import", "--json", "--clip", "A003C012_260314_R1AB.mov", arg], 0);
+    assert_eq!((out["transcripts_attached"].as_u64(), out["notes_placed"].as_u64()), (Some(1), Some(0)), "{out}");
+    assert_eq!(out["timebases"][0]["timebase"], "record", "{out}");
+    let log = env.json(&["show", "A003C012_260314_R1AB.mov", "--json"], 0);
+    let seg = log["transcript"].as_array().and_then(|t| t.iter().find(|s| s["text"] == "The river came up.")).cloned();
+    let seg = seg.unwrap_or_else(|| panic!("{log}"));
+    assert_eq!((seg["tc_in"].as_str(), seg["tc_out"].as_str()), (Some("14:31:10:12"), Some("14:31:11:03")));
+    assert_eq!((seg["frame_in"].as_u64(), seg["speaker"].as_str()), (Some(12), Some("Maria Lopez")));
+}
