@@ -75,7 +75,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                 let speaker = get("name").filter(|n| !n.is_empty()).map(str::to_string);
                 let (speaker, words) = match speaker {
                     Some(s) => (Some(s), words),
-                    None => super::split_speaker(&words),
+                    None => super::speaker_of_caption(&words),
                 };
                 cues.push(Cue::timed(start, end, words, speaker, line));
             }

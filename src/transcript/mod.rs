@@ -68,7 +68,12 @@ impl Cue {
     /// A cue timed by SMPTE labels (no rate known): `start_ms`/`end_ms`
     /// are the labels at 30 frames a second.
     pub fn labelled(span: LabelSpan, text: String, speaker: Option<String>, line: usize) -> Cue {
-        let (start_ms, end_ms) = (span.start.approx_ms(), span.end.approx_ms());
+        let (start_ms, mut end_ms) = (span.start.approx_ms(), span.end.approx_ms());
+        // An end label before the start label is the next day (a caption
+        // across midnight): readers report labels that run backwards.
+        if end_ms < start_ms {
+            end_ms += 24 * 3600 * 1000;
+        }
         Cue { start_ms, end_ms, text, speaker, line, tc: Some(span), open_end: false }
     }
 }
@@ -490,6 +495,15 @@ pub fn split_speaker(text: &str) -> (Option<String>, String) {
         (false, None) => said.to_string(),
     };
     (Some(name.to_string()), text)
+}
+
+/// [`split_speaker`] for captions, where a name alone (`MAN:`) may be all
+/// a caption says: then it is the text, not a speaker of nothing.
+fn speaker_of_caption(text: &str) -> (Option<String>, String) {
+    match split_speaker(text) {
+        (Some(_), said) if said.trim().is_empty() => (None, text.to_string()),
+        split => split,
+    }
 }
 
 /// Netflix-style speaker labels: `[Alba] text`, `[ALBA] text`. Brackets

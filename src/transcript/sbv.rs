@@ -38,7 +38,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                     diagnostics.push(Diagnostic::new(line, Fate::Skipped, "caption with no text; skipped"));
                 } else {
                     let end = clamp_end(start, end, line, &mut diagnostics);
-                    let (speaker, text) = super::split_speaker(&body);
+                    let (speaker, text) = super::speaker_of_caption(&body);
                     cues.push(Cue::timed(start, end, text, speaker, line));
                 }
             }

@@ -75,7 +75,7 @@ impl Decoder {
         let text = super::tidy_lines(&rows.join("\n"));
         if let (Some((since, line)), false) = (self.shown_since.take(), text.is_empty()) {
             let span = LabelSpan { start: label(since), end: label(at.max_by_frame(since)) };
-            let (speaker, text) = super::split_speaker(&text);
+            let (speaker, text) = super::speaker_of_caption(&text);
             self.cues.push(Cue::labelled(span, text, speaker, line));
         }
         self.shown.clear();
@@ -155,10 +155,12 @@ trait MaxByFrame {
 }
 
 impl MaxByFrame for Timecode {
-    /// The later of two labels within the day (a caption never ends before
-    /// it starts).
+    /// `self` as a caption's end after the start `other`: a label less
+    /// than half a day before the start is an error and becomes the start;
+    /// further back it is the next day (a caption across midnight).
     fn max_by_frame(self, other: Timecode) -> Timecode {
-        if self.frame() >= other.frame() || other.frame() - self.frame() > 12 * 3600 * 30 { self } else { other }
+        let half_day = self.format().frames_per_day() / 2;
+        if self.frame() < other.frame() && other.frame() - self.frame() < half_day { other } else { self }
     }
 }
 

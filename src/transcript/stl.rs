@@ -105,7 +105,7 @@ fn push(cues: &mut Vec<Cue>, times: (u64, u64, u64), text: &str, at: usize) {
     }
     // Exact: frames × 1000 / fps, rounded half up to the millisecond.
     let ms = |frames: u64| (frames * 2000 + fps) / (2 * fps);
-    let (speaker, text) = super::split_speaker(&text);
+    let (speaker, text) = super::speaker_of_caption(&text);
     cues.push(Cue::timed(ms(tci), ms(tco.max(tci)), text, speaker, at));
 }
 

@@ -269,7 +269,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                     let named = agent.and_then(|a| agents.get(a.trim()).cloned());
                     let (speaker, text) = match named {
                         Some(name) => (Some(name), text),
-                        None => super::split_speaker(&text),
+                        None => super::speaker_of_caption(&text),
                     };
                     let mut c =
                         Cue::timed(span.begin, span.end.unwrap_or(span.begin).max(span.begin), text, speaker, line);
