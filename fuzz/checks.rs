@@ -18,7 +18,7 @@ use rushes::transcript;
 pub type Check = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Check); 10] = [
+pub const TARGETS: [(&str, Check); 17] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),
@@ -29,6 +29,13 @@ pub const TARGETS: [(&str, Check); 10] = [
     ("sony_xml", sony_xml),
     ("mxf", mxf),
     ("selects", selects),
+    ("stamped", stamped),
+    ("nle_sheet", nle_sheet),
+    ("scc", scc),
+    ("stl", stl),
+    ("ttml", ttml),
+    ("subtitles", subtitles),
+    ("docx", docx),
 ];
 
 /// Rates the code meets, plus odd ones a file may declare.
@@ -104,6 +111,67 @@ fn transcript(data: &[u8], ext: &str) {
             assert!(d.line <= lines.max(cues.len() + 1), "diagnostic line {} past the end ({lines} lines)", d.line);
         }
     }
+}
+
+/// The promises every reader of issue #18 makes, with `limit` the largest
+/// `line` a diagnostic may name (lines, byte offsets or paragraphs): cues
+/// never end before they start, an open-ended cue ends where it starts, a
+/// labelled cue's labels are real fields (frames below 60), no cue is
+/// empty.
+fn new_reader(data: &[u8], ext: &str, limit: usize) {
+    if let transcript::Outcome::Transcript { cues, diagnostics, .. } = transcript::parse(data, ext) {
+        for cue in &cues {
+            assert!(cue.start_ms <= cue.end_ms, "cue at {} ends before it starts", cue.line);
+            assert!(!cue.text.trim().is_empty(), "empty cue at {}", cue.line);
+            assert!(!cue.open_end || cue.end_ms == cue.start_ms, "open cue with an end at {}", cue.line);
+            if let Some(span) = cue.tc {
+                for l in [span.start, span.end] {
+                    assert!(l.hh < 24 && l.mm < 60 && l.ss < 60 && l.ff < 60, "label {l} out of range");
+                }
+            }
+        }
+        for d in &diagnostics {
+            assert!(d.line <= limit, "diagnostic at {} past the end ({limit})", d.line);
+        }
+    }
+}
+
+fn line_count(data: &[u8]) -> usize {
+    data.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1
+}
+
+/// Timecoded paragraphs, Premiere and Resolve text, Avid DS (`.txt`).
+pub fn stamped(data: &[u8]) {
+    new_reader(data, "txt", line_count(data));
+}
+
+/// Premiere's transcript CSV and markers list (`.csv`).
+pub fn nle_sheet(data: &[u8]) {
+    new_reader(data, "csv", line_count(data));
+}
+
+pub fn scc(data: &[u8]) {
+    new_reader(data, "scc", line_count(data));
+}
+
+/// EBU-STL: diagnostics name byte offsets.
+pub fn stl(data: &[u8]) {
+    new_reader(data, "stl", data.len());
+}
+
+pub fn ttml(data: &[u8]) {
+    new_reader(data, "ttml", line_count(data));
+}
+
+/// SBV and ASS/SSA, chosen by the first byte.
+pub fn subtitles(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    new_reader(rest, ["sbv", "ass"][usize::from(pick) % 2], line_count(rest));
+}
+
+/// Word documents: diagnostics name paragraphs, at most one per byte.
+pub fn docx(data: &[u8]) {
+    new_reader(data, "docx", data.len().max(1) * 2);
 }
 
 pub fn srt(data: &[u8]) {

@@ -87,7 +87,10 @@ def seeds(target):
     elif target == "vtt":
         yield from (p.read_bytes() for p in files("*.vtt"))
     elif target == "whisper":
-        yield from (p.read_bytes() for p in files("*.json") if b'"segments"' in p.read_bytes()[:MAX_SEED])
+        # Every JSON transcript shape goes through this entry point:
+        # Whisper, Premiere, Rev.ai, AssemblyAI, Deepgram.
+        yield from (p.read_bytes() for p in files("*.json")
+                    if any(k in p.read_bytes()[:MAX_SEED] for k in (b'"segments"', b'"monologues"', b'"utterances"', b'"results"')))
         yield b'{"text":" hi","segments":[{"id":0,"start":0.0,"end":1.5,"text":" hi","speaker":"SPEAKER_00",' \
               b'"words":[{"word":"hi","start":0.0,"end":0.4}]}],"language":"en"}'
     elif target == "notes":
@@ -107,6 +110,26 @@ def seeds(target):
         yield b"\xef\xbb\xbfName\tIn\tOut\tComments\r\nA003C012\t14:31:10:00\t14:31:10:22\t\"quoted, \"\"tab\"\"\"\r\n"
     elif target == "mxf":
         yield from (p.read_bytes() for p in files("*.mxf", "*.MXF"))
+    elif target == "stamped":
+        yield from (p.read_bytes() for p in files("*.txt") if "transcripts" in p.parts)
+        yield b"[00:00:44] Maria: We drove out.\n(00:01:23) Tom: Why?\n\nSPEAKER\n01;00;10;02\ntext\nPage 1 of 2\n"
+    elif target == "nle_sheet":
+        yield from (p.read_bytes() for p in files("*.csv") if "transcripts" in p.parts)
+    elif target == "scc":
+        yield from (p.read_bytes() for p in files("*.scc"))
+    elif target == "stl":
+        yield from (p.read_bytes() for p in files("*.stl"))
+    elif target == "ttml":
+        yield from (p.read_bytes() for p in files("*.ttml", "*.dfxp"))
+        yield (b'<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" '
+               b'ttp:frameRate="30" ttp:frameRateMultiplier="1000 1001" ttp:tickRate="10000000"><body><div begin="1s">'
+               b'<p begin="00:00:01:15" end="00:00:03:00">a<br/>b &amp; c</p><p begin="100t" dur="12f">d</p></div></body></tt>')
+    elif target == "subtitles":
+        yield from prefixed(0, files("*.sbv"))
+        yield b"\x01[Script Info]\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n" \
+              b"Dialogue: 0,0:00:01.50,0:00:03.00,Default,Maria,0,0,0,,{\\i1}a,b\\Nc\n"
+    elif target == "docx":
+        yield from (p.read_bytes() for p in files("*.docx"))
     else:
         sys.exit(f"seed.py: unknown target {target}")
 

@@ -188,10 +188,14 @@ pub enum ImportError {
 }
 
 /// The kind of source a file name suggests, if any.
+/// `txt`, `csv` and `tsv` are notes unless their content is a transcript
+/// (see [`parse_source`]); an `xml` is read only when it is TTML, so the
+/// walk leaves camera XML to the probe.
 pub fn source_kind(path: &Path) -> Option<SourceKind> {
     match ext(path).as_str() {
-        "srt" | "vtt" | "json" => Some(SourceKind::Transcript),
         "csv" | "tsv" | "txt" => Some(SourceKind::Notes),
+        "xml" => None,
+        other if transcript::EXTENSIONS.contains(&other) => Some(SourceKind::Transcript),
         _ => None,
     }
 }
@@ -456,7 +460,13 @@ fn parse_source(
         file_clips: Vec::new(),
     };
     let said: Vec<(usize, String, Fate)>;
-    match source_kind(path) {
+    // A Premiere or Resolve text export, a transcript CSV or timecoded
+    // paragraphs are `.txt`/`.csv` like notes: the content decides.
+    let kind = match source_kind(path) {
+        Some(SourceKind::Notes) | None if transcript::sniff(bytes, &ext).is_some() => Some(SourceKind::Transcript),
+        kind => kind,
+    };
+    match kind {
         Some(SourceKind::Transcript) => match transcript::parse(bytes, &ext) {
             transcript::Outcome::Transcript { format, cues, diagnostics, encoding, rolled_up } => {
                 if rolled_up > 0 {

@@ -20,7 +20,7 @@ use crate::probe::sony_xml::SonyMeta;
 use crate::probe::{Length, MediaInfo, StartTc, TcSource};
 use crate::scan::{Candidate, card_context};
 use crate::timecode::{Rate, TcFormat, Timecode};
-use crate::transcript::Cue;
+use crate::transcript::{Cue, Label};
 
 /// Options that apply to a whole ingest.
 #[derive(Clone, Debug, Default)]
@@ -421,19 +421,51 @@ pub struct Detected {
 /// reading that puts more cues inside the clip wins (each allowed one
 /// second past the end), and clip time on a tie. A clip that crosses
 /// midnight has small record times too, so neither reading can be
-/// assumed from the numbers alone.
+/// assumed from the numbers alone. SMPTE labels (`Cue::tc`) are judged in
+/// the clip's own labelling: a source-TC transcript whose labels fall
+/// inside the clip's timecode span is record-based.
 pub fn detect_timebase(cues: &[Cue], clip: &Clip) -> Detected {
     let limit_ms = clip.duration_s * 1000.0 + 1000.0;
-    let inside_as_clip = cues.iter().filter(|c| (c.start_ms as f64) < limit_ms).count();
-    let inside_as_record = match (clip.start(), clip.n_frames) {
-        (Some(start), Some(n)) => {
-            let slack = u64::from(start.format().rate().nominal());
-            cues.iter().filter(|c| label_from_ms(c.start_ms, start.format()).frames_since(start) < n + slack).count()
-        }
+    let start = clip.start();
+    let inside = |frame: u64, start: Timecode, n: u64| frame < n + u64::from(start.format().rate().nominal());
+    let inside_as_clip = cues
+        .iter()
+        .filter(|c| match (c.tc, start, clip.n_frames) {
+            (Some(span), Some(s), Some(n)) => inside(label_tc(span.start, s.format()).frame(), s, n),
+            _ => (c.start_ms as f64) < limit_ms,
+        })
+        .count();
+    let inside_as_record = match (start, clip.n_frames) {
+        (Some(s), Some(n)) => cues.iter().filter(|c| inside(cue_frames(c, s, Timebase::Record, None).0, s, n)).count(),
         _ => 0,
     };
     let timebase = if inside_as_record > inside_as_clip { Timebase::Record } else { Timebase::Clip };
     Detected { timebase, inside_as_clip, inside_as_record }
+}
+
+/// A cue's first and last frame counted from the clip's first frame
+/// (`start`), under `timebase`; an open-ended cue runs to `n_frames`.
+/// Running milliseconds round to the nearest frame at the clip's exact
+/// rate; record milliseconds and SMPTE labels are read as labels in the
+/// clip's labelling (its rate and drop-frame flag), so a label lands on
+/// the frame it names whatever rate the file was written at.
+fn cue_frames(cue: &Cue, start: Timecode, timebase: Timebase, n_frames: Option<u64>) -> (u64, u64) {
+    let format = start.format();
+    let at = |ms: u64, label: Option<Label>| match (timebase, label) {
+        (Timebase::Record, Some(label)) => label_tc(label, format).frames_since(start),
+        (Timebase::Clip, Some(label)) => label_tc(label, format).frame(),
+        (Timebase::Record, None) => label_from_ms(ms, format).frames_since(start),
+        (Timebase::Clip, None) => format.rate().frames_nearest(u128::from(ms), 1000),
+    };
+    let first = at(cue.start_ms, cue.tc.map(|t| t.start));
+    let last = if cue.open_end { n_frames.unwrap_or(first) } else { at(cue.end_ms, cue.tc.map(|t| t.end)) };
+    (first, last.max(first))
+}
+
+/// A transcript's SMPTE label in a clip's labelling (see [`label_lenient`]).
+fn label_tc(label: Label, format: TcFormat) -> Timecode {
+    let field = u64::from;
+    label_lenient(field(label.hh), field(label.mm), field(label.ss), field(label.ff), format)
 }
 
 /// A time-of-day in ms read as a timecode label: seconds as written, the
@@ -484,22 +516,23 @@ fn label_parts(text: &str) -> Option<(u64, u64, u64, u64)> {
 /// Places a transcript's cues on its clip.
 pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -> Vec<Segment> {
     let start = clip.start();
-    let rate = start.map(|s| s.format().rate());
     cues.iter()
         .enumerate()
         .map(|(n, cue)| {
-            let (frames, secs) = match (timebase, start, rate) {
-                (Timebase::Record, Some(s), Some(r)) => {
-                    let fi = label_from_ms(cue.start_ms, s.format()).frames_since(s);
-                    let fo = label_from_ms(cue.end_ms, s.format()).frames_since(s).max(fi);
-                    (Some((fi, fo)), (r.seconds(fi), r.seconds(fo)))
+            let frames = start.map(|s| cue_frames(cue, s, timebase, clip.n_frames));
+            // Running milliseconds keep their own seconds; everything read as
+            // a label is where its frame is.
+            let exact_ms = timebase == Timebase::Clip && cue.tc.is_none();
+            let secs = match (frames, start) {
+                (Some((fi, fo)), Some(s)) if !exact_ms || cue.open_end => {
+                    let rate = s.format().rate();
+                    let fi_s = if exact_ms { cue.start_ms as f64 / 1000.0 } else { rate.seconds(fi) };
+                    (fi_s, rate.seconds(fo).max(fi_s))
                 }
-                (_, _, r) => {
-                    let to_frames = |ms: u64, r: Rate| r.frames_nearest(u128::from(ms), 1000);
-                    let frames = r.map(|r| {
-                        (to_frames(cue.start_ms, r), to_frames(cue.end_ms, r).max(to_frames(cue.start_ms, r)))
-                    });
-                    (frames, (cue.start_ms as f64 / 1000.0, cue.end_ms as f64 / 1000.0))
+                _ => {
+                    let fi_s = cue.start_ms as f64 / 1000.0;
+                    let fo_s = if cue.open_end { clip.duration_s } else { cue.end_ms as f64 / 1000.0 };
+                    (fi_s, fo_s.max(fi_s))
                 }
             };
             Segment {
@@ -715,7 +748,7 @@ mod tests {
     }
 
     fn cue(start_ms: u64, end_ms: u64) -> Cue {
-        Cue { start_ms, end_ms, text: "x".into(), speaker: None, line: 1 }
+        Cue::timed(start_ms, end_ms, "x".into(), None, 1)
     }
 
     fn note(tc: &str, camera: Option<&str>) -> Note {
@@ -882,6 +915,86 @@ mod tests {
         assert_eq!(segs[1].frame_in, Some(24));
         // 900 ms of a 24-frame label second is frame 22 (21.6 rounded).
         assert_eq!(segs[0].tc_out.as_deref(), Some("14:31:10:22"));
+    }
+
+    /// A SMPTE label as a transcript writes it.
+    fn label(text: &str) -> Label {
+        Label::parse(text).unwrap_or_else(|| panic!("{text}"))
+    }
+
+    fn labelled(start: &str, end: &str) -> Cue {
+        let span = crate::transcript::LabelSpan { start: label(start), end: label(end) };
+        Cue::labelled(span, "x".into(), None, 1)
+    }
+
+    fn placed(cue: Cue, clip: &Clip) -> (Timebase, Option<u64>, Option<u64>, Option<String>, Option<String>) {
+        let timebase = detect_timebase(std::slice::from_ref(&cue), clip).timebase;
+        let seg = place_cues(&[cue], clip, "t", timebase).remove(0);
+        (timebase, seg.frame_in, seg.frame_out, seg.tc_in, seg.tc_out)
+    }
+
+    /// Running time (Premiere JSON, speech APIs, Otter) at the three
+    /// common camera rates: milliseconds from the clip's first frame, to
+    /// the nearest frame at the exact rate.
+    #[test]
+    fn running_time_lands_on_its_frame_at_23_976_25_and_29_97_df() {
+        let c23 = clip("A.mov", "A", Rate::FPS_23_976, false, "10:00:00:00", 24_000);
+        // 1.001 s is exactly frame 24 at 24000/1001; 41.708 ms is frame 1.
+        assert_eq!(placed(cue(1_001, 41_708), &c23).1, Some(24));
+        assert_eq!(placed(cue(42, 1_001), &c23).1, Some(1));
+        assert_eq!(placed(cue(1_001, 2_002), &c23).3.as_deref(), Some("10:00:01:00"));
+        let c25 = clip("B.mov", "B", Rate::FPS_25, false, "10:00:00:00", 25_000);
+        assert_eq!(
+            placed(cue(3_200, 31_800), &c25),
+            (Timebase::Clip, Some(80), Some(795), Some("10:00:03:05".into()), Some("10:00:31:20".into()))
+        );
+        let c30 = clip("C.mov", "C", Rate::FPS_29_97, true, "01:00:00;00", 30_000);
+        // 60.06 s is frame 1800: the label after 01:00:59;29 is 01:01:00;02.
+        assert_eq!(placed(cue(60_060, 61_000), &c30).1, Some(1800));
+        assert_eq!(placed(cue(60_060, 61_000), &c30).3.as_deref(), Some("01:01:00;02"));
+        // A timecoded paragraph's last cue runs to the clip's end.
+        let mut last = cue(60_060, 60_060);
+        last.open_end = true;
+        assert_eq!(placed(last, &c30).2, Some(30_000));
+    }
+
+    /// Source timecode written by an NLE (Premiere, Resolve, Avid DS) with
+    /// no rate: read in the clip's labelling. A clip at 59.94 DF rolling
+    /// over midnight: the labels are record time, and the frame after
+    /// 23:59:59;59 is 00:00:00;00.
+    #[test]
+    fn source_tc_across_midnight_at_59_94_df() {
+        let night = clip("N.mp4", "D", Rate::FPS_59_94, true, "23:59:58;00", 240);
+        let cues = [labelled("23:59:59;30", "00:00:01;10"), labelled("00:00:01;10", "00:00:01;59")];
+        assert_eq!(detect_timebase(&cues, &night).timebase, Timebase::Record);
+        let segs = place_cues(&cues, &night, "t", Timebase::Record);
+        // Two seconds to midnight (no labels dropped in second 58 of 23:59)
+        // is 120 frames; then 60 + 10.
+        assert_eq!((segs[0].frame_in, segs[0].frame_out), (Some(90), Some(190)));
+        assert_eq!(segs[1].tc_in.as_deref(), Some("00:00:01;10"));
+        assert_eq!(segs[1].frame_out, Some(239));
+        // `--timebase clip` overrides: the same labels from 00:00:00;00.
+        let forced = place_cues(&cues[1..], &night, "t", Timebase::Clip);
+        assert_eq!(forced[0].frame_in, Some(70));
+    }
+
+    /// An SCC's drop-frame label (ttconv's roll-up sample starts at
+    /// 01:02:53;14) on a 29.97 DF clip starting at 01:00:00;00: minutes 1
+    /// and 2 each skip two labels, so it is frame 2·1800 − 4 + 53·30 + 14.
+    /// The same label on a 25 fps clip is that clip's own 01:02:53:14.
+    #[test]
+    fn scc_drop_frame_label_lands_on_its_frame() {
+        let df = clip("S.mov", "S", Rate::FPS_29_97, true, "01:00:00;00", 9_000);
+        let scc = labelled("01:02:53;14", "01:02:55;14");
+        assert_eq!(
+            placed(scc, &df),
+            (Timebase::Record, Some(5_200), Some(5_260), Some("01:02:53;14".into()), Some("01:02:55;14".into()))
+        );
+        let pal = clip("P.mov", "P", Rate::FPS_25, false, "01:00:00:00", 9_000);
+        assert_eq!(placed(labelled("01:02:53;14", "01:02:55;14"), &pal).1, Some(173 * 25 + 14));
+        // A transcript from a sequence at zero: clip time, exact labels.
+        let zero = clip("Z.mov", "S", Rate::FPS_29_97, true, "01:00:00;00", 9_000);
+        assert_eq!(placed(labelled("00:01:00;02", "00:01:01;00"), &zero).1, Some(1_800));
     }
 
     #[test]

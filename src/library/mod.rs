@@ -234,8 +234,7 @@ mod tests {
         let (clip, cue) = clip_and_cue("A heron rose from the reeds.");
         let mut writer = other.writer().unwrap_or_else(|e| panic!("writer: {e}"));
         let source = source_id(&cue.source);
-        let cues =
-            [crate::transcript::Cue { start_ms: 500, end_ms: 1500, text: cue.text.clone(), speaker: None, line: 1 }];
+        let cues = [crate::transcript::Cue::timed(500, 1500, cue.text.clone(), None, 1)];
         let transcript =
             Transcript { path: &cue.source, cues: &cues, placed: Some((&clip, std::slice::from_ref(&cue))) };
         let written =

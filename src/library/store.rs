@@ -6,7 +6,7 @@
 //!
 //! Layout (all integers little-endian):
 //! ```text
-//! u8  version (1)
+//! u8  version (2; 1 is read too: its rows have no labels)
 //! u32 header length, header (postcard: clip id, source path)
 //! u32 cue count N
 //! (N + 1) × u32 offsets of each row from the first row's start
@@ -21,9 +21,12 @@ use serde::{Deserialize, Serialize};
 
 use super::index::IndexError;
 use crate::clip::Segment;
-use crate::transcript::Cue;
+use crate::transcript::{Cue, LabelSpan};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Rows before SMPTE labels (`Cue::tc`, `Cue::open_end`): the same fields
+/// without the last two.
+const VERSION_1: u8 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct Header<'a> {
@@ -33,8 +36,19 @@ struct Header<'a> {
     source: Cow<'a, str>,
 }
 
+/// A row: the cue as read and as placed, then (version 2 on) its labels.
+/// postcard writes a nested struct's fields inline, so a version-1 row is
+/// exactly a [`RowCore`].
 #[derive(Serialize, Deserialize)]
 struct Row<'a> {
+    #[serde(borrow)]
+    core: RowCore<'a>,
+    tc: Option<LabelSpan>,
+    open_end: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RowCore<'a> {
     line: u64,
     start_ms: u64,
     end_ms: u64,
@@ -79,7 +93,7 @@ pub(super) fn encode(source: &str, clip_id: Option<&str>, cues: &[Cue], segments
             tc_in: s.tc_in.as_deref().map(Cow::Borrowed),
             tc_out: s.tc_out.as_deref().map(Cow::Borrowed),
         });
-        let row = Row {
+        let core = RowCore {
             line: cue.line as u64,
             start_ms: cue.start_ms,
             end_ms: cue.end_ms,
@@ -87,6 +101,7 @@ pub(super) fn encode(source: &str, clip_id: Option<&str>, cues: &[Cue], segments
             text: Cow::Borrowed(&cue.text),
             placed,
         };
+        let row = Row { core, tc: cue.tc, open_end: cue.open_end };
         // Serializing plain values into a Vec cannot fail.
         if let Ok(bytes) = postcard::to_allocvec(&row) {
             rows.extend_from_slice(&bytes);
@@ -112,6 +127,7 @@ pub(super) struct Stored<'a> {
     offsets: &'a [u8],
     rows: &'a [u8],
     len: usize,
+    version: u8,
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
@@ -121,9 +137,10 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
 
 impl<'a> Stored<'a> {
     pub(super) fn parse(bytes: &'a [u8]) -> Result<Stored<'a>, IndexError> {
-        if bytes.first() != Some(&VERSION) {
-            return Err(bad("unknown version"));
-        }
+        let version = match bytes.first() {
+            Some(&v) if v == VERSION || v == VERSION_1 => v,
+            _ => return Err(bad("unknown version")),
+        };
         let header_len = u32_at(bytes, 1).ok_or_else(|| bad("truncated header"))?;
         let header_bytes = bytes.get(5..5 + header_len).ok_or_else(|| bad("truncated header"))?;
         let header: Header<'_> = postcard::from_bytes(header_bytes).map_err(|e| bad(&e.to_string()))?;
@@ -138,6 +155,7 @@ impl<'a> Stored<'a> {
             offsets,
             rows,
             len,
+            version,
         })
     }
 
@@ -152,18 +170,24 @@ impl<'a> Stored<'a> {
             _ => return Err(bad(&format!("no cue {n}"))),
         };
         let bytes = self.rows.get(from..to).ok_or_else(|| bad("row out of range"))?;
+        if self.version == VERSION_1 {
+            let core = postcard::from_bytes(bytes).map_err(|e| bad(&e.to_string()))?;
+            return Ok(Row { core, tc: None, open_end: false });
+        }
         postcard::from_bytes(bytes).map_err(|e| bad(&e.to_string()))
     }
 
     /// Cue `n` as read from the file.
     pub(super) fn cue(&self, n: usize) -> Result<Cue, IndexError> {
-        let r = self.row(n)?;
+        let Row { core: r, tc, open_end } = self.row(n)?;
         Ok(Cue {
             start_ms: r.start_ms,
             end_ms: r.end_ms,
             text: r.text.into_owned(),
             speaker: r.speaker.map(Cow::into_owned),
             line: r.line as usize,
+            tc,
+            open_end,
         })
     }
 
@@ -172,7 +196,7 @@ impl<'a> Stored<'a> {
         if n >= self.len {
             return Ok(None);
         }
-        let r = self.row(n)?;
+        let r = self.row(n)?.core;
         let (Some(p), Some(clip_id)) = (r.placed, &self.clip_id) else { return Ok(None) };
         Ok(Some(Segment {
             clip_id: clip_id.clone(),
@@ -208,15 +232,18 @@ impl<'a> Stored<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transcript::Label;
 
     fn cue(n: usize, speaker: Option<&str>) -> Cue {
-        Cue {
-            start_ms: 1000 * n as u64,
-            end_ms: 1000 * n as u64 + 900,
-            text: format!("cue {n} — café\nsecond line"),
-            speaker: speaker.map(str::to_string),
-            line: 4 * n + 2,
+        let text = format!("cue {n} — café\nsecond line");
+        let mut cue = Cue::timed(1000 * n as u64, 1000 * n as u64 + 900, text, speaker.map(str::to_string), 4 * n + 2);
+        // Every other cue carries SMPTE labels, the last runs to the clip's end.
+        if n % 2 == 1 {
+            let label = |ss: u8, ff: u8| Label { hh: 23, mm: 59, ss, ff, drop: true };
+            cue.tc = Some(LabelSpan { start: label(n as u8, 3), end: label(n as u8, 29) });
         }
+        cue.open_end = n == 4;
+        cue
     }
 
     fn placed(c: &Cue, n: usize) -> Segment {
@@ -252,6 +279,25 @@ mod tests {
         let stored = Stored::parse(&unplaced).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stored.cues().ok(), Some(cues));
         assert_eq!(stored.segment(0).ok().flatten(), None, "a transcript on no clip has no segments");
+    }
+
+    /// A store written before labels (version 1) still reads: the same
+    /// rows, no labels.
+    #[test]
+    fn version_1_rows_read_without_labels() {
+        // A version-1 row, field by field as it was written.
+        let header = postcard::to_allocvec(&Header { clip_id: None, source: Cow::Borrowed("/a.srt") }).unwrap();
+        let fields = (3u64, 1000u64, 1900u64, Some("ANN"), "hello", None::<Placed<'_>>);
+        let row = postcard::to_allocvec(&fields).unwrap();
+        let mut bytes = vec![VERSION_1];
+        bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&header);
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&(row.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&row);
+        let stored = Stored::parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.cues().ok(), Some(vec![Cue::timed(1000, 1900, "hello".into(), Some("ANN".into()), 3)]));
     }
 
     #[test]

@@ -1,11 +1,29 @@
-//! Transcript readers: SRT, WebVTT and Whisper-style JSON, as real tools
-//! and people produce them. Pure: bytes in, cues plus diagnostics out.
+//! Transcript readers, as real tools and people produce them: SRT, WebVTT,
+//! Whisper JSON; timecoded paragraph text and Word documents (Otter, Rev,
+//! Trint, Descript, Happy Scribe, house styles); Premiere's and Resolve's
+//! exports and Avid DS captions; speech-to-text services' JSON; broadcast
+//! captions (SCC, EBU-STL, TTML) and SBV, ASS/SSA. Pure: bytes in, cues
+//! plus diagnostics out. The format is found from the content; the
+//! extension only says which formats to try.
 //!
 //! Every reader recovers per block: one broken cue is reported with its
-//! line and the rest are kept. Times are integer milliseconds from the
-//! file's zero (clip-relative or record TC: `merge` decides which).
+//! line (or byte offset, for binary formats) and the rest are kept. Times
+//! come in two families. Running time is integer milliseconds from the
+//! file's zero (clip-relative or record TC: `merge` decides which). SMPTE
+//! labels without a rate (`Cue::tc`) are kept as written, for `merge` to
+//! read in the clip's own labelling. Formats that declare their rate
+//! (EBU-STL, TTML) are converted exactly, here.
 
+pub mod api;
+pub mod ass;
+pub mod docx;
+pub mod nle;
+pub mod sbv;
+pub mod scc;
 pub mod srt;
+pub mod stamped;
+pub mod stl;
+pub mod ttml;
 pub mod vtt;
 pub mod whisper;
 
@@ -26,20 +44,164 @@ pub struct Cue {
     /// 1-based line of the cue's timing line (SRT/VTT) or segment index
     /// (JSON) in the source, for reports.
     pub line: usize,
+    /// SMPTE formats (Premiere and Resolve text, Avid DS, SCC, markers):
+    /// the labels as written. They carry frames but no rate, so only the
+    /// clip can say which instant they name: `merge` turns them into frames
+    /// through the clip's own rate and drop-frame labelling, and
+    /// `start_ms`/`end_ms` are then only the labels read at 30 frames a
+    /// second, for ordering and for a clip without a rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tc: Option<LabelSpan>,
+    /// The format gives no end (a timecoded paragraph that is the last of
+    /// its file): the cue runs to the end of the clip it is placed on.
+    /// `end_ms` is then `start_ms`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub open_end: bool,
+}
+
+impl Cue {
+    /// A cue timed in running milliseconds, as most formats give it.
+    pub fn timed(start_ms: u64, end_ms: u64, text: String, speaker: Option<String>, line: usize) -> Cue {
+        Cue { start_ms, end_ms, text, speaker, line, tc: None, open_end: false }
+    }
+
+    /// A cue timed by SMPTE labels (no rate known): `start_ms`/`end_ms`
+    /// are the labels at 30 frames a second.
+    pub fn labelled(span: LabelSpan, text: String, speaker: Option<String>, line: usize) -> Cue {
+        let (start_ms, mut end_ms) = (span.start.approx_ms(), span.end.approx_ms());
+        // An end label before the start label is the next day (a caption
+        // across midnight): readers report labels that run backwards.
+        if end_ms < start_ms {
+            end_ms += 24 * 3600 * 1000;
+        }
+        Cue { start_ms, end_ms, text, speaker, line, tc: Some(span), open_end: false }
+    }
+}
+
+/// A SMPTE timecode label as a file writes it (`01:23:45:21`, `;` before
+/// the frames for drop frame), kept as its fields because the file does not
+/// say its rate: `merge` reads it in the clip's labelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Label {
+    pub hh: u8,
+    pub mm: u8,
+    pub ss: u8,
+    pub ff: u8,
+    /// Written with `;` (drop frame). Only informative: the clip's own
+    /// labelling decides, as an NLE does when it reads the file back.
+    pub drop: bool,
+}
+
+/// A cue's start and end labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelSpan {
+    pub start: Label,
+    pub end: Label,
+}
+
+impl Label {
+    /// The label read at 30 frames a second, in milliseconds: an order and a
+    /// rough time, never a placement.
+    pub fn approx_ms(self) -> u64 {
+        let secs = (u64::from(self.hh) * 60 + u64::from(self.mm)) * 60 + u64::from(self.ss);
+        secs * 1000 + u64::from(self.ff) * 1000 / 30
+    }
+
+    /// Reads `HH:MM:SS:FF`, `HH;MM;SS;FF`, `HH:MM:SS;FF` or Avid's
+    /// `HH:MM:SS.FF` (two-digit fields; hours may be one digit). Any `;`
+    /// marks drop frame. Frames above 59 are refused: no rate has them.
+    pub fn parse(text: &str) -> Option<Label> {
+        let t = text.trim();
+        let fields: Vec<&str> = t.split([':', ';', '.']).collect();
+        let [h, m, s, f] = fields.as_slice() else { return None };
+        let num = |s: &str, max: u8| -> Option<u8> {
+            let ok = (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+            ok.then(|| s.parse::<u8>().ok()).flatten().filter(|&v| v <= max)
+        };
+        // Frames are always two digits; a one-digit last field is a clock.
+        if f.len() != 2 || m.len() != 2 || s.len() != 2 {
+            return None;
+        }
+        Some(Label { hh: num(h, 23)?, mm: num(m, 59)?, ss: num(s, 59)?, ff: num(f, 59)?, drop: t.contains(';') })
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sep = if self.drop { ';' } else { ':' };
+        write!(f, "{:02}:{:02}:{:02}{sep}{:02}", self.hh, self.mm, self.ss, self.ff)
+    }
 }
 
 /// Something in the file that was not read, or read with a caveat, and
 /// where.
 pub use crate::text::Diagnostic;
 
-/// The transcript formats.
+/// The transcript formats, as stored in a source record and printed by
+/// `show` and `search` (`name()` in words).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Srt,
     Vtt,
     Whisper,
+    /// Timecoded paragraphs: Otter, Rev, Trint, Descript, Happy Scribe,
+    /// house styles.
+    TimecodedText,
+    PremiereText,
+    PremiereCsv,
+    PremiereJson,
+    PremiereMarkers,
+    ResolveText,
+    AvidDs,
+    RevAi,
+    #[serde(rename = "assemblyai")]
+    AssemblyAi,
+    Deepgram,
+    AwsTranscribe,
+    Google,
+    Scc,
+    EbuStl,
+    Ttml,
+    Sbv,
+    Ass,
+    Docx,
 }
+
+impl Format {
+    /// The format as people call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Srt => "SRT",
+            Format::Vtt => "WebVTT",
+            Format::Whisper => "Whisper JSON",
+            Format::TimecodedText => "timecoded text",
+            Format::PremiereText => "Premiere text",
+            Format::PremiereCsv => "Premiere CSV",
+            Format::PremiereJson => "Premiere JSON",
+            Format::PremiereMarkers => "Premiere markers",
+            Format::ResolveText => "Resolve text",
+            Format::AvidDs => "Avid DS captions",
+            Format::RevAi => "Rev.ai JSON",
+            Format::AssemblyAi => "AssemblyAI JSON",
+            Format::Deepgram => "Deepgram JSON",
+            Format::AwsTranscribe => "AWS Transcribe JSON",
+            Format::Google => "Google Speech JSON",
+            Format::Scc => "SCC",
+            Format::EbuStl => "EBU-STL",
+            Format::Ttml => "TTML",
+            Format::Sbv => "SBV",
+            Format::Ass => "ASS/SSA",
+            Format::Docx => "Word",
+        }
+    }
+}
+
+/// The extensions whose files may be transcripts (lower case, no dot).
+/// `txt`, `csv` and `tsv` are transcripts only when [`sniff`] says so
+/// (otherwise notes); `xml` only when it is TTML.
+pub const EXTENSIONS: [&str; 13] =
+    ["srt", "vtt", "json", "scc", "stl", "ttml", "dfxp", "sbv", "ass", "ssa", "docx", "prtranscript", "xml"];
 
 /// What reading a file gave.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,22 +224,157 @@ pub enum Outcome {
     Invalid { reason: String },
 }
 
-/// Reads a transcript; `ext` (lower case, no dot) chooses the reader.
+/// Whether a file of a notes-like extension (`txt`, `csv`, `tsv`) or an
+/// `xml` is a transcript, by its content: Premiere's and Resolve's exports,
+/// Avid DS captions, timecoded paragraphs, SBV, SCC, TTML.
+pub fn sniff(bytes: &[u8], ext: &str) -> Option<Format> {
+    detect_text(&text::decode(bytes).text, ext)
+}
+
+/// The format of a text file from its content; `ext` decides only for SRT
+/// and WebVTT, whose readers say themselves what is wrong with a file.
+fn detect_text(text: &str, ext: &str) -> Option<Format> {
+    match ext {
+        "srt" => return Some(Format::Srt),
+        "vtt" => return Some(Format::Vtt),
+        _ => {}
+    }
+    let head = text.trim_start_matches('\u{FEFF}').trim_start();
+    if head.starts_with("Scenarist_SCC") {
+        return Some(Format::Scc);
+    }
+    if ttml::looks_like(head) {
+        return Some(Format::Ttml);
+    }
+    if ext == "xml" {
+        return None;
+    }
+    if head.starts_with("[Script Info]") {
+        return Some(Format::Ass);
+    }
+    if sbv::looks_like(head) {
+        return Some(Format::Sbv);
+    }
+    match nle::detect_table(head) {
+        Some(nle::Table::Transcript) => return Some(Format::PremiereCsv),
+        Some(nle::Table::Markers) => return Some(Format::PremiereMarkers),
+        None => {}
+    }
+    if head.contains("<begin subtitles>") {
+        return Some(Format::AvidDs);
+    }
+    if stamped::transcript_lines(head) >= 2 {
+        let ranges = |bracketed: bool| {
+            head.lines().take(200).any(|l| {
+                let l = l.trim();
+                l.starts_with('[') == bracketed
+                    && l.contains(" - ")
+                    && l.split(" - ").count() == 2
+                    && l.trim_matches(['[', ']']).split(" - ").all(|t| Label::parse(t).is_some())
+            })
+        };
+        return Some(if ranges(true) {
+            Format::ResolveText
+        } else if ranges(false) {
+            Format::PremiereText
+        } else {
+            Format::TimecodedText
+        });
+    }
+    None
+}
+
+/// The format of a JSON document.
+fn detect_json(doc: &serde_json::Value) -> Option<Format> {
+    if nle::is_premiere_json(doc) {
+        return Some(Format::PremiereJson);
+    }
+    api::detect(doc)
+}
+
+/// Reads a transcript. The format is found from the content; `ext` (lower
+/// case, no dot) says which formats to try.
 pub fn parse(bytes: &[u8], ext: &str) -> Outcome {
+    if ext == "prtranscript" {
+        return Outcome::Invalid { reason: nle::PRTRANSCRIPT.to_string() };
+    }
+    if stl::looks_like(bytes) {
+        return finish(Format::EbuStl, stl::parse(bytes), "binary", 0);
+    }
+    if ext == "stl" {
+        return Outcome::Invalid { reason: "no EBU-STL header (`STL25.01` or `STL30.01` at byte 3)".to_string() };
+    }
+    if ext == "docx" {
+        return match docx::paragraphs(bytes) {
+            Ok(paragraphs) => {
+                let lines = paragraphs.iter().enumerate().map(|(i, p)| (i + 1, p.as_str()));
+                finish(Format::Docx, stamped::parse_lines(lines), "utf-8", 0)
+            }
+            Err(reason) => Outcome::Invalid { reason },
+        };
+    }
     let decoded = text::decode(bytes);
     let encoding = decoded.encoding;
-    let result = match ext {
-        "srt" => srt::parse(&decoded.text).map(|(c, d)| (Format::Srt, c, d)),
-        "vtt" => vtt::parse(&decoded.text).map(|(c, d)| (Format::Vtt, c, d)),
-        "json" => whisper::parse(&decoded.text).map(|(c, d)| (Format::Whisper, c, d)),
-        other => return Outcome::NotTranscript { reason: format!("not a transcript extension: .{other}") },
+    let text = decoded.text.as_str();
+    if ext == "json" {
+        let doc: serde_json::Value = match serde_json::from_str(text) {
+            Ok(doc) => doc,
+            Err(e) => return Outcome::Invalid { reason: format!("malformed JSON: {e}") },
+        };
+        return match detect_json(&doc) {
+            Some(Format::PremiereJson) => finish(Format::PremiereJson, Ok(nle::parse_premiere_json(&doc)), encoding, 0),
+            Some(format) => finish(format, Ok(api::parse(&doc, format)), encoding, 0),
+            None => match whisper::parse(text) {
+                Err(Outcome::NotTranscript { .. }) => Outcome::NotTranscript {
+                    reason: "JSON of no transcript shape we read (Whisper, Premiere, Rev.ai, AssemblyAI, Deepgram, \
+                             AWS Transcribe, Google)"
+                        .to_string(),
+                },
+                result => finish(Format::Whisper, result, encoding, 0),
+            },
+        };
+    }
+    let Some(format) = detect_text(text, ext) else {
+        let reason = match ext {
+            "scc" => "no `Scenarist_SCC` header".to_string(),
+            "ttml" | "dfxp" | "xml" => "no TTML `<tt>` root".to_string(),
+            "sbv" => "no SBV timing line (`0:00:01.000,0:00:02.000`)".to_string(),
+            "ass" | "ssa" => "no `[Script Info]` section".to_string(),
+            other => format!("not a transcript (.{other})"),
+        };
+        return if matches!(ext, "txt" | "csv" | "tsv" | "xml") {
+            Outcome::NotTranscript { reason }
+        } else {
+            Outcome::Invalid { reason }
+        };
     };
+    let result = match format {
+        Format::Srt => srt::parse(text),
+        Format::Vtt => vtt::parse(text),
+        Format::Scc => scc::parse(text),
+        Format::Ttml => ttml::parse(text),
+        Format::Ass => ass::parse(text),
+        Format::Sbv => sbv::parse(text),
+        Format::PremiereCsv => nle::parse_table(text, nle::Table::Transcript),
+        Format::PremiereMarkers => nle::parse_table(text, nle::Table::Markers),
+        _ => stamped::parse(text),
+    };
+    finish(format, result, encoding, 0)
+}
+
+/// The outcome of one reader; captions that roll up (SRT, WebVTT, SBV)
+/// lose their repeated lines.
+fn finish(
+    format: Format,
+    result: Result<(Vec<Cue>, Vec<Diagnostic>), Outcome>,
+    encoding: &'static str,
+    rolled_up: usize,
+) -> Outcome {
     match result {
-        Ok((format, cues, diagnostics)) => {
-            // Whisper segments never repeat each other; captions do.
+        Ok((cues, diagnostics)) => {
             let (cues, rolled_up) = match format {
-                Format::Srt | Format::Vtt => merge_roll_up(cues),
-                Format::Whisper => (cues, 0),
+                Format::Srt | Format::Vtt | Format::Sbv => merge_roll_up(cues),
+                _ => (cues, rolled_up),
             };
             Outcome::Transcript { format, cues, diagnostics, encoding, rolled_up }
         }
@@ -198,6 +495,15 @@ pub fn split_speaker(text: &str) -> (Option<String>, String) {
         (false, None) => said.to_string(),
     };
     (Some(name.to_string()), text)
+}
+
+/// [`split_speaker`] for captions, where a name alone (`MAN:`) may be all
+/// a caption says: then it is the text, not a speaker of nothing.
+fn speaker_of_caption(text: &str) -> (Option<String>, String) {
+    match split_speaker(text) {
+        (Some(_), said) if said.trim().is_empty() => (None, text.to_string()),
+        split => split,
+    }
 }
 
 /// Netflix-style speaker labels: `[Alba] text`, `[ALBA] text`. Brackets
@@ -372,6 +678,22 @@ fn decode_entities(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The character an XML reference (`&amp;`, `&#233;`) stands for: the
+/// five predefined entities and character references (TTML, Word).
+fn xml_char(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        _ => match r.as_ref() {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        },
+    }
 }
 
 /// Trims each line, drops lines left empty (by markup removal or a blank
@@ -609,12 +931,8 @@ mod tests {
 
     #[test]
     fn roll_up_repeats_are_merged() {
-        let cue = |start_ms, end_ms, text: &str, speaker: Option<&str>| Cue {
-            start_ms,
-            end_ms,
-            text: text.to_string(),
-            speaker: speaker.map(str::to_string),
-            line: 0,
+        let cue = |start_ms, end_ms, text: &str, speaker: Option<&str>| {
+            Cue::timed(start_ms, end_ms, text.to_string(), speaker.map(str::to_string), 0)
         };
         let shape = |cues: Vec<Cue>| {
             let (cues, merged) = merge_roll_up(cues);
@@ -742,10 +1060,7 @@ mod tests {
         assert!(matches!(vtt, Outcome::Transcript { format: Format::Vtt, ref cues, .. } if cues.len() == 1));
         let json = parse(br#"{"segments": [{"start": 1, "end": 2, "text": "Hi"}]}"#, "json");
         assert!(matches!(json, Outcome::Transcript { format: Format::Whisper, ref cues, .. } if cues.len() == 1));
-        assert_eq!(
-            parse(b"hello", "txt"),
-            Outcome::NotTranscript { reason: "not a transcript extension: .txt".to_string() }
-        );
+        assert_eq!(parse(b"hello", "txt"), Outcome::NotTranscript { reason: "not a transcript (.txt)".to_string() });
     }
 
     /// Every real subtitle file: every byte prefix (a stride of them for

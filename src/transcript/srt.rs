@@ -48,7 +48,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
             continue;
         }
         let end_ms = clamp_end(block.start_ms, block.end_ms, block.line, &mut diagnostics);
-        cues.push(Cue { start_ms: block.start_ms, end_ms, text: words, speaker: speaker.clone(), line: block.line });
+        cues.push(Cue::timed(block.start_ms, end_ms, words, speaker.clone(), block.line));
     }
     diagnostics.sort_by_key(|d| d.line);
 

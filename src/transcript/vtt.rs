@@ -113,7 +113,7 @@ fn read_block(block: &[(usize, &str)], cues: &mut Vec<Cue>, diagnostics: &mut Ve
         return;
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);
-    cues.push(Cue { start_ms, end_ms, text, speaker, line });
+    cues.push(Cue::timed(start_ms, end_ms, text, speaker, line));
 }
 
 /// Removes every tag from cue text (`<c.x>`, `<i>`, `<b>`, `<u>`, `<ruby>`,

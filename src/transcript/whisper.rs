@@ -62,7 +62,7 @@ fn read_segment(segment: &Value, line: usize, diagnostics: &mut Vec<Diagnostic>)
         return Ok(None);
     }
     let end_ms = clamp_end(start_ms, end_ms, line, diagnostics);
-    Ok(Some(Cue { start_ms, end_ms, text: text.to_string(), speaker: speaker(segment), line }))
+    Ok(Some(Cue::timed(start_ms, end_ms, text.to_string(), speaker(segment), line)))
 }
 
 /// Seconds as a JSON number to whole milliseconds, rounded.

@@ -1,6 +1,7 @@
 //! The Python with the export readers installed (OpenTimelineIO, its
-//! adapters, pycmx and python-docx, pinned in `tests/readers/requirements.txt`, and
-//! selenium for the real-browser test), shared by the unit tests
+//! adapters, pycmx and python-docx, pinned in `tests/readers/requirements.txt`,
+//! selenium for the real-browser test, and the caption and transcript
+//! readers pycaption, ttconv, webvtt-py and deepgram-captions), shared by the unit tests
 //! (`src/export`) and the integration tests (`tests/common`), which include
 //! this file by path.
 //!
@@ -15,7 +16,7 @@ use std::sync::OnceLock;
 
 /// The modules every reader check imports.
 const MODULES: &str = "opentimelineio, pycmx, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, \
-                       otio_ale_adapter, selenium, docx";
+                       otio_ale_adapter, selenium, docx, pycaption, ttconv, webvtt, deepgram_captions";
 
 /// The readers' interpreter: `$RUSHES_READERS_PYTHON` (or
 /// `$RUSHES_OTIO_PYTHON`) when set, which must exist and import the readers;
