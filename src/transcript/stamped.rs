@@ -191,29 +191,39 @@ struct Block {
 /// How sure the content is a stamped transcript, for detection: the number
 /// of lines that only a transcript has (ranges, counted twice because one
 /// is enough to tell; stamps alone or with a speaker; service
-/// boilerplate). A notes log (`14:31:05 [A] text`) has none of them.
+/// boilerplate). A notes log (`14:31:05 [A] text`) has none of them. A
+/// file that opens with a speaker's stamp (`Maria Lopez  0:03`) counts that
+/// line twice too: a one-paragraph Otter or Rev export is still a
+/// transcript, and a notes log opens with a timecode, not a name.
 pub(super) fn transcript_lines(text: &str) -> usize {
-    text.lines()
-        .take(400)
-        .filter(|line| match classify(line) {
-            Line::Range(..) => true,
-            Line::Boilerplate => !line.trim().to_lowercase().starts_with("page "),
-            Line::Stamp { speaker: Some(_), .. } => true,
-            Line::Stamp { stamp: Stamp::Ms(_), rest, .. } => {
-                // A notes log writes `HH:MM:SS`; a short clock (`0:03`,
-                // `1:02:03`) or one in brackets is a transcript's.
-                let first = line.split_whitespace().next().unwrap_or_default();
-                rest.is_empty()
-                    || first.starts_with(['[', '('])
-                    || first.split(':').next().is_some_and(|h| h.len() == 1)
-            }
-            Line::Stamp { stamp: Stamp::Tc(_), rest, .. } => {
-                rest.is_empty() || line.trim_start().starts_with(['[', '('])
-            }
-            _ => false,
-        })
-        .map(|line| if matches!(classify(line), Line::Range(..)) { 2 } else { 1 })
-        .sum()
+    let opens_with_speaker = text
+        .lines()
+        .map(classify)
+        .find(|line| !matches!(line, Line::Blank | Line::Boilerplate))
+        .is_some_and(|line| matches!(line, Line::Stamp { speaker: Some(_), .. }));
+    usize::from(opens_with_speaker)
+        + text
+            .lines()
+            .take(400)
+            .filter(|line| match classify(line) {
+                Line::Range(..) => true,
+                Line::Boilerplate => !line.trim().to_lowercase().starts_with("page "),
+                Line::Stamp { speaker: Some(_), .. } => true,
+                Line::Stamp { stamp: Stamp::Ms(_), rest, .. } => {
+                    // A notes log writes `HH:MM:SS`; a short clock (`0:03`,
+                    // `1:02:03`) or one in brackets is a transcript's.
+                    let first = line.split_whitespace().next().unwrap_or_default();
+                    rest.is_empty()
+                        || first.starts_with(['[', '('])
+                        || first.split(':').next().is_some_and(|h| h.len() == 1)
+                }
+                Line::Stamp { stamp: Stamp::Tc(_), rest, .. } => {
+                    rest.is_empty() || line.trim_start().starts_with(['[', '('])
+                }
+                _ => false,
+            })
+            .map(|line| if matches!(classify(line), Line::Range(..)) { 2 } else { 1 })
+            .sum::<usize>()
 }
 
 /// Reads a stamped transcript from its lines (`(line number, text)`, so a
@@ -465,6 +475,11 @@ mod tests {
         assert_eq!(transcript_lines(log), 0);
         assert!(transcript_lines("Maria  0:03\nHello\n\nTom  0:09\nHi\n") >= 2);
         assert!(transcript_lines("00:00:03:20 - 00:00:31:20\nSpeaker 1\nx\n") >= 1);
+        // A one-paragraph Otter export, its page footer aside.
+        assert!(transcript_lines("Ana Ruiz  0:01\nWe waited on the roof.\n\nPage 1 of 1\n") >= 2);
+        assert!(transcript_lines("Speaker 1 (00:03):\nWe waited.\n") >= 2);
+        // A log that opens with a timecode stays a log.
+        assert_eq!(transcript_lines("14:31:05 Drone  0:30\nwide\n"), 0);
         assert!(render(parse("no stamps at all\njust words")).iter().any(|l| l.contains("Invalid")));
     }
 }
