@@ -37,6 +37,9 @@ pub struct Clearance {
     pub people: Vec<PersonClearance>,
     /// Why the span is not cleared, one sentence per cause.
     pub reasons: Vec<String>,
+    /// Whether the library has a release log at all: without one every
+    /// span is `unknown`, and front ends need not say so on every line.
+    pub release_log: bool,
 }
 
 /// One person of a [`Clearance`]: the name as the log writes it (or the
@@ -249,7 +252,7 @@ impl Judge {
         parts.rows.sort_unstable();
         parts.rows.dedup();
         Assessment {
-            clearance: Clearance { status, people: parts.people, reasons: parts.reasons },
+            clearance: Clearance { status, people: parts.people, reasons: parts.reasons, release_log: self.has_log },
             rows: parts.rows.iter().map(|&i| &self.releases[i]).collect(),
         }
     }

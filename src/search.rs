@@ -491,7 +491,7 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
 
 /// A hit's clearance before the log is read.
 fn unjudged() -> Clearance {
-    Clearance { status: Status::Unknown, people: Vec::new(), reasons: Vec::new() }
+    Clearance { status: Status::Unknown, people: Vec::new(), reasons: Vec::new(), release_log: false }
 }
 
 fn hashtags(tags: &[String]) -> String {

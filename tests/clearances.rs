@@ -83,6 +83,7 @@ fn each_status_reaches_search_json() {
             "status": "pending",
             "people": [{"name": "Jean Martin", "status": "pending", "form": null}],
             "reasons": ["Jean Martin: release pending"],
+            "release_log": true,
         })
     );
     let maria = bite(&env, &["river"]);
@@ -391,6 +392,17 @@ fn without_a_log_exports_carry_no_marks() {
         let text = String::from_utf8_lossy(&run.stdout);
         assert!(!text.contains(absent), "{format}: {text}");
     }
+    // Nor do hits and the shot log say `unknown` on every line; the JSON
+    // says there is no log.
+    let hit = bite(&env, &["rolling"]);
+    assert_eq!(hit["clearance"]["status"], "unknown");
+    assert_eq!(hit["clearance"]["release_log"], false, "{hit}");
+    let run = env.run(&["search", "rolling"]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("SPEAKER 1") && !text.contains("[unknown]"), "{text}");
+    let run = env.run(&["show", "T001.WAV"]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("SPEAKER 1") && !text.contains("unknown"), "{text}");
 }
 
 /// `rushes clearances ARGS --format json` with its exit code.

@@ -88,9 +88,11 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     if c.circled == Some(true) {
         writeln!(out, "circled take")?;
     }
-    writeln!(out, "clearance: {}", log.clearance.status)?;
-    for reason in &log.clearance.reasons {
-        writeln!(out, "  {}", one_line(reason))?;
+    if log.clearance.release_log {
+        writeln!(out, "clearance: {}", log.clearance.status)?;
+        for reason in &log.clearance.reasons {
+            writeln!(out, "  {}", one_line(reason))?;
+        }
     }
     if !log.notes.is_empty() {
         writeln!(out, "\nNOTES")?;
@@ -192,9 +194,9 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
 }
 
 /// `  [pending]`: the short mark of anything not cleared; nothing for a
-/// cleared span.
+/// cleared span, nor in a library with no release log.
 fn clearance_mark(c: &Clearance) -> String {
-    if c.status == Status::Cleared { String::new() } else { format!("  [{}]", c.status) }
+    if c.status == Status::Cleared || !c.release_log { String::new() } else { format!("  [{}]", c.status) }
 }
 
 pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {

@@ -333,8 +333,7 @@
   // status, with the reasons on hover. Nothing for a cleared hit, nor for
   // every hit of a library with no release log.
   function clearanceBadge(c) {
-    if (!c || !c.status || c.status === "cleared") return null;
-    if (c.status === "unknown" && (c.reasons || []).some((r) => r.startsWith("no release log"))) return null;
+    if (!c || !c.release_log || !c.status || c.status === "cleared") return null;
     return h("span", { class: `clearance ${c.status}`, title: (c.reasons || []).join("\n"), text: c.status });
   }
 
