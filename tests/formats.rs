@@ -2,8 +2,8 @@
 //! public parsers on the real files in `../shared/realdata`, to the frame:
 //! pycaption and ttconv (SCC, EBU-STL, TTML), webvtt-py (SBV),
 //! deepgram-captions (Deepgram, AssemblyAI). rev_ai cannot be installed
-//! beside selenium (websocket-client), so Rev.ai JSON is checked by the
-//! unit tests only. The
+//! beside selenium (websocket-client), so Rev.ai's sample is checked
+//! against its own elements. The
 //! Python readers come from `tests/readers/requirements.txt`
 //! (`tests/readers/venv.rs`); `tests/readers/read_captions.py` prints what
 //! each reads.
@@ -215,6 +215,40 @@ fn speech_apis_against_their_sdks() {
     assert!(check_words(&format!("{dir}dg_utterances.json"), "deepgram-words", Format::Deepgram) > 1);
     assert!(check_words(&format!("{dir}dg_speakers.json"), "deepgram-words", Format::Deepgram) > 1);
     assert!(check_words(&format!("{dir}assemblyai_utterances.json"), "assemblyai-words", Format::AssemblyAi) > 1);
+}
+
+/// Rev.ai's own sample transcript (revai-python-sdk). Its SDK cannot be
+/// pinned here, so the oracle is the document itself read as the SDK's
+/// model reads it: `monologues[].elements[]`, `text` elements with `ts`
+/// seconds, `punct` elements joined as written. Every cue starts on a text
+/// element, each monologue's speaker is kept, and the words are the same.
+#[test]
+fn rev_ai_sample_against_its_elements() {
+    let path = common::realdata("revai-python-sdk/tests/resources/transcript.json");
+    let (format, cues) = ours(&path);
+    assert_eq!(format, Format::RevAi);
+    let doc: Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    let mut starts = Vec::new();
+    let mut said = String::new();
+    let mut speakers = Vec::new();
+    for m in doc["monologues"].as_array().expect("monologues") {
+        speakers.push(format!("Speaker {}", m["speaker"]));
+        for e in m["elements"].as_array().expect("elements") {
+            if e["type"] == "text" {
+                starts.push((e["ts"].as_f64().expect("ts") * 1000.0).round() as u64);
+            }
+            said.push_str(e["value"].as_str().unwrap_or_default());
+        }
+        said.push(' ');
+    }
+    assert!(cues.len() > 1, "{cues:#?}");
+    for c in &cues {
+        assert!(starts.contains(&c.start_ms), "a cue at {} ms starts on no word: {:?}", c.start_ms, c.text);
+        let speaker = c.speaker.clone().unwrap_or_default();
+        assert!(speakers.contains(&speaker), "{speaker:?} is no monologue's speaker");
+    }
+    let ours = words(&cues.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" "));
+    assert_eq!(ours, words(&said));
 }
 
 /// The synthetic fixtures of the shapes without a licensed sample
