@@ -408,6 +408,10 @@ pub struct Segment {
     pub tc_out: Option<String>,
     pub speaker: Option<String>,
     pub text: String,
+    /// The transcript's format as people call it ("SRT", "Premiere text");
+    /// absent for a library written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }
 
 /// One shoot note, placed on a clip or not.

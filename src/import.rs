@@ -719,8 +719,12 @@ fn write_source(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -
         return Ok(writer.put_source(&record.id, record)?);
     }
     let clip = record.clip_id.as_deref().and_then(|id| catalog.clips.iter().find(|c| c.id == id));
-    let transcript =
-        Transcript { path: &record.path, cues: &record.cues, placed: clip.map(|c| (c, record.segments.as_slice())) };
+    let transcript = Transcript {
+        path: &record.path,
+        format: record.format.map(Format::name),
+        cues: &record.cues,
+        placed: clip.map(|c| (c, record.segments.as_slice())),
+    };
     Ok(writer.put_transcript(&record.id, record, &transcript)?)
 }
 

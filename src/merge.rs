@@ -548,6 +548,7 @@ pub fn place_cues(cues: &[Cue], clip: &Clip, source: &str, timebase: Timebase) -
                 tc_out: start.zip(frames).map(|(s, f)| s.add_frames(f.1).to_string()),
                 speaker: cue.speaker.clone(),
                 text: cue.text.clone(),
+                format: None,
             }
         })
         .collect()

@@ -179,6 +179,10 @@ pub struct Hit {
     pub score: f32,
     /// Where the words came from: `file:line` (transcript or notes).
     pub source: Option<String>,
+    /// A soundbite's transcript format as people call it ("SRT", "Premiere
+    /// text"); absent from the JSON for notes, clips and libraries written
+    /// before it was kept.
+    pub format: Option<String>,
     /// Absent from the JSON when empty.
     pub context_before: Vec<ContextCue>,
     pub context_after: Vec<ContextCue>,
@@ -224,6 +228,10 @@ impl Serialize for Hit {
         st.serialize_field("offset_out_s", &self.offset_out_s)?;
         st.serialize_field("score", &self.score)?;
         st.serialize_field("source", &self.source)?;
+        match &self.format {
+            Some(format) => st.serialize_field("format", format)?,
+            None => st.skip_field("format")?,
+        }
         st.serialize_field("clearance", &self.clearance)?;
         for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
             if cues.is_empty() {
@@ -435,6 +443,7 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 offset_out_s: None,
                 score: r.score,
                 source: Some(format!("{}:{}", note.source, note.line)),
+                format: None,
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
@@ -472,6 +481,7 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 offset_out_s: Some(clip.duration_s),
                 score: r.score,
                 source: None,
+                format: None,
                 context_before: Vec::new(),
                 context_after: Vec::new(),
                 matches: Vec::new(),
@@ -532,6 +542,7 @@ fn soundbite(
         offset_out_s: Some(last.offset_out_s),
         score,
         source: Some(format!("{}:{}", first.source, first.line)),
+        format: first.format.clone(),
         context_before: Vec::new(),
         context_after: Vec::new(),
         matches: Vec::new(),

@@ -314,4 +314,17 @@ fn premiere_text_export_is_imported_as_a_transcript() {
     let seg = seg.unwrap_or_else(|| panic!("{log}"));
     assert_eq!((seg["tc_in"].as_str(), seg["tc_out"].as_str()), (Some("14:31:10:12"), Some("14:31:11:03")));
     assert_eq!((seg["frame_in"].as_u64(), seg["speaker"].as_str()), (Some(12), Some("Maria Lopez")));
+    // `show` and `search` name the format the file was read as.
+    assert_eq!(seg["format"], "Premiere text", "{seg}");
+    let hits = env.json(&["search", "--json", "river came up"], 0);
+    let hit = hits
+        .as_array()
+        .and_then(|h| h.iter().find(|h| h["source"].as_str().is_some_and(|s| s.contains("interview.txt"))));
+    assert_eq!(hit.map(|h| h["format"].clone()), Some("Premiere text".into()), "{hits}");
+    let shown = env.run(&["show", "A003C012_260314_R1AB.mov"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("interview.txt (Premiere text)"), "{shown}");
+    let found = env.run(&["search", "river came up"]);
+    let found = String::from_utf8_lossy(&found.stdout);
+    assert!(found.contains("(interview.txt:1, Premiere text)"), "{found}");
 }

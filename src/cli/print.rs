@@ -109,7 +109,18 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
         }
     }
     if !log.transcript.is_empty() {
-        writeln!(out, "\nTRANSCRIPT")?;
+        // Each transcript file once, with the format it was read as.
+        let mut files: Vec<String> = Vec::new();
+        for s in &log.transcript {
+            let file = match &s.format {
+                Some(format) => format!("{} ({format})", one_line(file_name(&s.source))),
+                None => one_line(file_name(&s.source)).to_string(),
+            };
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        writeln!(out, "\nTRANSCRIPT  {}", files.join(", "))?;
         for s in &log.transcript {
             let span = match (&s.tc_in, &s.tc_out) {
                 (Some(i), Some(o)) => format!("{i} - {o}"),
@@ -258,7 +269,12 @@ pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         writeln!(out, "  {}", marked.replace('\n', " / "))?;
         context(&mut out, &h.context_after)?;
         if let Some(p) = h.path.as_deref().or(h.source.as_deref()) {
-            writeln!(out, "  {dim}{}{undim}", one_line(p))?;
+            // A soundbite says which transcript, and read as what.
+            let from = match (&h.format, h.path.as_ref().and(h.source.as_deref())) {
+                (Some(format), Some(source)) => format!("  ({}, {format})", one_line(file_name(source))),
+                _ => String::new(),
+            };
+            writeln!(out, "  {dim}{}{from}{undim}", one_line(p))?;
         }
     }
     Ok(())

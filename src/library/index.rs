@@ -571,6 +571,8 @@ pub(super) fn all_terms(terms: &[(Field, &str)]) -> BooleanQuery {
 pub struct Transcript<'a> {
     /// The file's absolute path.
     pub path: &'a str,
+    /// The format it was read as (`Format::name`).
+    pub format: Option<&'a str>,
     pub cues: &'a [Cue],
     pub placed: Option<(&'a Clip, &'a [Segment])>,
 }
@@ -639,7 +641,13 @@ impl Writer {
         }
         store.add_bytes(
             f.cues,
-            &store::encode(transcript.path, placed_clip.map(|c| c.id.as_str()), transcript.cues, segments),
+            &store::encode(
+                transcript.path,
+                placed_clip.map(|c| c.id.as_str()),
+                transcript.format,
+                transcript.cues,
+                segments,
+            ),
         );
         self.add_doc(store)?;
         let (Some(clip), Some(hash)) = (placed_clip, source_hash(source_id)) else { return Ok(()) };

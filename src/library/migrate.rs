@@ -27,6 +27,7 @@ use super::LibraryError;
 use super::index::{ClipIndex, IndexError, Open, Transcript};
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::transcript::Cue;
+use crate::transcript::Format;
 
 pub(super) const NEW: &str = "index.v4-new";
 pub(super) const OLD: &str = "index.v3";
@@ -168,7 +169,8 @@ pub(super) fn from_v3(dir: &Path, meta_path: &Path, to: u32) -> Result<Migration
         let clip = record["clip_id"].as_str().and_then(|c| clips.get(c));
         cues_kept += placed.len();
         let path = record["path"].as_str().unwrap_or_default().to_string();
-        let transcript = Transcript { path: &path, cues: &cues, placed: clip.map(|c| (c, placed.as_slice())) };
+        let format = serde_json::from_value::<Format>(record["format"].clone()).ok().map(Format::name);
+        let transcript = Transcript { path: &path, format, cues: &cues, placed: clip.map(|c| (c, placed.as_slice())) };
         writer.put_transcript(&id, &record, &transcript)?;
     }
     writer.commit()?;

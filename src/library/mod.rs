@@ -235,8 +235,12 @@ mod tests {
         let mut writer = other.writer().unwrap_or_else(|e| panic!("writer: {e}"));
         let source = source_id(&cue.source);
         let cues = [crate::transcript::Cue::timed(500, 1500, cue.text.clone(), None, 1)];
-        let transcript =
-            Transcript { path: &cue.source, cues: &cues, placed: Some((&clip, std::slice::from_ref(&cue))) };
+        let transcript = Transcript {
+            path: &cue.source,
+            format: None,
+            cues: &cues,
+            placed: Some((&clip, std::slice::from_ref(&cue))),
+        };
         let written =
             writer.put_clip(&clip).and_then(|()| writer.put_transcript(&source, &serde_json::json!({}), &transcript));
         written.and_then(|()| writer.commit()).unwrap_or_else(|e| panic!("commit: {e}"));

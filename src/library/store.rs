@@ -6,8 +6,10 @@
 //!
 //! Layout (all integers little-endian):
 //! ```text
-//! u8  version (2; 1 is read too: its rows have no labels)
-//! u32 header length, header (postcard: clip id, source path)
+//! u8  version (3; 2 and 1 are read too: their header has no format, and
+//!     version 1's rows have no labels)
+//! u32 header length, header (postcard: clip id, source path, the format's
+//!     name)
 //! u32 cue count N
 //! (N + 1) × u32 offsets of each row from the first row's start
 //! rows (postcard), one per cue
@@ -23,17 +25,32 @@ use super::index::IndexError;
 use crate::clip::Segment;
 use crate::transcript::{Cue, LabelSpan};
 
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
+/// Headers before the transcript's format was kept ([`Header`]).
+const VERSION_2: u8 = 2;
 /// Rows before SMPTE labels (`Cue::tc`, `Cue::open_end`): the same fields
 /// without the last two.
 const VERSION_1: u8 = 1;
 
+/// The header of versions 1 and 2.
 #[derive(Serialize, Deserialize)]
 struct Header<'a> {
     #[serde(borrow)]
     clip_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     source: Cow<'a, str>,
+}
+
+/// The header from version 3 on: the format the file was read as
+/// (`Format::name`, "Premiere text"), so a hit can say it.
+#[derive(Serialize, Deserialize)]
+struct Header3<'a> {
+    #[serde(borrow)]
+    clip_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    source: Cow<'a, str>,
+    #[serde(borrow)]
+    format: Option<Cow<'a, str>>,
 }
 
 /// A row: the cue as read and as placed, then (version 2 on) its labels.
@@ -78,8 +95,18 @@ fn bad(what: &str) -> IndexError {
 
 /// Encodes a transcript's cues and, when it is placed on a clip, the
 /// segment each became (`segments[n]` is `cues[n]` placed).
-pub(super) fn encode(source: &str, clip_id: Option<&str>, cues: &[Cue], segments: &[Segment]) -> Vec<u8> {
-    let header = Header { clip_id: clip_id.map(Cow::Borrowed), source: Cow::Borrowed(source) };
+pub(super) fn encode(
+    source: &str,
+    clip_id: Option<&str>,
+    format: Option<&str>,
+    cues: &[Cue],
+    segments: &[Segment],
+) -> Vec<u8> {
+    let header = Header3 {
+        clip_id: clip_id.map(Cow::Borrowed),
+        source: Cow::Borrowed(source),
+        format: format.map(Cow::Borrowed),
+    };
     let header = postcard::to_allocvec(&header).unwrap_or_default();
     let mut rows = Vec::with_capacity(cues.len() * 96);
     let mut offsets = Vec::with_capacity(cues.len() + 1);
@@ -124,6 +151,7 @@ pub(super) fn encode(source: &str, clip_id: Option<&str>, cues: &[Cue], segments
 pub(super) struct Stored<'a> {
     clip_id: Option<String>,
     source: String,
+    format: Option<String>,
     offsets: &'a [u8],
     rows: &'a [u8],
     len: usize,
@@ -138,12 +166,17 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
 impl<'a> Stored<'a> {
     pub(super) fn parse(bytes: &'a [u8]) -> Result<Stored<'a>, IndexError> {
         let version = match bytes.first() {
-            Some(&v) if v == VERSION || v == VERSION_1 => v,
+            Some(&v) if v == VERSION || v == VERSION_2 || v == VERSION_1 => v,
             _ => return Err(bad("unknown version")),
         };
         let header_len = u32_at(bytes, 1).ok_or_else(|| bad("truncated header"))?;
         let header_bytes = bytes.get(5..5 + header_len).ok_or_else(|| bad("truncated header"))?;
-        let header: Header<'_> = postcard::from_bytes(header_bytes).map_err(|e| bad(&e.to_string()))?;
+        let header: Header3<'_> = if version == VERSION {
+            postcard::from_bytes(header_bytes).map_err(|e| bad(&e.to_string()))?
+        } else {
+            let Header { clip_id, source } = postcard::from_bytes(header_bytes).map_err(|e| bad(&e.to_string()))?;
+            Header3 { clip_id, source, format: None }
+        };
         let at = 5 + header_len;
         let len = u32_at(bytes, at).ok_or_else(|| bad("truncated count"))?;
         let table_end = at + 4 + (len + 1) * 4;
@@ -152,6 +185,7 @@ impl<'a> Stored<'a> {
         Ok(Stored {
             clip_id: header.clip_id.map(Cow::into_owned),
             source: header.source.into_owned(),
+            format: header.format.map(Cow::into_owned),
             offsets,
             rows,
             len,
@@ -211,6 +245,7 @@ impl<'a> Stored<'a> {
             tc_out: p.tc_out.map(Cow::into_owned),
             speaker: r.speaker.map(Cow::into_owned),
             text: r.text.into_owned(),
+            format: self.format.clone(),
         }))
     }
 
@@ -260,6 +295,7 @@ mod tests {
             tc_out: None,
             speaker: c.speaker.clone(),
             text: c.text.clone(),
+            format: Some("SRT".into()),
         }
     }
 
@@ -267,7 +303,7 @@ mod tests {
     fn every_cue_and_segment_reads_back_as_written() {
         let cues: Vec<Cue> = (0..5).map(|n| cue(n, (n % 2 == 0).then_some("MARIA"))).collect();
         let segs: Vec<Segment> = cues.iter().enumerate().map(|(n, c)| placed(c, n)).collect();
-        let bytes = encode("/shoot/A.srt", Some("00000000000000aa"), &cues, &segs);
+        let bytes = encode("/shoot/A.srt", Some("00000000000000aa"), Some("SRT"), &cues, &segs);
         let stored = Stored::parse(&bytes).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stored.len(), 5);
         assert_eq!(stored.cues().ok(), Some(cues.clone()));
@@ -275,7 +311,7 @@ mod tests {
         assert_eq!(stored.segment(3).ok().flatten(), Some(segs[3].clone()));
         assert_eq!(stored.segment(5).ok().flatten(), None, "past the end");
 
-        let unplaced = encode("/shoot/A.srt", None, &cues, &[]);
+        let unplaced = encode("/shoot/A.srt", None, Some("SRT"), &cues, &[]);
         let stored = Stored::parse(&unplaced).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stored.cues().ok(), Some(cues));
         assert_eq!(stored.segment(0).ok().flatten(), None, "a transcript on no clip has no segments");
@@ -300,10 +336,33 @@ mod tests {
         assert_eq!(stored.cues().ok(), Some(vec![Cue::timed(1000, 1900, "hello".into(), Some("ANN".into()), 3)]));
     }
 
+    /// A version-2 store (labels, no format in its header) reads, with no
+    /// format.
+    #[test]
+    fn version_2_reads_without_a_format() {
+        let cues: Vec<Cue> = (0..2).map(|n| cue(n, Some("MARIA"))).collect();
+        let segs: Vec<Segment> = cues.iter().enumerate().map(|(n, c)| placed(c, n)).collect();
+        let v3 = encode("/shoot/A.srt", Some("00000000000000aa"), Some("SRT"), &cues, &segs);
+        let header_len = u32_at(&v3, 1).unwrap_or_default();
+        let header = postcard::to_allocvec(&Header {
+            clip_id: Some(Cow::Borrowed("00000000000000aa")),
+            source: Cow::Borrowed("/shoot/A.srt"),
+        })
+        .unwrap();
+        let mut v2 = vec![VERSION_2];
+        v2.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        v2.extend_from_slice(&header);
+        v2.extend_from_slice(&v3[5 + header_len..]);
+        let stored = Stored::parse(&v2).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.cues().ok(), Some(cues));
+        let unformatted: Vec<Segment> = segs.into_iter().map(|s| Segment { format: None, ..s }).collect();
+        assert_eq!(stored.segments().ok(), Some(unformatted));
+    }
+
     #[test]
     fn damaged_bytes_are_an_error_not_a_panic() {
         let cues: Vec<Cue> = (0..3).map(|n| cue(n, None)).collect();
-        let bytes = encode("/a.srt", None, &cues, &[]);
+        let bytes = encode("/a.srt", None, None, &cues, &[]);
         for cut in 0..bytes.len() {
             if let Ok(s) = Stored::parse(&bytes[..cut]) {
                 let _ = s.cues();
