@@ -274,6 +274,15 @@ pub fn read_edl(text: &str) -> Cut {
                 && let Some(first) = group.first_mut()
             {
                 first.path.get_or_insert(path);
+            } else if let Some(note) = body("NOTE:")
+                && let Some((_, labels)) = note.split_once("; clip timecode ")
+                && let Some((tc_in, tc_out)) = labels.trim().split_once(' ')
+                && let Some(first) = group.first_mut()
+            {
+                // rushes' own EDL of a clip at another rate than the
+                // sequence: the source column is converted, this note keeps
+                // the clip's own labels, exact.
+                first.source = Source::Labels { tc_in: tc_in.to_string(), tc_out: tc_out.trim().to_string() };
             }
             continue;
         }

@@ -23,10 +23,12 @@ use crate::clearance::{Judge, PersonClearance};
 use crate::clip::{Clip, Segment};
 use crate::cut::{Cut, CutEvent, Source};
 use crate::export::Select;
-use crate::export::edl::{duration_label, label_after, tc_frames};
+use crate::export::convert_frames;
+use crate::export::edl::{duration_label, label_after, relabel, tc_frames};
 use crate::library::{IndexError, Library};
 use crate::releases::{Release, Status, fee_amount};
 use crate::resolve::candidates;
+use crate::timecode::{Rate, TcFormat};
 
 /// The report: the `clearances --format json` contract.
 #[derive(Clone, Debug, Serialize)]
@@ -434,8 +436,26 @@ fn frames_of(e: &CutEvent, clip: &Clip) -> Result<(u64, u64), String> {
     };
     let (a, b) = match &e.source {
         Source::Labels { tc_in, tc_out } => {
-            let read = |t: &str| tc_frames(t, format).map_err(|err| format!("source timecode {t}: {err}"));
-            (since_start(read(tc_in)?), since_start(read(tc_out)?))
+            // A drop-frame label (`;`) names no frame of a clip that does
+            // not drop frames: the EDL's rate is another (29.97 DF, or
+            // 59.94 DF for a frame count past 29) and the source timecode
+            // was converted to it as NLEs (and our EDL writer) do: the
+            // clip's start label re-expressed at that rate, then the offset
+            // from it in real time. Undone the same way.
+            let read = |t: &str| -> Result<u64, String> {
+                let wrong = |err: crate::export::edl::LabelError| format!("source timecode {t}: {err}");
+                if !t.contains(';') || format.is_drop_frame() {
+                    return tc_frames(t, format).map(since_start).map_err(wrong);
+                }
+                let frames_field = t.rsplit([':', ';']).next().and_then(|f| f.parse::<u32>().ok()).unwrap_or(0);
+                let rate = if frames_field >= 30 { Rate::FPS_59_94 } else { Rate::FPS_29_97 };
+                let df = TcFormat::new(rate, true);
+                let start_df = relabel(start, df).frame();
+                let at = tc_frames(t, df).map_err(wrong)?;
+                let at = if at < start_df { at.saturating_add(df.frames_per_day()) } else { at };
+                Ok(convert_frames(at - start_df, rate, format.rate()))
+            };
+            (read(tc_in)?, read(tc_out)?)
         }
         Source::FromStart { tc_in, tc_out } => (tc_in.frames_at(rate), tc_out.frames_at(rate)),
         Source::SinceMidnight { tc_in, tc_out } => {

@@ -482,6 +482,47 @@ fn clearances_reads_a_cut_rushes_exported_in_every_format() {
     assert_eq!(later["events"][1]["status"], "expired");
 }
 
+/// A 29.97 DF EDL of clips at 29.97 DF, 23.976, 50 and 25 fps: its source
+/// column is converted to the list's rate, and each event still lands on
+/// the clip's exact span, whether from the writer's `* NOTE:` (the clip's
+/// own timecode) or, without it, from the drop-frame labels undone as NLEs
+/// write them (start label re-expressed, offset in real time).
+#[test]
+fn a_mixed_rate_edl_lands_on_each_clips_own_span() {
+    let env = env_with_log();
+    let cut = env.tmp.path().join("mixed.edl");
+    let query = "river OR bakery OR boat OR rolling";
+    let run = env.run(&["export", "--query", query, "--format", "edl", "-o", cut.to_str().expect("utf-8")]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let edl = std::fs::read_to_string(&cut).expect("edl");
+    assert!(edl.contains("FCM: DROP FRAME") && edl.contains("converted from 23.976"), "{edl}");
+    let bare = env.tmp.path().join("bare.edl");
+    let without_notes: Vec<&str> = edl.lines().filter(|l| !l.starts_with("* NOTE:")).collect();
+    std::fs::write(&bare, without_notes.join("\n")).expect("write");
+    let want = [
+        "C0001.MP4 14:31:00;03 14:31:00;27",
+        "A003C012_260314_R1AB.mov 14:31:10:00 14:31:10:22",
+        "GX010042.MP4 14:32:00:10 14:32:00:45",
+        "T001.WAV 14:31:05:05 14:31:05:20",
+    ];
+    for file in [&cut, &bare] {
+        let r = env.json(
+            &["clearances", "--cut", file.to_str().expect("utf-8"), "--format", "json", "--as-of", "2026-04-01"],
+            1,
+        );
+        assert_eq!(r["unmatched"], serde_json::json!([]), "{}: {r}", file.display());
+        let spans: Vec<String> = r["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| {
+                format!("{} {} {}", e["clip"].as_str().unwrap_or("?"), e["source_in"], e["source_out"]).replace('"', "")
+            })
+            .collect();
+        assert_eq!(spans, want, "{}", file.display());
+    }
+}
+
 /// A real EDL (a dissolve, from the OTIO CMX3600 adapter's samples)
 /// matches nothing in the fixture: every event is listed as unmatched with
 /// its line and clip name, and counts as something to clear.

@@ -389,7 +389,7 @@ fn format_label(format: TcFormat) -> String {
 /// The same label at another rate: hours, minutes and seconds kept, frames
 /// scaled down to the frame of the new rate that holds that instant. A
 /// drop-frame label that does not exist moves to the minute's first label.
-fn relabel(tc: Timecode, to: TcFormat) -> Timecode {
+pub(crate) fn relabel(tc: Timecode, to: TcFormat) -> Timecode {
     let (hh, mm, ss, ff) = tc.fields();
     let from_nominal = u64::from(tc.format().rate().nominal());
     let to_nominal = u64::from(to.rate().nominal());
