@@ -194,6 +194,8 @@ pub enum ImportError {
 pub fn source_kind(path: &Path) -> Option<SourceKind> {
     match ext(path).as_str() {
         "csv" | "tsv" | "txt" => Some(SourceKind::Notes),
+        // Shoot notes and sound reports kept in Excel (or LibreOffice).
+        other if crate::sheet::WORKBOOK_EXTENSIONS.contains(&other) => Some(SourceKind::Notes),
         "xml" => None,
         other if transcript::EXTENSIONS.contains(&other) => Some(SourceKind::Transcript),
         _ => None,
@@ -482,7 +484,7 @@ fn parse_source(
                 return None;
             }
         },
-        Some(SourceKind::Notes | SourceKind::SoundReport) => match notes::parse(bytes, &ext, opts.date_order) {
+        Some(SourceKind::Notes | SourceKind::SoundReport) => match notes_of(bytes, &ext, opts) {
             notes::Outcome::Notes { notes, diagnostics, encoding } => {
                 record.kind = SourceKind::Notes;
                 record.encoding = encoding.to_string();
@@ -512,6 +514,27 @@ fn parse_source(
         record.diagnostics.push((line, reason));
     }
     Some(record)
+}
+
+/// Reads a notes file or sound report; a workbook (`.xlsx`, `.ods`…) by its
+/// first worksheet that is one, each row's line being its row number.
+fn notes_of(bytes: &[u8], ext: &str, opts: &ImportOptions) -> notes::Outcome {
+    if !crate::sheet::WORKBOOK_EXTENSIONS.contains(&ext) {
+        return notes::parse(bytes, ext, opts.date_order);
+    }
+    let sheets = match crate::sheet::workbook_sheets(bytes) {
+        Ok(sheets) => sheets,
+        Err(reason) => return notes::Outcome::NotNotes { reason },
+    };
+    let mut refusals = Vec::new();
+    for (name, text) in &sheets {
+        match notes::parse(text.as_bytes(), "csv", opts.date_order) {
+            notes::Outcome::NotNotes { reason } => refusals.push(format!("sheet {name:?}: {reason}")),
+            read => return read,
+        }
+    }
+    let reason = if refusals.is_empty() { "the workbook has no worksheet".to_string() } else { refusals.join("; ") };
+    notes::Outcome::NotNotes { reason }
 }
 
 impl SourceRecord {

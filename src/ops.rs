@@ -161,7 +161,10 @@ pub fn import_as(
     for f in files {
         let (abs, ext) = (os_text(f.as_os_str()), ext(f));
         if crate::sheet::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
-            import_workbook(lib, (f, &abs), options, kind, &mut report)?;
+            // A workbook that holds no release log is read as notes.
+            if !import_workbook(lib, (f, &abs), options, kind, &mut report)? {
+                words.push((f.clone(), abs, options.clone()));
+            }
             continue;
         }
         // Only a spreadsheet can be a release log: a transcript is not read
@@ -189,15 +192,18 @@ pub fn import_as(
 
 /// A workbook (`.xlsx`, `.xls`, `.ods`): its first worksheet that is a
 /// release log (by its columns, or with a person column when `kind` says
-/// so) is imported as the CSV of that sheet would be, lines being rows. A
-/// workbook with no such sheet is listed as skipped, with why.
+/// so) is imported as the CSV of that sheet would be, lines being rows.
+/// `false` when no sheet is one and `kind` does not force a release log:
+/// the workbook is then shoot notes or a sound report, for the caller to
+/// import as such. A forced workbook with no log sheet is listed as
+/// skipped, with why.
 fn import_workbook(
     lib: &Library,
     (path, abs): (&std::path::Path, &str),
     options: &ImportOptions,
     kind: Option<ImportKind>,
     report: &mut ImportReport,
-) -> Result<(), ImportError> {
+) -> Result<bool, ImportError> {
     let skip = |report: &mut ImportReport, reason: String| {
         report.sidecars_skipped.push(Skipped { path: abs.to_string(), reason });
     };
@@ -205,14 +211,14 @@ fn import_workbook(
         Ok(b) => b,
         Err(reason) => {
             skip(report, reason);
-            return Ok(());
+            return Ok(true);
         }
     };
     let sheets = match crate::sheet::workbook_sheets(&bytes) {
         Ok(s) => s,
         Err(reason) => {
             skip(report, reason);
-            return Ok(());
+            return Ok(true);
         }
     };
     let forced = kind == Some(ImportKind::Releases);
@@ -223,18 +229,19 @@ fn import_workbook(
     match log {
         Some((_, text)) => {
             let taken = if forced { Taken::Forced } else { Taken::ByColumns };
-            import_release_log(lib, (abs, "csv", text.as_bytes()), options, taken, report)
+            import_release_log(lib, (abs, "csv", text.as_bytes()), options, taken, report).map(|()| true)
         }
+        None if !forced => Ok(false),
         None => {
             let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
             skip(
                 report,
                 format!(
-                    "no sheet of this workbook ({}) is a release log (a person column and a status or release                      type column); other sheets are read from CSV or TSV: save the sheet as CSV",
+                    "no sheet of this workbook ({}) is a release log (a person column and a status or release type column)",
                     names.join(", ")
                 ),
             );
-            Ok(())
+            Ok(true)
         }
     }
 }

@@ -235,13 +235,15 @@ fn skip_dir(name: &str) -> Option<SkipKind> {
     }
 }
 
-/// Text files that describe clips rather than being clips.
+/// Files that describe clips rather than being clips.
 fn is_sidecar_name(name: &str) -> bool {
     matches!(
         ext_of(name).as_str(),
         "XML" | "SRT" | "VTT" | "JSON" | "CSV" | "TSV" | "TXT" | "MHL"
             // Transcripts and captions (`transcript::EXTENSIONS`).
             | "SCC" | "STL" | "TTML" | "DFXP" | "SBV" | "ASS" | "SSA" | "DOCX" | "PRTRANSCRIPT"
+            // Shoot notes and sound reports kept as workbooks.
+            | "XLSX" | "XLSM" | "XLS" | "ODS"
     )
 }
 

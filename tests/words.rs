@@ -125,6 +125,53 @@ fn notes_land_on_clips_or_are_listed() {
     assert_eq!(clips["C0001.MP4"]["notes"], 2);
 }
 
+/// Shoot notes kept in Excel (`fixtures/notes/shoot_notes.xlsx`, from
+/// `make_xlsx.py`): found on the workbook's second sheet by their columns,
+/// placed like the CSV's, rows reported by their Excel row number; the
+/// same workbook inside a dump is found by the ingest.
+#[test]
+fn shoot_notes_in_an_excel_workbook_land_on_their_clips() {
+    let env = Env::new();
+    env.ingest(&dump());
+    let book = common::repo().join("fixtures/notes/shoot_notes.xlsx");
+    let report = env.json(&["import", "--json", book.to_str().expect("utf-8")], 0);
+    assert_eq!(report["notes_placed"], 4, "{report}");
+    let warnings: Vec<String> = report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["source"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(warnings, ["shoot_notes.xlsx:7"], "{report}");
+    let c0001 = notes(&env, "C0001.MP4");
+    assert!(c0001.contains(&("14:31:00;10".into(), "Maria at the door, second line of the note".into())), "{c0001:?}");
+    assert!(
+        notes(&env, "A003C012_260314_R1AB.mov")
+            .contains(&("14:31:11:00".into(), "Tom says everything went under".into()))
+    );
+    assert!(notes(&env, "GX010042.MP4").contains(&("14:32:00:20".into(), "The boat pulls away from the steps".into())));
+    assert!(notes(&env, "C0002.MP4").contains(&("-".into(), "Whole clip: refused on camera, do not use".into())));
+
+    // In a dump: the ingest reads it too, and writes nothing beside it.
+    let day = env.tmp.path().join("dump");
+    common::copy_tree(&dump(), &day);
+    std::fs::copy(&book, day.join("2026-03-14/NOTES/day1.xlsx")).expect("copy");
+    let before = common::snapshot(&day);
+    let fresh = Env::new();
+    let report = fresh.ingest(&day);
+    assert!(
+        report["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w["source"].as_str().is_some_and(|s| s.ends_with("day1.xlsx:7"))),
+        "{report}"
+    );
+    let gx = notes(&fresh, "GX010042.MP4");
+    assert!(gx.iter().any(|n| n.1.starts_with("The boat pulls away")), "{gx:?}");
+    assert_eq!(common::snapshot(&day), before, "the dump is unchanged");
+}
+
 #[test]
 fn importing_twice_adds_nothing_and_a_changed_file_replaces() {
     let env = Env::new();
