@@ -46,9 +46,16 @@ impl Params {
     /// Milliseconds of `frames` (plus `sub` sub-frames) at the effective
     /// frame rate, `frame_rate × num / den`: exact until the one rounding.
     fn frames_ms(self, frames: u64, sub: u64) -> u64 {
-        let num = (frames * self.sub_frame_rate + sub) as u128 * 1000 * self.mult_den as u128;
-        let den = self.frame_rate as u128 * self.mult_num as u128 * self.sub_frame_rate as u128;
-        if den == 0 { 0 } else { ((2 * num + den) / (2 * den)) as u64 }
+        let num = (u128::from(frames) * u128::from(self.sub_frame_rate) + u128::from(sub))
+            .saturating_mul(1000 * u128::from(self.mult_den));
+        let den = u128::from(self.frame_rate)
+            .saturating_mul(u128::from(self.mult_num))
+            .saturating_mul(u128::from(self.sub_frame_rate));
+        if den == 0 {
+            0
+        } else {
+            u64::try_from(num.saturating_mul(2).saturating_add(den) / den.saturating_mul(2)).unwrap_or(u64::MAX)
+        }
     }
 }
 
@@ -61,6 +68,11 @@ fn time(text: &str, p: Params) -> Option<u64> {
             None => (t, None),
         };
         let fields: Vec<u64> = clock.split(':').map(|f| f.parse().ok()).collect::<Option<_>>()?;
+        // Hours a document cannot mean (past a year) are refused, so no
+        // sum below overflows.
+        if fields.first().is_some_and(|&h| h > 24 * 366) {
+            return None;
+        }
         return match (fields.as_slice(), fraction) {
             ([h, m, s], f) => {
                 let ms = match f {
@@ -79,7 +91,10 @@ fn time(text: &str, p: Params) -> Option<u64> {
                     Some(sub) => sub.parse().ok()?,
                     None => 0,
                 };
-                (*m < 60 && *s < 60).then(|| ((h * 60 + m) * 60 + s) * 1000 + p.frames_ms(*f, sub))
+                if *m >= 60 || *s >= 60 {
+                    return None;
+                }
+                (((h * 60 + m) * 60 + s) * 1000).checked_add(p.frames_ms(*f, sub))
             }
             _ => None,
         };
