@@ -111,9 +111,12 @@ fn time(text: &str, p: Params) -> Option<u64> {
     let frac_num: u128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     let value = |per_second_num: u128, per_second_den: u128| -> Option<u64> {
         // value units, each 1 / (per_second) seconds: ms = value × 1000 × den / num.
-        let num = (u128::from(whole) * frac_den + frac_num) * 1000 * per_second_den;
-        let den = frac_den * per_second_num;
-        (den > 0).then(|| ((2 * num + den) / (2 * den)) as u64)
+        // Saturating: rates and counts come from the document.
+        let num = (u128::from(whole) * frac_den + frac_num).saturating_mul(1000).saturating_mul(per_second_den);
+        let den = frac_den.saturating_mul(per_second_num);
+        (den > 0).then(|| {
+            u64::try_from(num.saturating_mul(2).saturating_add(den) / den.saturating_mul(2)).unwrap_or(u64::MAX)
+        })
     };
     match unit {
         "h" => value(1, 3600),
@@ -191,7 +194,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                         match num("tickRate") {
                             Some(tr) => params.tick_rate = tr,
                             None if attr(e, "frameRate").is_some() => {
-                                params.tick_rate = params.frame_rate * params.sub_frame_rate;
+                                params.tick_rate = params.frame_rate.saturating_mul(params.sub_frame_rate);
                             }
                             None => {}
                         }
@@ -218,7 +221,7 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                 };
                 let begin = match attr(e, "begin") {
                     Some(b) => match time(&b, params) {
-                        Some(ms) => parent.begin + ms,
+                        Some(ms) => parent.begin.saturating_add(ms),
                         None => {
                             bad("begin", &b);
                             parent.begin
@@ -228,14 +231,14 @@ pub fn parse(text: &str) -> Result<(Vec<Cue>, Vec<Diagnostic>), Outcome> {
                 };
                 let end = match (attr(e, "end"), attr(e, "dur")) {
                     (Some(end), _) => match time(&end, params) {
-                        Some(ms) => Some(parent.begin + ms),
+                        Some(ms) => Some(parent.begin.saturating_add(ms)),
                         None => {
                             bad("end", &end);
                             parent.end
                         }
                     },
                     (None, Some(dur)) => match time(&dur, params) {
-                        Some(ms) => Some(begin + ms),
+                        Some(ms) => Some(begin.saturating_add(ms)),
                         None => {
                             bad("dur", &dur);
                             parent.end
