@@ -13,6 +13,7 @@ pub mod atomic;
 pub mod bins;
 pub mod clearance;
 pub mod clip;
+pub mod conform;
 pub mod cut;
 pub mod date;
 pub mod edit;
