@@ -72,6 +72,19 @@ pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Resul
     write_atomic(path, &json)
 }
 
+/// What tells one file from another without reading it: device, inode,
+/// length and mtime. A file kept beside the index is replaced by a rename,
+/// so a new version is a new identity. `None` when there is no file (or it
+/// cannot be seen).
+pub type FileIdentity = (u64, u64, u64, i64, i64);
+
+/// The [`FileIdentity`] of `path`.
+pub fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
+}
+
 /// Syncs the folder holding `path`, so its new directory entry is on the
 /// disk. Best effort: the file is already in place and complete, and some
 /// file systems (network mounts) refuse to sync a folder; an error here

@@ -40,3 +40,4 @@ pub mod sheet;
 pub mod text;
 pub mod timecode;
 pub mod transcript;
+pub mod used;

@@ -31,26 +31,31 @@ use crate::scan::os_text;
 use crate::search::{SearchError, SearchRequest, judge, search};
 use crate::selects::{self, Format, Output, Rejected};
 use crate::timecode::TcFormat;
+use crate::used::{Used, UsedCut, UsedCuts, UsedError};
 
 /// One clip with its notes and transcript, in timecode order: `show`'s
 /// `--json` contract. The clip, each note and each cue carry their
-/// `clearance`, read from the release log as the log is now.
+/// `clearance`, read from the release log as the log is now, and `used`,
+/// the tracked cuts that hold a frame of them (see [`crate::used`]).
 #[derive(Clone, Debug, Serialize)]
 pub struct ShotLog {
     pub clip: Clip,
     /// The whole clip's: everyone heard in it, every row covering it.
     pub clearance: Clearance,
+    /// The cuts that use any frame of the clip.
+    pub used: Vec<Used>,
     pub notes: Vec<Judged<NoteRecord>>,
     pub transcript: Vec<Judged<Segment>>,
 }
 
 /// A record with its clearance: the record's own fields, then
-/// `clearance`.
+/// `clearance` and `used`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Judged<T> {
     #[serde(flatten)]
     pub item: T,
     pub clearance: Clearance,
+    pub used: Vec<Used>,
 }
 
 impl<T> std::ops::Deref for Judged<T> {
@@ -71,6 +76,8 @@ pub enum ShowError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 /// `  id  path`, one line per clip.
@@ -84,6 +91,7 @@ fn listing(clips: &[Clip]) -> String {
 /// (`YYYY-MM-DD`), today when `None`.
 pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, ShowError> {
     let judge = judge(lib, as_of)?;
+    let marks = crate::used::marks(&lib.dir)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     let clip = match resolve_clip(want, &clips) {
@@ -109,18 +117,22 @@ pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, S
             let frames = n.frame_in.map(|f| (f, f.saturating_add(1)));
             let heard = crate::clearance::heard_at(n.speaker.as_deref(), frames, &transcript, &clip);
             let clearance = judge.clearance(Some(&clip), frames, &heard);
-            Judged { item: n, clearance }
+            Judged { used: marks.of(&clip.id, frames), item: n, clearance }
         })
         .collect();
     let transcript = transcript
         .into_iter()
         .map(|s| {
             let speakers: Vec<&str> = s.speaker.iter().map(String::as_str).collect();
-            let clearance = judge.clearance(Some(&clip), s.frame_in.zip(s.frame_out), &speakers);
-            Judged { item: s, clearance }
+            let frames = s.frame_in.zip(s.frame_out);
+            let clearance = judge.clearance(Some(&clip), frames, &speakers);
+            // A cue not placed on a frame is used nowhere that can be said.
+            let used = frames.map(|f| marks.of(&clip.id, Some(f))).unwrap_or_default();
+            Judged { item: s, clearance, used }
         })
         .collect();
-    Ok(ShotLog { clip, clearance, notes, transcript })
+    let used = marks.of(&clip.id, None);
+    Ok(ShotLog { clip, clearance, used, notes, transcript })
 }
 
 /// What a file given to [`import_as`] is, when the user says so instead
@@ -378,6 +390,9 @@ pub enum ExportError {
     /// The bin is not there, or the bins file does not read.
     #[error(transparent)]
     Bins(#[from] BinsError),
+    /// The cuts tracked in the library do not read.
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 impl From<SearchError> for ExportError {
@@ -385,6 +400,7 @@ impl From<SearchError> for ExportError {
         match e {
             SearchError::Query(e) => ExportError::Query(e),
             SearchError::Releases(e) => ExportError::Releases(e),
+            SearchError::Used(e) => ExportError::Used(e),
         }
     }
 }
@@ -607,6 +623,30 @@ pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> 
     Ok(rendered)
 }
 
+/// What reading a cut for the used-bites tracking gave: the cut as kept,
+/// and the one of the same name it replaced.
+#[derive(Clone, Debug, Serialize)]
+pub struct UsedRead {
+    pub cut: UsedCut,
+    pub replaced: Option<UsedCut>,
+}
+
+/// Reads the cut at `path` (CMX3600 EDL, FCPXML, xmeml or OTIO) and tracks
+/// the spans it uses as `name` ([`crate::used`]), replacing the cut of that
+/// name. Events that match no clip are kept in the record, listed.
+pub fn read_used(lib: &Library, path: &std::path::Path, name: &str) -> Result<UsedRead, ReportError> {
+    let bytes = std::fs::read(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
+    let cut = crate::cut::read(&bytes).map_err(|error| ReportError::Cut { path: path.to_path_buf(), error })?;
+    if cut.events.is_empty() {
+        return Err(ReportError::EmptyCut { path: path.to_path_buf() });
+    }
+    let clips = lib.clips()?;
+    let abs = path.canonicalize().or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf());
+    let used = crate::used::of_cut(name, &os_text(abs.as_os_str()), &cut, &clips);
+    let replaced = UsedCuts::open(&lib.dir).replace(used.clone())?;
+    Ok(UsedRead { cut: used, replaced })
+}
+
 /// What a clearance report reads.
 #[derive(Clone, Debug)]
 pub enum ReportSource {
@@ -631,6 +671,8 @@ pub enum ReportError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 /// The clearance report of a cut or a selects list, releases expiring

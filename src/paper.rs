@@ -246,19 +246,13 @@ pub struct Bite {
     /// counted at the paper edit's rate from 00:00:00:00.
     pub assumed_rate: bool,
     pub clearance: Clearance,
-    /// The cuts this span is already used in: filled by the used-bites
-    /// tracking when a cut has been read; empty otherwise.
+    /// The cuts this span is already used in (see [`crate::used`]).
     pub used: Vec<Used>,
     #[serde(skip)]
     pub select: Select,
 }
 
-/// A cut that uses a bite's span: its name and where the span sits in it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Used {
-    pub cut: String,
-    pub record_in: String,
-}
+pub use crate::used::Used;
 
 /// What kind of problem a line has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -341,6 +335,8 @@ pub enum PaperError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] crate::used::UsedError),
 }
 
 /// How long `text` takes to read aloud, in seconds.
@@ -366,6 +362,7 @@ pub fn check(
         .map(|d| Problem { line: d.line, kind: ProblemKind::Syntax, reason: d.reason, written: None, transcript: None })
         .collect();
     let judge = judge(lib, as_of)?;
+    let marks = crate::used::marks(&lib.dir)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     // Each named clip is looked up once, even when 500 bites name it.
@@ -496,7 +493,7 @@ pub fn check(
                     transcript: heard,
                     assumed_rate: ec.assumed_rate,
                     clearance,
-                    used: Vec::new(),
+                    used: marks.of(&clip.id, Some((in_frame, out_frame))),
                     select,
                 })));
             }

@@ -21,7 +21,8 @@ mod values;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use print::{
-    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_words, write_json,
+    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_used,
+    print_used_list, print_words, write_json,
 };
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
@@ -48,6 +49,7 @@ use rushes::search::{HitKind, SearchRequest, search, speaker_hints};
 use rushes::selects::{self, Output};
 use rushes::timecode::Rate;
 use rushes::timecode::TcFormat;
+use rushes::used::UsedCuts;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
 /// with exact timecode.
@@ -271,6 +273,31 @@ enum Command {
         #[command(flatten)]
         as_of: AsOf,
     },
+    /// Track what the current cut already uses: read a cut (CMX3600 EDL,
+    /// FCPXML, FCP7 XML or OpenTimelineIO) and keep the source spans of the
+    /// clips it holds under its name; search hits, `show` cues and paper
+    /// bites then say `used in NAME`, and `search --unused` hides them.
+    /// Events that match no clip are listed. Reading a name again replaces
+    /// that cut; several cuts are tracked.
+    Used {
+        /// The cut, told by its contents. Events are matched to clips by
+        /// path, clip name, then reel and source timecode.
+        #[arg(required_unless_present_any = ["list", "forget"], conflicts_with_all = ["list", "forget"])]
+        cut: Option<PathBuf>,
+        /// Track it under this name (default: the file's name without its
+        /// extension).
+        #[arg(long)]
+        name: Option<String>,
+        /// List the cuts tracked.
+        #[arg(long, conflicts_with = "forget")]
+        list: bool,
+        /// Stop tracking the cut NAME.
+        #[arg(long, value_name = "NAME")]
+        forget: Option<String>,
+        /// Print the cut read (or the list) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Paper edits: a producer's script of headings, bites (CLIP
     /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
     /// resolves one; `paper new` writes a first draft.
@@ -490,6 +517,9 @@ struct Filters {
     /// Only hits of this release status.
     #[arg(long, value_enum, value_name = "STATUS")]
     clearance: Option<StatusArg>,
+    /// Only hits no tracked cut uses (see `rushes used`).
+    #[arg(long)]
+    unused: bool,
 }
 
 /// `--as-of`: the day releases expire against.
@@ -534,6 +564,7 @@ impl Filters {
             kind: self.kind.map(HitKind::from).or(default_kind),
             limit,
             context,
+            unused: self.unused,
         }
     }
 }
@@ -782,6 +813,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     context: 0,
                     clearance: None,
                     as_of: day.clone(),
+                    unused: false,
                 })),
                 (None, Some(file), ..) => ReportSource::Selects(ExportSource::Selects(file)),
                 (None, None, Some(file), _) => ReportSource::Cut(file),
@@ -800,6 +832,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => std::io::stdout().lock().write_all(&text)?,
             }
             Ok(if report.summary.all_cleared { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Used { cut: Some(file), name, json, .. } => {
+            let name = match name {
+                Some(n) if n.trim().is_empty() => anyhow::bail!("--name: give a name"),
+                Some(n) => n,
+                None => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            };
+            let lib = open_library(&cli.library)?;
+            let read = ops::read_used(&lib, &file, &name)?;
+            print_used(&read, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Used { forget: Some(name), json, .. } => {
+            let lib = open_library(&cli.library)?;
+            let gone = UsedCuts::open(&lib.dir).forget(&name)?;
+            if json {
+                write_json(&mut std::io::stdout().lock(), &gone)?;
+            } else {
+                eprintln!("rushes: no longer tracking the cut {:?} ({})", one_line(&gone.name), one_line(&gone.path));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Used { json, .. } => {
+            let lib = open_library(&cli.library)?;
+            let cuts = UsedCuts::open(&lib.dir).list()?;
+            if !json && cuts.is_empty() {
+                eprintln!("no cuts tracked (`rushes used CUT` reads one)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            print_used_list(&cuts, json)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Relink { old, new, json } => {
             let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;

@@ -178,6 +178,7 @@ fn search_hits(ask: &Ask) -> Reply {
         context,
         clearance,
         as_of,
+        unused: param(ask, "unused").is_some_and(|v| v == "1" || v == "true"),
     };
     match search(&ask.state.lib, &req) {
         Ok(found) => Reply::json(200, &found.hits).header("X-Total-Count", found.total.to_string()),

@@ -31,6 +31,20 @@ pub fn realdata(rel: &str) -> PathBuf {
     path
 }
 
+/// `DIR/mixed.edl`: the first event of a real EDL (pycmx's conform
+/// sample, which names no clip of the fixture dump) and, as event 99, an
+/// Avid-style event naming only the dump's reel `A003C012` and a source
+/// span of it, 14:31:11:00-14:31:11:19.
+pub fn mixed_edl(dir: &Path) -> PathBuf {
+    let mixed = dir.join("mixed.edl");
+    let real = std::fs::read_to_string(realdata("pycmx/tests/edls/ISSUE_14_conform_edl_issue_01.edl")).expect("edl");
+    let first_event: String = real.lines().take_while(|l| !l.starts_with("002")).collect::<Vec<_>>().join("\n");
+    let text =
+        format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
+    std::fs::write(&mixed, text).expect("write mixed.edl");
+    mixed
+}
+
 /// A fresh library in its own temp dir.
 pub struct Env {
     pub tmp: tempfile::TempDir,
