@@ -423,10 +423,13 @@ pub struct Rendered {
     pub notices: Vec<ExportNotice>,
 }
 
-/// The selects `source` names. Hits that cannot be cut are notices (the
-/// search chose them); a selects row or bin select that cannot is an error
-/// (the editor chose it), and nothing is exported.
-pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError> {
+/// The selects `source` names, for a sequence at `rate` (`None`: the first
+/// select's clip's). Hits that cannot be cut are notices (the search chose
+/// them); a selects row or bin select that cannot is an error (the editor
+/// chose it), and nothing is exported. A clip without a frame rate is
+/// placed at the sequence's rate from 00:00:00:00 (its own time), its
+/// selects noting it, and a notice says so once per clip.
+pub fn pick(lib: &Library, source: &ExportSource, rate: Option<TcFormat>) -> Result<Picked, ExportError> {
     let mut notices = Vec::new();
     let (selects, rejected) = match source {
         ExportSource::Query(req) => {
@@ -434,11 +437,11 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
             if found.total > found.hits.len() {
                 notices.push(ExportNotice::Limited { exported: found.hits.len(), total: found.total });
             }
-            selects::from_hits(lib, &found.hits)?
+            selects::from_hits(lib, &found.hits, rate)?
         }
         ExportSource::Selects(file) => {
             let bytes = std::fs::read(file).map_err(|source| ExportError::Read { path: file.clone(), source })?;
-            let read = selects::from_csv(lib, &file.display().to_string(), &bytes)?;
+            let read = selects::from_csv(lib, &file.display().to_string(), &bytes, rate)?;
             if !read.rejected.is_empty() {
                 return Err(ExportError::Rejected(read.rejected));
             }
@@ -457,6 +460,13 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
         }
     };
     notices.extend(rejected.into_iter().map(ExportNotice::Skipped));
+    let mut assumed: Vec<&str> = Vec::new();
+    for s in selects.iter().filter(|s| s.clip.assumed_rate) {
+        if !assumed.contains(&s.clip.id.as_str()) {
+            assumed.push(&s.clip.id);
+            notices.push(ExportNotice::Warning(selects::assumed_rate_note(&s.clip)));
+        }
+    }
     Ok(Picked { selects, notices })
 }
 
@@ -584,7 +594,7 @@ pub fn render_paper(checked: &paper::Checked, options: &ExportOptions) -> Result
             "{}:{}: {}",
             checked.file,
             b.line,
-            paper::assumed_rate_note(&b.select.clip)
+            selects::assumed_rate_note(&b.select.clip)
         )));
     }
     let format = options.format;
@@ -616,7 +626,7 @@ pub fn render_paper(checked: &paper::Checked, options: &ExportOptions) -> Result
 /// [`pick`] then [`render`]: the whole export in one call, every notice in
 /// order.
 pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> Result<Rendered, ExportError> {
-    let Picked { selects, mut notices } = pick(lib, source)?;
+    let Picked { selects, mut notices } = pick(lib, source, options.rate)?;
     let mut rendered = render(selects, options)?;
     notices.append(&mut rendered.notices);
     rendered.notices = notices;
@@ -693,7 +703,7 @@ pub fn clearance_report(
             Ok(crate::report::of_cut(lib, &judge, &path.display().to_string(), &cut)?)
         }
         ReportSource::Selects(export) => {
-            let picked = pick(lib, export)?;
+            let picked = pick(lib, export, None)?;
             if picked.selects.is_empty() {
                 return Err(ExportError::Nothing.into());
             }

@@ -372,16 +372,11 @@ pub fn check(
             named.entry(b.clip.clone()).or_insert_with(|| resolve_clip(&b.clip, &clips));
         }
     }
-    let format = rate.unwrap_or_else(|| {
-        lines
-            .iter()
-            .filter_map(|l| match l {
-                Line::Bite(b) => named.get(b.clip.as_str()).and_then(|r| r.as_ref().ok()).and_then(|c| c.tc_format()),
-                _ => None,
-            })
-            .next()
-            .unwrap_or(TcFormat::ndf(Rate::FPS_25))
+    let bite_clips = lines.iter().filter_map(|l| match l {
+        Line::Bite(b) => named.get(b.clip.as_str()).and_then(|r| r.as_ref().ok()).copied(),
+        _ => None,
     });
+    let format = crate::selects::sequence_format(rate, bite_clips);
     let mut transcripts: HashMap<String, Vec<Segment>> = HashMap::new();
     let mut entries = Vec::new();
     for l in lines {
@@ -505,15 +500,7 @@ pub fn check(
     Ok(Checked { file: file.to_string(), fps: format.rate().label(), format, seconds, sections, entries, problems })
 }
 
-/// What an export says of a clip placed at an assumed rate.
-pub fn assumed_rate_note(ec: &ExportClip) -> String {
-    format!(
-        "rate assumed: {} states no frame rate; placed at {} fps from {} (its own time)",
-        ec.name,
-        ec.rate().label(),
-        Timecode::zero(ec.format)
-    )
-}
+pub use crate::selects::assumed_rate_note;
 
 fn problem(line: usize, kind: ProblemKind, reason: String) -> Problem {
     Problem { line, kind, reason, written: None, transcript: None }

@@ -736,7 +736,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
-            let mut picked = ops::pick(&lib, &source)?;
+            let mut picked = ops::pick(&lib, &source, seq_rate)?;
             print_notices(&picked.notices);
             // Every select that is not cleared is said, before anything is
             // written; with --require-cleared nothing is. The file marks
@@ -785,7 +785,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, None, Some(name)) => (ExportSource::Bin(name.clone()), format!("the bin {name:?}"), name),
                 (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
             };
-            let picked = ops::pick(&lib, &source)?;
+            let picked = ops::pick(&lib, &source, None)?;
             print_notices(&picked.notices);
             if picked.selects.is_empty() {
                 anyhow::bail!("nothing to draft: {what} gives no soundbites");

@@ -307,7 +307,7 @@ fn export_bin(ask: &Ask, name: &str) -> Reply {
         Some(Ok(h)) => Some(h),
         Some(Err(e)) => return Reply::error(400, &format!("handles: {e}")),
     };
-    let mut picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string())) {
+    let mut picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string()), None) {
         Ok(p) => p,
         Err(e) => return Reply::error(400, &e.to_string()),
     };
