@@ -26,6 +26,7 @@ pub mod notes;
 pub mod ops;
 pub mod paper;
 pub mod probe;
+pub mod producer;
 pub mod progress;
 pub mod proxy;
 pub mod releases;

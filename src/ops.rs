@@ -23,6 +23,7 @@ use crate::import::{
 };
 use crate::library::{IndexError, Library, QueryError};
 use crate::paper;
+use crate::producer::ClipWords;
 use crate::progress::Progress;
 use crate::releases::ReleasesError;
 use crate::releases::{self, ReleaseLog, Releases, Taken};
@@ -72,6 +73,8 @@ pub enum ShowError {
     NotFound { want: String },
     #[error("{} clips match {want:?}; give the id:\n{}", candidates.len(), listing(candidates))]
     Ambiguous { want: String, candidates: Vec<Clip> },
+    #[error("no clip of {day} has a transcript or notes (see `rushes clips --day {day}`)")]
+    NoWords { day: String },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -631,6 +634,56 @@ pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> 
     notices.append(&mut rendered.notices);
     rendered.notices = notices;
     Ok(rendered)
+}
+
+/// The clips of a producer's transcript.
+#[derive(Clone, Debug)]
+pub enum TranscriptSource {
+    /// These clips (as a user names them), in the order given.
+    Clips(Vec<String>),
+    /// Every clip of this shoot day (`YYYY-MM-DD`) with a transcript or
+    /// notes, by camera and path.
+    Day(String),
+}
+
+/// The clips `source` names with their cues and notes, in timecode order,
+/// read from one snapshot (see [`crate::producer`]). A day with no clip
+/// holding words is [`ShowError::NoWords`].
+pub fn transcripts(lib: &Library, source: &TranscriptSource) -> Result<Vec<ClipWords>, ShowError> {
+    let snap = lib.snapshot()?;
+    let all = snap.clips()?;
+    let clips: Vec<Clip> = match source {
+        TranscriptSource::Clips(names) => names
+            .iter()
+            .map(|want| match resolve_clip(want, &all) {
+                Ok(one) => Ok(one.clone()),
+                Err(ClipLookupError::NotFound { want }) => Err(ShowError::NotFound { want }),
+                Err(ClipLookupError::Ambiguous { want, candidates }) => Err(ShowError::Ambiguous { want, candidates }),
+            })
+            .collect::<Result<_, _>>()?,
+        TranscriptSource::Day(day) => {
+            let filter = ClipFilter { day: Some(day.clone()), ..ClipFilter::default() };
+            let mut clips: Vec<Clip> = all.iter().filter(|c| filter.matches(c)).cloned().collect();
+            clips.sort_by(|a, b| (&a.camera, &a.path).cmp(&(&b.camera, &b.path)));
+            clips
+        }
+    };
+    let mut out = Vec::with_capacity(clips.len());
+    for clip in clips {
+        let mut cues = snap.segments_of_clip(&clip.id)?;
+        cues.sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
+        let notes = snap.notes_of_clip(&clip.id)?;
+        let words = ClipWords { clip, cues, notes };
+        // A day's transcript lists the clips with words; a clip named is
+        // listed even when it has none, so that it says so.
+        if matches!(source, TranscriptSource::Clips(_)) || !words.is_empty() {
+            out.push(words);
+        }
+    }
+    if let (TranscriptSource::Day(day), true) = (source, out.is_empty()) {
+        return Err(ShowError::NoWords { day: day.clone() });
+    }
+    Ok(out)
 }
 
 /// What reading a cut for the used-bites tracking gave: the cut as kept,

@@ -26,7 +26,9 @@ use print::{
 };
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
-use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg};
+use values::{
+    DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg, TranscriptFormatArg,
+};
 
 use rushes::atomic::write_atomic;
 use rushes::bins::{Bins, NewSelect};
@@ -297,6 +299,32 @@ enum Command {
         /// Print the cut read (or the list) as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// The producer's transcript of clips or of a shoot day: a heading per
+    /// clip (camera, reel, start TC, duration), each cue with its source TC
+    /// and speaker, the notes at their TC. txt, html (prints on A4 and
+    /// Letter) and docx take any number of clips; srt and vtt one clip,
+    /// with times from its first frame.
+    Transcript {
+        /// Clips (file name, id or path), in this order.
+        #[arg(required_unless_present = "day", conflicts_with = "day")]
+        clips: Vec<String>,
+        /// Every clip of this shoot day (2026-03-14, 14/03/2026, 14 Mar
+        /// 2026) with a transcript or notes, by camera.
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// txt, html, docx, srt or vtt.
+        #[arg(long, value_enum, ignore_case = true, default_value = "txt")]
+        format: TranscriptFormatArg,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
     },
     /// Paper edits: a producer's script of headings, bites (CLIP
     /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
@@ -862,6 +890,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             print_used_list(&cuts, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Transcript { clips, day, date_order, format, output, force } => {
+            refuse_output(output.as_deref(), force)?;
+            let day = day.map(|d| validate_day(&d, date_order.map(DateOrder::from))).transpose()?;
+            let lib = open_library(&cli.library)?;
+            let source = match &day {
+                Some(d) => ops::TranscriptSource::Day(d.clone()),
+                None => ops::TranscriptSource::Clips(clips),
+            };
+            let words = ops::transcripts(&lib, &source)?;
+            let one = match (format, words.as_slice()) {
+                (TranscriptFormatArg::Srt | TranscriptFormatArg::Vtt, [one]) => Some(one),
+                (TranscriptFormatArg::Srt | TranscriptFormatArg::Vtt, many) => anyhow::bail!(
+                    "{} clips: an SRT or WebVTT file holds one clip's times (from its first frame); \
+                     write one file per clip, or use --format txt, html or docx",
+                    many.len()
+                ),
+                _ => None,
+            };
+            let title = match (&day, words.as_slice()) {
+                (Some(d), _) => format!("Transcripts of {d}"),
+                (None, [one]) => format!("Transcript of {}", one.clip.name),
+                (None, _) => "Transcripts".to_string(),
+            };
+            let (cues, notes) = words.iter().fold((0, 0), |(c, n), w| (c + w.cues.len(), n + w.notes.len()));
+            let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+            let subtitle =
+                vec![format!("{}, {}, {}", plural(words.len(), "clip"), plural(cues, "cue"), plural(notes, "note"))];
+            let script = || rushes::producer::script(&title, subtitle.clone(), &words);
+            let bytes = match (format, one) {
+                (TranscriptFormatArg::Srt, Some(w)) => rushes::producer::srt(w).into_bytes(),
+                (TranscriptFormatArg::Vtt, Some(w)) => rushes::producer::vtt(w).into_bytes(),
+                (TranscriptFormatArg::Html, _) => rushes::export::script::write_html(&script()).into_bytes(),
+                (TranscriptFormatArg::Docx, _) => rushes::export::script::write_docx(&script()),
+                _ => rushes::export::script::write_txt(&script()).into_bytes(),
+            };
+            write_or_print(output.as_deref(), &bytes)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Relink { old, new, json } => {

@@ -132,3 +132,13 @@ pub enum ReportFormatArg {
     Csv,
     Json,
 }
+
+/// `transcript --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptFormatArg {
+    Txt,
+    Html,
+    Docx,
+    Srt,
+    Vtt,
+}

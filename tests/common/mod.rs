@@ -45,6 +45,28 @@ pub fn mixed_edl(dir: &Path) -> PathBuf {
     mixed
 }
 
+/// Runs `script` with the readers' Python (python-docx, OTIO, pycmx…) and
+/// parses what it prints as JSON.
+pub fn python(script: &str, args: &[&str]) -> Value {
+    let out = Command::new(venv::python()).arg("-c").arg(script).args(args).output().expect("python");
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Each paragraph of a DOCX as python-docx reads it: (style name, text).
+pub fn docx_paragraphs(docx: &Path) -> Vec<(String, String)> {
+    let paras = python(
+        "import json,sys,docx\nd=docx.Document(sys.argv[1])\nprint(json.dumps([[p.style.name,p.text] for p in d.paragraphs]))",
+        &[docx.to_str().expect("utf-8 path")],
+    );
+    paras
+        .as_array()
+        .expect("paragraphs")
+        .iter()
+        .map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
 /// A fresh library in its own temp dir.
 pub struct Env {
     pub tmp: tempfile::TempDir,
