@@ -21,13 +21,12 @@
 //! named and why, so `rushes used --list` can say it again.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::{FileIdentity, JsonFault, file_identity, read_json, with_lock, write_json};
+use crate::atomic::{FileIdentity, StoreError, file_identity, read_versioned, with_lock, write_versioned};
 use crate::clip::Clip;
 use crate::conform::{Unmatched, match_events, passed_over};
 use crate::cut::Cut;
@@ -122,25 +121,17 @@ pub fn of_cut(name: &str, path: &str, cut: &Cut, clips: &[Clip]) -> UsedCut {
     }
 }
 
-/// `used.json` as stored.
+/// `used.json` as stored, after its `version`.
 #[derive(Debug, Serialize, Deserialize)]
-struct Stored {
-    version: u32,
+struct Cuts {
     cuts: Vec<UsedCut>,
 }
 
 /// Why the tracked cuts could not be read or changed.
 #[derive(Debug, thiserror::Error)]
 pub enum UsedError {
-    #[error(
-        "{}:{line}:{column}: the cuts kept in the library do not read: {reason}; read the cuts again after moving it away",
-        path.display()
-    )]
-    Corrupt { path: PathBuf, line: usize, column: usize, reason: String },
-    #[error("{}: used cuts version {found}, this rushes reads version {USED_VERSION}", path.display())]
-    Version { path: PathBuf, found: u32 },
-    #[error("{}: {error}", path.display())]
-    Io { path: PathBuf, error: io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("no cut {0:?} is tracked (see `rushes used --list`)")]
     NoCut(String),
 }
@@ -163,19 +154,8 @@ impl UsedCuts {
 
     /// Every cut tracked, in the order first read.
     pub fn list(&self) -> Result<Vec<UsedCut>, UsedError> {
-        let path = self.path();
-        let stored = match read_json::<Stored>(&path) {
-            Ok(Some(stored)) => stored,
-            Ok(None) => return Ok(Vec::new()),
-            Err(JsonFault::Io(error)) => return Err(UsedError::Io { path, error }),
-            Err(JsonFault::Corrupt { line, column, reason }) => {
-                return Err(UsedError::Corrupt { path, line, column, reason });
-            }
-        };
-        if stored.version != USED_VERSION {
-            return Err(UsedError::Version { path, found: stored.version });
-        }
-        Ok(stored.cuts)
+        let cuts = read_versioned::<Cuts>(&self.path(), USED_VERSION, "the cuts tracked")?;
+        Ok(cuts.map(|c| c.cuts).unwrap_or_default())
     }
 
     /// Tracks `cut`, in place of the cut of the same name if there is one
@@ -202,12 +182,11 @@ impl UsedCuts {
     /// does not read is an error and is left as it is.
     fn change<T>(&self, change: impl FnOnce(&mut Vec<UsedCut>) -> Result<T, UsedError>) -> Result<T, UsedError> {
         let lock_path = self.dir.join(LOCK_FILE);
-        let io_at = |path: PathBuf| move |error| UsedError::Io { path: path.clone(), error };
-        with_lock(&lock_path, io_at(lock_path.clone()), || {
+        let io = |error| UsedError::Store(StoreError::Io { path: lock_path.clone(), error });
+        with_lock(&lock_path, io, || {
             let mut cuts = self.list()?;
             let out = change(&mut cuts)?;
-            let path = self.path();
-            write_json(&path, &Stored { version: USED_VERSION, cuts }).map_err(io_at(path))?;
+            write_versioned(&self.path(), USED_VERSION, Cuts { cuts })?;
             Ok(out)
         })
     }
@@ -359,7 +338,10 @@ mod tests {
         let store = UsedCuts::open(dir.path());
         std::fs::write(store.path(), "{\"version\": 1,\n \"cuts\": [}").expect("write");
         let err = store.replace(cut("rough", vec![])).expect_err("corrupt").to_string();
-        assert!(err.contains("used.json:2:") && err.contains("do not read"), "{err}");
+        assert!(
+            err.contains("used.json:2:") && err.contains("the cuts tracked kept in the library do not read"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(store.path()).expect("read"), "{\"version\": 1,\n \"cuts\": [}");
         std::fs::write(store.path(), "{\"version\": 9, \"cuts\": []}").expect("write");
         assert!(store.list().expect_err("version").to_string().contains("version 9"));

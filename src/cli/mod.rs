@@ -27,7 +27,8 @@ use print::{
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
 use values::{
-    DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg, TranscriptFormatArg,
+    DateOrderArg, DayFormatArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg,
+    TranscriptFormatArg,
 };
 
 use rushes::atomic::write_atomic;
@@ -326,6 +327,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Reports for the production office: `report day D`, the shoot-day
+    /// log.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
     /// Paper edits: a producer's script of headings, bites (CLIP
     /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
     /// resolves one; `paper new` writes a first draft.
@@ -465,6 +472,31 @@ enum PaperAction {
         /// The draft's first heading (default: the query, bin or file).
         #[arg(long)]
         title: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// What `rushes report` reports.
+#[derive(Subcommand, Debug)]
+enum ReportWhat {
+    /// The shoot-day log: cameras and reels, each clip with TC in/out and
+    /// duration, transcript coverage (cues, speakers, minutes), the notes,
+    /// notes on no clip, files the ingest could not read and warnings. The
+    /// HTML prints on A4 and Letter.
+    Day {
+        /// The shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        day: String,
+        /// Read a day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// html, csv (one row per item, a kind column) or json.
+        #[arg(long, value_enum, ignore_case = true, default_value = "html")]
+        format: DayFormatArg,
         /// Write here instead of stdout.
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
@@ -926,6 +958,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (TranscriptFormatArg::Html, _) => rushes::export::script::write_html(&script()).into_bytes(),
                 (TranscriptFormatArg::Docx, _) => rushes::export::script::write_docx(&script()),
                 _ => rushes::export::script::write_txt(&script()).into_bytes(),
+            };
+            write_or_print(output.as_deref(), &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { what: ReportWhat::Day { day, date_order, format, output, force } } => {
+            refuse_output(output.as_deref(), force)?;
+            let day =
+                rushes::date::parse_date(&day, date_order.map(DateOrder::from)).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let lib = open_library(&cli.library)?;
+            let log = rushes::daylog::of_day(&lib, &day)?;
+            let bytes = match format {
+                DayFormatArg::Html => rushes::daylog::write_html(&log).into_bytes(),
+                DayFormatArg::Csv => rushes::daylog::write_csv(&log).into_bytes(),
+                DayFormatArg::Json => {
+                    let mut v = Vec::new();
+                    write_json(&mut v, &log)?;
+                    v
+                }
             };
             write_or_print(output.as_deref(), &bytes)?;
             Ok(ExitCode::SUCCESS)

@@ -142,3 +142,11 @@ pub enum TranscriptFormatArg {
     Srt,
     Vtt,
 }
+
+/// `report day --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DayFormatArg {
+    Html,
+    Csv,
+    Json,
+}
