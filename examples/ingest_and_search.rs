@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         context: 0,
         clearance: None,
         as_of: None,
+        unused: false,
     };
     let found = search(&lib, &req)?;
 

@@ -51,6 +51,53 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
     })
 }
 
+/// Why a JSON file kept beside the index with a `version` field
+/// (`used.json`, `failures.json`) did not read; `what` names it for the
+/// user. A version this rushes does not read is never rewritten, so a
+/// newer rushes's file is kept.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}:{line}:{column}: {what} kept in the library do not read: {reason}", path.display())]
+    Corrupt { what: &'static str, path: PathBuf, line: usize, column: usize, reason: String },
+    #[error("{}: {what} version {found}, this rushes reads version {reads}", path.display())]
+    Version { what: &'static str, path: PathBuf, found: u32, reads: u32 },
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+/// A stored document: its `version`, then its own fields.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Versioned<T> {
+    pub version: u32,
+    #[serde(flatten)]
+    pub body: T,
+}
+
+/// Reads the document at `path`, of `version` ([`read_json`]): `None` when
+/// there is no file.
+pub fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    version: u32,
+    what: &'static str,
+) -> Result<Option<T>, StoreError> {
+    let path_buf = || path.to_path_buf();
+    match read_json::<Versioned<T>>(path) {
+        Ok(None) => Ok(None),
+        Ok(Some(v)) if v.version == version => Ok(Some(v.body)),
+        Ok(Some(v)) => Err(StoreError::Version { what, path: path_buf(), found: v.version, reads: version }),
+        Err(JsonFault::Io(error)) => Err(StoreError::Io { path: path_buf(), error }),
+        Err(JsonFault::Corrupt { line, column, reason }) => {
+            Err(StoreError::Corrupt { what, path: path_buf(), line, column, reason })
+        }
+    }
+}
+
+/// Writes `body` under `version` at `path` ([`write_json`]); an error
+/// names `path`.
+pub fn write_versioned<T: serde::Serialize>(path: &Path, version: u32, body: T) -> Result<(), StoreError> {
+    write_json(path, &Versioned { version, body }).map_err(|error| StoreError::Io { path: path.to_path_buf(), error })
+}
+
 /// Runs `change` holding an exclusive lock on `lock_path` (made if
 /// needed), so two processes changing one file take turns; closing the
 /// lock file releases it. `io` words an OS failure on the lock file.
@@ -70,6 +117,19 @@ pub fn with_lock<T, E>(
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     write_atomic(path, &json)
+}
+
+/// What tells one file from another without reading it: device, inode,
+/// length and mtime. A file kept beside the index is replaced by a rename,
+/// so a new version is a new identity. `None` when there is no file (or it
+/// cannot be seen).
+pub type FileIdentity = (u64, u64, u64, i64, i64);
+
+/// The [`FileIdentity`] of `path`.
+pub fn file_identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
 }
 
 /// Syncs the folder holding `path`, so its new directory entry is on the

@@ -104,7 +104,10 @@ pub struct CheckedSelect {
 /// Why a span does not fit its clip.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum SpanError {
-    #[error("{clip}: the clip has no frame rate, so it has no frames to select")]
+    #[error(
+        "{clip}: the clip has no frame rate, so a bin cannot hold its timecode; \
+         give it one with `rushes set {clip} --fps RATE`, or put it in a selects CSV, which an export reads at the sequence's rate"
+    )]
     NoRate { clip: String },
     #[error("{clip}: {field}: {error} (the clip runs at {rate})")]
     Timecode { clip: String, field: &'static str, error: TimecodeError, rate: String },
@@ -398,11 +401,25 @@ pub fn check_select(lib: &Library, new: &NewSelect) -> Result<CheckedSelect, Bin
 
 /// The span `tc_in`..`tc_out` (exclusive) of `clip`, labels read in the
 /// clip's own format (either separator), inside the clip and not empty.
+///
+/// A clip without a frame rate (a memo, an MP3) has no labels of its own,
+/// and a bin has no rate to read them at: a label typed at 25 fps names
+/// another instant in a 29.97 sequence. So such a clip cannot be binned
+/// (`NoRate`); an export places it at the sequence's rate instead, and
+/// `rushes set CLIP --fps` gives it a rate to bin it at.
 pub fn clip_span(clip: &Clip, tc_in: &str, tc_out: &str) -> Result<Span, SpanError> {
-    let name = || clip.name.clone();
-    let (Some(format), Some(start), Some(n_frames)) = (clip.tc_format(), clip.start(), clip.n_frames) else {
-        return Err(SpanError::NoRate { clip: name() });
+    let (Some(start), Some(n_frames)) = (clip.start(), clip.n_frames) else {
+        return Err(SpanError::NoRate { clip: clip.name.clone() });
     };
+    span_at(&clip.name, start, n_frames, tc_in, tc_out)
+}
+
+/// The span `tc_in`..`tc_out` (exclusive) of the clip `name` that starts at
+/// `start` and is `n_frames` long, labels read in `start`'s format (either
+/// separator), inside the clip and not empty.
+pub fn span_at(name: &str, start: Timecode, n_frames: u64, tc_in: &str, tc_out: &str) -> Result<Span, SpanError> {
+    let format = start.format();
+    let name = || name.to_string();
     let end = start.add_frames(n_frames);
     let label = |field: &'static str, text: &str| {
         Timecode::parse_in(text.trim(), format).map_err(|error| SpanError::Timecode {

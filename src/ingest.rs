@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::clip::{Clip, Relinked, Sidecar};
 use crate::date::DateOrder;
+use crate::failures::{FailedFile, Failures, FailuresError};
 use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
@@ -108,6 +109,8 @@ pub enum IngestError {
     Library(#[from] LibraryError),
     #[error(transparent)]
     Releases(#[from] crate::releases::ReleasesError),
+    #[error(transparent)]
+    Failures(#[from] FailuresError),
 }
 
 /// Refuses a library folder (which need not exist yet) inside one of
@@ -336,6 +339,7 @@ pub fn ingest(
     reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
+    keep_failures(lib, &walks, &report.failures, opts)?;
     report.cataloged_with_warnings.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }
@@ -431,6 +435,37 @@ fn stop_if_interrupted(progress: &dyn Progress, report: &IngestReport) -> Result
 fn report_warnings(clip: &Clip, report: &mut IngestReport) {
     let warnings = clip.warnings.iter().map(|reason| Failure { path: clip.path.clone(), reason: reason.clone() });
     report.cataloged_with_warnings.extend(warnings);
+}
+
+/// The files this ingest could not read, kept in the library in place of
+/// the last ingest's under the same folders ([`crate::failures`]), each
+/// with the shoot day its folders name.
+fn keep_failures<W>(
+    lib: &Library,
+    walks: &[(PathBuf, W)],
+    failures: &[Failure],
+    opts: &IngestOptions,
+) -> Result<(), IngestError> {
+    let roots: Vec<String> = walks.iter().map(|(abs, _)| os_text(abs.as_os_str())).collect();
+    let mut found = Vec::new();
+    for f in failures {
+        // The deepest folder holding it (folders given may nest).
+        let Some((abs, root)) = walks
+            .iter()
+            .zip(&roots)
+            .filter(|(_, root)| f.path.starts_with(&format!("{}/", root.trim_end_matches('/'))))
+            .max_by_key(|(_, root)| root.len())
+            .map(|((abs, _), root)| (abs, root))
+        else {
+            continue;
+        };
+        let root_name = abs.file_name().map(os_text).unwrap_or_default();
+        let rel = f.path.get(root.trim_end_matches('/').len() + 1..).unwrap_or_default();
+        let day = opts.merge.day.clone().or_else(|| card_context(&root_name, rel).day);
+        found.push(FailedFile { root: root.clone(), path: f.path.clone(), reason: f.reason.clone(), day });
+    }
+    Failures::open(&lib.dir).replace(&roots, found)?;
+    Ok(())
 }
 
 /// A probe error is a failure when the file promised media; otherwise the

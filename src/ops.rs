@@ -23,6 +23,7 @@ use crate::import::{
 };
 use crate::library::{IndexError, Library, QueryError};
 use crate::paper;
+use crate::producer::ClipWords;
 use crate::progress::Progress;
 use crate::releases::ReleasesError;
 use crate::releases::{self, ReleaseLog, Releases, Taken};
@@ -31,26 +32,31 @@ use crate::scan::os_text;
 use crate::search::{SearchError, SearchRequest, judge, search};
 use crate::selects::{self, Format, Output, Rejected};
 use crate::timecode::TcFormat;
+use crate::used::{Used, UsedCut, UsedCuts, UsedError};
 
 /// One clip with its notes and transcript, in timecode order: `show`'s
 /// `--json` contract. The clip, each note and each cue carry their
-/// `clearance`, read from the release log as the log is now.
+/// `clearance`, read from the release log as the log is now, and `used`,
+/// the tracked cuts that hold a frame of them (see [`crate::used`]).
 #[derive(Clone, Debug, Serialize)]
 pub struct ShotLog {
     pub clip: Clip,
     /// The whole clip's: everyone heard in it, every row covering it.
     pub clearance: Clearance,
+    /// The cuts that use any frame of the clip.
+    pub used: Vec<Used>,
     pub notes: Vec<Judged<NoteRecord>>,
     pub transcript: Vec<Judged<Segment>>,
 }
 
 /// A record with its clearance: the record's own fields, then
-/// `clearance`.
+/// `clearance` and `used`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Judged<T> {
     #[serde(flatten)]
     pub item: T,
     pub clearance: Clearance,
+    pub used: Vec<Used>,
 }
 
 impl<T> std::ops::Deref for Judged<T> {
@@ -67,10 +73,14 @@ pub enum ShowError {
     NotFound { want: String },
     #[error("{} clips match {want:?}; give the id:\n{}", candidates.len(), listing(candidates))]
     Ambiguous { want: String, candidates: Vec<Clip> },
+    #[error("no clip of {day} has a transcript or notes (see `rushes clips --day {day}`)")]
+    NoWords { day: String },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 /// `  id  path`, one line per clip.
@@ -84,6 +94,7 @@ fn listing(clips: &[Clip]) -> String {
 /// (`YYYY-MM-DD`), today when `None`.
 pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, ShowError> {
     let judge = judge(lib, as_of)?;
+    let marks = crate::used::marks(&lib.dir)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     let clip = match resolve_clip(want, &clips) {
@@ -109,18 +120,22 @@ pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, S
             let frames = n.frame_in.map(|f| (f, f.saturating_add(1)));
             let heard = crate::clearance::heard_at(n.speaker.as_deref(), frames, &transcript, &clip);
             let clearance = judge.clearance(Some(&clip), frames, &heard);
-            Judged { item: n, clearance }
+            Judged { used: marks.of(&clip.id, frames), item: n, clearance }
         })
         .collect();
     let transcript = transcript
         .into_iter()
         .map(|s| {
             let speakers: Vec<&str> = s.speaker.iter().map(String::as_str).collect();
-            let clearance = judge.clearance(Some(&clip), s.frame_in.zip(s.frame_out), &speakers);
-            Judged { item: s, clearance }
+            let frames = s.frame_in.zip(s.frame_out);
+            let clearance = judge.clearance(Some(&clip), frames, &speakers);
+            // A cue not placed on a frame is used nowhere that can be said.
+            let used = frames.map(|f| marks.of(&clip.id, Some(f))).unwrap_or_default();
+            Judged { item: s, clearance, used }
         })
         .collect();
-    Ok(ShotLog { clip, clearance, notes, transcript })
+    let used = marks.of(&clip.id, None);
+    Ok(ShotLog { clip, clearance, used, notes, transcript })
 }
 
 /// What a file given to [`import_as`] is, when the user says so instead
@@ -385,6 +400,9 @@ pub enum ExportError {
     /// The bin is not there, or the bins file does not read.
     #[error(transparent)]
     Bins(#[from] BinsError),
+    /// The cuts tracked in the library do not read.
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 impl From<SearchError> for ExportError {
@@ -392,6 +410,7 @@ impl From<SearchError> for ExportError {
         match e {
             SearchError::Query(e) => ExportError::Query(e),
             SearchError::Releases(e) => ExportError::Releases(e),
+            SearchError::Used(e) => ExportError::Used(e),
         }
     }
 }
@@ -414,10 +433,13 @@ pub struct Rendered {
     pub notices: Vec<ExportNotice>,
 }
 
-/// The selects `source` names. Hits that cannot be cut are notices (the
-/// search chose them); a selects row or bin select that cannot is an error
-/// (the editor chose it), and nothing is exported.
-pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError> {
+/// The selects `source` names, for a sequence at `rate` (`None`: the first
+/// select's clip's). Hits that cannot be cut are notices (the search chose
+/// them); a selects row or bin select that cannot is an error (the editor
+/// chose it), and nothing is exported. A clip without a frame rate is
+/// placed at the sequence's rate from 00:00:00:00 (its own time), its
+/// selects noting it, and a notice says so once per clip.
+pub fn pick(lib: &Library, source: &ExportSource, rate: Option<TcFormat>) -> Result<Picked, ExportError> {
     let mut notices = Vec::new();
     let (selects, rejected) = match source {
         ExportSource::Query(req) => {
@@ -425,11 +447,11 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
             if found.total > found.hits.len() {
                 notices.push(ExportNotice::Limited { exported: found.hits.len(), total: found.total });
             }
-            selects::from_hits(lib, &found.hits)?
+            selects::from_hits(lib, &found.hits, rate)?
         }
         ExportSource::Selects(file) => {
             let bytes = std::fs::read(file).map_err(|source| ExportError::Read { path: file.clone(), source })?;
-            let read = selects::from_csv(lib, &file.display().to_string(), &bytes)?;
+            let read = selects::from_csv(lib, &file.display().to_string(), &bytes, rate)?;
             if !read.rejected.is_empty() {
                 return Err(ExportError::Rejected(read.rejected));
             }
@@ -448,6 +470,13 @@ pub fn pick(lib: &Library, source: &ExportSource) -> Result<Picked, ExportError>
         }
     };
     notices.extend(rejected.into_iter().map(ExportNotice::Skipped));
+    let mut assumed: Vec<&str> = Vec::new();
+    for s in selects.iter().filter(|s| s.clip.assumed_rate) {
+        if !assumed.contains(&s.clip.id.as_str()) {
+            assumed.push(&s.clip.id);
+            notices.push(ExportNotice::Warning(selects::assumed_rate_note(&s.clip)));
+        }
+    }
     Ok(Picked { selects, notices })
 }
 
@@ -575,7 +604,7 @@ pub fn render_paper(checked: &paper::Checked, options: &ExportOptions) -> Result
             "{}:{}: {}",
             checked.file,
             b.line,
-            paper::assumed_rate_note(&b.select.clip)
+            selects::assumed_rate_note(&b.select.clip)
         )));
     }
     let format = options.format;
@@ -607,11 +636,85 @@ pub fn render_paper(checked: &paper::Checked, options: &ExportOptions) -> Result
 /// [`pick`] then [`render`]: the whole export in one call, every notice in
 /// order.
 pub fn export(lib: &Library, source: &ExportSource, options: &ExportOptions) -> Result<Rendered, ExportError> {
-    let Picked { selects, mut notices } = pick(lib, source)?;
+    let Picked { selects, mut notices } = pick(lib, source, options.rate)?;
     let mut rendered = render(selects, options)?;
     notices.append(&mut rendered.notices);
     rendered.notices = notices;
     Ok(rendered)
+}
+
+/// The clips of a producer's transcript.
+#[derive(Clone, Debug)]
+pub enum TranscriptSource {
+    /// These clips (as a user names them), in the order given.
+    Clips(Vec<String>),
+    /// Every clip of this shoot day (`YYYY-MM-DD`) with a transcript or
+    /// notes, by camera and path.
+    Day(String),
+}
+
+/// The clips `source` names with their cues and notes, in timecode order,
+/// read from one snapshot (see [`crate::producer`]). A day with no clip
+/// holding words is [`ShowError::NoWords`].
+pub fn transcripts(lib: &Library, source: &TranscriptSource) -> Result<Vec<ClipWords>, ShowError> {
+    let snap = lib.snapshot()?;
+    let all = snap.clips()?;
+    let clips: Vec<Clip> = match source {
+        TranscriptSource::Clips(names) => names
+            .iter()
+            .map(|want| match resolve_clip(want, &all) {
+                Ok(one) => Ok(one.clone()),
+                Err(ClipLookupError::NotFound { want }) => Err(ShowError::NotFound { want }),
+                Err(ClipLookupError::Ambiguous { want, candidates }) => Err(ShowError::Ambiguous { want, candidates }),
+            })
+            .collect::<Result<_, _>>()?,
+        TranscriptSource::Day(day) => {
+            let filter = ClipFilter { day: Some(day.clone()), ..ClipFilter::default() };
+            let mut clips: Vec<Clip> = all.iter().filter(|c| filter.matches(c)).cloned().collect();
+            clips.sort_by(|a, b| (&a.camera, &a.path).cmp(&(&b.camera, &b.path)));
+            clips
+        }
+    };
+    let mut out = Vec::with_capacity(clips.len());
+    for clip in clips {
+        let mut cues = snap.segments_of_clip(&clip.id)?;
+        cues.sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
+        let notes = snap.notes_of_clip(&clip.id)?;
+        let words = ClipWords { clip, cues, notes };
+        // A day's transcript lists the clips with words; a clip named is
+        // listed even when it has none, so that it says so.
+        if matches!(source, TranscriptSource::Clips(_)) || !words.is_empty() {
+            out.push(words);
+        }
+    }
+    if let (TranscriptSource::Day(day), true) = (source, out.is_empty()) {
+        return Err(ShowError::NoWords { day: day.clone() });
+    }
+    Ok(out)
+}
+
+/// What reading a cut for the used-bites tracking gave: the cut as kept,
+/// and the one of the same name it replaced.
+#[derive(Clone, Debug, Serialize)]
+pub struct UsedRead {
+    pub cut: UsedCut,
+    pub replaced: Option<UsedCut>,
+}
+
+/// Reads the cut at `path` (CMX3600 EDL, FCPXML, xmeml or OTIO) and tracks
+/// the spans it uses as `name` ([`crate::used`]), replacing the cut of that
+/// name. Events that match no clip are kept in the record, listed.
+pub fn read_used(lib: &Library, path: &std::path::Path, name: &str) -> Result<UsedRead, ReportError> {
+    let bytes = std::fs::read(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
+    let cut = crate::cut::read(&bytes).map_err(|error| ReportError::Cut { path: path.to_path_buf(), error })?;
+    if cut.events.is_empty() {
+        return Err(ReportError::EmptyCut { path: path.to_path_buf() });
+    }
+    let clips = lib.clips()?;
+    let abs = path.canonicalize().or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_path_buf());
+    let used = crate::used::of_cut(name, &os_text(abs.as_os_str()), &cut, &clips);
+    let replaced = UsedCuts::open(&lib.dir).replace(used.clone())?;
+    Ok(UsedRead { cut: used, replaced })
 }
 
 /// What a clearance report reads.
@@ -638,6 +741,8 @@ pub enum ReportError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 /// The clearance report of a cut or a selects list, releases expiring
@@ -658,7 +763,7 @@ pub fn clearance_report(
             Ok(crate::report::of_cut(lib, &judge, &path.display().to_string(), &cut)?)
         }
         ReportSource::Selects(export) => {
-            let picked = pick(lib, export)?;
+            let picked = pick(lib, export, None)?;
             if picked.selects.is_empty() {
                 return Err(ExportError::Nothing.into());
             }

@@ -246,19 +246,13 @@ pub struct Bite {
     /// counted at the paper edit's rate from 00:00:00:00.
     pub assumed_rate: bool,
     pub clearance: Clearance,
-    /// The cuts this span is already used in: filled by the used-bites
-    /// tracking when a cut has been read; empty otherwise.
+    /// The cuts this span is already used in (see [`crate::used`]).
     pub used: Vec<Used>,
     #[serde(skip)]
     pub select: Select,
 }
 
-/// A cut that uses a bite's span: its name and where the span sits in it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Used {
-    pub cut: String,
-    pub record_in: String,
-}
+pub use crate::used::Used;
 
 /// What kind of problem a line has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -341,6 +335,8 @@ pub enum PaperError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    #[error(transparent)]
+    Used(#[from] crate::used::UsedError),
 }
 
 /// How long `text` takes to read aloud, in seconds.
@@ -366,6 +362,7 @@ pub fn check(
         .map(|d| Problem { line: d.line, kind: ProblemKind::Syntax, reason: d.reason, written: None, transcript: None })
         .collect();
     let judge = judge(lib, as_of)?;
+    let marks = crate::used::marks(&lib.dir)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     // Each named clip is looked up once, even when 500 bites name it.
@@ -375,16 +372,11 @@ pub fn check(
             named.entry(b.clip.clone()).or_insert_with(|| resolve_clip(&b.clip, &clips));
         }
     }
-    let format = rate.unwrap_or_else(|| {
-        lines
-            .iter()
-            .filter_map(|l| match l {
-                Line::Bite(b) => named.get(b.clip.as_str()).and_then(|r| r.as_ref().ok()).and_then(|c| c.tc_format()),
-                _ => None,
-            })
-            .next()
-            .unwrap_or(TcFormat::ndf(Rate::FPS_25))
+    let bite_clips = lines.iter().filter_map(|l| match l {
+        Line::Bite(b) => named.get(b.clip.as_str()).and_then(|r| r.as_ref().ok()).copied(),
+        _ => None,
     });
+    let format = crate::selects::sequence_format(rate, bite_clips);
     let mut transcripts: HashMap<String, Vec<Segment>> = HashMap::new();
     let mut entries = Vec::new();
     for l in lines {
@@ -496,7 +488,7 @@ pub fn check(
                     transcript: heard,
                     assumed_rate: ec.assumed_rate,
                     clearance,
-                    used: Vec::new(),
+                    used: marks.of(&clip.id, Some((in_frame, out_frame))),
                     select,
                 })));
             }
@@ -508,15 +500,7 @@ pub fn check(
     Ok(Checked { file: file.to_string(), fps: format.rate().label(), format, seconds, sections, entries, problems })
 }
 
-/// What an export says of a clip placed at an assumed rate.
-pub fn assumed_rate_note(ec: &ExportClip) -> String {
-    format!(
-        "rate assumed: {} states no frame rate; placed at {} fps from {} (its own time)",
-        ec.name,
-        ec.rate().label(),
-        Timecode::zero(ec.format)
-    )
-}
+pub use crate::selects::assumed_rate_note;
 
 fn problem(line: usize, kind: ProblemKind, reason: String) -> Problem {
     Problem { line, kind, reason, written: None, transcript: None }

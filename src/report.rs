@@ -7,10 +7,7 @@
 //! (`SRC_IN SRC_OUT SRC_DUR CLIP_NAME STATUS PRICE VENDOR INVOICE_ID`) with
 //! the people added.
 //!
-//! An event of a cut is matched to the catalog by its media path, then its
-//! clip name, then its reel, as a conform does; where several clips answer
-//! (every Sony card has a `C0001.MP4`, every clip of a roll shares its
-//! reel), the one whose timecode holds the event's source span is taken.
+//! An event of a cut is matched to the catalog by [`crate::conform`].
 //! The people of an event are the speakers of the cues its span overlaps
 //! (or the select's speaker); the rules of what covers a span are
 //! [`crate::clearance`]'s.
@@ -21,14 +18,13 @@ use serde::Serialize;
 
 use crate::clearance::{Judge, PersonClearance};
 use crate::clip::{Clip, Segment};
-use crate::cut::{Cut, CutEvent, Source};
+pub use crate::conform::Unmatched;
+use crate::conform::{Matched, match_events, passed_over};
+use crate::cut::Cut;
 use crate::export::Select;
-use crate::export::convert_frames;
-use crate::export::edl::{duration_label, label_after, relabel, tc_frames};
+use crate::export::edl::{duration_label, label_after};
 use crate::library::{IndexError, Library};
 use crate::releases::{Release, Status, fee_amount};
-use crate::resolve::candidates;
-use crate::timecode::{Rate, TcFormat};
 
 /// The report: the `clearances --format json` contract.
 #[derive(Clone, Debug, Serialize)]
@@ -92,21 +88,6 @@ pub struct Item {
     pub line: usize,
 }
 
-/// An event that matches no clip, with what it named.
-#[derive(Clone, Debug, Serialize)]
-pub struct Unmatched {
-    pub event: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    pub track: String,
-    pub name: Option<String>,
-    pub path: Option<String>,
-    pub reel: Option<String>,
-    pub record_in: String,
-    pub record_out: String,
-    pub reason: String,
-}
-
 /// The counts, fees and to-do list of a report.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
@@ -163,48 +144,14 @@ impl Cues<'_> {
 pub fn of_cut(lib: &Library, judge: &Judge, source: &str, cut: &Cut) -> Result<ClearanceReport, IndexError> {
     let clips = lib.clips()?;
     let mut cues = Cues { lib, by_clip: HashMap::new() };
-    let mut events = Vec::new();
-    let mut unmatched = Vec::new();
-    let mut seen: Vec<(String, u64, u64, String)> = Vec::new();
-    for e in &cut.events {
+    let (matched, unmatched) = match_events(cut, &clips);
+    let mut events = Vec::with_capacity(matched.len());
+    for Matched { event: e, clip, frames } in matched {
         let line = (e.line > 0).then_some(e.line);
-        let found = find_clip(e, &clips).and_then(|clip| Ok((clip, frames_of(e, clip)?)));
-        match found {
-            Ok((clip, frames)) => {
-                // A clip on the video and audio tracks is one event.
-                let key = (clip.id.clone(), frames.0, frames.1, e.record_in.clone());
-                if seen.contains(&key) {
-                    continue;
-                }
-                seen.push(key);
-                let speakers = cues.speakers(clip, frames)?;
-                events.push(event_row(
-                    judge,
-                    (e.number, line, &e.track, &e.record_in, &e.record_out),
-                    clip,
-                    frames,
-                    &speakers,
-                ));
-            }
-            Err(reason) => unmatched.push(Unmatched {
-                event: e.number,
-                line,
-                track: e.track.clone(),
-                name: e.name.clone(),
-                path: e.path.clone(),
-                reel: e.reel.clone(),
-                record_in: e.record_in.clone(),
-                record_out: e.record_out.clone(),
-                reason,
-            }),
-        }
+        let speakers = cues.speakers(clip, frames)?;
+        events.push(event_row(judge, (e.number, line, &e.track, &e.record_in, &e.record_out), clip, frames, &speakers));
     }
-    let skipped = cut
-        .diagnostics
-        .iter()
-        .map(|d| if d.line > 0 { format!("line {}: {}", d.line, d.reason) } else { d.reason.clone() })
-        .collect();
-    Ok(finish(source, cut.format.name(), judge, events, unmatched, skipped))
+    Ok(finish(source, cut.format.name(), judge, events, unmatched, passed_over(cut)))
 }
 
 /// The report of a selects list (a search's hits, a selects CSV, a bin),
@@ -369,101 +316,4 @@ fn finish(
         skipped,
         summary,
     }
-}
-
-/// The clip an event names: by its media path, then its clip name, then
-/// its reel; several answers are narrowed to the clip whose timecode holds
-/// the event's source in point.
-fn find_clip<'c>(e: &CutEvent, clips: &'c [Clip]) -> Result<&'c Clip, String> {
-    let by_path: Vec<&Clip> = match e.path.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) if p.contains(['/', '\\']) => {
-            let exact: Vec<&Clip> = clips.iter().filter(|c| c.path == p || c.rel_path == p).collect();
-            if exact.is_empty() {
-                let file = p.rsplit(['/', '\\']).next().unwrap_or(p);
-                candidates(file, clips)
-            } else {
-                exact
-            }
-        }
-        Some(p) => candidates(p, clips),
-        None => Vec::new(),
-    };
-    let by_name = || e.name.as_deref().map(|n| candidates(n.trim(), clips)).unwrap_or_default();
-    let by_reel = || {
-        let Some(reel) = e.reel.as_deref().map(str::trim).filter(|r| !r.is_empty()) else { return Vec::new() };
-        let same = |r: &Option<String>| r.as_deref().is_some_and(|r| r.trim().eq_ignore_ascii_case(reel));
-        let mut found: Vec<&Clip> = clips.iter().filter(|c| same(&c.reel) || same(&c.tape)).collect();
-        if found.is_empty() {
-            found = candidates(reel, clips);
-        }
-        found
-    };
-    for (rule, found) in [("path", by_path), ("name", by_name()), ("reel", by_reel())] {
-        if found.is_empty() {
-            continue;
-        }
-        let holding: Vec<&Clip> = found.iter().copied().filter(|c| frames_of(e, c).is_ok()).collect();
-        match (holding.as_slice(), found.as_slice()) {
-            ([one], _) => return Ok(one),
-            // A clip named by path or name whose timecode does not hold
-            // the span is still the clip named; a reel names a roll.
-            ([], [one]) if rule != "reel" => return Ok(one),
-            ([], _) => continue,
-            (many, _) => {
-                let paths: Vec<&str> = many.iter().map(|c| c.rel_path.as_str()).collect();
-                return Err(format!("{} clips answer to its {rule}: {}", many.len(), paths.join(", ")));
-            }
-        }
-    }
-    Err("matches no clip in the library (by path, clip name or reel)".to_string())
-}
-
-/// The event's source span as frames `[in, out)` from the clip's first
-/// frame, or why it does not lie in the clip.
-fn frames_of(e: &CutEvent, clip: &Clip) -> Result<(u64, u64), String> {
-    let (Some(start), Some(format), Some(n)) = (clip.start(), clip.tc_format(), clip.n_frames) else {
-        return Err(format!("{} has no frame rate", clip.name));
-    };
-    let rate = format.rate();
-    let since_start = |since_midnight: u64| {
-        // A label before the clip's first one is on the next day (a clip
-        // that runs past midnight).
-        if since_midnight < start.frame() {
-            since_midnight.saturating_add(format.frames_per_day()) - start.frame()
-        } else {
-            since_midnight - start.frame()
-        }
-    };
-    let (a, b) = match &e.source {
-        Source::Labels { tc_in, tc_out } => {
-            // A drop-frame label (`;`) names no frame of a clip that does
-            // not drop frames: the EDL's rate is another (29.97 DF, or
-            // 59.94 DF for a frame count past 29) and the source timecode
-            // was converted to it as NLEs (and our EDL writer) do: the
-            // clip's start label re-expressed at that rate, then the offset
-            // from it in real time. Undone the same way.
-            let read = |t: &str| -> Result<u64, String> {
-                let wrong = |err: crate::export::edl::LabelError| format!("source timecode {t}: {err}");
-                if !t.contains(';') || format.is_drop_frame() {
-                    return tc_frames(t, format).map(since_start).map_err(wrong);
-                }
-                let frames_field = t.rsplit([':', ';']).next().and_then(|f| f.parse::<u32>().ok()).unwrap_or(0);
-                let rate = if frames_field >= 30 { Rate::FPS_59_94 } else { Rate::FPS_29_97 };
-                let df = TcFormat::new(rate, true);
-                let start_df = relabel(start, df).frame();
-                let at = tc_frames(t, df).map_err(wrong)?;
-                let at = if at < start_df { at.saturating_add(df.frames_per_day()) } else { at };
-                Ok(convert_frames(at - start_df, rate, format.rate()))
-            };
-            (read(tc_in)?, read(tc_out)?)
-        }
-        Source::FromStart { tc_in, tc_out } => (tc_in.frames_at(rate), tc_out.frames_at(rate)),
-        Source::SinceMidnight { tc_in, tc_out } => {
-            (since_start(tc_in.frames_at(rate)), since_start(tc_out.frames_at(rate)))
-        }
-    };
-    if a >= n.max(1) {
-        return Err(format!("its source span starts after the end of {}", clip.name));
-    }
-    Ok((a, b.clamp(a, n)))
 }

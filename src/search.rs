@@ -19,10 +19,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
+use crate::atomic::{FileIdentity, file_identity};
 use crate::clearance::{Clearance, Judge};
 use crate::clip::{Clip, Segment};
 use crate::library::{DocKind, Filters, HitRecord, Key, Library, QueryError, QueryWord, RawHit, SearchSpec};
 use crate::releases::{Releases, ReleasesError, Status};
+use crate::used::{Used, UsedError};
 
 /// Marks around a highlighted word in the JSON `snippet` (see [`Hit`]).
 pub const MARK_OPEN: &str = "<b>";
@@ -73,6 +75,8 @@ pub struct SearchRequest {
     pub clearance: Option<Status>,
     /// The day releases expire against (`YYYY-MM-DD`); today when `None`.
     pub as_of: Option<String>,
+    /// Only hits no tracked cut uses (see [`crate::used`]).
+    pub unused: bool,
 }
 
 /// Why a search gave no hits: the query or index, or the release log kept
@@ -83,6 +87,9 @@ pub enum SearchError {
     Query(#[from] QueryError),
     #[error(transparent)]
     Releases(#[from] ReleasesError),
+    /// The cuts tracked in the library (`used.json`) do not read.
+    #[error(transparent)]
+    Used(#[from] UsedError),
 }
 
 impl From<crate::library::IndexError> for SearchError {
@@ -122,18 +129,8 @@ pub fn judge(lib: &Library, as_of: Option<&str>) -> Result<Arc<Judge>, ReleasesE
     Ok(judge)
 }
 
-/// What tells one `releases.json` from another without reading it; `None`
-/// when there is none (or it cannot be seen).
-type FileIdentity = Option<(u64, u64, u64, i64, i64)>;
-
-fn file_identity(path: &std::path::Path) -> FileIdentity {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.dev(), m.ino(), m.len(), m.mtime(), m.mtime_nsec()))
-}
-
-/// The last judge built, for its library, file and day.
-type KeptJudge = Option<((std::path::PathBuf, FileIdentity, String), Arc<Judge>)>;
+/// The last judge built, for its library, `releases.json` and day.
+type KeptJudge = Option<((std::path::PathBuf, Option<FileIdentity>, String), Arc<Judge>)>;
 static JUDGE: std::sync::Mutex<KeptJudge> = std::sync::Mutex::new(None);
 
 /// A neighbouring cue shown for context.
@@ -158,7 +155,9 @@ pub struct ContextCue {
 ///
 /// `clearance` (after `source`) is what the release log says of the hit's
 /// span ([`Clearance`]: `status`, `people`, `reasons`), computed when the
-/// hit is read.
+/// hit is read; `used` (after `clearance`) the tracked cuts that hold a
+/// frame of it (`[{cut, record_in}]`, empty when none; a clip hit or a note
+/// on the whole clip: any frame of the clip).
 #[derive(Clone, Debug)]
 pub struct Hit {
     pub kind: HitKind,
@@ -190,6 +189,8 @@ pub struct Hit {
     pub matches: Vec<[usize; 2]>,
     /// What the release log says of this span, as of the search.
     pub clearance: Clearance,
+    /// The tracked cuts this span is in.
+    pub used: Vec<Used>,
     /// The speakers heard and the frames covered (from the clip's first
     /// frame, out exclusive; `None` for the whole clip), for the clearance.
     speakers: Vec<String>,
@@ -210,7 +211,7 @@ impl Hit {
 
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut st = serializer.serialize_struct("Hit", 20)?;
+        let mut st = serializer.serialize_struct("Hit", 21)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("clip", &self.clip)?;
         st.serialize_field("clip_id", &self.clip_id)?;
@@ -233,6 +234,7 @@ impl Serialize for Hit {
             None => st.skip_field("format")?,
         }
         st.serialize_field("clearance", &self.clearance)?;
+        st.serialize_field("used", &self.used)?;
         for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
             if cues.is_empty() {
                 st.skip_field(name)?;
@@ -284,11 +286,15 @@ pub struct Found {
     pub total: usize,
 }
 
-/// Runs a search. An error is the user's query (with where), the index or
-/// the release log. Each hit carries its clearance; a clearance filter
-/// keeps only hits of that status, and the total counts those.
+/// Runs a search. An error is the user's query (with where), the index,
+/// the release log or the tracked cuts. Each hit carries its clearance and
+/// the cuts that use it; a clearance filter keeps only hits of that status,
+/// `unused` only hits no cut uses, and the total counts those.
 pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> {
     let judge = judge(lib, req.as_of.as_deref())?;
+    let marks = crate::used::marks(&lib.dir)?;
+    // A filter known only once a hit is read needs every hit read.
+    let filtered = req.clearance.is_some() || req.unused;
     let kinds = match req.kind {
         Some(k) => k.doc_kinds().to_vec(),
         None => DocKind::SEARCHABLE.to_vec(),
@@ -299,9 +305,8 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
     // is a hit (none duplicates a cue that matches on its own).
     // More than asked: hits of equal score are ordered by day and timecode
     // below, before the cut.
-    // A clearance filter is known only once a hit is read: every hit is.
     let limit = req.limit.map_or(usize::MAX, NonZeroUsize::get);
-    let wanted = if req.clearance.is_some() { usize::MAX } else { limit.saturating_mul(2).saturating_add(10) };
+    let wanted = if filtered { usize::MAX } else { limit.saturating_mul(2).saturating_add(10) };
     let page = lib.find(&prepared, wanted)?;
     let mut clips = ClipCache { lib, map: HashMap::new() };
     let mut cues = ClipCues::default();
@@ -319,12 +324,16 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
                 speakers = crate::clearance::heard_at(speakers.first().copied(), hit.frames, &heard, c);
             }
             hit.clearance = judge.clearance(clip.as_ref(), hit.frames, &speakers);
-            if req.clearance.is_none_or(|want| hit.clearance.status == want) {
+            if let Some(id) = &hit.clip_id {
+                hit.used = marks.of(id, hit.frames);
+            }
+            let wanted_status = req.clearance.is_none_or(|want| hit.clearance.status == want);
+            if wanted_status && (!req.unused || hit.used.is_empty()) {
                 hits.push(hit);
             }
         }
     }
-    let total = if req.clearance.is_some() { hits.len() } else { page.total };
+    let total = if filtered { hits.len() } else { page.total };
     hits.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -448,6 +457,7 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 context_after: Vec::new(),
                 matches: Vec::new(),
                 clearance: unjudged(),
+                used: Vec::new(),
                 speakers: note.speaker.iter().cloned().collect(),
                 // A note marks a moment: its frame, or the whole clip.
                 frames: note.frame_in.map(|f| (f, f.saturating_add(1))),
@@ -486,6 +496,7 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 context_after: Vec::new(),
                 matches: Vec::new(),
                 clearance: unjudged(),
+                used: Vec::new(),
                 // Everyone heard in the clip, over the whole clip.
                 speakers: clip.speakers.clone(),
                 frames: None,
@@ -547,6 +558,7 @@ fn soundbite(
         context_after: Vec::new(),
         matches: Vec::new(),
         clearance: unjudged(),
+        used: Vec::new(),
         speakers: [&first.speaker, &last.speaker].into_iter().flatten().cloned().collect(),
         frames: first.frame_in.zip(last.frame_out),
         // The clip's start then the offset: a cue after midnight in a clip

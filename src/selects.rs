@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::bins::{Bin, Span, clip_span};
+use crate::bins::{Bin, Span, clip_span, span_at};
 use crate::clip::Clip;
 use crate::export::{ExportClip, Select, ale, edl, fcpxml, otio, script, table, xmeml};
 use crate::export::{Sequence, table::SelectRow};
@@ -15,7 +15,7 @@ use crate::resolve::{ClipLookupError, resolve_clip};
 use crate::search::{Hit, HitKind};
 use crate::sheet;
 use crate::text::{Diagnostic, Fate};
-use crate::timecode::{TcFormat, Timecode};
+use crate::timecode::{Rate, TcFormat, Timecode};
 
 /// What an export writes.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,9 +231,55 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// Selects from search hits, in timecode order by clip.
-pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
+/// The rate a sequence of `clips` (in the sequence's order) is cut at:
+/// `rate` when given, else the first clip's that has one, else 25 fps. A
+/// clip without a rate of its own is placed at it ([`export_clip_at`]).
+pub fn sequence_format<'c>(rate: Option<TcFormat>, clips: impl IntoIterator<Item = &'c Clip>) -> TcFormat {
+    rate.or_else(|| clips.into_iter().find_map(Clip::tc_format)).unwrap_or(TcFormat::ndf(Rate::FPS_25))
+}
+
+/// What an export says of a clip placed at an assumed rate, in the file
+/// (a select's comment) and to the user.
+pub fn assumed_rate_note(ec: &ExportClip) -> String {
+    format!(
+        "rate assumed: {} states no frame rate; placed at {} fps from {} (its own time)",
+        ec.name,
+        ec.rate().label(),
+        Timecode::zero(ec.format)
+    )
+}
+
+/// A select's comment with the assumed-rate note after it, when its clip
+/// is placed at an assumed rate.
+fn with_assumed_note(ec: &ExportClip, comment: Option<String>) -> Option<String> {
+    if !ec.assumed_rate {
+        return comment;
+    }
+    let note = assumed_rate_note(ec);
+    Some(match comment {
+        // A selects CSV rushes wrote carries the note already.
+        Some(c) if c.contains(&note) => c,
+        Some(c) => format!("{c}; {note}"),
+        None => note,
+    })
+}
+
+/// Selects from search hits, in timecode order by clip. A hit on a clip
+/// without a frame rate is placed at the sequence's rate (`rate`, else
+/// [`sequence_format`]'s), its seconds from the clip's start rounded to the
+/// nearest frame, with the note that the rate was assumed.
+pub fn from_hits(
+    lib: &Library,
+    hits: &[Hit],
+    rate: Option<TcFormat>,
+) -> Result<(Vec<Select>, Vec<Rejected>), crate::library::IndexError> {
     let clips: HashMap<String, Clip> = lib.clips()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    // The selects are sorted by day and path: the first clip with a rate in
+    // that order is the first one the sequence holds.
+    let mut hit_clips: Vec<&Clip> =
+        hits.iter().filter_map(|h| h.clip_id.as_ref().and_then(|id| clips.get(id))).collect();
+    hit_clips.sort_by(|a, b| (&a.day, &a.path).cmp(&(&b.day, &b.path)));
+    let format = sequence_format(rate, hit_clips);
     let mut selects = Vec::new();
     let mut rejected = Vec::new();
     for h in hits {
@@ -243,19 +289,25 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
             rejected.push(reject("not placed on a clip"));
             continue;
         };
-        let Some(ec) = export_clip(clip) else {
-            rejected.push(reject("the clip has no frame rate"));
+        let Some(ec) = export_clip_at(clip, format) else {
+            rejected.push(reject("the clip has no frame rate and no known length"));
             continue;
         };
-        let offset = |tc: &Option<String>| {
+        let offset = |tc: &Option<String>, seconds: Option<f64>| {
+            if ec.assumed_rate {
+                // The clip's own time at the sequence's rate: seconds from
+                // its start to the nearest frame, as cues are placed.
+                let ms = seconds.filter(|s| s.is_finite() && *s >= 0.0).map(|s| (s * 1000.0).round() as u128)?;
+                return Some(ec.rate().frames_nearest(ms, 1000));
+            }
             tc.as_deref().and_then(|t| Timecode::parse_in(t, ec.format).ok()).map(|t| t.frames_since(ec.start))
         };
         let (in_frame, out_frame) = match h.kind {
             HitKind::Clip => (0, ec.n_frames),
             // A note on the whole clip selects the whole clip.
-            HitKind::Note if h.tc_in.is_none() => (0, ec.n_frames),
+            HitKind::Note if h.tc_in.is_none() && h.offset_in_s.is_none() => (0, ec.n_frames),
             HitKind::Soundbite | HitKind::Note => {
-                let Some(i) = offset(&h.tc_in) else {
+                let Some(i) = offset(&h.tc_in, h.offset_in_s) else {
                     rejected.push(reject("no timecode"));
                     continue;
                 };
@@ -263,7 +315,7 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
                     rejected.push(reject("starts after the end of its clip"));
                     continue;
                 }
-                let o = offset(&h.tc_out)
+                let o = offset(&h.tc_out, h.offset_out_s)
                     .filter(|&o| o > i)
                     .unwrap_or_else(|| i + u64::from(ec.rate().nominal()) * NOTE_SECONDS);
                 (i, o.min(ec.n_frames))
@@ -272,12 +324,12 @@ pub fn from_hits(lib: &Library, hits: &[Hit]) -> Result<(Vec<Select>, Vec<Reject
         let comment = (h.kind == HitKind::Note).then(|| h.text.clone());
         let text = if h.kind == HitKind::Soundbite { h.text.clone() } else { String::new() };
         selects.push(Select {
+            comment: with_assumed_note(&ec, comment),
             clip: ec,
             in_frame,
             out_frame,
             speaker: h.speaker.clone(),
             text,
-            comment,
             clearance: None,
         });
     }
@@ -328,8 +380,16 @@ pub struct FromCsv {
 /// Selects from a selects CSV (`clip` name or id, `tc_in`, `tc_out` in the
 /// clip's own timecode; `comment`, `speaker`, `text` optional). Every bad
 /// row is reported with its line, and the one guess the reader makes
-/// (rejoining a split drop-frame label) is reported too.
-pub fn from_csv(lib: &Library, file: &str, bytes: &[u8]) -> Result<FromCsv, crate::library::IndexError> {
+/// (rejoining a split drop-frame label) is reported too. A row on a clip
+/// without a frame rate reads its labels at the sequence's rate (`rate`,
+/// else [`sequence_format`]'s over the rows' clips) from 00:00:00:00, and
+/// its select carries the note that the rate was assumed.
+pub fn from_csv(
+    lib: &Library,
+    file: &str,
+    bytes: &[u8],
+    rate: Option<TcFormat>,
+) -> Result<FromCsv, crate::library::IndexError> {
     let clips = lib.clips()?;
     let (rows, mut errors) = table::read_selects_bytes(bytes);
     let mut selects = Vec::new();
@@ -338,8 +398,10 @@ pub fn from_csv(lib: &Library, file: &str, bytes: &[u8]) -> Result<FromCsv, crat
         .filter(|row| !row.rejoined.is_empty())
         .map(|row| Rejected { source: format!("{file}:{}", row.line), reason: sheet::rejoined_reason(&row.rejoined) })
         .collect();
-    for row in rows {
-        match select_from_row(&row, &clips) {
+    let named: Vec<Result<&Clip, String>> = rows.iter().map(|row| row_clip(row, &clips)).collect();
+    let format = sequence_format(rate, named.iter().filter_map(|c| c.as_ref().ok().copied()));
+    for (row, clip) in rows.iter().zip(named) {
+        match clip.and_then(|clip| select_from_row(row, clip, format)) {
             Ok(s) => selects.push(s),
             Err(reason) => errors.push(Diagnostic::new(row.line, Fate::Skipped, reason)),
         }
@@ -350,15 +412,15 @@ pub fn from_csv(lib: &Library, file: &str, bytes: &[u8]) -> Result<FromCsv, crat
     Ok(FromCsv { selects, rejected: rejected.collect(), guessed })
 }
 
-fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
-    let (ec, span) = cut(row_clip(row, clips)?, &row.tc_in, &row.tc_out)?;
+fn select_from_row(row: &SelectRow, clip: &Clip, format: TcFormat) -> Result<Select, String> {
+    let (ec, span) = cut_at(clip, &row.tc_in, &row.tc_out, format)?;
     Ok(Select {
+        comment: with_assumed_note(&ec, row.comment.clone().filter(|s| !s.is_empty())),
         clip: ec,
         in_frame: span.in_frame,
         out_frame: span.out_frame,
         speaker: row.speaker.clone().filter(|s| !s.is_empty()),
         text: row.text.clone().unwrap_or_default(),
-        comment: row.comment.clone().filter(|s| !s.is_empty()),
         clearance: None,
     })
 }
@@ -368,6 +430,18 @@ fn select_from_row(row: &SelectRow, clips: &[Clip]) -> Result<Select, String> {
 fn cut(clip: &Clip, tc_in: &str, tc_out: &str) -> Result<(ExportClip, Span), String> {
     let span = clip_span(clip, tc_in, tc_out).map_err(|e| e.to_string())?;
     let ec = export_clip(clip).ok_or_else(|| format!("{}: the clip has no frame rate", clip.name))?;
+    Ok((ec, span))
+}
+
+/// [`cut`], and for a clip without a frame rate the labels read at
+/// `format` from 00:00:00:00 over the frames that cover its length.
+fn cut_at(clip: &Clip, tc_in: &str, tc_out: &str, format: TcFormat) -> Result<(ExportClip, Span), String> {
+    if clip.tc_format().is_some() {
+        return cut(clip, tc_in, tc_out);
+    }
+    let ec = export_clip_at(clip, format)
+        .ok_or_else(|| format!("{}: the clip has no frame rate and no known length", clip.name))?;
+    let span = span_at(&clip.name, ec.start, ec.n_frames, tc_in, tc_out).map_err(|e| e.to_string())?;
     Ok((ec, span))
 }
 
@@ -424,7 +498,6 @@ pub fn clearance_mark(c: &crate::clearance::Clearance) -> crate::export::Clearan
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timecode::Rate;
 
     #[test]
     fn per_rate_names() {

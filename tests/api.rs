@@ -57,6 +57,7 @@ fn ingest_import_search_and_export_in_process() {
         context: 0,
         clearance: None,
         as_of: None,
+        unused: false,
     };
     let found = search(&lib, &req).expect("search");
     // (The export below runs this same search again.)

@@ -112,6 +112,18 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     std::fs::write(&log, "Name,Release Type,Status\nAnna Hale,interview,sent\n").expect("write releases.csv");
     let imported = env.json(&["import", log.to_str().expect("utf-8 path"), "--json"], 0);
     assert_eq!(imported["release_log"]["rows"], 1, "the release log is read as one: {imported}");
+    // The rough cut holds a second of the heron bite (00:00:03-00:00:05.6
+    // of a clip starting at 01:00:00;00), and nothing of the sound file.
+    let cut = env.tmp.path().join("rough.edl");
+    std::fs::write(
+        &cut,
+        "TITLE: rough\nFCM: DROP FRAME\n\n\
+         001  HERON    V     C        01:00:03;15 01:00:04;15 01:00:00:00 01:00:01:00\n\
+         * FROM CLIP NAME:  HERON.mp4\n",
+    )
+    .expect("write rough.edl");
+    let used = env.json(&["used", cut.to_str().expect("utf-8 path"), "--json"], 0);
+    assert_eq!(used["spans"].as_array().map(Vec::len), Some(1), "the cut's one event is matched: {used}");
 
     let server_log = env.tmp.path().join("serve.log");
     let (server, url) = common::serve(&env.library(), &[], &server_log);

@@ -561,13 +561,7 @@ fn a_real_edl_lists_its_unmatched_events() {
     // A real event beside an Avid-style one that names only its reel and
     // source timecode (no clip name): the second is matched by reel and
     // timecode, the first is listed.
-    let mixed = env.tmp.path().join("mixed.edl");
-    let real =
-        std::fs::read_to_string(common::realdata("pycmx/tests/edls/ISSUE_14_conform_edl_issue_01.edl")).expect("edl");
-    let first_event: String = real.lines().take_while(|l| !l.starts_with("002")).collect::<Vec<_>>().join("\n");
-    let text =
-        format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
-    std::fs::write(&mixed, text).expect("write");
+    let mixed = common::mixed_edl(env.tmp.path());
     let r = report_of(&env, &["--cut", mixed.to_str().expect("utf-8")], 1);
     assert_eq!(rows(&r), ["A003C012_260314_R1AB.mov 14:31:11:00 cleared"], "{r}");
     assert_eq!(r["events"][0]["event"], 99);

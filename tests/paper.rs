@@ -29,13 +29,6 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Runs a reader script under the readers' Python and parses its JSON.
-fn python(script: &str, args: &[&str]) -> Value {
-    let out = Command::new(common::venv::python()).arg("-c").arg(script).args(args).output().expect("python");
-    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
 #[test]
 fn check_resolves_the_fixture_paper_edit_and_times_it() {
     let env = ingested();
@@ -183,7 +176,7 @@ fn every_format_exports_and_the_nle_lists_read_back_exactly() {
     // TC (29.97 DF list: the 50 and 23.976 clips converted, the memo from
     // zero), and each VO as black of its read time.
     let edl = dir.join("flood.edl");
-    let events = python(
+    let events = common::python(
         "import json,sys,pycmx\nedl=pycmx.parse_cmx3600(open(sys.argv[1]))\n\
          print(json.dumps([[e.source, e.black, e.source_in, e.source_out, e.record_in, e.record_out] for ev in edl.events for e in ev.edits]))",
         &[edl.to_str().expect("utf-8")],
@@ -206,7 +199,7 @@ fn every_format_exports_and_the_nle_lists_read_back_exactly() {
         items=[[type(c).__name__, c.name, c.source_range.start_time.value, c.source_range.duration.value] for c in v]\n\
         marks=[m.name for c in v for m in c.markers]+[m.name for m in t.tracks.markers]\n\
         print(json.dumps({'items':items,'markers':marks}))";
-    let read = python(otio_read, &[edl.to_str().expect("utf-8"), "cmx_3600"]);
+    let read = common::python(otio_read, &[edl.to_str().expect("utf-8"), "cmx_3600"]);
     let items = read["items"].as_array().expect("items");
     let starts: Vec<(f64, f64)> =
         items.iter().map(|i| (i[2].as_f64().unwrap_or(-1.0), i[3].as_f64().unwrap_or(-1.0))).collect();
@@ -222,7 +215,7 @@ fn every_format_exports_and_the_nle_lists_read_back_exactly() {
     // The xmeml: each clip at its own rate from the media's first frame,
     // a slug for each VO of its read time, the markers on the sequence.
     let xml = dir.join("flood.xmeml");
-    let read = python(otio_read, &[xml.to_str().expect("utf-8"), "fcp_xml"]);
+    let read = common::python(otio_read, &[xml.to_str().expect("utf-8"), "fcp_xml"]);
     let items = read["items"].as_array().expect("items");
     let row = |i: usize| {
         let it = &items[i];
@@ -248,7 +241,7 @@ fn every_format_exports_and_the_nle_lists_read_back_exactly() {
         assert!(markers.contains(&m), "xmeml marker {m}: {markers:?}");
     }
     // The OTIO file: the VO is a gap named after it on both tracks.
-    let read = python(otio_read, &[dir.join("flood.otio").to_str().expect("utf-8"), "otio_json"]);
+    let read = common::python(otio_read, &[dir.join("flood.otio").to_str().expect("utf-8"), "otio_json"]);
     let gap = &read["items"][2];
     assert_eq!((gap[0].as_str(), gap[3].as_f64()), (Some("Gap"), Some(144.0)));
 }
@@ -257,16 +250,7 @@ fn every_format_exports_and_the_nle_lists_read_back_exactly() {
 fn the_script_reads_in_word_and_converts_in_libreoffice() {
     let env = ingested();
     let docx = export(&env, "docx");
-    let paras = python(
-        "import json,sys,docx\nd=docx.Document(sys.argv[1])\nprint(json.dumps([[p.style.name,p.text] for p in d.paragraphs]))",
-        &[docx.to_str().expect("utf-8")],
-    );
-    let paras: Vec<(String, String)> = paras
-        .as_array()
-        .expect("paragraphs")
-        .iter()
-        .map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string()))
-        .collect();
+    let paras = common::docx_paragraphs(&docx);
     let headings: Vec<&str> = paras.iter().filter(|(s, _)| s == "Heading 1").map(|(_, t)| t.as_str()).collect();
     assert_eq!(headings, ["Cold open", "The boat"]);
     let refs: Vec<&str> = paras.iter().filter(|(s, _)| s == "Ref").map(|(_, t)| t.as_str()).collect();

@@ -21,11 +21,15 @@ mod values;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use print::{
-    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_words, write_json,
+    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_used,
+    print_used_list, print_words, write_json,
 };
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
-use values::{DateOrderArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg};
+use values::{
+    DateOrderArg, DayFormatArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg,
+    TranscriptFormatArg,
+};
 
 use rushes::atomic::write_atomic;
 use rushes::bins::{Bins, NewSelect};
@@ -48,6 +52,7 @@ use rushes::search::{HitKind, SearchRequest, search, speaker_hints};
 use rushes::selects::{self, Output};
 use rushes::timecode::Rate;
 use rushes::timecode::TcFormat;
+use rushes::used::UsedCuts;
 
 /// Footage logging and transcript indexing: ingest card dumps, list clips
 /// with exact timecode.
@@ -271,6 +276,63 @@ enum Command {
         #[command(flatten)]
         as_of: AsOf,
     },
+    /// Track what the current cut already uses: read a cut (CMX3600 EDL,
+    /// FCPXML, FCP7 XML or OpenTimelineIO) and keep the source spans of the
+    /// clips it holds under its name; search hits, `show` cues and paper
+    /// bites then say `used in NAME`, and `search --unused` hides them.
+    /// Events that match no clip are listed. Reading a name again replaces
+    /// that cut; several cuts are tracked.
+    Used {
+        /// The cut, told by its contents. Events are matched to clips by
+        /// path, clip name, then reel and source timecode.
+        #[arg(required_unless_present_any = ["list", "forget"], conflicts_with_all = ["list", "forget"])]
+        cut: Option<PathBuf>,
+        /// Track it under this name (default: the file's name without its
+        /// extension).
+        #[arg(long)]
+        name: Option<String>,
+        /// List the cuts tracked.
+        #[arg(long, conflicts_with = "forget")]
+        list: bool,
+        /// Stop tracking the cut NAME.
+        #[arg(long, value_name = "NAME")]
+        forget: Option<String>,
+        /// Print the cut read (or the list) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The producer's transcript of clips or of a shoot day: a heading per
+    /// clip (camera, reel, start TC, duration), each cue with its source TC
+    /// and speaker, the notes at their TC. txt, html (prints on A4 and
+    /// Letter) and docx take any number of clips; srt and vtt one clip,
+    /// with times from its first frame.
+    Transcript {
+        /// Clips (file name, id or path), in this order.
+        #[arg(required_unless_present = "day", conflicts_with = "day")]
+        clips: Vec<String>,
+        /// Every clip of this shoot day (2026-03-14, 14/03/2026, 14 Mar
+        /// 2026) with a transcript or notes, by camera.
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// txt, html, docx, srt or vtt.
+        #[arg(long, value_enum, ignore_case = true, default_value = "txt")]
+        format: TranscriptFormatArg,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Reports for the production office: `report day D`, the shoot-day
+    /// log.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
     /// Paper edits: a producer's script of headings, bites (CLIP
     /// TC_IN-TC_OUT [SPEAKER:] text), VO: and NOTE: lines. `paper check`
     /// resolves one; `paper new` writes a first draft.
@@ -419,6 +481,31 @@ enum PaperAction {
     },
 }
 
+/// What `rushes report` reports.
+#[derive(Subcommand, Debug)]
+enum ReportWhat {
+    /// The shoot-day log: cameras and reels, each clip with TC in/out and
+    /// duration, transcript coverage (cues, speakers, minutes), the notes,
+    /// notes on no clip, files the ingest could not read and warnings. The
+    /// HTML prints on A4 and Letter.
+    Day {
+        /// The shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        day: String,
+        /// Read a day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// html, csv (one row per item, a kind column) or json.
+        #[arg(long, value_enum, ignore_case = true, default_value = "html")]
+        format: DayFormatArg,
+        /// Write here instead of stdout.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Overwrite an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 /// A change to a bin from the shell.
 #[derive(Subcommand, Debug)]
 enum BinsChange {
@@ -490,6 +577,9 @@ struct Filters {
     /// Only hits of this release status.
     #[arg(long, value_enum, value_name = "STATUS")]
     clearance: Option<StatusArg>,
+    /// Only hits no tracked cut uses (see `rushes used`).
+    #[arg(long)]
+    unused: bool,
 }
 
 /// `--as-of`: the day releases expire against.
@@ -534,6 +624,7 @@ impl Filters {
             kind: self.kind.map(HitKind::from).or(default_kind),
             limit,
             context,
+            unused: self.unused,
         }
     }
 }
@@ -705,7 +796,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let options = ExportOptions { format, handles, merge, title, rate: seq_rate, record_start };
             // The skipped hits are said before an error in rendering is.
-            let mut picked = ops::pick(&lib, &source)?;
+            let mut picked = ops::pick(&lib, &source, seq_rate)?;
             print_notices(&picked.notices);
             // Every select that is not cleared is said, before anything is
             // written; with --require-cleared nothing is. The file marks
@@ -754,7 +845,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (None, None, Some(name)) => (ExportSource::Bin(name.clone()), format!("the bin {name:?}"), name),
                 (None, None, None) => anyhow::bail!("give --query, --selects or --bin"),
             };
-            let picked = ops::pick(&lib, &source)?;
+            let picked = ops::pick(&lib, &source, None)?;
             print_notices(&picked.notices);
             if picked.selects.is_empty() {
                 anyhow::bail!("nothing to draft: {what} gives no soundbites");
@@ -782,6 +873,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     context: 0,
                     clearance: None,
                     as_of: day.clone(),
+                    unused: false,
                 })),
                 (None, Some(file), ..) => ReportSource::Selects(ExportSource::Selects(file)),
                 (None, None, Some(file), _) => ReportSource::Cut(file),
@@ -800,6 +892,93 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => std::io::stdout().lock().write_all(&text)?,
             }
             Ok(if report.summary.all_cleared { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Used { cut: Some(file), name, json, .. } => {
+            let name = match name {
+                Some(n) if n.trim().is_empty() => anyhow::bail!("--name: give a name"),
+                Some(n) => n,
+                None => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            };
+            let lib = open_library(&cli.library)?;
+            let read = ops::read_used(&lib, &file, &name)?;
+            print_used(&read, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Used { forget: Some(name), json, .. } => {
+            let lib = open_library(&cli.library)?;
+            let gone = UsedCuts::open(&lib.dir).forget(&name)?;
+            if json {
+                write_json(&mut std::io::stdout().lock(), &gone)?;
+            } else {
+                eprintln!("rushes: no longer tracking the cut {:?} ({})", one_line(&gone.name), one_line(&gone.path));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Used { json, .. } => {
+            let lib = open_library(&cli.library)?;
+            let cuts = UsedCuts::open(&lib.dir).list()?;
+            if !json && cuts.is_empty() {
+                eprintln!("no cuts tracked (`rushes used CUT` reads one)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            print_used_list(&cuts, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Transcript { clips, day, date_order, format, output, force } => {
+            refuse_output(output.as_deref(), force)?;
+            let day = day.map(|d| validate_day(&d, date_order.map(DateOrder::from))).transpose()?;
+            let lib = open_library(&cli.library)?;
+            let source = match &day {
+                Some(d) => ops::TranscriptSource::Day(d.clone()),
+                None => ops::TranscriptSource::Clips(clips),
+            };
+            let words = ops::transcripts(&lib, &source)?;
+            let one = match (format, words.as_slice()) {
+                (TranscriptFormatArg::Srt | TranscriptFormatArg::Vtt, [one]) => Some(one),
+                (TranscriptFormatArg::Srt | TranscriptFormatArg::Vtt, many) => anyhow::bail!(
+                    "{} clips: an SRT or WebVTT file holds one clip's times (from its first frame); \
+                     write one file per clip, or use --format txt, html or docx",
+                    many.len()
+                ),
+                _ => None,
+            };
+            let title = match (&day, words.as_slice()) {
+                (Some(d), _) => format!("Transcripts of {d}"),
+                (None, [one]) => format!("Transcript of {}", one.clip.name),
+                (None, _) => "Transcripts".to_string(),
+            };
+            let (cues, notes) = words.iter().fold((0, 0), |(c, n), w| (c + w.cues.len(), n + w.notes.len()));
+            let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+            let subtitle =
+                vec![format!("{}, {}, {}", plural(words.len(), "clip"), plural(cues, "cue"), plural(notes, "note"))];
+            let script = || rushes::producer::script(&title, subtitle.clone(), &words);
+            let bytes = match (format, one) {
+                (TranscriptFormatArg::Srt, Some(w)) => rushes::producer::srt(w).into_bytes(),
+                (TranscriptFormatArg::Vtt, Some(w)) => rushes::producer::vtt(w).into_bytes(),
+                (TranscriptFormatArg::Html, _) => rushes::export::script::write_html(&script()).into_bytes(),
+                (TranscriptFormatArg::Docx, _) => rushes::export::script::write_docx(&script()),
+                _ => rushes::export::script::write_txt(&script()).into_bytes(),
+            };
+            write_or_print(output.as_deref(), &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { what: ReportWhat::Day { day, date_order, format, output, force } } => {
+            refuse_output(output.as_deref(), force)?;
+            let day =
+                rushes::date::parse_date(&day, date_order.map(DateOrder::from)).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let lib = open_library(&cli.library)?;
+            let log = rushes::daylog::of_day(&lib, &day)?;
+            let bytes = match format {
+                DayFormatArg::Html => rushes::daylog::write_html(&log).into_bytes(),
+                DayFormatArg::Csv => rushes::daylog::write_csv(&log).into_bytes(),
+                DayFormatArg::Json => {
+                    let mut v = Vec::new();
+                    write_json(&mut v, &log)?;
+                    v
+                }
+            };
+            write_or_print(output.as_deref(), &bytes)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Relink { old, new, json } => {
             let new_abs = new.canonicalize().with_context(|| format!("{}", new.display()))?;

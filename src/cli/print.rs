@@ -14,13 +14,14 @@ use rushes::edit::EditReport;
 use rushes::import::ImportReport;
 use rushes::ingest::IngestReport;
 use rushes::merge::Timebase;
-use rushes::ops::{ShotLog, one_line};
+use rushes::ops::{ShotLog, UsedRead, one_line};
 use rushes::paper::{self, Checked, Entry};
 use rushes::proxy::ProxyReport;
 use rushes::releases::Status;
 use rushes::search::{Hit, HitKind};
 use rushes::text::Fate;
 use rushes::timecode::{TcFormat, Timecode};
+use rushes::used::{Used, UsedCut};
 
 pub(super) fn print_edit(r: &EditReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -94,17 +95,21 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             writeln!(out, "  {}", one_line(reason))?;
         }
     }
+    if !log.used.is_empty() {
+        writeln!(out, "{}", used_mark(&log.used).trim_start())?;
+    }
     if !log.notes.is_empty() {
         writeln!(out, "\nNOTES")?;
         for n in &log.notes {
             let tags = if n.tags.is_empty() { String::new() } else { format!("  [{}]", n.tags.join(", ")) };
             writeln!(
                 out,
-                "  {:<12}  {}{}{}",
+                "  {:<12}  {}{}{}{}",
                 n.tc_in.clone().or(n.tc.clone()).unwrap_or_else(|| "whole clip".to_string()),
                 n.text.replace('\n', " / "),
                 tags,
-                clearance_mark(&n.clearance)
+                clearance_mark(&n.clearance),
+                used_mark(&n.used)
             )?;
         }
     }
@@ -128,7 +133,7 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             };
             let who = s.speaker.as_ref().map(|w| format!("{w}: ")).unwrap_or_default();
             let from = one_line(file_name(&s.source));
-            let mark = clearance_mark(&s.clearance);
+            let mark = format!("{}{}", clearance_mark(&s.clearance), used_mark(&s.used));
             writeln!(out, "  {span}  {who}{}  ({from}:{}){mark}", s.text.replace('\n', " "), s.line)?;
         }
     }
@@ -150,11 +155,7 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
                 let who = b.speaker.as_deref().map(|w| format!("  {}", one_line(w))).unwrap_or_default();
                 let assumed =
                     if b.assumed_rate { format!("  (rate assumed: {} fps)", checked.fps) } else { String::new() };
-                let used = if b.used.is_empty() {
-                    String::new()
-                } else {
-                    format!("  used in {}", b.used.iter().map(|u| u.cut.as_str()).collect::<Vec<_>>().join(", "))
-                };
+                let used = used_mark(&b.used);
                 writeln!(
                     out,
                     "{:>5}  {} {}-{}  {:>5}{who}  [{}]{used}{assumed}",
@@ -204,6 +205,80 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `  used in rough 01:00:12:00, fine 01:02:00:00`: the cuts that use a
+/// span and where; nothing for an unused one.
+fn used_mark(used: &[Used]) -> String {
+    if used.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = used.iter().map(|u| format!("{} {}", one_line(&u.cut), u.record_in)).collect();
+    format!("  used in {}", each.join(", "))
+}
+
+/// The cut `rushes used` read: how many events on how many clips, the
+/// events that match no clip (each with what it named and why), and what
+/// the reader passed over.
+pub(super) fn print_used(read: &UsedRead, json: bool) -> Result<()> {
+    if json {
+        return write_json(&mut std::io::stdout().lock(), &read.cut);
+    }
+    let c = &read.cut;
+    let mut out = std::io::stdout().lock();
+    let replaced = match &read.replaced {
+        Some(old) => format!("; replaces the cut read {} ({} events)", old.read, old.spans.len()),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "cut {:?} ({}, {}): {} tracked{replaced}",
+        one_line(&c.name),
+        c.format,
+        one_line(&c.path),
+        events_on_clips(c)
+    )?;
+    if !c.unmatched.is_empty() {
+        writeln!(out, "events that match no clip ({}):", c.unmatched.len())?;
+        for u in &c.unmatched {
+            writeln!(out, "  {}", super::report::unmatched_line(u))?;
+        }
+    }
+    if !c.skipped.is_empty() {
+        writeln!(out, "passed over in the cut ({}):", c.skipped.len())?;
+        for s in &c.skipped {
+            writeln!(out, "  {}", one_line(s))?;
+        }
+    }
+    Ok(())
+}
+
+/// The cuts tracked: name, format, events, clips, unmatched, day read, file.
+pub(super) fn print_used_list(cuts: &[UsedCut], json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, cuts);
+    }
+    for c in cuts {
+        let unmatched =
+            if c.unmatched.is_empty() { String::new() } else { format!(", {} unmatched", c.unmatched.len()) };
+        writeln!(
+            out,
+            "{}  {}  {}{unmatched}  read {}  {}",
+            one_line(&c.name),
+            c.format,
+            events_on_clips(c),
+            c.read,
+            one_line(&c.path)
+        )?;
+    }
+    Ok(())
+}
+
+/// `2 events on 1 clip`.
+fn events_on_clips(c: &UsedCut) -> String {
+    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    format!("{} on {}", plural(c.spans.len(), "event"), plural(c.clips(), "clip"))
+}
+
 /// `  [pending]`: the short mark of anything not cleared; nothing for a
 /// cleared span, nor in a library with no release log.
 fn clearance_mark(c: &Clearance) -> String {
@@ -236,13 +311,14 @@ pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         // The day: the same clip name and timecode recur on every shoot day.
         writeln!(
             out,
-            "{kind}{}  {}  {}  {}  {}{}",
+            "{kind}{}  {}  {}  {}  {}{}{}",
             one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
             h.day.as_deref().unwrap_or("-"),
             span,
             h.speaker.as_deref().unwrap_or(""),
-            clearance_mark(&h.clearance)
+            clearance_mark(&h.clearance),
+            used_mark(&h.used)
         )?;
         // Context cues, dimmed, speaker first.
         let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {

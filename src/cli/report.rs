@@ -8,7 +8,7 @@ use anyhow::Result;
 use rushes::clearance::PersonClearance;
 use rushes::ops::one_line;
 use rushes::releases::Status;
-use rushes::report::{ClearanceReport, Item, ReportEvent};
+use rushes::report::{ClearanceReport, Item, ReportEvent, Unmatched};
 
 /// The CSV columns, one row per event.
 const CSV_HEADER: [&str; 19] = [
@@ -101,26 +101,7 @@ pub(super) fn write_table(out: &mut impl Write, report: &ClearanceReport) -> Res
         writeln!(out)?;
         writeln!(out, "events that match no clip ({}):", report.unmatched.len())?;
         for u in &report.unmatched {
-            let line = u.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            let mut named = Vec::new();
-            if let Some(n) = &u.name {
-                named.push(format!("clip {:?}", one_line(n)));
-            }
-            if let Some(r) = &u.reel {
-                named.push(format!("reel {}", one_line(r)));
-            }
-            if let Some(p) = &u.path {
-                named.push(format!("file {}", one_line(p)));
-            }
-            writeln!(
-                out,
-                "  event {}{line} {}-{}: {}: {}",
-                u.event,
-                u.record_in,
-                u.record_out,
-                named.join(", "),
-                u.reason
-            )?;
+            writeln!(out, "  {}", unmatched_line(u))?;
         }
     }
     if !report.skipped.is_empty() {
@@ -185,4 +166,21 @@ fn write_event(out: &mut impl Write, e: &ReportEvent) -> Result<()> {
         writeln!(out, "        why: {}", one_line(r))?;
     }
     Ok(())
+}
+
+/// `event 2 (line 6) 01:00:00:05-01:00:00:15: clip "clip_B", reel TST:
+/// why`: an event of a cut that matches no clip, with what it named.
+pub(super) fn unmatched_line(u: &Unmatched) -> String {
+    let line = u.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+    let mut named = Vec::new();
+    if let Some(n) = &u.name {
+        named.push(format!("clip {:?}", one_line(n)));
+    }
+    if let Some(r) = &u.reel {
+        named.push(format!("reel {}", one_line(r)));
+    }
+    if let Some(p) = &u.path {
+        named.push(format!("file {}", one_line(p)));
+    }
+    format!("event {}{line} {}-{}: {}: {}", u.event, u.record_in, u.record_out, named.join(", "), u.reason)
 }

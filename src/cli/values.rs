@@ -132,3 +132,21 @@ pub enum ReportFormatArg {
     Csv,
     Json,
 }
+
+/// `transcript --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptFormatArg {
+    Txt,
+    Html,
+    Docx,
+    Srt,
+    Vtt,
+}
+
+/// `report day --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DayFormatArg {
+    Html,
+    Csv,
+    Json,
+}

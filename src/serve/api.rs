@@ -178,6 +178,7 @@ fn search_hits(ask: &Ask) -> Reply {
         context,
         clearance,
         as_of,
+        unused: param(ask, "unused").is_some_and(|v| v == "1" || v == "true"),
     };
     match search(&ask.state.lib, &req) {
         Ok(found) => Reply::json(200, &found.hits).header("X-Total-Count", found.total.to_string()),
@@ -306,7 +307,7 @@ fn export_bin(ask: &Ask, name: &str) -> Reply {
         Some(Ok(h)) => Some(h),
         Some(Err(e)) => return Reply::error(400, &format!("handles: {e}")),
     };
-    let mut picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string())) {
+    let mut picked = match ops::pick(&ask.state.lib, &ExportSource::Bin(name.to_string()), None) {
         Ok(p) => p,
         Err(e) => return Reply::error(400, &e.to_string()),
     };

@@ -157,6 +157,12 @@ def run(driver, url, outdir):
     check(hit["clearance"]["status"] == "pending", f"the API's clearance is {hit['clearance']}, not pending")
     badges = [b.text for b in rows[0].find_elements(By.CSS_SELECTOR, ".clearance")]
     check(badges == ["pending"], f"the hit row's clearance badges are {badges}, not ['pending']")
+    # The rough cut holds a second of the bite: the row says it is used,
+    # beside the clearance badge, with the cut and where on hover.
+    check(hit["used"] == [{"cut": "rough", "record_in": "01:00:00:00"}], f"the API's used is {hit['used']}")
+    used = rows[0].find_elements(By.CSS_SELECTOR, ".hit-head .clearance + .used")
+    check([u.text for u in used] == ["used"], f"the hit row's used marks are {[u.text for u in used]}, not ['used']")
+    check("rough 01:00:00:00" in used[0].get_attribute("title"), f"the used mark's title is {used[0].get_attribute('title')!r}")
     # The context cues, fetched on demand: the <script> cue comes after the
     # hit's cue and shows as text.
     rows[0].find_element(By.CSS_SELECTOR, ".ctx-toggle").click()
@@ -265,6 +271,8 @@ def run(driver, url, outdir):
     check(audio_hit["clearance"]["status"] == "unknown", f"SPEAKER 1's clearance is {audio_hit['clearance']}, not unknown")
     badge = driver.find_elements(By.CSS_SELECTOR, "#hits .hit .clearance.unknown")
     check([b.text for b in badge] == ["unknown"], "the audio hit does not say its speaker has no release")
+    check(audio_hit["used"] == [], f"the audio hit is in no cut, but its used is {audio_hit['used']}")
+    check(not driver.find_elements(By.CSS_SELECTOR, "#hits .hit .used"), "the audio hit, in no cut, is marked used")
     check(seek["tc"] == audio_hit["tc_in"], f"#tc read {seek['tc']!r}, not the audio hit's tc_in {audio_hit['tc_in']!r}")
     check(driver.find_element(By.ID, "audio-only").is_displayed(), "the player does not say the clip is audio only")
     src = js(driver, "return document.getElementById('player').currentSrc")

@@ -31,6 +31,42 @@ pub fn realdata(rel: &str) -> PathBuf {
     path
 }
 
+/// `DIR/mixed.edl`: the first event of a real EDL (pycmx's conform
+/// sample, which names no clip of the fixture dump) and, as event 99, an
+/// Avid-style event naming only the dump's reel `A003C012` and a source
+/// span of it, 14:31:11:00-14:31:11:19.
+pub fn mixed_edl(dir: &Path) -> PathBuf {
+    let mixed = dir.join("mixed.edl");
+    let real = std::fs::read_to_string(realdata("pycmx/tests/edls/ISSUE_14_conform_edl_issue_01.edl")).expect("edl");
+    let first_event: String = real.lines().take_while(|l| !l.starts_with("002")).collect::<Vec<_>>().join("\n");
+    let text =
+        format!("{first_event}\n\n099  A003C012 V     C        14:31:11:00 14:31:11:19 10:00:00:00 10:00:00:19\n");
+    std::fs::write(&mixed, text).expect("write mixed.edl");
+    mixed
+}
+
+/// Runs `script` with the readers' Python (python-docx, OTIO, pycmx…) and
+/// parses what it prints as JSON.
+pub fn python(script: &str, args: &[&str]) -> Value {
+    let out = Command::new(venv::python()).arg("-c").arg(script).args(args).output().expect("python");
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Each paragraph of a DOCX as python-docx reads it: (style name, text).
+pub fn docx_paragraphs(docx: &Path) -> Vec<(String, String)> {
+    let paras = python(
+        "import json,sys,docx\nd=docx.Document(sys.argv[1])\nprint(json.dumps([[p.style.name,p.text] for p in d.paragraphs]))",
+        &[docx.to_str().expect("utf-8 path")],
+    );
+    paras
+        .as_array()
+        .expect("paragraphs")
+        .iter()
+        .map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
 /// A fresh library in its own temp dir.
 pub struct Env {
     pub tmp: tempfile::TempDir,

@@ -337,6 +337,14 @@
     return h("span", { class: `clearance ${c.status}`, title: (c.reasons || []).join("\n"), text: c.status });
   }
 
+  // The cuts that already hold this span (`rushes used`): a small "used"
+  // mark, the cuts and where on hover. Nothing for an unused hit.
+  function usedBadge(used) {
+    if (!used || used.length === 0) return null;
+    const where = used.map((u) => `${u.cut} ${u.record_in}`).join("\n");
+    return h("span", { class: "used", title: `used in\n${where}`, text: "used" });
+  }
+
   function hitRow(hit, i) {
     const where = [hit.camera, hit.reel].filter(Boolean).join(" / ");
     const tcs = hit.tc_out ? `${hit.tc_in} – ${hit.tc_out}` : hit.tc_in || "";
@@ -352,7 +360,8 @@
         where ? h("span", { class: "where", text: where }) : null,
         h("span", { class: "tcv", text: tcs }),
         hit.kind && hit.kind !== "soundbite" ? h("span", { class: "kind", text: hit.kind }) : null,
-        clearanceBadge(hit.clearance)),
+        clearanceBadge(hit.clearance),
+        usedBadge(hit.used)),
       h("div", { class: "hit-text" },
         hit.speaker ? h("span", { class: "speaker", text: hit.speaker + ": " }) : null,
         highlighted(hit.text, hit.matches)),
