@@ -41,3 +41,4 @@ pub mod sheet;
 pub mod text;
 pub mod timecode;
 pub mod transcript;
+pub mod verify;
