@@ -10,7 +10,7 @@
 //!
 //! Timings are printed, never asserted (see README: targets live in notes).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
@@ -19,14 +19,10 @@ use rushes::library::Library;
 
 #[path = "dump/mod.rs"]
 mod dump;
-use dump::{drop_page_cache, make_dump};
+use dump::{bench_dump, drop_page_cache};
 
 fn main() {
-    let n: usize = std::env::var("RUSHES_BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let dump = tmp.path().join("2026-03-14");
-    let files = make_dump(&dump, n);
-    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
+    let (tmp, dump, files, bytes) = bench_dump();
     println!("dump: {} files, {:.1} MB", files.len(), bytes as f64 / 1e6);
 
     let lib_dir = tmp.path().join("lib");

@@ -21,14 +21,10 @@ use rushes::library::Library;
 
 #[path = "dump/mod.rs"]
 mod dump;
-use dump::make_dump;
+use dump::bench_dump;
 
 fn main() {
-    let n: usize = std::env::var("RUSHES_BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let dump = tmp.path().join("2026-03-14");
-    let files = make_dump(&dump, n);
-    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
+    let (tmp, dump, files, bytes) = bench_dump();
     let mb = bytes as f64 / 1e6;
     println!("dump: {} files, {mb:.1} MB", files.len());
 

@@ -39,3 +39,14 @@ pub fn make_dump(dump: &Path, n: usize) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The benchmarks' dump: `RUSHES_BENCH_FILES` files (default 2,000) in a
+/// temporary folder, their paths and total bytes.
+pub fn bench_dump() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>, u64) {
+    let n: usize = std::env::var("RUSHES_BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dump = tmp.path().join("2026-03-14");
+    let files = make_dump(&dump, n);
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
+    (tmp, dump, files, bytes)
+}
