@@ -499,6 +499,9 @@ impl Corpus {
             notes: 0,
             speakers: Vec::new(),
             warnings: Vec::new(),
+            hash: None,
+            verified: rushes::clip::Verified::NotVerified,
+            provenance: None,
         }
     }
 }

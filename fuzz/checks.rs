@@ -18,7 +18,7 @@ use rushes::transcript;
 pub type Check = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Check); 17] = [
+pub const TARGETS: [(&str, Check); 18] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),
@@ -36,6 +36,7 @@ pub const TARGETS: [(&str, Check); 17] = [
     ("ttml", ttml),
     ("subtitles", subtitles),
     ("docx", docx),
+    ("mhl", mhl),
 ];
 
 /// Rates the code meets, plus odd ones a file may declare.
@@ -241,6 +242,32 @@ pub fn sony_xml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = sony_xml::is_nonrealtimemeta(&text);
     let _ = sony_xml::parse(&text);
+}
+
+/// The ASC MHL reader (v2 generations, v1.1 lists, the chain): every entry
+/// kept has a path and a checksum of its algorithm's form and a line inside
+/// the file, no path is kept twice, and every diagnostic's line is inside.
+pub fn mhl(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let lines = text.matches('\n').count() + 1;
+    let (list, diags) = rushes::mhl::parse_hashlist(&text);
+    let mut seen = std::collections::HashSet::new();
+    for e in &list.entries {
+        assert!(!e.path.is_empty() && !e.hashes.is_empty(), "{e:?}");
+        assert!(e.line >= 1 && e.line <= lines, "entry line {} past the end ({lines} lines)", e.line);
+        assert!(seen.insert(e.path.clone()), "{} kept twice", e.path);
+        for h in &e.hashes {
+            assert!(h.value.bytes().all(|b| b.is_ascii_alphanumeric()), "{h:?}");
+        }
+    }
+    let (links, chain_diags) = rushes::mhl::parse_chain(&text);
+    for d in diags.iter().chain(&chain_diags) {
+        assert!(d.line <= lines, "diagnostic line {} past the end ({lines} lines)", d.line);
+    }
+    for l in &links {
+        assert!(l.line >= 1 && l.line <= lines && !l.path.is_empty(), "{l:?}");
+        let _ = rushes::mhl::inside("CARD", &l.path);
+    }
 }
 
 /// The selects table an editor feeds to `rushes export --selects`: every

@@ -130,6 +130,26 @@ def seeds(target):
               b"Dialogue: 0,0:00:01.50,0:00:03.00,Default,Maria,0,0,0,,{\\i1}a,b\\Nc\n"
     elif target == "docx":
         yield from (p.read_bytes() for p in files("*.docx"))
+    elif target == "mhl":
+        yield from (p.read_bytes() for p in files("*.mhl", "ascmhl_chain.xml"))
+        # An ASC MHL v2 generation, its chain, and a legacy v1.1 list.
+        yield (b'<?xml version="1.0" encoding="UTF-8"?>\n<hashlist version="2.0" xmlns="urn:ASC:MHL:v2.0">\n'
+               b'  <creatorinfo><creationdate>2026-03-14T10:00:00+00:00</creationdate><hostname>dit</hostname>'
+               b'<tool version="1.2">ascmhl.py</tool><author><name>A. Tech</name></author></creatorinfo>\n'
+               b'  <hashes>\n    <hash><path size="1024" lastmodificationdate="2026-03-14T09:00:00+00:00">'
+               b'A001/C0001.MP4</path><xxh64 action="original">0ea03b369a463d9d</xxh64>'
+               b'<md5 action="original">d41d8cd98f00b204e9800998ecf8427e</md5></hash>\n'
+               b'    <directoryhash><path>A001</path><content><xxh64>1111222233334444</xxh64></content></directoryhash>\n'
+               b'  </hashes>\n</hashlist>\n')
+        yield (b'<?xml version="1.0" encoding="UTF-8"?>\n<ascmhldirectory xmlns="urn:ASC:MHL:DIRECTORY:v2.0">\n'
+               b'  <hashlist sequencenr="1"><path>0001_CARD_2026-03-14_100000Z.mhl</path>'
+               b'<c4>c45XyDwWmrPQwJPdULBhma6LGNaLghKtN7R9vLn2tFMepZ7k9ZWM8AqydpW5TvuHLgWXFBt0b3V2WMxcqNq4gE9Tp4</c4></hashlist>\n'
+               b'</ascmhldirectory>\n')
+        yield (b'<?xml version="1.0" encoding="UTF-8"?>\n<hashlist version="1.1">\n<creatorinfo><name>Ann</name>'
+               b'<username>ann</username><hostname>mac</hostname><tool>ShotPut Pro</tool>'
+               b'<startdate>2026-03-14T09:00:00Z</startdate></creatorinfo>\n<hash><file>A001/C0001.MP4</file>'
+               b'<size>1024</size><lastmodificationdate>2026-03-14T09:00:00Z</lastmodificationdate>'
+               b'<xxhash64be>0ea03b369a463d9d</xxhash64be><hashdate>2026-03-14T09:30:00Z</hashdate></hash>\n</hashlist>\n')
     else:
         sys.exit(f"seed.py: unknown target {target}")
 

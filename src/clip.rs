@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::hash::Algo;
 use crate::probe::{AudioInfo, Length, TcSource, VideoInfo};
 use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
@@ -87,6 +88,69 @@ pub struct Clip {
     /// until the file is replaced.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub warnings: Vec<String>,
+    /// The whole file's checksum, made by `ingest --verify` with the
+    /// strongest algorithm its offload hash list has (xxh64 without one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hash: Option<FileHash>,
+    /// The file against its offload hash list (ASC MHL). Left out of the
+    /// record while `not_verified`, so records from before `--verify` (and
+    /// of ingests without it) write back byte for byte; absent reads as
+    /// `not_verified`.
+    #[serde(skip_serializing_if = "Verified::is_not_verified", default)]
+    pub verified: Verified,
+    /// The hash list that vouches for the file: who made it, where, when.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub provenance: Option<Provenance>,
+}
+
+/// A whole file's checksum, as an offload hash list writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHash {
+    pub algo: Algo,
+    pub value: String,
+}
+
+/// A clip's file against the offload hash list (ASC MHL) of its dump.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verified {
+    /// Hashed, and the list's value is the same: the bit-exact copy.
+    Match,
+    /// Hashed, and the value (or size) differs: not what was offloaded.
+    Mismatch,
+    /// Hashed, but no hash list in the dump names the file.
+    NotInMhl,
+    /// Never hashed (ingested without `--verify`), or it changed while
+    /// it was read.
+    #[default]
+    NotVerified,
+}
+
+impl Verified {
+    pub fn is_not_verified(&self) -> bool {
+        *self == Verified::NotVerified
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verified::Match => "match",
+            Verified::Mismatch => "mismatch",
+            Verified::NotInMhl => "not_in_mhl",
+            Verified::NotVerified => "not_verified",
+        }
+    }
+}
+
+/// Who vouches for a clip's file: the hash list generation that first
+/// listed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub tool: Option<String>,
+    pub host: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    /// The hash list file (an `ascmhl/` generation or a v1.1 `.mhl`).
+    pub mhl: String,
 }
 
 /// A clip's timecode, typed. Its JSON is the catalog's contract, unchanged

@@ -496,6 +496,7 @@ mod tests {
             tc_out: None,
             speaker: None,
             text: String::new(),
+            format: None,
         }
     }
 

@@ -12,15 +12,18 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::clip::{Clip, Relinked, Sidecar};
+use crate::clip::{Clip, Relinked, Sidecar, Verified};
 use crate::date::DateOrder;
 use crate::failures::{FailedFile, Failures, FailuresError};
+use crate::hash;
 use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
 use crate::probe::{self, ProbeError, sony_xml};
 use crate::scan::{self, Candidate};
 use crate::scan::{card_context, os_text};
+use crate::text::Diagnostic;
+use crate::verify;
 
 /// Files probed between two commits.
 const BATCH: usize = 256;
@@ -40,6 +43,38 @@ pub struct IngestOptions {
     pub merge: MergeOptions,
     /// How to read dates such as `03/04/2026` in the notes found.
     pub date_order: Option<DateOrder>,
+    /// Whether to hash files and check them against the dump's hash lists.
+    pub verify: VerifyMode,
+}
+
+/// What `ingest --verify` hashes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VerifyMode {
+    /// Nothing: an ingest reads only what probing needs.
+    #[default]
+    Off,
+    /// New and changed files; an unchanged file is judged by its recorded
+    /// hash, without reading it.
+    New,
+    /// Every file, unchanged ones too.
+    All,
+}
+
+/// What `--verify` found: the `verify` object of the ingest report.
+#[derive(Debug, Default, Serialize)]
+pub struct VerifySummary {
+    /// Hash list files read (ASC MHL generations, v1.1 lists).
+    pub hash_lists: usize,
+    /// Files hashed by this run, and their bytes.
+    pub hashed: usize,
+    pub hashed_bytes: u64,
+    /// Clips of this run by verdict (`match`, `mismatch`, `not_in_mhl`,
+    /// `not_verified`).
+    pub verified: BTreeMap<Verified, usize>,
+    /// Files a hash list names that the dump lacks (also failures).
+    pub missing: Vec<String>,
+    /// What the hash lists' reader reported, by file and line.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A file and what is wrong with it: why it could not be cataloged, or
@@ -71,6 +106,9 @@ pub struct IngestReport {
     /// Transcripts and notes found in the dump (or waiting for these clips).
     #[serde(flatten)]
     pub words: ImportReport,
+    /// Present with `--verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<VerifySummary>,
     pub library: String,
 }
 
@@ -183,7 +221,14 @@ pub fn ingest(
     }
     let total_files: usize = walks.iter().map(|(_, w)| w.candidates.len()).sum();
     let total_bytes: u64 = walks.iter().flat_map(|(_, w)| &w.candidates).map(|c| c.fingerprint.size).sum();
-    progress.begin(total_files as u64, total_bytes);
+    if opts.verify == VerifyMode::Off {
+        progress.begin(total_files as u64, total_bytes);
+    } else {
+        report.verify = Some(VerifySummary::default());
+        progress.begin_hashed(total_files as u64, total_bytes);
+    }
+    // Hashed files move the bar as they are read, the rest by their size.
+    let skipped_bytes = |size: u64| if opts.verify == VerifyMode::Off { size } else { 0 };
 
     for (abs, walk) in &walks {
         let root_abs = os_text(abs.as_os_str());
@@ -202,6 +247,8 @@ pub fn ingest(
             }
         }
         let sidecars = index_sidecars(&walk.sidecars);
+        let offload = (opts.verify != VerifyMode::Off).then(|| verify::load(&root_abs, &walk.sidecars));
+        let mut to_rehash = Vec::new();
         let merge = &opts.merge;
         let mut seen = HashSet::new();
         let mut to_probe = Vec::new();
@@ -222,10 +269,16 @@ pub fn ingest(
                         to_probe.push((cand, sidecar, true));
                         continue;
                     }
+                    if opts.verify == VerifyMode::All {
+                        to_rehash.push((cand, old));
+                        continue;
+                    }
                     progress.advance(cand.fingerprint.size);
                     report_warnings(old, &mut report);
-                    // A new --fps or --day changes the record, not the file.
-                    match rederive(old, merge) {
+                    // A new --fps or --day changes the record, not the file;
+                    // a new hash list changes its verdict.
+                    let rejudged = offload.as_ref().and_then(|off| rejudge(old, off, &mut report));
+                    match rederive(rejudged.as_ref().unwrap_or(old), merge).or(rejudged) {
                         Some(clip) => {
                             changed_clips.insert(clip.id.clone());
                             writer.put_clip(&clip)?;
@@ -269,18 +322,59 @@ pub fn ingest(
         // A Ctrl-C during the walk of a slow card stops before any probing.
         stop_if_interrupted(progress, &report)?;
 
-        for batch in to_probe.chunks(BATCH) {
+        for batch in to_rehash.chunks(BATCH) {
+            let off = offload.as_ref();
             let results: Vec<_> = batch
                 .par_iter()
-                .map(|(cand, sidecar, existed)| {
-                    let probed = probe::probe_file(&cand.path).map(|info| (info, probe::content_hash(&cand.path).ok()));
-                    let side = sidecar.and_then(|s| read_sidecar(s, &root_abs));
-                    progress.advance(cand.fingerprint.size);
-                    (*cand, probed, side, *existed)
-                })
+                .map_init(
+                    || vec![0u8; hash::BUFFER],
+                    |buf, (cand, old)| {
+                        let checked = off.map(|o| hash_one(cand, o, &root_abs, buf, progress));
+                        progress.advance(0);
+                        (*old, checked)
+                    },
+                )
                 .collect();
             let mut wrote = false;
-            for (cand, probed, side, existed) in results {
+            for (old, checked) in results {
+                report_warnings(old, &mut report);
+                report.clips_unchanged += 1;
+                let mut clip = rederive(old, merge).unwrap_or_else(|| old.clone());
+                if let Some(checked) = checked {
+                    apply(&mut clip, checked, Read::Hashed, &mut report);
+                }
+                if clip != *old {
+                    changed_clips.insert(clip.id.clone());
+                    writer.put_clip(&clip)?;
+                    wrote = true;
+                }
+            }
+            if wrote {
+                writer.commit()?;
+            }
+            stop_if_interrupted(progress, &report)?;
+        }
+
+        for batch in to_probe.chunks(BATCH) {
+            let off = offload.as_ref();
+            let results: Vec<_> = batch
+                .par_iter()
+                .map_init(
+                    // One read buffer per thread, only when hashing.
+                    || if off.is_some() { vec![0u8; hash::BUFFER] } else { Vec::new() },
+                    |buf, (cand, sidecar, existed)| {
+                        // Hash first: the probe then reads from the page cache.
+                        let checked = off.map(|o| hash_one(cand, o, &root_abs, buf, progress));
+                        let probed =
+                            probe::probe_file(&cand.path).map(|info| (info, probe::content_hash(&cand.path).ok()));
+                        let side = sidecar.and_then(|s| read_sidecar(s, &root_abs));
+                        progress.advance(skipped_bytes(cand.fingerprint.size));
+                        (*cand, probed, side, *existed, checked)
+                    },
+                )
+                .collect();
+            let mut wrote = false;
+            for (cand, probed, side, existed, checked) in results {
                 let side = match side {
                     Some(Ok(s)) => Some(s),
                     Some(Err(f)) => {
@@ -293,6 +387,9 @@ pub fn ingest(
                     Ok((info, content_hash)) => {
                         let mut clip = build_clip(&root_abs, &root_name, cand, &info, side.as_ref(), merge);
                         clip.content_hash = content_hash;
+                        if let Some(checked) = checked {
+                            apply(&mut clip, checked, Read::Hashed, &mut report);
+                        }
                         if let Some(old) = existing.get(&clip.path) {
                             // What was attached stays attached; reconcile re-places it.
                             clip.segments = old.segments;
@@ -313,6 +410,18 @@ pub fn ingest(
                 hold_for_tests(progress);
             }
             stop_if_interrupted(progress, &report)?;
+        }
+
+        if let (Some(off), Some(summary)) = (offload, report.verify.as_mut()) {
+            let missing = verify::missing(&off);
+            for path in &missing {
+                let list = off.files.get(path).map(|e| e.provenance.mhl.as_str()).unwrap_or_default();
+                let reason = format!("missing: {list} lists it, the dump does not have it");
+                report.failures.push(Failure { path: path.clone(), reason });
+            }
+            summary.missing.extend(missing);
+            summary.hash_lists += off.lists;
+            summary.diagnostics.extend(off.diagnostics);
         }
 
         // Clips under this folder that the walk no longer finds: offline.
@@ -536,4 +645,62 @@ fn read_sidecar<'a>(file: &'a Candidate, root_abs: &str) -> Option<Result<Sideca
 fn read_text(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Hashes one candidate against its dump's hash lists, moving the bar by
+/// the bytes read.
+fn hash_one(
+    cand: &Candidate,
+    off: &verify::Offload,
+    root_abs: &str,
+    buf: &mut [u8],
+    progress: &dyn Progress,
+) -> verify::Checked {
+    let expected = off.files.get(&join_abs(root_abs, &cand.rel_path));
+    verify::check(&cand.path, cand.fingerprint, expected, buf, &mut |n| progress.read(n))
+}
+
+/// Whether a verdict comes from reading the file now or from its record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Hashed,
+    Recorded,
+}
+
+/// Puts a hash's verdict on a clip and into the report: a mismatch and a
+/// file that changed while read are failures.
+fn apply(clip: &mut Clip, checked: verify::Checked, read: Read, report: &mut IngestReport) {
+    if let Some(summary) = report.verify.as_mut() {
+        if read == Read::Hashed && checked.hash.is_some() {
+            summary.hashed += 1;
+            summary.hashed_bytes += clip.size;
+        }
+        *summary.verified.entry(checked.verified).or_insert(0) += 1;
+    }
+    if let Some(reason) = checked.problem {
+        report.failures.push(Failure { path: clip.path.clone(), reason });
+    }
+    // A file that changed while read keeps no hash: its old one is stale.
+    clip.hash = checked.hash;
+    clip.verified = checked.verified;
+    clip.provenance = checked.provenance;
+}
+
+/// An unchanged clip judged again by its recorded hash (`--verify` without
+/// `all`): the dump may have a hash list it did not have before. `None`
+/// when the record stays as it is.
+fn rejudge(old: &Clip, off: &verify::Offload, report: &mut IngestReport) -> Option<Clip> {
+    let expected = off.files.get(&old.path);
+    let checked = match &old.hash {
+        Some(h) => verify::judge(h.clone(), old.size, expected),
+        None => verify::Checked {
+            hash: None,
+            verified: Verified::NotVerified,
+            provenance: expected.map(|e| e.provenance.clone()),
+            problem: None,
+        },
+    };
+    let mut clip = old.clone();
+    apply(&mut clip, checked, Read::Recorded, report);
+    (clip != *old).then_some(clip)
 }

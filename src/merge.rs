@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::clip::{Clip, ClipTimecode, NoteRecord, Segment, Sidecar, TcBasis, camera_key, clip_id};
+use crate::clip::{Clip, ClipTimecode, NoteRecord, Segment, Sidecar, TcBasis, Verified, camera_key, clip_id};
 use crate::date::{self, civil_date};
 use crate::notes::Note;
 use crate::probe::sony_xml::SonyMeta;
@@ -117,6 +117,9 @@ pub fn build_clip(
         notes: 0,
         speakers: Vec::new(),
         warnings: info.warnings.clone(),
+        hash: None,
+        verified: Verified::NotVerified,
+        provenance: None,
     };
     labels.apply(&mut clip);
     clip
@@ -745,6 +748,9 @@ mod tests {
             notes: 0,
             speakers: vec![],
             warnings: vec![],
+            hash: None,
+            verified: Verified::NotVerified,
+            provenance: None,
         }
     }
 

@@ -12,6 +12,14 @@ pub trait Progress: Sync {
     fn interrupted(&self) -> bool {
         false
     }
+    /// Files about to be hashed whole (`ingest --verify`, `verify`): the
+    /// bar then counts bytes read ([`Progress::read`]), and `advance` the
+    /// files done (with the bytes of those passed over unread).
+    fn begin_hashed(&self, files: u64, bytes: u64) {
+        self.begin(files, bytes);
+    }
+    /// Bytes just read by a hash.
+    fn read(&self, _bytes: u64) {}
     /// Transcripts and notes files about to be read: how many, and their
     /// bytes.
     fn begin_words(&self, _files: u64, _bytes: u64) {}

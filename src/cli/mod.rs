@@ -21,14 +21,14 @@ mod values;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use print::{
-    print_bins, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_used,
+    print_bins, print_drift, print_edit, print_hits, print_ingest, print_paper, print_proxies, print_show, print_used,
     print_used_list, print_words, write_json,
 };
 use progress::{Bar, EXIT_INTERRUPTED, stop_on_ctrl_c};
 use table::{print_clips, print_clips_long};
 use values::{
     DateOrderArg, DayFormatArg, FormatArg, ImportKindArg, KindArg, ReportFormatArg, StatusArg, TimebaseArg,
-    TranscriptFormatArg,
+    TranscriptFormatArg, VerifyArg,
 };
 
 use rushes::atomic::write_atomic;
@@ -39,7 +39,7 @@ use rushes::edit;
 use rushes::export::ale;
 use rushes::export::{Handles, SequenceError};
 use rushes::import::ImportOptions;
-use rushes::ingest::{IngestError, IngestOptions, Progress, ingest, refuse_library_inside};
+use rushes::ingest::{IngestError, IngestOptions, Progress, VerifyMode, ingest, refuse_library_inside};
 use rushes::library::{Filters as SearchFilters, Library};
 use rushes::merge::MergeOptions;
 use rushes::merge::Timebase;
@@ -94,6 +94,27 @@ enum Command {
         /// Exit 2 if any file failed.
         #[arg(long)]
         strict: bool,
+        /// Hash new and changed files and check them against the dump's
+        /// offload hash lists (ASC MHL); `--verify=all` re-reads unchanged
+        /// files too. A mismatch, or a listed file the dump lacks, fails.
+        #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "new", value_name = "all")]
+        verify: Option<VerifyArg>,
+    },
+    /// Re-hash cataloged clips with their recorded checksums and report
+    /// drift: changed bytes, missing files. Never re-probes; exit 2 on drift.
+    Verify {
+        /// Only this shoot day (2026-03-14, 14/03/2026, 14 Mar 2026).
+        #[arg(long)]
+        day: Option<String>,
+        /// Read a --day such as 03/04/2026 day first (dmy) or month first (mdy).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
+        /// Only this clip (file name, id, path in the dump...).
+        #[arg(long)]
+        clip: Option<String>,
+        /// Print the report as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// List the catalog: day, camera, file name, rate, start timecode,
     /// length and words, in 80 columns (--long for every field and the path).
@@ -650,11 +671,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest { dirs, day, date_order, fps, json, strict } => {
+        Command::Ingest { dirs, day, date_order, fps, json, strict, verify } => {
             let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
             let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
-            let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order };
+            let verify = verify.map_or(VerifyMode::Off, VerifyMode::from);
+            let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order, verify };
             refuse_library_inside(&cli.library, &dirs).map_err(|e| match e {
                 IngestError::LibraryInside { .. } => {
                     anyhow::anyhow!("{e}: choose another place with --library or $RUSHES_LIBRARY")
@@ -1085,6 +1107,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // Every clip here was asked for: one that got no proxy is an
             // error, though the others are made.
             Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Command::Verify { day, date_order, clip, json } => {
+            let date_order = date_order.map(DateOrder::from);
+            let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
+            let lib = open_library(&cli.library)?;
+            let mut clips = ops::clips(&lib, &ClipFilter { day, ..ClipFilter::default() })?;
+            clips.retain(|c| !c.offline || c.hash.is_some());
+            if let Some(want) = clip {
+                let one = resolve_clip(&want, &clips).map_err(|e| anyhow::anyhow!("--clip: {e}"))?;
+                clips = vec![one.clone()];
+            }
+            let bar = Bar::new();
+            let report = rushes::verify::drift(&clips, &bar);
+            print_drift(&report, json)?;
+            Ok(if report.drifted() { ExitCode::from(2) } else { ExitCode::SUCCESS })
         }
         Command::Show { clip, as_of, json } => {
             let lib = open_library(&cli.library)?;

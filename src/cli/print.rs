@@ -12,7 +12,7 @@ use rushes::clearance::{Clearance, LogName, ReleaseImport};
 use rushes::clip::{Clip, Relinked};
 use rushes::edit::EditReport;
 use rushes::import::ImportReport;
-use rushes::ingest::IngestReport;
+use rushes::ingest::{IngestReport, VerifySummary};
 use rushes::merge::Timebase;
 use rushes::ops::{ShotLog, UsedRead, one_line};
 use rushes::paper::{self, Checked, Entry};
@@ -22,6 +22,7 @@ use rushes::search::{Hit, HitKind};
 use rushes::text::Fate;
 use rushes::timecode::{TcFormat, Timecode};
 use rushes::used::{Used, UsedCut};
+use rushes::verify::DriftReport;
 
 pub(super) fn print_edit(r: &EditReport, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -514,7 +515,50 @@ pub(super) fn print_ingest(r: &IngestReport, json: bool) -> Result<()> {
     let warned = r.cataloged_with_warnings.iter().map(|f| (f.path.as_str(), f.reason.clone()));
     print_list(&mut out, "cataloged with warnings", " files", warned.collect())?;
     print_words_human(&mut out, &r.words)?;
+    if let Some(v) = &r.verify {
+        print_verify_summary(&mut out, v)?;
+    }
     writeln!(out, "library: {}", r.library)?;
+    Ok(())
+}
+
+/// `verified: 3 match, 1 mismatch (12 files hashed, 1.2 GiB, 2 hash lists)`,
+/// then what the hash lists' reader said, by file and line.
+fn print_verify_summary(out: &mut impl Write, v: &VerifySummary) -> std::io::Result<()> {
+    let verdicts: Vec<String> = v.verified.iter().map(|(k, n)| format!("{n} {}", k.label())).collect();
+    let verdicts = if verdicts.is_empty() { "nothing".to_string() } else { verdicts.join(", ") };
+    writeln!(
+        out,
+        "verified: {verdicts} ({} files hashed, {}, {} hash lists)",
+        v.hashed,
+        indicatif::HumanBytes(v.hashed_bytes),
+        v.hash_lists
+    )?;
+    let diags = v.diagnostics.iter().map(|d| {
+        let at = format!("{}:{}", d.source.as_deref().unwrap_or(""), d.line);
+        (at, d.reason.clone())
+    });
+    let diags: Vec<(String, String)> = diags.collect();
+    print_list(out, "hash list problems", "", diags.iter().map(|(a, r)| (a.as_str(), r.clone())).collect())
+}
+
+/// `rushes verify`: the drift found, or that there is none.
+pub(super) fn print_drift(r: &DriftReport, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        return write_json(&mut out, r);
+    }
+    writeln!(
+        out,
+        "verify: {} clips re-hashed, {} unchanged, {} changed, {} missing, {} never hashed",
+        r.checked,
+        r.unchanged,
+        r.changed.len(),
+        r.missing.len(),
+        r.not_hashed.len()
+    )?;
+    let drift = r.changed.iter().chain(&r.missing).map(|d| (d.path.as_str(), d.reason.clone()));
+    print_list(&mut out, "drift", " clips", drift.collect())?;
     Ok(())
 }
 

@@ -33,6 +33,9 @@ pub(super) struct Bar {
     bytes_done: AtomicU64,
     bytes_total: AtomicU64,
     cues_done: AtomicU64,
+    /// Hashing: the bar's length is bytes, moved by [`Progress::read`].
+    hashed: AtomicBool,
+    files_done: AtomicU64,
 }
 
 impl Bar {
@@ -42,6 +45,8 @@ impl Bar {
             bytes_done: AtomicU64::new(0),
             bytes_total: AtomicU64::new(0),
             cues_done: AtomicU64::new(0),
+            hashed: AtomicBool::new(false),
+            files_done: AtomicU64::new(0),
         }
     }
 }
@@ -60,7 +65,36 @@ impl Progress for Bar {
         }
     }
 
+    fn begin_hashed(&self, files: u64, bytes: u64) {
+        self.hashed.store(true, Ordering::Relaxed);
+        self.bytes_total.store(files, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            let template =
+                "{spinner} [{bar:30}] {bytes}/{total_bytes} hashed, {binary_bytes_per_sec}, {msg} ({eta} left)";
+            if let Ok(style) = ProgressStyle::with_template(template) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_length(bytes);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn read(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+    }
+
     fn advance(&self, bytes: u64) {
+        if self.hashed.load(Ordering::Relaxed) {
+            // `bytes_total` holds the number of files while hashing.
+            let done = self.files_done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(bar) = &self.bar {
+                bar.inc(bytes);
+                bar.set_message(format!("{done}/{} files", self.bytes_total.load(Ordering::Relaxed)));
+            }
+            return;
+        }
         let done = self.bytes_done.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if let Some(bar) = &self.bar {
             let total = self.bytes_total.load(Ordering::Relaxed);

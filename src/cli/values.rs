@@ -6,6 +6,7 @@
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 use rushes::date::DateOrder;
+use rushes::ingest::VerifyMode;
 use rushes::merge::Timebase;
 use rushes::ops::ImportKind;
 use rushes::releases::Status;
@@ -83,6 +84,23 @@ impl From<DateOrderArg> for DateOrder {
         match d {
             DateOrderArg::Dmy => DateOrder::Dmy,
             DateOrderArg::Mdy => DateOrder::Mdy,
+        }
+    }
+}
+
+/// `--verify[=all]`: new and changed files (the flag alone), or all.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum VerifyArg {
+    #[value(hide = true)]
+    New,
+    All,
+}
+
+impl From<VerifyArg> for VerifyMode {
+    fn from(v: VerifyArg) -> VerifyMode {
+        match v {
+            VerifyArg::New => VerifyMode::New,
+            VerifyArg::All => VerifyMode::All,
         }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 /// The modules every reader check imports.
 const MODULES: &str = "opentimelineio, pycmx, otio_cmx3600_adapter, otio_fcp_adapter, otio_fcpx_xml_adapter, \
-                       otio_ale_adapter, selenium, docx, pycaption, ttconv, webvtt, deepgram_captions";
+                       otio_ale_adapter, selenium, docx, pycaption, ttconv, webvtt, deepgram_captions, ascmhl";
 
 /// The readers' interpreter: `$RUSHES_READERS_PYTHON` (or
 /// `$RUSHES_OTIO_PYTHON`) when set, which must exist and import the readers;
