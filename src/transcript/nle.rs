@@ -137,7 +137,7 @@ pub(super) fn parse_premiere_json(doc: &Value) -> (Vec<Cue>, Vec<Diagnostic>) {
         for word in seg.get("words").and_then(Value::as_array).into_iter().flatten() {
             let w = word.get("text").and_then(Value::as_str).unwrap_or_default().trim();
             let punct = word.get("type").and_then(Value::as_str) == Some("punctuation");
-            if !text.is_empty() && !punct && !(ends_cjk(&text) && starts_cjk(w)) {
+            if !(text.is_empty() || punct || (ends_cjk(&text) && starts_cjk(w))) {
                 text.push(' ');
             }
             text.push_str(w);

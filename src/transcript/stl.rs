@@ -128,10 +128,8 @@ fn decode_text(field: &[u8]) -> String {
             0xC1..=0xCF => accent = DIACRITICS.get(usize::from(b - 0xC1)).copied(),
             0xA0..=0xFF => out.push_str(ISO6937_HIGH.get(usize::from(b - 0xA0)).copied().unwrap_or("")),
             // Teletext colours, boxing, double height: spaces on screen.
-            0x00..=0x1F | 0x80..=0x89 | 0x8B..=0x8E => {
-                if !out.ends_with([' ', '\n']) && !out.is_empty() {
-                    out.push(' ');
-                }
+            0x00..=0x1F | 0x80..=0x89 | 0x8B..=0x8E if !out.ends_with([' ', '\n']) && !out.is_empty() => {
+                out.push(' ');
             }
             _ => {}
         }
