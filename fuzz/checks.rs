@@ -10,7 +10,7 @@ use std::path::Path;
 use rushes::date::DateOrder;
 use rushes::export::table;
 use rushes::notes;
-use rushes::probe::{bwf, mxf, quicktime, sony_xml};
+use rushes::probe::{ProbeError, bwf, matroska, mxf, quicktime, sony_xml};
 use rushes::timecode::{Rate, TcFormat, Timecode};
 use rushes::transcript;
 
@@ -18,7 +18,7 @@ use rushes::transcript;
 pub type Check = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Check); 17] = [
+pub const TARGETS: [(&str, Check); 18] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),
@@ -28,6 +28,7 @@ pub const TARGETS: [(&str, Check); 17] = [
     ("quicktime", quicktime),
     ("sony_xml", sony_xml),
     ("mxf", mxf),
+    ("matroska", matroska),
     ("selects", selects),
     ("stamped", stamped),
     ("nle_sheet", nle_sheet),
@@ -234,6 +235,25 @@ pub fn quicktime(data: &[u8]) {
 
 pub fn mxf(data: &[u8]) {
     media(mxf::probe(&mut Cursor::new(data), data.len() as u64));
+}
+
+/// The Matroska/WebM EBML walker: a malformed element is reported at an
+/// offset inside the file, and a rate it reads is a real one.
+pub fn matroska(data: &[u8]) {
+    let result = matroska::probe(&mut Cursor::new(data), data.len() as u64);
+    match &result {
+        Err(ProbeError::Malformed { offset, .. }) => {
+            assert!(*offset < data.len() as u64, "offset {offset} past the end ({} bytes)", data.len());
+        }
+        Ok(info) => {
+            if let Some(rate) = info.rate {
+                assert!(rate.num() > 0 && rate.den() > 0, "{rate:?}");
+            }
+            assert!(info.video.is_some() || info.audio.is_some(), "a clip with neither picture nor sound");
+        }
+        Err(_) => {}
+    }
+    media(result);
 }
 
 /// The Sony NonRealTimeMeta sidecar reader (XDCAM/XAVC `M01.XML`).

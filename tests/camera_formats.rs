@@ -1,0 +1,116 @@
+//! Camera formats beyond the fixture dump (issue #17): Matroska/WebM video
+//! rates and durations against ffprobe, GoPro chaptered recordings, and
+//! camera MXF cards with their clip XML.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Env, ffmpeg, ffprobe};
+use serde_json::Value;
+
+/// ffmpeg from a test picture (and a test sound) to `out` with `codecs`.
+fn pattern(picture: &str, sound: Option<&str>, codecs: &[&str], out: &Path) {
+    let mut args = vec!["-f", "lavfi", "-i", picture];
+    if let Some(sound) = sound {
+        args.extend(["-f", "lavfi", "-i", sound]);
+    }
+    args.extend(codecs);
+    args.push(out.to_str().expect("utf-8 path"));
+    ffmpeg(&args);
+}
+
+fn by_name(clips: &[Value], name: &str) -> Value {
+    clips.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no clip {name}")).clone()
+}
+
+/// Matroska and WebM made by ffmpeg at the four rates a camera or a
+/// screen recorder writes: our rate is ffprobe's `r_frame_rate` exactly and
+/// our duration its `format.duration` (printed to the microsecond).
+#[test]
+fn matroska_and_webm_rates_and_durations_match_ffprobe() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("dump/2026-03-15/SCREEN");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let rates = [
+        ("23976", "24000/1001", "23.976"),
+        ("25", "25/1", "25"),
+        ("2997", "30000/1001", "29.97"),
+        ("50", "50/1", "50"),
+    ];
+    for (tag, rate, _) in rates {
+        let picture = format!("testsrc2=size=160x90:rate={rate}:duration=1.5");
+        let sound = "sine=frequency=440:sample_rate=48000:duration=1.5";
+        let (mkv, webm) = (dir.join(format!("rec_{tag}.mkv")), dir.join(format!("rec_{tag}.webm")));
+        let h264 = ["-c:v", "libx264", "-threads", "1", "-pix_fmt", "yuv420p", "-c:a", "pcm_s24le", "-ac", "2"];
+        pattern(&picture, Some(sound), &h264, &mkv);
+        pattern(&picture, Some(sound), &["-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus", "-ac", "1"], &webm);
+    }
+    env.ingest(&env.tmp.path().join("dump"));
+    let clips = env.clips();
+    assert_eq!(clips.len(), 8, "every file is a clip");
+    for (tag, rate, fps) in rates {
+        for (ext, v_codec, a_codec, channels) in [("mkv", "h264", "pcm_s24le", 2), ("webm", "vp8", "opus", 1)] {
+            let name = format!("rec_{tag}.{ext}");
+            let clip = by_name(&clips, &name);
+            let probe = ffprobe(Path::new(clip["path"].as_str().expect("path")));
+            let streams = probe["streams"].as_array().expect("streams");
+            let v = streams.iter().find(|s| s["codec_type"] == "video").expect("video stream");
+            let a = streams.iter().find(|s| s["codec_type"] == "audio").expect("audio stream");
+            assert_eq!(v["r_frame_rate"], rate, "{name}: ffprobe made what we asked");
+            assert_eq!(clip["rate"], v["r_frame_rate"], "{name}: rate vs ffprobe r_frame_rate");
+            assert_eq!(clip["fps"], fps, "{name}");
+            let ff_dur: f64 = probe["format"]["duration"].as_str().and_then(|d| d.parse().ok()).expect("duration");
+            let ours = clip["duration_s"].as_f64().expect("duration_s");
+            assert!((ours - ff_dur).abs() < 1e-6, "{name}: duration {ours} vs ffprobe {ff_dur}");
+            assert_eq!(clip["video"]["codec"], v["codec_name"], "{name}");
+            assert_eq!(clip["video"]["codec"], v_codec, "{name}");
+            assert_eq!((&clip["video"]["width"], &clip["video"]["height"]), (&v["width"], &v["height"]), "{name}");
+            assert_eq!(clip["audio"]["codec"], a["codec_name"], "{name}");
+            assert_eq!(clip["audio"]["codec"], a_codec, "{name}");
+            assert_eq!(clip["audio"]["sample_rate"].to_string(), a["sample_rate"].as_str().expect("rate"), "{name}");
+            assert_eq!(clip["audio"]["channels"], a["channels"], "{name}");
+            assert_eq!(clip["audio"]["channels"], channels, "{name}");
+            // The end TC covers the whole container duration (a partial
+            // last frame counts), from 00:00:00:00 as NLEs place it.
+            assert_eq!(clip["start_tc"], "00:00:00:00", "{name}");
+            assert!(clip["end_tc"].is_string(), "{name}: an end TC now that the rate is known");
+        }
+    }
+}
+
+/// A Matroska file cut short, or damaged inside its track list, is
+/// reported with the reason and the rest of the dump is still cataloged.
+#[test]
+fn truncated_and_corrupt_matroska_are_reported() {
+    let env = Env::new();
+    let dir = env.tmp.path().join("dump");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let good = dir.join("good.mkv");
+    pattern("testsrc2=size=160x90:rate=25:duration=1", None, &["-c:v", "libx264", "-threads", "1"], &good);
+    let bytes = std::fs::read(&good).expect("read");
+    // Cut inside the track list: nothing to catalog.
+    // The Tracks element, not the SeekHead entry naming its ID (`53 AB 84`).
+    let tracks = (3..bytes.len() - 4)
+        .find(|&i| bytes[i..i + 4] == [0x16, 0x54, 0xAE, 0x6B] && bytes[i - 3..i] != [0x53, 0xAB, 0x84])
+        .expect("Tracks");
+    std::fs::write(dir.join("cut.mkv"), &bytes[..tracks + 12]).expect("write");
+    // A track entry's size made larger than the track list holds.
+    let mut bad = bytes.clone();
+    let entry = tracks + bytes[tracks + 4..].iter().position(|&b| b == 0xAE).expect("TrackEntry") + 4;
+    bad[entry + 1] = 0xFE;
+    std::fs::write(dir.join("corrupt.mkv"), &bad).expect("write");
+    // Cut in the media: the header is whole, the clip is cataloged, and
+    // the cut is said.
+    std::fs::write(dir.join("half.mkv"), &bytes[..bytes.len() / 2]).expect("write");
+
+    let report = env.ingest(&dir);
+    let text = report.to_string();
+    assert!(text.contains("cut.mkv") && text.contains("truncated"), "{text}");
+    assert!(text.contains("corrupt.mkv") && text.contains(&format!("malformed at byte {entry}")), "{text}");
+    assert!(text.contains("half.mkv"), "the cut is reported: {text}");
+    let clips = env.clips();
+    let names: Vec<&str> = clips.iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["good.mkv", "half.mkv"], "{text}");
+    assert_eq!(by_name(&clips, "half.mkv")["rate"], "25/1");
+}
