@@ -306,28 +306,24 @@ fn read_header<R: Read + Seek>(r: &mut R, pos: u64, file_len: u64) -> Result<Hea
     }
 }
 
-/// Reads the body of a master element we parse from memory, bounded by
-/// [`MAX_MASTER`] and by the file.
-fn read_body<R: Read + Seek>(
-    r: &mut R,
-    at: u64,
-    size: Option<u64>,
-    file_len: u64,
-    name: &str,
-) -> Result<Vec<u8>, ProbeError> {
-    let Some(size) = size else {
+/// Reads the body of the master element whose header `h` is at byte `at`,
+/// to parse it from memory, bounded by [`MAX_MASTER`] and by the file.
+/// Errors name the element's own offset.
+fn read_body<R: Read + Seek>(r: &mut R, at: u64, h: Header, file_len: u64, name: &str) -> Result<Vec<u8>, ProbeError> {
+    let Some(size) = h.size else {
         return Err(ProbeError::malformed(FORMAT, at, format!("{name} of unknown size")));
     };
     if size > MAX_MASTER {
         return Err(ProbeError::Unsupported { format: FORMAT, detail: format!("{name} of {size} bytes is too large") });
     }
-    if at.saturating_add(size) > file_len {
+    let body_at = at + h.len as u64;
+    if body_at.saturating_add(size) > file_len {
         return Err(ProbeError::truncated(
             FORMAT,
-            format!("{name} at byte {at} declares {size} bytes but only {} remain", file_len.saturating_sub(at)),
+            format!("{name} at byte {at} declares {size} bytes but only {} remain", file_len.saturating_sub(body_at)),
         ));
     }
-    r.seek(SeekFrom::Start(at))?;
+    r.seek(SeekFrom::Start(body_at))?;
     let mut body = vec![0u8; size as usize];
     r.read_exact(&mut body)?;
     Ok(body)
@@ -339,7 +335,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
     if ebml.id != EBML {
         return Err(ProbeError::malformed(FORMAT, 0, format!("first element is {:#X}, not the EBML header", ebml.id)));
     }
-    let ebml_body = read_body(r, ebml.len as u64, ebml.size, file_len, "EBML header")?;
+    let ebml_body = read_body(r, 0, ebml, file_len, "EBML header")?;
     let mut doc_type = String::new();
     for child in children(&ebml_body, ebml.len as u64) {
         let (id, v, _) = child?;
@@ -356,18 +352,18 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
     let mut pos = ebml.len as u64 + ebml.size.unwrap_or(0);
     let mut stepped = 0;
     let segment = loop {
+        if pos >= file_len {
+            return Err(ProbeError::truncated(
+                FORMAT,
+                format!("no Segment after the EBML header (the file ends at byte {file_len})"),
+            ));
+        }
         stepped += 1;
         if stepped > MAX_CHILDREN {
             return Err(ProbeError::malformed(
                 FORMAT,
                 pos,
                 format!("no Segment among the first {MAX_CHILDREN} top-level elements"),
-            ));
-        }
-        if pos >= file_len {
-            return Err(ProbeError::truncated(
-                FORMAT,
-                format!("no Segment after the EBML header (the file ends at byte {file_len})"),
             ));
         }
         let h = read_header(r, pos, file_len)?;
@@ -408,9 +404,9 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64) -> Result<MediaInfo, Prob
         let h = read_header(r, pos, file_len)?;
         let body_at = pos + h.len as u64;
         match h.id {
-            INFO => info = Some(parse_info(&read_body(r, body_at, h.size, file_len, "Info")?, body_at)?),
-            TRACKS => tracks = Some(parse_tracks(&read_body(r, body_at, h.size, file_len, "Tracks")?, body_at)?),
-            SEEK_HEAD => parse_seek_head(&read_body(r, body_at, h.size, file_len, "SeekHead")?, body_at, &mut seeks)?,
+            INFO => info = Some(parse_info(&read_body(r, pos, h, file_len, "Info")?, body_at)?),
+            TRACKS => tracks = Some(parse_tracks(&read_body(r, pos, h, file_len, "Tracks")?, body_at)?),
+            SEEK_HEAD => parse_seek_head(&read_body(r, pos, h, file_len, "SeekHead")?, body_at, &mut seeks)?,
             // The media starts: what is still missing can only be found
             // through the SeekHead.
             CLUSTER => break,
@@ -467,7 +463,7 @@ fn read_sought<R: Read + Seek>(
         return Ok(None);
     }
     let body_at = at + h.len as u64;
-    Ok(Some((read_body(r, body_at, h.size, file_len, name)?, body_at)))
+    Ok(Some((read_body(r, at, h, file_len, name)?, body_at)))
 }
 
 /// Turns what was read into a [`MediaInfo`].
