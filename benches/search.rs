@@ -499,6 +499,7 @@ impl Corpus {
             notes: 0,
             speakers: Vec::new(),
             warnings: Vec::new(),
+            chapter: None,
         }
     }
 }

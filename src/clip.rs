@@ -87,6 +87,36 @@ pub struct Clip {
     /// until the file is replaced.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub warnings: Vec<String>,
+    /// The clip's place in a camera's chaptered take (GoPro `GX01…`,
+    /// `GX02…`), set when clips are listed (`chapters::assign`), never
+    /// stored: it depends on which other chapters the catalog holds. Not
+    /// called `take`, which is the sound recorder's take (iXML) above.
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing, default)]
+    pub chapter: Option<Chapter>,
+}
+
+/// One chapter of a chaptered take: `chapter: {take, take_id, n, of,
+/// take_duration_s, take_frames, chapters, missing}` in `clips --json`
+/// and `show --json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chapter {
+    /// The take's name: its first chapter's file stem (`GX010042`).
+    pub take: String,
+    /// Stable id of the take (one per take folder and name).
+    pub take_id: String,
+    /// This clip's chapter number, from 1.
+    pub n: u32,
+    /// The highest chapter number found: the take has at least this many.
+    pub of: u32,
+    /// The chapters found, in order, added up.
+    pub take_duration_s: f64,
+    /// Frames of all chapters found, when they share one labelling.
+    pub take_frames: Option<u64>,
+    /// The chapters' file names, in order.
+    pub chapters: Vec<String>,
+    /// Chapter numbers below `of` not in the catalog (a copy left short).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<u32>,
 }
 
 /// A clip's timecode, typed. Its JSON is the catalog's contract, unchanged

@@ -117,6 +117,7 @@ pub fn build_clip(
         notes: 0,
         speakers: Vec::new(),
         warnings: info.warnings.clone(),
+        chapter: None,
     };
     labels.apply(&mut clip);
     clip
@@ -744,6 +745,7 @@ mod tests {
             notes: 0,
             speakers: vec![],
             warnings: vec![],
+            chapter: None,
         }
     }
 

@@ -114,3 +114,102 @@ fn truncated_and_corrupt_matroska_are_reported() {
     assert_eq!(names, ["good.mkv", "half.mkv"], "{text}");
     assert_eq!(by_name(&clips, "half.mkv")["rate"], "25/1");
 }
+
+/// A GoPro take in three chapters, made from the real GoPro file (its tmcd
+/// rewritten per chapter as the camera writes it: each chapter starts
+/// where the last ended), beside a HERO5-named take of two: each chapter
+/// is a clip with its own start TC and transcript, listed with its place
+/// in the take, and a word said in chapter 2 is found in chapter 2 at
+/// chapter 2's timecode.
+#[test]
+fn gopro_chapters_are_one_take_of_clips() {
+    let env = Env::new();
+    let card = env.tmp.path().join("dump/2026-03-16/C_CAM/DCIM/100GOPRO");
+    std::fs::create_dir_all(&card).expect("mkdir");
+    let real = common::realdata("gpmf-parser/samples/max-heromode.mp4");
+    // 315 frames at 29.97 NDF each: 15:44:35:10, +10 s 15 f, +10 s 15 f.
+    let chapters =
+        [("GX010042.MP4", None), ("GX020042.MP4", Some("15:44:45:25")), ("GX030042.MP4", Some("15:44:56:10"))];
+    for (name, tc) in chapters {
+        let out = card.join(name);
+        match tc {
+            None => {
+                std::fs::copy(&real, &out).expect("copy");
+            }
+            Some(tc) => ffmpeg(&[
+                "-i",
+                real.to_str().expect("path"),
+                "-map",
+                "0:v",
+                "-map",
+                "0:a",
+                "-map",
+                "0:d:1?",
+                "-c",
+                "copy",
+                "-timecode",
+                tc,
+                out.to_str().expect("path"),
+            ]),
+        }
+    }
+    std::fs::copy(&real, card.join("GOPR0043.MP4")).expect("copy");
+    std::fs::copy(&real, card.join("GP010043.MP4")).expect("copy");
+    // A second card folder whose copy left chapter 2 behind.
+    let short = env.tmp.path().join("dump/2026-03-16/C_CAM/DCIM/101GOPRO");
+    std::fs::create_dir_all(&short).expect("mkdir");
+    std::fs::copy(&real, short.join("GX010044.MP4")).expect("copy");
+    std::fs::copy(&real, short.join("GX030044.MP4")).expect("copy");
+    std::fs::write(card.join("GX020042.srt"), "1\n00:00:01,000 --> 00:00:02,000\nThe pelican landed on the mast.\n")
+        .expect("srt");
+
+    env.ingest(&env.tmp.path().join("dump"));
+    let clips = env.clips();
+    assert_eq!(clips.len(), 7);
+    let mut total = 0.0;
+    for (i, (name, tc)) in chapters.iter().enumerate() {
+        let clip = by_name(&clips, name);
+        let probe = ffprobe(Path::new(clip["path"].as_str().expect("path")));
+        let ff_tc = probe["streams"].as_array().expect("streams").iter().find_map(|s| s["tags"]["timecode"].as_str());
+        assert_eq!(clip["start_tc"], ff_tc.expect("tmcd"), "{name}: its own start TC, as ffprobe reads it");
+        assert_eq!(clip["start_tc"], tc.unwrap_or("15:44:35:10"), "{name}");
+        let ch = &clip["chapter"];
+        assert_eq!(ch["take"], "GX010042", "{name}");
+        assert_eq!((ch["n"].as_u64(), ch["of"].as_u64()), (Some(i as u64 + 1), Some(3)), "{name}");
+        assert_eq!(ch["chapters"], serde_json::json!(["GX010042.MP4", "GX020042.MP4", "GX030042.MP4"]));
+        assert_eq!(ch["take_frames"], 945, "{name}: 3 × 315 frames");
+        assert!(ch.get("missing").is_none(), "{name}");
+        total += clip["duration_s"].as_f64().expect("duration");
+    }
+    let take = &by_name(&clips, "GX020042.MP4")["chapter"];
+    assert!((take["take_duration_s"].as_f64().expect("take duration") - total).abs() < 1e-9);
+    assert_eq!(take["take_id"], by_name(&clips, "GX030042.MP4")["chapter"]["take_id"], "one take id");
+    for (name, n) in [("GOPR0043.MP4", 1), ("GP010043.MP4", 2)] {
+        let ch = &by_name(&clips, name)["chapter"];
+        assert_eq!((ch["take"].as_str(), ch["n"].as_u64(), ch["of"].as_u64()), (Some("GOPR0043"), Some(n), Some(2)));
+    }
+    assert_ne!(by_name(&clips, "GOPR0043.MP4")["chapter"]["take_id"], take["take_id"], "two takes");
+
+    // The hit is chapter 2's clip at chapter 2's TC: 1.0 s = 29.97 → 30 frames.
+    let hits = env.json(&["search", "pelican", "--json"], 0);
+    let hit = &hits[0];
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+    assert_eq!(hit["clip"], "GX020042.MP4", "{hit}");
+    assert_eq!(hit["tc_in"], "15:44:46:25", "{hit}");
+
+    // `show` of one chapter and the listing of one chapter both say the take.
+    let show = env.json(&["show", "GX020042.MP4", "--json"], 0);
+    assert_eq!(show["clip"]["chapter"]["n"], 2, "{show}");
+    let human = env.run(&["show", "GX030042.MP4"]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("chapter 3 of 3 of take GX010042"), "{text}");
+    let listing = env.run(&["clips", "--name", "GX02*"]);
+    let text = String::from_utf8_lossy(&listing.stdout);
+    assert!(text.contains("GX020042.MP4 (2/3)"), "{text}");
+
+    // The short copy says which chapter is not there.
+    let ch = &by_name(&clips, "GX030044.MP4")["chapter"];
+    assert_eq!((ch["take"].as_str(), ch["n"].as_u64(), ch["of"].as_u64()), (Some("GX010044"), Some(3), Some(3)));
+    assert_eq!(ch["missing"], serde_json::json!([2]), "{ch}");
+    assert_eq!(ch["chapters"], serde_json::json!(["GX010044.MP4", "GX030044.MP4"]));
+}
