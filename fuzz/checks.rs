@@ -10,7 +10,7 @@ use std::path::Path;
 use rushes::date::DateOrder;
 use rushes::export::table;
 use rushes::notes;
-use rushes::probe::{ProbeError, bwf, matroska, mxf, quicktime, sony_xml};
+use rushes::probe::{ProbeError, bwf, matroska, mxf, p2_xml, quicktime, sony_xml};
 use rushes::timecode::{Rate, TcFormat, Timecode};
 use rushes::transcript;
 
@@ -256,11 +256,15 @@ pub fn matroska(data: &[u8]) {
     media(result);
 }
 
-/// The Sony NonRealTimeMeta sidecar reader (XDCAM/XAVC `M01.XML`).
+/// The camera XML readers: Sony NonRealTimeMeta (XDCAM/XAVC `M01.XML`)
+/// and Panasonic P2 clip XML.
 pub fn sony_xml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = sony_xml::is_nonrealtimemeta(&text);
     let _ = sony_xml::parse(&text);
+    // The P2 clip XML reader meets the same camera XML.
+    let _ = p2_xml::is_p2_clip(&text);
+    let _ = p2_xml::parse(&text);
 }
 
 /// The selects table an editor feeds to `rushes export --selects`: every

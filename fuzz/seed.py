@@ -104,6 +104,7 @@ def seeds(target):
         yield from (shrink_qt(p.read_bytes()) for p in files("*.mov", "*.MOV", "*.mp4", "*.MP4", "*.m4a"))
     elif target == "sony_xml":
         yield from (p.read_bytes() for p in files("*M01.XML", "*M01.xml"))
+        yield from (p.read_bytes() for p in files("*.XML") if "p2" in p.parts)
     elif target == "selects":
         yield from (p.read_bytes() for p in files("*.csv", "*.tsv"))
         yield b"clip;tc_in;tc_out;comment\nC0001.MP4;14:30:59;29;14:31:01;02;split drop-frame labels\n"

@@ -213,3 +213,57 @@ fn gopro_chapters_are_one_take_of_clips() {
     assert_eq!(ch["missing"], serde_json::json!([2]), "{ch}");
     assert_eq!(ch["chapters"], serde_json::json!(["GX010044.MP4", "GX030044.MP4"]));
 }
+
+/// A P2 card laid out as the camera writes it (`CONTENTS/VIDEO`, `AUDIO`,
+/// `CLIP`), with OP-Atom essence made by ffmpeg and `fixtures/p2/0001AB.XML`,
+/// a clip XML in the P2 schema's shape (synthetic: no real card could be
+/// had, see `fixtures/README.md`): one clip per clip XML, its picture and its two
+/// sound channels, the start TC and reel from the XML although the MXF
+/// says 00:00:00;00.
+#[test]
+fn a_p2_card_is_one_clip_per_clip_xml() {
+    let env = Env::new();
+    let contents = env.tmp.path().join("dump/2026-03-17/P2_A/CONTENTS");
+    for dir in ["VIDEO", "AUDIO", "CLIP", "ICON"] {
+        std::fs::create_dir_all(contents.join(dir)).expect("mkdir");
+    }
+    let picture = "testsrc2=size=256x144:rate=30000/1001:duration=0.5005";
+    let dnxhr = ["-c:v", "dnxhd", "-profile:v", "dnxhr_lb", "-pix_fmt", "yuv422p", "-f", "mxf_opatom"];
+    pattern(picture, None, &dnxhr, &contents.join("VIDEO/0001AB.MXF"));
+    for ch in ["00", "01"] {
+        ffmpeg(&[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=sample_rate=48000:duration=0.5005",
+            "-c:a",
+            "pcm_s24le",
+            "-f",
+            "mxf_opatom",
+            "-mxf_audio_edit_rate",
+            "30000/1001",
+            contents.join(format!("AUDIO/0001AB{ch}.MXF")).to_str().expect("path"),
+        ]);
+    }
+    std::fs::copy(common::repo().join("fixtures/p2/0001AB.XML"), contents.join("CLIP/0001AB.XML")).expect("xml");
+
+    let report = env.ingest(&env.tmp.path().join("dump"));
+    assert_eq!(report["skipped_by_kind"]["clip_essence"], 1, "{report}");
+    assert_eq!(report["failures"], serde_json::json!([]), "{report}");
+    let clips = env.clips();
+    assert_eq!(clips.len(), 1, "one clip per clip XML: {clips:?}");
+    let clip = &clips[0];
+    assert_eq!(clip["name"], "0001AB.MXF");
+    let probe = ffprobe(Path::new(clip["path"].as_str().expect("path")));
+    let ff_tc = probe["format"]["tags"]["timecode"]
+        .as_str()
+        .or_else(|| probe["streams"].as_array().and_then(|s| s.iter().find_map(|s| s["tags"]["timecode"].as_str())));
+    assert_eq!(ff_tc, Some("00:00:00:00"), "the essence's own TC, which the clip XML overrides");
+    assert_eq!(clip["start_tc"], "10:00:00;02");
+    assert_eq!(clip["start_tc_source"], "sidecar");
+    assert_eq!(clip["end_tc"], "10:00:00;17", "15 frames");
+    assert_eq!(clip["reel"], "MARIA_INT");
+    assert_eq!(clip["rate"], "30000/1001");
+    assert_eq!((&clip["audio"]["channels"], &clip["audio"]["sample_rate"]), (&2.into(), &48000.into()));
+    assert!(clip["sidecar"]["path"].as_str().is_some_and(|p| p.ends_with("CONTENTS/CLIP/0001AB.XML")), "{clip}");
+}

@@ -10,12 +10,14 @@
 //! - [`mxf`] walks MXF header metadata (edit rate, timecode component);
 //! - [`matroska`] walks Matroska/WebM EBML (`DefaultDuration` rate, tracks);
 //! - [`sony_xml`] reads a Sony XAVC `M01.XML` sidecar's start TC;
+//! - [`p2_xml`] reads a Panasonic P2 card's clip XML (start TC, reel, sound);
 //! - [`symph`] asks symphonia for audio streams of everything else
 //!   (MP3, FLAC, OGG, AIFF, CAF). Only this module touches symphonia.
 
 pub mod bwf;
 pub mod matroska;
 pub mod mxf;
+pub mod p2_xml;
 pub mod quicktime;
 pub mod sony_xml;
 mod symph;
