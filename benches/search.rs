@@ -502,6 +502,7 @@ impl Corpus {
             hash: None,
             verified: rushes::clip::Verified::NotVerified,
             provenance: None,
+            chapter: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use rushes::date::DateOrder;
 use rushes::export::table;
 use rushes::notes;
-use rushes::probe::{bwf, mxf, quicktime, sony_xml};
+use rushes::probe::{ProbeError, bwf, matroska, mxf, p2_xml, quicktime, sony_xml};
 use rushes::timecode::{Rate, TcFormat, Timecode};
 use rushes::transcript;
 
@@ -18,7 +18,7 @@ use rushes::transcript;
 pub type Check = fn(&[u8]);
 
 /// Every target by name, for the regression replay.
-pub const TARGETS: [(&str, Check); 18] = [
+pub const TARGETS: [(&str, Check); 19] = [
     ("timecode", timecode),
     ("srt", srt),
     ("vtt", vtt),
@@ -28,6 +28,7 @@ pub const TARGETS: [(&str, Check); 18] = [
     ("quicktime", quicktime),
     ("sony_xml", sony_xml),
     ("mxf", mxf),
+    ("matroska", matroska),
     ("selects", selects),
     ("stamped", stamped),
     ("nle_sheet", nle_sheet),
@@ -237,11 +238,34 @@ pub fn mxf(data: &[u8]) {
     media(mxf::probe(&mut Cursor::new(data), data.len() as u64));
 }
 
-/// The Sony NonRealTimeMeta sidecar reader (XDCAM/XAVC `M01.XML`).
+/// The Matroska/WebM EBML walker: a malformed element is reported at an
+/// offset inside the file, and a rate it reads is a real one.
+pub fn matroska(data: &[u8]) {
+    let result = matroska::probe(&mut Cursor::new(data), data.len() as u64);
+    match &result {
+        Err(ProbeError::Malformed { offset, .. }) => {
+            assert!(*offset < data.len() as u64, "offset {offset} past the end ({} bytes)", data.len());
+        }
+        Ok(info) => {
+            if let Some(rate) = info.rate {
+                assert!(rate.num() > 0 && rate.den() > 0, "{rate:?}");
+            }
+            assert!(info.video.is_some() || info.audio.is_some(), "a clip with neither picture nor sound");
+        }
+        Err(_) => {}
+    }
+    media(result);
+}
+
+/// The camera XML readers: Sony NonRealTimeMeta (XDCAM/XAVC `M01.XML`)
+/// and Panasonic P2 clip XML.
 pub fn sony_xml(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let _ = sony_xml::is_nonrealtimemeta(&text);
     let _ = sony_xml::parse(&text);
+    // The P2 clip XML reader meets the same camera XML.
+    let _ = p2_xml::is_p2_clip(&text);
+    let _ = p2_xml::parse(&text);
 }
 
 /// The ASC MHL reader (v2 generations, v1.1 lists, the chain): every entry

@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(timecode srt vtt whisper notes bwf quicktime sony_xml mxf selects stamped nle_sheet scc stl ttml subtitles docx mhl)
+[ ${#targets[@]} -gt 0 ] || targets=(timecode srt vtt whisper notes bwf quicktime sony_xml mxf matroska selects stamped nle_sheet scc stl ttml subtitles docx mhl)
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz --version 0.13.2 --locked

@@ -104,12 +104,17 @@ def seeds(target):
         yield from (shrink_qt(p.read_bytes()) for p in files("*.mov", "*.MOV", "*.mp4", "*.MP4", "*.m4a"))
     elif target == "sony_xml":
         yield from (p.read_bytes() for p in files("*M01.XML", "*M01.xml"))
+        yield from (p.read_bytes() for p in files("*.XML") if "p2" in p.parts)
     elif target == "selects":
         yield from (p.read_bytes() for p in files("*.csv", "*.tsv"))
         yield b"clip;tc_in;tc_out;comment\nC0001.MP4;14:30:59;29;14:31:01;02;split drop-frame labels\n"
         yield b"\xef\xbb\xbfName\tIn\tOut\tComments\r\nA003C012\t14:31:10:00\t14:31:10:22\t\"quoted, \"\"tab\"\"\"\r\n"
     elif target == "mxf":
         yield from (p.read_bytes() for p in files("*.mxf", "*.MXF"))
+    elif target == "matroska":
+        # Matroska's media is at the end of the header (Clusters); the
+        # first 64 KiB hold every element the walker reads.
+        yield from (p.read_bytes()[:65536] for p in files("*.mkv", "*.webm", "*.mka"))
     elif target == "stamped":
         yield from (p.read_bytes() for p in files("*.txt") if "transcripts" in p.parts)
         yield b"[00:00:44] Maria: We drove out.\n(00:01:23) Tom: Why?\n\nSPEAKER\n01;00;10;02\ntext\nPage 1 of 2\n"

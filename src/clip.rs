@@ -101,6 +101,12 @@ pub struct Clip {
     /// The hash list that vouches for the file: who made it, where, when.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub provenance: Option<Provenance>,
+    /// The clip's place in a camera's chaptered take (GoPro `GX01…`,
+    /// `GX02…`), set when clips are listed (`chapters::assign`), never
+    /// stored: it depends on which other chapters the catalog holds. Not
+    /// called `take`, which is the sound recorder's take (iXML) above.
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing, default)]
+    pub chapter: Option<Chapter>,
 }
 
 /// A whole file's checksum, as an offload hash list writes it.
@@ -151,6 +157,30 @@ pub struct Provenance {
     pub date: Option<String>,
     /// The hash list file (an `ascmhl/` generation or a v1.1 `.mhl`).
     pub mhl: String,
+}
+
+/// One chapter of a chaptered take: `chapter: {take, take_id, n, of,
+/// take_duration_s, take_frames, chapters, missing}` in `clips --json`
+/// and `show --json`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chapter {
+    /// The take's name: its first chapter's file stem (`GX010042`).
+    pub take: String,
+    /// Stable id of the take (one per take folder and name).
+    pub take_id: String,
+    /// This clip's chapter number, from 1.
+    pub n: u32,
+    /// The highest chapter number found: the take has at least this many.
+    pub of: u32,
+    /// The chapters found, in order, added up.
+    pub take_duration_s: f64,
+    /// Frames of all chapters found, when they share one labelling.
+    pub take_frames: Option<u64>,
+    /// The chapters' file names, in order.
+    pub chapters: Vec<String>,
+    /// Chapter numbers below `of` not in the catalog (a copy left short).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<u32>,
 }
 
 /// A clip's timecode, typed. Its JSON is the catalog's contract, unchanged

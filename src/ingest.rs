@@ -19,7 +19,7 @@ use crate::hash;
 use crate::import::{ImportError, ImportOptions, ImportReport, Placement, import_files, reconcile, source_kind};
 use crate::library::{Library, LibraryError};
 use crate::merge::{MergeOptions, SidecarInfo, build_clip, join_abs, rederive, sony_sidecar_name};
-use crate::probe::{self, ProbeError, sony_xml};
+use crate::probe::{self, ProbeError, p2_xml, sony_xml};
 use crate::scan::{self, Candidate};
 use crate::scan::{card_context, os_text};
 use crate::text::Diagnostic;
@@ -603,10 +603,25 @@ fn index_sidecars(sidecars: &[Candidate]) -> SidecarIndex<'_> {
         .collect()
 }
 
+/// A clip's camera XML: Sony's `C0001M01.XML` beside it, or a P2 card's
+/// `CONTENTS/CLIP/0001AB.XML` for `CONTENTS/VIDEO/0001AB.MXF`.
 fn find_sidecar<'a>(index: &SidecarIndex<'a>, cand: &Candidate) -> Option<&'a Candidate> {
     let (dir, name) = cand.rel_path.rsplit_once('/').unwrap_or(("", &cand.rel_path));
+    if let Some(p2) = p2_clip_xml(dir, name).and_then(|key| index.get(&key)) {
+        return Some(*p2);
+    }
     let want = sony_sidecar_name(name)?.to_ascii_uppercase();
     index.get(&(dir.to_string(), want)).copied()
+}
+
+/// `(…/CONTENTS/CLIP, 0001AB.XML)` for a file in `…/CONTENTS/VIDEO`.
+fn p2_clip_xml(dir: &str, name: &str) -> Option<(String, String)> {
+    let (card, video) = dir.rsplit_once('/').unwrap_or(("", dir));
+    let (stem, ext) = name.rsplit_once('.')?;
+    let contents = card.rsplit('/').next().unwrap_or(card);
+    let p2 = video.eq_ignore_ascii_case("VIDEO") && contents.eq_ignore_ascii_case("CONTENTS");
+    p2.then(|| (format!("{card}/CLIP"), format!("{stem}.XML").to_ascii_uppercase()))
+        .filter(|_| ext.eq_ignore_ascii_case("MXF"))
 }
 
 fn same_sidecar(old: &Clip, now: Option<&Candidate>, root_abs: &str) -> bool {
@@ -632,6 +647,13 @@ fn read_sidecar<'a>(file: &'a Candidate, root_abs: &str) -> Option<Result<Sideca
         Ok(t) => t,
         Err(e) => return Some(Err(fail(format!("cannot read sidecar: {e}")))),
     };
+    if p2_xml::is_p2_clip(&text) {
+        return Some(
+            p2_xml::parse(&text)
+                .map(|meta| SidecarInfo { file, abs_path: join_abs(root_abs, &file.rel_path), meta })
+                .map_err(|e| fail(format!("P2 clip XML: {e}"))),
+        );
+    }
     if !sony_xml::is_nonrealtimemeta(&text) {
         return None;
     }

@@ -11,6 +11,7 @@
 
 pub mod atomic;
 pub mod bins;
+pub mod chapters;
 pub mod clearance;
 pub mod clip;
 pub mod conform;

@@ -50,10 +50,12 @@ pub fn build_clip(
     let ctx = card_context(root_name, &cand.rel_path);
     let meta = &info.meta;
 
-    // The start: the file's own timecode, else the sidecar's.
+    // The start: the file's own timecode, else the sidecar's; a P2 card's
+    // clip XML is the clip's own record, so its start wins.
     let mut start: Option<StartTc> = info.start;
     let mut rate = info.rate;
-    if let (None, Some(tc)) = (start, sidecar.and_then(|s| s.meta.start)) {
+    let side = sidecar.map(|s| &s.meta);
+    if let Some(tc) = side.and_then(|m| m.start).filter(|_| start.is_none() || side.is_some_and(|m| m.authoritative)) {
         start = Some(StartTc { tc, source: TcSource::Sidecar });
         rate = rate.or(Some(tc.format().rate()));
     }
@@ -68,7 +70,12 @@ pub fn build_clip(
         (len, _) => len.seconds(),
     };
 
-    let reel = meta.reel.clone().or(ctx.reel).or_else(|| meta.tape.clone().filter(|_| info.video.is_none()));
+    let reel = meta
+        .reel
+        .clone()
+        .or_else(|| side.and_then(|m| m.reel.clone()))
+        .or(ctx.reel)
+        .or_else(|| meta.tape.clone().filter(|_| info.video.is_none()));
     let camera = ctx.camera.or_else(|| {
         // A recorder file (bext/iXML) outside any camera folder is sound.
         (info.video.is_none() && matches!(info.start.map(|s| s.source), Some(TcSource::Bext | TcSource::Ixml)))
@@ -96,7 +103,7 @@ pub fn build_clip(
         tc: ClipTimecode::NONE,
         tc_basis,
         video: info.video.clone(),
-        audio: info.audio.clone(),
+        audio: info.audio.clone().or_else(|| side.and_then(|m| m.audio.clone())),
         size: cand.fingerprint.size,
         mtime_ns: cand.fingerprint.mtime_ns,
         content_hash: None,
@@ -120,6 +127,7 @@ pub fn build_clip(
         hash: None,
         verified: Verified::NotVerified,
         provenance: None,
+        chapter: None,
     };
     labels.apply(&mut clip);
     clip
@@ -751,6 +759,7 @@ mod tests {
             hash: None,
             verified: Verified::NotVerified,
             provenance: None,
+            chapter: None,
         }
     }
 

@@ -97,11 +97,12 @@ pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, S
     let marks = crate::used::marks(&lib.dir)?;
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
-    let clip = match resolve_clip(want, &clips) {
+    let mut clip = match resolve_clip(want, &clips) {
         Ok(one) => one.clone(),
         Err(ClipLookupError::NotFound { want }) => return Err(ShowError::NotFound { want }),
         Err(ClipLookupError::Ambiguous { want, candidates }) => return Err(ShowError::Ambiguous { want, candidates }),
     };
+    clip.chapter = chapter_of(clips, &clip.id);
     let mut transcript = snap.segments_of_clip(&clip.id)?;
     transcript
         .sort_by(|a, b| a.offset_in_s.total_cmp(&b.offset_in_s).then(a.source.cmp(&b.source)).then(a.n.cmp(&b.n)));
@@ -302,9 +303,19 @@ fn import_release_log(
 /// The catalog as `clips` lists it: the clips `filter` keeps, by day,
 /// camera and path.
 pub fn clips(lib: &Library, filter: &ClipFilter) -> Result<Vec<Clip>, IndexError> {
-    let mut clips: Vec<Clip> = lib.clips()?.into_iter().filter(|c| filter.matches(c)).collect();
+    // Chapters are grouped over the whole catalog, before the filter, so a
+    // listing of one chapter still says which take it belongs to.
+    let mut all = lib.clips()?;
+    crate::chapters::assign(&mut all);
+    let mut clips: Vec<Clip> = all.into_iter().filter(|c| filter.matches(c)).collect();
     clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
     Ok(clips)
+}
+
+/// The chapter of the clip `id` among all of `clips` (see [`crate::chapters`]).
+fn chapter_of(mut clips: Vec<Clip>, id: &str) -> Option<crate::clip::Chapter> {
+    crate::chapters::assign(&mut clips);
+    clips.into_iter().find(|c| c.id == id).and_then(|c| c.chapter)
 }
 
 /// A name or path for a one-line-per-item human listing: control

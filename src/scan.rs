@@ -50,6 +50,9 @@ pub enum SkipKind {
     CardIndex,
     /// A link to a file or folder already walked (or a loop).
     DuplicateLink,
+    /// A P2 card's `CONTENTS/AUDIO/`: the sound of the clips its clip
+    /// XMLs describe, cataloged with their `VIDEO/` essence.
+    ClipEssence,
 }
 
 impl SkipKind {
@@ -60,6 +63,7 @@ impl SkipKind {
             SkipKind::System => "system",
             SkipKind::CardIndex => "card_index",
             SkipKind::DuplicateLink => "duplicate_link",
+            SkipKind::ClipEssence => "clip_essence",
         }
     }
 }
@@ -135,12 +139,19 @@ pub fn walk(root: &Path) -> std::io::Result<Walk> {
             };
             if meta.is_dir() {
                 let sony_proxies = name.eq_ignore_ascii_case("SUB") && rel_dir.to_ascii_uppercase().ends_with("M4ROOT");
+                // A P2 card's sound channels belong to the clips its CLIP
+                // XMLs describe (one clip each, with the VIDEO essence).
+                let p2_audio = name.eq_ignore_ascii_case("AUDIO")
+                    && rel_dir.rsplit('/').next().is_some_and(|d| d.eq_ignore_ascii_case("CONTENTS"))
+                    && dir.join("CLIP").is_dir();
                 // A rushes library is ours, not footage.
                 let library = path.join("library.json").is_file() && path.join("index").is_dir();
                 if library {
                     w.skipped.push(Skip { path, kind: SkipKind::System });
                 } else if sony_proxies {
                     w.skipped.push(Skip { path, kind: SkipKind::Proxy });
+                } else if p2_audio {
+                    w.skipped.push(Skip { path, kind: SkipKind::ClipEssence });
                 } else if let Some(kind) = skip_dir(&name) {
                     w.skipped.push(Skip { path, kind });
                 } else if !seen_dirs.insert((meta.dev(), meta.ino())) {

@@ -72,6 +72,36 @@ impl View<'_> {
     }
 }
 
+/// The one clip a newer reader describes better than the old library's
+/// record (which is kept until its file changes): `interview.mkv`, read by
+/// symphonia then (no video rate, Opus as codec `0x1001`) and by our EBML
+/// walker now (25 fps, so an end TC and a frame count). Exactly those
+/// fields may differ, each from exactly the old value to the new one;
+/// the old record then takes the new values so the rest is compared whole.
+fn read_anew_since(old: &mut Value, fresh: &Value) {
+    let find = |clips: &Value| clips.as_array().and_then(|a| a.iter().position(|c| c["name"] == "interview.mkv"));
+    let (Some(o), Some(f)) = (find(old), find(fresh)) else { panic!("interview.mkv in both libraries") };
+    let new = &fresh[f];
+    let was = &mut old[o];
+    let changed = [
+        ("fps", Value::Null, "25"),
+        ("rate", Value::Null, "25/1"),
+        ("drop_frame", Value::Null, "false"),
+        ("end_tc", Value::Null, "00:00:02:01"),
+        ("n_frames", Value::Null, "51"),
+    ];
+    for (field, before, after) in changed {
+        assert_eq!((&was[field], new[field].to_string().trim_matches('"')), (&before, after), "{field}");
+        was[field] = new[field].clone();
+    }
+    assert_eq!((&was["audio"]["codec"], &new["audio"]["codec"]), (&Value::from("0x1001"), &Value::from("opus")));
+    assert_eq!((&was["audio"]["bits"], &new["audio"]["bits"]), (&Value::from(16), &Value::Null));
+    was["audio"] = new["audio"].clone();
+    // A clip with a rate needs no timing basis kept for a project rate.
+    assert!(!was["tc_basis"].is_null() && new.get("tc_basis").is_none());
+    was.as_object_mut().expect("clip").remove("tc_basis");
+}
+
 #[test]
 fn a_schema_3_library_opens_with_every_clip_and_word() {
     let old = Env::new();
@@ -88,8 +118,10 @@ fn a_schema_3_library_opens_with_every_clip_and_word() {
     fresh.ingest(&dump());
     let (old_view, fresh_view) = (View::of(&old), View::of(&fresh));
 
-    let clips = old_view.json(&["clips", "--json"], 0);
-    assert_eq!(clips, fresh_view.json(&["clips", "--json"], 0), "clips --json");
+    let mut clips = old_view.json(&["clips", "--json"], 0);
+    let fresh_clips = fresh_view.json(&["clips", "--json"], 0);
+    read_anew_since(&mut clips, &fresh_clips);
+    assert_eq!(clips, fresh_clips, "clips --json");
     let words: usize =
         clips.as_array().expect("clips").iter().map(|c| c["segments"].as_u64().unwrap_or(0) as usize).sum();
     assert!(words > 0, "the old library holds transcript segments");

@@ -63,22 +63,17 @@ fn video_clips_match_ffprobe() {
             }
         }
         let ff_rate = v["r_frame_rate"].as_str().expect("rate");
-        if name == "interview.mkv" {
-            // Matroska goes through symphonia, which reads no video rate
-            // (ARCHITECTURE.md): the clip has none, where ffprobe has 25/1.
-            assert_eq!((ff_rate, &clip["rate"]), ("25/1", &Value::Null), "{name}");
-        } else {
-            assert_eq!(clip["rate"], ff_rate, "{name}: rate vs ffprobe r_frame_rate");
-            let (num, den) = ratio(ff_rate);
-            let label = match (num, den) {
-                (n, 1) => n.to_string(),
-                (24000, 1001) => "23.976".into(),
-                (30000, 1001) => "29.97".into(),
-                (60000, 1001) => "59.94".into(),
-                other => panic!("{name}: no label known for {other:?}"),
-            };
-            assert_eq!(clip["fps"], label.as_str(), "{name}: fps label");
-        }
+        // Matroska too (its DefaultDuration, read by our EBML walker).
+        assert_eq!(clip["rate"], ff_rate, "{name}: rate vs ffprobe r_frame_rate");
+        let (num, den) = ratio(ff_rate);
+        let label = match (num, den) {
+            (n, 1) => n.to_string(),
+            (24000, 1001) => "23.976".into(),
+            (30000, 1001) => "29.97".into(),
+            (60000, 1001) => "59.94".into(),
+            other => panic!("{name}: no label known for {other:?}"),
+        };
+        assert_eq!(clip["fps"], label.as_str(), "{name}: fps label");
         let ff_dur: f64 = v["duration"]
             .as_str()
             .or(probe["format"]["duration"].as_str())
@@ -149,6 +144,7 @@ fn audio_only_files_are_clips() {
     }
     assert_eq!(clips["memo.mp3"]["audio"]["codec"], "mp3");
     assert_eq!(clips["memo.m4a"]["audio"]["codec"], "aac");
+    assert_eq!(clips["interview.mkv"]["audio"]["codec"], "opus", "as ffprobe names it");
 }
 
 #[test]

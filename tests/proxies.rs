@@ -9,18 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Env, ffprobe, snapshot};
+use common::{Env, ffmpeg, ffprobe, snapshot};
 use serde_json::Value;
-
-/// Runs ffmpeg to make a test file; a failure fails the test.
-fn ffmpeg(args: &[&str]) {
-    let out = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y"])
-        .args(args)
-        .output()
-        .expect("ffmpeg must be installed: apt-get install ffmpeg (.ci/run does)");
-    assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 /// A card dump of four clips: ProRes 422 with 24-bit PCM in a MOV at
 /// 29.97 drop-frame from 10:00:00;02, MPEG-2 in MXF at 25 from

@@ -90,6 +90,23 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     if c.circled == Some(true) {
         writeln!(out, "circled take")?;
     }
+    if let Some(ch) = &c.chapter {
+        let missing = match ch.missing.as_slice() {
+            [] => String::new(),
+            m => {
+                format!("; chapters {} not in the library", m.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+            }
+        };
+        writeln!(
+            out,
+            "chapter {} of {} of take {} ({:.3} s in all{missing}): {}",
+            ch.n,
+            ch.of,
+            one_line(&ch.take),
+            ch.take_duration_s,
+            ch.chapters.iter().map(|n| one_line(n)).collect::<Vec<_>>().join(", ")
+        )?;
+    }
     if log.clearance.release_log {
         writeln!(out, "clearance: {}", log.clearance.status)?;
         for reason in &log.clearance.reasons {

@@ -17,7 +17,7 @@ pub(super) fn print_clips_long(clips: &[Clip]) -> Result<()> {
                 or_dash(&c.day),
                 or_dash(&c.camera),
                 or_dash(&c.reel),
-                if c.offline { format!("{} (offline)", one_line(&c.rel_path)) } else { one_line(&c.rel_path) },
+                format!("{}{}{}", one_line(&c.rel_path), chapter_mark(c), if c.offline { " (offline)" } else { "" }),
                 fps_cell(c),
                 or_dash(&c.tc.start_label()),
                 or_dash(&c.tc.end_label()),
@@ -66,16 +66,13 @@ pub(super) fn print_clips(clips: &[Clip]) -> Result<()> {
         .map(|i| rows.iter().map(|r| columns(&r[i])).chain([header[i].len()]).max().unwrap_or(0))
         .sum();
     let name_width = TERMINAL_COLUMNS.saturating_sub(others + 2 * (header.len() - 1)).max(MIN_NAME_COLUMNS);
-    let offline = " (offline)";
     let rows: Vec<Vec<String>> = clips
         .iter()
         .zip(rows)
         .map(|(c, mut row)| {
-            row[2] = if c.offline {
-                format!("{}{offline}", ellipsize(&row[2], name_width.saturating_sub(offline.len())))
-            } else {
-                ellipsize(&row[2], name_width)
-            };
+            // What follows the name is never cut: the chapter, offline.
+            let suffix = format!("{}{}", chapter_mark(c), if c.offline { " (offline)" } else { "" });
+            row[2] = format!("{}{suffix}", ellipsize(&row[2], name_width.saturating_sub(suffix.len())));
             row
         })
         .collect();
@@ -90,6 +87,11 @@ pub(super) fn clock(seconds: f64) -> String {
         0 => format!("{}:{:02}", s / 60, s % 60),
         h => format!("{h}:{:02}:{:02}", s / 60 % 60, s % 60),
     }
+}
+
+/// ` (2/3)` after a chapter of a chaptered take (GoPro), else nothing.
+pub(super) fn chapter_mark(c: &Clip) -> String {
+    c.chapter.as_ref().map(|ch| format!(" ({}/{})", ch.n, ch.of)).unwrap_or_default()
 }
 
 pub(super) fn or_dash(v: &Option<String>) -> String {

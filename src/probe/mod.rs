@@ -8,12 +8,16 @@
 //! - [`quicktime`] walks MOV/MP4 boxes (video rate, `tmcd` start TC);
 //! - [`bwf`] walks RIFF/RF64 chunks (`bext` TimeReference, iXML);
 //! - [`mxf`] walks MXF header metadata (edit rate, timecode component);
+//! - [`matroska`] walks Matroska/WebM EBML (`DefaultDuration` rate, tracks);
 //! - [`sony_xml`] reads a Sony XAVC `M01.XML` sidecar's start TC;
+//! - [`p2_xml`] reads a Panasonic P2 card's clip XML (start TC, reel, sound);
 //! - [`symph`] asks symphonia for audio streams of everything else
-//!   (MP3, MKV, FLAC, OGG, AIFF, CAF). Only this module touches symphonia.
+//!   (MP3, FLAC, OGG, AIFF, CAF). Only this module touches symphonia.
 
 pub mod bwf;
+pub mod matroska;
 pub mod mxf;
+pub mod p2_xml;
 pub mod quicktime;
 pub mod sony_xml;
 mod symph;
@@ -169,6 +173,18 @@ pub enum ProbeError {
     NotMedia(String),
 }
 
+impl ProbeError {
+    /// The file ends before what `format` needs; `detail` says where.
+    pub fn truncated(format: &'static str, detail: String) -> ProbeError {
+        ProbeError::Truncated { format, detail }
+    }
+
+    /// What `format` found at byte `offset` cannot be right.
+    pub fn malformed(format: &'static str, offset: u64, detail: String) -> ProbeError {
+        ProbeError::Malformed { format, offset, detail }
+    }
+}
+
 /// What the first bytes of a file say it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -176,7 +192,9 @@ pub enum Kind {
     Riff,
     /// SMPTE 377 MXF (header partition pack).
     Mxf,
-    /// Anything symphonia may read: MP3, FLAC, OGG, MKV/WebM, AIFF, CAF.
+    /// EBML: Matroska or WebM.
+    Matroska,
+    /// Anything symphonia may read: MP3, FLAC, OGG, AIFF, CAF.
     Other,
     /// Camera media we recognise but do not read (RED R3D): reported
     /// as such, not as "not media".
@@ -200,13 +218,15 @@ pub fn detect(head: &[u8]) -> Kind {
     if head.starts_with(&[0x06, 0x0E, 0x2B, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0D, 0x01, 0x02]) {
         return Kind::Mxf;
     }
+    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        return Kind::Matroska;
+    }
     if head.get(4..8).is_some_and(|m| m == b"RED1" || m == b"RED2") {
         return Kind::Unsupported("RED R3D");
     }
     let known = head.starts_with(b"ID3")
         || head.starts_with(b"fLaC")
         || head.starts_with(b"OggS")
-        || head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
         || head.starts_with(b"FORM")
         || head.starts_with(b"caff")
         || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0);
@@ -224,6 +244,7 @@ pub fn probe_file(path: &Path) -> Result<MediaInfo, ProbeError> {
         Kind::QuickTime => quicktime::probe(&mut file, len, path),
         Kind::Riff => bwf::probe(&mut file, len),
         Kind::Mxf => mxf::probe(&mut file, len),
+        Kind::Matroska => matroska::probe(&mut file, len),
         Kind::Other => symph::probe(file, path),
         Kind::Unsupported(format) => Err(ProbeError::Unsupported {
             format,
@@ -285,6 +306,7 @@ mod tests {
         assert_eq!(detect(b"\0\0\0\x14ftypqt  \0\0\0\0"), Kind::QuickTime);
         assert_eq!(detect(b"RIFF\0\0\0\0WAVEfmt "), Kind::Riff);
         assert_eq!(detect(b"ID3\x04\0\0\0\0\0\0"), Kind::Other);
+        assert_eq!(detect(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01"), Kind::Matroska);
         assert_eq!(detect(b"hello, this is text"), Kind::NotMedia);
         assert_eq!(detect(b""), Kind::NotMedia);
     }

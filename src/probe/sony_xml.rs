@@ -12,7 +12,8 @@ use quick_xml::events::Event;
 
 use crate::timecode::{Rate, TcFormat, Timecode, TimecodeError};
 
-/// What a NonRealTimeMeta sidecar says about its clip.
+/// What a camera's clip XML says about its clip: a Sony NonRealTimeMeta
+/// sidecar here, a Panasonic P2 clip XML in [`super::p2_xml`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SonyMeta {
     pub start: Option<Timecode>,
@@ -20,6 +21,15 @@ pub struct SonyMeta {
     /// Clip length in frames (`Duration@value`).
     pub duration_frames: Option<u64>,
     pub model: Option<String>,
+    /// The clip's name on the card as the camera operator set it (P2
+    /// `UserClipName`), shown as its reel.
+    pub reel: Option<String>,
+    /// The clip's sound as the XML lists it (P2 keeps each channel in an
+    /// MXF of its own under `AUDIO/`).
+    pub audio: Option<super::AudioInfo>,
+    /// The XML is the clip's own record (a P2 card's `CLIP/*.XML`): its
+    /// start timecode wins over the essence file's.
+    pub authoritative: bool,
 }
 
 /// True when `xml` is a NonRealTimeMeta document (checked on its start).

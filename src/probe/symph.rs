@@ -1,11 +1,12 @@
-//! Audio (and Matroska video) streams of the containers we do not walk
-//! ourselves — MP3, FLAC, OGG, MKV/WebM, AIFF, CAF — through symphonia.
+//! Audio streams of the containers we do not walk ourselves — MP3, FLAC,
+//! OGG, AIFF, CAF — through symphonia (Matroska has its own walker,
+//! `matroska.rs`, since symphonia reads no video rate).
 //! This is the only module that touches symphonia.
 //!
 //! Only the container is read (no packet is decoded): codec, sample rate,
-//! channels, bit depth and the track duration. symphonia reads no video
-//! frame rate and no timecode, so clips from here carry neither; an NLE
-//! places such media at 00:00:00:00 too.
+//! channels, bit depth and the track duration. symphonia reads no
+//! timecode, so clips from here carry none; an NLE places such media at
+//! 00:00:00:00 too.
 
 use std::fs::File;
 use std::path::Path;

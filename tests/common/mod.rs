@@ -109,6 +109,16 @@ impl Env {
     }
 }
 
+/// Runs ffmpeg to make a test file; a failure fails the test.
+pub fn ffmpeg(args: &[&str]) {
+    let out = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .output()
+        .expect("ffmpeg must be installed: apt-get install ffmpeg (.ci/run does)");
+    assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// `ffprobe -show_streams -show_format` as JSON.
 pub fn ffprobe(path: &Path) -> Value {
     let out = Command::new("ffprobe")
