@@ -21,7 +21,7 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use crate::atomic::{FileIdentity, file_identity};
 use crate::clearance::{Clearance, Judge};
-use crate::clip::{Clip, Segment};
+use crate::clip::{Clip, Provenance, Segment, Verified};
 use crate::library::{DocKind, Filters, HitRecord, Key, Library, QueryError, QueryWord, RawHit, SearchSpec};
 use crate::releases::{Releases, ReleasesError, Status};
 use crate::used::{Used, UsedError};
@@ -157,7 +157,9 @@ pub struct ContextCue {
 /// span ([`Clearance`]: `status`, `people`, `reasons`), computed when the
 /// hit is read; `used` (after `clearance`) the tracked cuts that hold a
 /// frame of it (`[{cut, record_in}]`, empty when none; a clip hit or a note
-/// on the whole clip: any frame of the clip).
+/// on the whole clip: any frame of the clip); `verified` and `provenance`
+/// (after `used`) the clip file's verdict against its offload hash list
+/// (ASC MHL) and who made that list (`null` when none vouches for it).
 #[derive(Clone, Debug)]
 pub struct Hit {
     pub kind: HitKind,
@@ -191,6 +193,11 @@ pub struct Hit {
     pub clearance: Clearance,
     /// The tracked cuts this span is in.
     pub used: Vec<Used>,
+    /// The clip's file against its offload hash list (`not_verified` for a
+    /// note on no clip, or a clip never hashed).
+    pub verified: Verified,
+    /// The hash list that vouches for the clip's file, when one does.
+    pub provenance: Option<Provenance>,
     /// The speakers heard and the frames covered (from the clip's first
     /// frame, out exclusive; `None` for the whole clip), for the clearance.
     speakers: Vec<String>,
@@ -211,7 +218,7 @@ impl Hit {
 
 impl Serialize for Hit {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut st = serializer.serialize_struct("Hit", 21)?;
+        let mut st = serializer.serialize_struct("Hit", 23)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("clip", &self.clip)?;
         st.serialize_field("clip_id", &self.clip_id)?;
@@ -235,6 +242,8 @@ impl Serialize for Hit {
         }
         st.serialize_field("clearance", &self.clearance)?;
         st.serialize_field("used", &self.used)?;
+        st.serialize_field("verified", &self.verified)?;
+        st.serialize_field("provenance", &self.provenance)?;
         for (name, cues) in [("context_before", &self.context_before), ("context_after", &self.context_after)] {
             if cues.is_empty() {
                 st.skip_field(name)?;
@@ -324,6 +333,10 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
                 speakers = crate::clearance::heard_at(speakers.first().copied(), hit.frames, &heard, c);
             }
             hit.clearance = judge.clearance(clip.as_ref(), hit.frames, &speakers);
+            if let Some(c) = &clip {
+                hit.verified = c.verified;
+                hit.provenance = c.provenance.clone();
+            }
             if let Some(id) = &hit.clip_id {
                 hit.used = marks.of(id, hit.frames);
             }
@@ -458,6 +471,8 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 matches: Vec::new(),
                 clearance: unjudged(),
                 used: Vec::new(),
+                verified: Verified::NotVerified,
+                provenance: None,
                 speakers: note.speaker.iter().cloned().collect(),
                 // A note marks a moment: its frame, or the whole clip.
                 frames: note.frame_in.map(|f| (f, f.saturating_add(1))),
@@ -497,6 +512,8 @@ fn assemble(lib: &Library, clips: &mut ClipCache<'_>, r: RawHit) -> Result<Optio
                 matches: Vec::new(),
                 clearance: unjudged(),
                 used: Vec::new(),
+                verified: Verified::NotVerified,
+                provenance: None,
                 // Everyone heard in the clip, over the whole clip.
                 speakers: clip.speakers.clone(),
                 frames: None,
@@ -559,6 +576,8 @@ fn soundbite(
         matches: Vec::new(),
         clearance: unjudged(),
         used: Vec::new(),
+        verified: Verified::NotVerified,
+        provenance: None,
         speakers: [&first.speaker, &last.speaker].into_iter().flatten().cloned().collect(),
         frames: first.frame_in.zip(last.frame_out),
         // The clip's start then the offset: a cue after midnight in a clip

@@ -129,6 +129,25 @@ fn an_ascmhl_history_matches_then_shows_the_flipped_and_the_missing_file() {
     assert_eq!(by_name(&env.clips()), want);
     let failed: Vec<&str> = all["failures"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(failed, [flipped.to_str().unwrap()], "{all}");
+    // Search hits carry the verdict and the list that vouches for the clip,
+    // and the human forms say which copy is not the offloaded one.
+    let found = env.json(&["search", "--json", "A003C013"], 0);
+    let hit = &found[0];
+    assert_eq!(hit["clip"], "A003C013_260314_R1AB.mov", "{found}");
+    assert_eq!(hit["verified"], "mismatch", "{hit}");
+    assert!(hit["provenance"]["mhl"].as_str().unwrap().contains("/CARD_A/ascmhl/0001_CARD_A_"), "{hit}");
+    let good = env.json(&["search", "--json", "A003C012"], 0);
+    assert_eq!(good[0]["verified"], "match", "{good}");
+    let text = String::from_utf8(env.run(&["search", "A003C013"]).stdout).unwrap();
+    assert!(text.contains("NOT THE OFFLOADED COPY"), "{text}");
+    let text = String::from_utf8(env.run(&["search", "A003C012"]).stdout).unwrap();
+    assert!(!text.contains("OFFLOADED") && !text.contains("hash list"), "{text}");
+    let shown = String::from_utf8(env.run(&["show", "A003C013_260314_R1AB.mov"]).stdout).unwrap();
+    let line = shown.lines().find(|l| l.starts_with("verified: ")).unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        line.starts_with("verified: mismatch (md5 ") && line.contains("by ascmhl 1.2") && line.ends_with(".mhl"),
+        "{line}"
+    );
 
     // The reference implementation agrees, file by file (run on a copy:
     // `ascmhl create` writes a generation).

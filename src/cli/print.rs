@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rushes::bins::{Bin, clip_span};
 use rushes::clearance::{Clearance, LogName, ReleaseImport};
-use rushes::clip::{Clip, Relinked};
+use rushes::clip::{Clip, Relinked, Verified};
 use rushes::edit::EditReport;
 use rushes::import::ImportReport;
 use rushes::ingest::{IngestReport, VerifySummary};
@@ -89,6 +89,9 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
     }
     if c.circled == Some(true) {
         writeln!(out, "circled take")?;
+    }
+    if let Some(line) = verified_line(c) {
+        writeln!(out, "{line}")?;
     }
     if let Some(ch) = &c.chapter {
         let missing = match ch.missing.as_slice() {
@@ -225,6 +228,43 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
 
 /// `  used in rough 01:00:12:00, fine 01:02:00:00`: the cuts that use a
 /// span and where; nothing for an unused one.
+/// A hit whose file is not the offloaded copy says so; a match, and a
+/// file never hashed, say nothing (`show` gives the details).
+fn verified_mark(v: Verified) -> &'static str {
+    match v {
+        Verified::Mismatch => "  NOT THE OFFLOADED COPY (hash mismatch)",
+        Verified::NotInMhl => "  not in the offload hash list",
+        Verified::Match | Verified::NotVerified => "",
+    }
+}
+
+/// `verified: match (xxh64 0ea03b369a463d9d) by ascmhl.py on dit, A. Tech,
+/// 2026-03-14T10:00:00+00:00, ascmhl/0001_CARD_….mhl`.
+fn verified_line(c: &Clip) -> Option<String> {
+    if c.verified == Verified::NotVerified && c.hash.is_none() {
+        return None;
+    }
+    let mut line = format!("verified: {}", c.verified.label());
+    if let Some(h) = &c.hash {
+        line.push_str(&format!(" ({} {})", h.algo, h.value));
+    }
+    if let Some(p) = &c.provenance {
+        let who: Vec<&str> = [p.tool.as_deref(), p.host.as_deref().map(|h| h.trim())]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut parts = Vec::new();
+        if !who.is_empty() {
+            parts.push(who.join(" on "));
+        }
+        parts.extend([p.author.as_deref(), p.date.as_deref()].into_iter().flatten().map(str::to_string));
+        parts.push(p.mhl.clone());
+        line.push_str(&format!(" by {}", one_line(&parts.join(", "))));
+    }
+    Some(line)
+}
+
 fn used_mark(used: &[Used]) -> String {
     if used.is_empty() {
         return String::new();
@@ -329,14 +369,15 @@ pub(super) fn print_hits(hits: &[Hit], json: bool) -> Result<()> {
         // The day: the same clip name and timecode recur on every shoot day.
         writeln!(
             out,
-            "{kind}{}  {}  {}  {}  {}{}{}",
+            "{kind}{}  {}  {}  {}  {}{}{}{}",
             one_line(h.clip.as_deref().unwrap_or("(no clip)")),
             if place.is_empty() { "-" } else { &place },
             h.day.as_deref().unwrap_or("-"),
             span,
             h.speaker.as_deref().unwrap_or(""),
             clearance_mark(&h.clearance),
-            used_mark(&h.used)
+            used_mark(&h.used),
+            verified_mark(h.verified)
         )?;
         // Context cues, dimmed, speaker first.
         let context = |out: &mut dyn Write, cues: &[rushes::search::ContextCue]| -> std::io::Result<()> {
