@@ -14,7 +14,8 @@
 //! through `rushes::search::search` (p50/p95/p99; "index p50" is the
 //! index's share alone: parse and top-k), checks the hits against counts
 //! taken on the corpus itself, and times whole `rushes search` processes
-//! (wall time, peak RSS via `/usr/bin/time -v`).
+//! (wall time, peak RSS via `/usr/bin/time -v`) and `rushes paper check` of
+//! a 500-bite paper edit made by `search --paper` (issue #16: under 1 s).
 //!
 //! Everything lives in `RUSHES_BENCH_DIR` (default: a temporary folder,
 //! removed afterwards): `library/`, `srt/`, `segments.tsv` and
@@ -235,6 +236,13 @@ fn main() {
             );
             process.push(json!({"name": name, "median_ms": p.median, "p95_ms": p.p95, "peak_rss_mb": p.rss_mb}));
         }
+        let paper = paper_check(&bin, &lib_dir, &dir);
+        println!(
+            "process `rushes paper check` of {} bites: median {:.1} ms, max {:.1} ms over {} runs",
+            paper.bites, paper.median, paper.max, PAPER_RUNS
+        );
+        process
+            .push(json!({"name": "paper_check", "bites": paper.bites, "median_ms": paper.median, "max_ms": paper.max}));
     } else {
         println!("process: {} not built (cargo build --release), skipped", bin.display());
     }
@@ -1017,6 +1025,46 @@ struct ProcessResult {
     median: f64,
     p95: f64,
     rss_mb: Option<f64>,
+}
+
+/// Whole `rushes paper check` processes.
+const PAPER_RUNS: usize = 10;
+
+struct PaperResult {
+    bites: usize,
+    median: f64,
+    max: f64,
+}
+
+/// Issue #16's speed target: `paper check` of a 500-bite paper edit on
+/// this library. The paper edit is what a producer pastes from
+/// `search --paper`: 500 hits of a common word, every bite resolved and its
+/// words compared with the transcript.
+fn paper_check(bin: &Path, lib_dir: &Path, dir: &Path) -> PaperResult {
+    let lib = lib_dir.to_string_lossy().into_owned();
+    let out = Command::new(bin)
+        .args(["--library", &lib, "search", "the", "--limit", "500", "--paper"])
+        .output()
+        .expect("run rushes search --paper");
+    assert!(out.status.success(), "search --paper failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf-8 paper edit");
+    let bites = text.lines().filter(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with('#')).count();
+    let file = dir.join("bench.paper");
+    std::fs::write(&file, &text).expect("bench.paper");
+    let mut times = Vec::new();
+    for k in 0..PAPER_RUNS + 1 {
+        let t = Instant::now();
+        let out =
+            Command::new(bin).args(["--library", &lib, "paper", "check"]).arg(&file).output().expect("paper check");
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        assert!(out.status.success(), "paper check failed: {}", String::from_utf8_lossy(&out.stderr));
+        // The first run warms the page cache.
+        if k >= 1 {
+            times.push(ms);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    PaperResult { bites, median: percentile(&times, 0.5), max: times.last().copied().unwrap_or(0.0) }
 }
 
 fn run_process(bin: &Path, lib_dir: &Path, q: &Query) -> ProcessResult {
