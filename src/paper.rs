@@ -771,29 +771,50 @@ pub fn clip_handle(clip: &Clip, clips: &[Clip]) -> String {
 }
 
 /// Search hits as paper-edit lines, ready to paste: a soundbite is a bite
-/// line; a note, a clip, or words on a clip without a frame rate are `//`
-/// comments (a note has no out point, a clip no words).
+/// line; a note or a clip is a `//` comment (a note has no out point, a
+/// clip no words). Words on a clip without a frame rate (a phone memo, an
+/// MP3) are a bite at the paper edit's rate, as `paper check` and export
+/// read it: the first hit clip's rate that has one, else 25 fps, counted
+/// from 00:00:00:00, seconds to the nearest frame.
 pub fn hit_lines(hits: &[Hit], clips: &[Clip]) -> Vec<String> {
     let by_id: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    let clip_of = |h: &Hit| h.clip_id.as_deref().and_then(|id| by_id.get(id)).copied();
+    let format = crate::selects::sequence_format(None, hits.iter().filter_map(clip_of));
     hits.iter()
         .map(|h| {
-            let clip = h.clip_id.as_deref().and_then(|id| by_id.get(id));
+            let clip = clip_of(h);
             let name =
                 clip.map_or_else(|| h.clip.clone().unwrap_or_else(|| "(no clip)".into()), |c| clip_handle(c, clips));
             let words = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
             match (h.kind, &h.tc_in, &h.tc_out) {
                 (HitKind::Soundbite, Some(i), Some(o)) => bite_line(&name, i, o, h.speaker.as_deref(), &h.text),
-                (HitKind::Soundbite, _, _) => format!(
-                    "// {name} at {:.3}s-{:.3}s (no frame rate: write the bite at the paper edit's rate) {words}",
-                    h.offset_in_s.unwrap_or(0.0),
-                    h.offset_out_s.unwrap_or(0.0)
-                ),
+                (HitKind::Soundbite, _, _) => match clip.and_then(|c| memo_span(c, h, format)) {
+                    Some((i, o)) => bite_line(&name, &i, &o, h.speaker.as_deref(), &h.text),
+                    None => format!(
+                        "// {name} at {:.3}s-{:.3}s (no frame rate and no known length) {words}",
+                        h.offset_in_s.unwrap_or(0.0),
+                        h.offset_out_s.unwrap_or(0.0)
+                    ),
+                },
                 (HitKind::Note, Some(i), _) => format!("// note {name} {i}: {words}"),
                 (HitKind::Note, None, _) => format!("// note {name}: {words}"),
                 (HitKind::Clip, _, _) => format!("// clip {name}"),
             }
         })
         .collect()
+}
+
+/// The labels of a hit on a clip without a frame rate, at `format` from
+/// 00:00:00:00 (out exclusive, inside the clip), as an export places it.
+fn memo_span(clip: &Clip, h: &Hit, format: TcFormat) -> Option<(String, String)> {
+    let ec = export_clip_at(clip, format)?;
+    let frame = |s: Option<f64>| {
+        let ms = s.filter(|s| s.is_finite() && *s >= 0.0).map(|s| (s * 1000.0).round() as u128)?;
+        Some(ec.rate().frames_nearest(ms, 1000))
+    };
+    let a = frame(h.offset_in_s)?;
+    let b = frame(h.offset_out_s)?.min(ec.n_frames);
+    (a < b).then(|| (Timecode::from_frames(a, format).to_string(), Timecode::from_frames(b, format).to_string()))
 }
 
 /// A first draft of a paper edit from selects (a search's, a selects

@@ -111,3 +111,22 @@ fn a_bin_refuses_a_memo_and_says_why() {
     assert_eq!(events(&edl), ["MEMO 00:00:00:10 00:00:01:00"], "{edl}");
     assert!(!err.contains("rate assumed") && !edl.contains("rate assumed"), "{err}{edl}");
 }
+
+#[test]
+fn search_paper_writes_a_memo_hit_as_a_bite_that_paper_check_and_export_take() {
+    let env = env_with_memo();
+    // Alone, the paper edit is at 25 fps: frames 10 and 33 (out exclusive).
+    let (lines, _) = ok(&env, &["search", "kettle", "--paper"]);
+    assert_eq!(lines.trim(), "memo.mp3 00:00:00:10-00:00:01:08 NADIA: The kettle was still warm.");
+    // Beside the 29.97 DF camera clip, at its rate, as the export places it.
+    let (lines, _) = ok(&env, &["search", "kettle OR river", "--paper"]);
+    assert!(lines.contains("memo.mp3 00:00:00;12-00:00:01;09 NADIA: The kettle was still warm.\n"), "{lines}");
+    let paper = env.tmp.path().join("pasted.paper");
+    std::fs::write(&paper, &lines).expect("paper");
+    let paper = paper.to_str().expect("utf-8");
+    // Every bite resolves and its words are the transcript's.
+    let (checked, _) = ok(&env, &["paper", "check", paper]);
+    assert!(checked.contains("rate assumed: 29.97 fps"), "{checked}");
+    let (edl, _) = ok(&env, &["export", "--paper", paper, "--format", "edl"]);
+    assert!(events(&edl).contains(&"MEMO 00:00:00;12 00:00:01;09".to_string()), "{edl}");
+}
