@@ -358,6 +358,38 @@ mod tests {
         assert_eq!(judge(h("e4c191d091bd8853"), 6, Some(&md5)).verified, Verified::NotVerified);
     }
 
+    /// A file that grows while it is read (a copy still running) is
+    /// reported and not verified, even though its hash list matches the
+    /// bytes it had; a still file with the same bytes matches.
+    #[test]
+    fn a_file_that_changes_while_it_is_hashed_is_not_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("C0001.MP4");
+        std::fs::write(&path, vec![7u8; 3 << 20]).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let fingerprint = Fingerprint { size: meta.len(), mtime_ns: mtime_ns(&meta) };
+        let mut buf = vec![0u8; 1 << 20];
+        let still = check(&path, fingerprint, None, &mut buf, &mut |_| {});
+        let value = still.hash.expect("hashed").value;
+        let exp = expected(Algo::Xxh64, &value, meta.len());
+        assert_eq!(check(&path, fingerprint, Some(&exp), &mut buf, &mut |_| {}).verified, Verified::Match);
+
+        let mut appended = false;
+        let mut grow = |_: u64| {
+            if !appended {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+                f.write_all(b"more").unwrap();
+                appended = true;
+            }
+        };
+        let moving = check(&path, fingerprint, Some(&exp), &mut buf, &mut grow);
+        assert!(appended);
+        assert_eq!(moving.verified, Verified::NotVerified);
+        assert_eq!(moving.hash, None);
+        assert!(moving.problem.as_deref().is_some_and(|p| p.contains("changed while it was hashed")), "{moving:?}");
+    }
+
     #[test]
     fn hash_lists_are_told_by_name() {
         assert!(is_hash_list("CARD/ascmhl/ascmhl_chain.xml"));
