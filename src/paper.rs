@@ -15,7 +15,7 @@
 //! [`parse`] is pure: text in, lines and [`Diagnostic`]s (each with its
 //! 1-based line) out; a line that is none of these is reported and the rest
 //! kept. [`check`] resolves the bites against the library: the clip
-//! ([`resolve_clip`]), the span inside it, the words against the
+//! ([`crate::resolve::resolve_clip`]), the span inside it, the words against the
 //! transcript, the clearance; [`Checked`] is what `rushes paper check`
 //! prints and what `rushes export --paper` writes.
 
@@ -30,7 +30,7 @@ use crate::export::table::push_row;
 use crate::export::{ExportClip, Gap, Marker, MarkerKind, Piece, Select};
 use crate::library::{IndexError, Library};
 use crate::releases::ReleasesError;
-use crate::resolve::{ClipLookupError, resolve_clip};
+use crate::resolve::{ClipIndex, ClipLookupError};
 use crate::search::{Hit, HitKind, judge};
 use crate::selects::export_clip_at;
 use crate::text::{Diagnostic, Fate, fold_latin};
@@ -366,10 +366,11 @@ pub fn check(
     let snap = lib.snapshot()?;
     let clips = snap.clips()?;
     // Each named clip is looked up once, even when 500 bites name it.
+    let index = ClipIndex::new(&clips);
     let mut named: HashMap<String, Result<&Clip, ClipLookupError>> = HashMap::new();
     for l in &lines {
         if let Line::Bite(b) = l {
-            named.entry(b.clip.clone()).or_insert_with(|| resolve_clip(&b.clip, &clips));
+            named.entry(b.clip.clone()).or_insert_with(|| index.resolve(&b.clip));
         }
     }
     let bite_clips = lines.iter().filter_map(|l| match l {
@@ -761,9 +762,9 @@ pub fn csv(checked: &Checked) -> String {
 /// How a paper edit names `clip`: its file name when that names it
 /// alone, else its path inside the dump (every Sony card has a
 /// `C0001.MP4`), else its id.
-pub fn clip_handle(clip: &Clip, clips: &[Clip]) -> String {
+pub fn clip_handle(clip: &Clip, clips: &ClipIndex) -> String {
     for handle in [&clip.name, &clip.rel_path] {
-        if resolve_clip(handle, clips).is_ok_and(|c| c.id == clip.id) {
+        if clips.resolve(handle).is_ok_and(|c| c.id == clip.id) {
             return handle.clone();
         }
     }
@@ -778,13 +779,14 @@ pub fn clip_handle(clip: &Clip, clips: &[Clip]) -> String {
 /// from 00:00:00:00, seconds to the nearest frame.
 pub fn hit_lines(hits: &[Hit], clips: &[Clip]) -> Vec<String> {
     let by_id: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    let index = ClipIndex::new(clips);
     let clip_of = |h: &Hit| h.clip_id.as_deref().and_then(|id| by_id.get(id)).copied();
     let format = crate::selects::sequence_format(None, hits.iter().filter_map(clip_of));
     hits.iter()
         .map(|h| {
             let clip = clip_of(h);
             let name =
-                clip.map_or_else(|| h.clip.clone().unwrap_or_else(|| "(no clip)".into()), |c| clip_handle(c, clips));
+                clip.map_or_else(|| h.clip.clone().unwrap_or_else(|| "(no clip)".into()), |c| clip_handle(c, &index));
             let words = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
             match (h.kind, &h.tc_in, &h.tc_out) {
                 (HitKind::Soundbite, Some(i), Some(o)) => bite_line(&name, i, o, h.speaker.as_deref(), &h.text),
@@ -822,12 +824,13 @@ fn memo_span(clip: &Clip, h: &Hit, format: TcFormat) -> Option<(String, String)>
 /// each select's comment as a `NOTE:` after it.
 pub fn draft(title: &str, source: &str, selects: &[Select], clips: &[Clip]) -> String {
     let by_id: HashMap<&str, &Clip> = clips.iter().map(|c| (c.id.as_str(), c)).collect();
+    let index = ClipIndex::new(clips);
     let mut out = format!(
         "// Paper edit drafted by rushes from {source}.\n// Lines: # heading, CLIP TC_IN-TC_OUT [SPEAKER:] text, VO: narration, NOTE: to the editor.\n\n# {}\n",
         one_line_text(title)
     );
     for s in selects {
-        let name = by_id.get(s.clip.id.as_str()).map_or_else(|| s.clip.name.clone(), |c| clip_handle(c, clips));
+        let name = by_id.get(s.clip.id.as_str()).map_or_else(|| s.clip.name.clone(), |c| clip_handle(c, &index));
         out.push_str(&bite_line(&name, &s.tc_in().to_string(), &s.tc_out().to_string(), s.speaker.as_deref(), &s.text));
         out.push('\n');
         if let Some(c) = s.comment.as_deref().map(one_line_text).filter(|c| !c.is_empty()) {

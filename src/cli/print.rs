@@ -177,15 +177,17 @@ pub(super) fn print_paper(checked: &Checked, json: bool) -> Result<()> {
                 let assumed =
                     if b.assumed_rate { format!("  (rate assumed: {} fps)", checked.fps) } else { String::new() };
                 let used = used_mark(&b.used);
+                // Without a release log every bite would say `unknown`.
+                let cleared =
+                    if b.clearance.release_log { format!("  [{}]", b.clearance.status) } else { String::new() };
                 writeln!(
                     out,
-                    "{:>5}  {} {}-{}  {:>5}{who}  [{}]{used}{assumed}",
+                    "{:>5}  {} {}-{}  {:>5}{who}{cleared}{used}{assumed}",
                     b.line,
                     one_line(&b.clip),
                     b.tc_in,
                     b.tc_out,
                     paper::running_time(b.seconds),
-                    b.clearance.status
                 )?;
             }
             Entry::Vo { line, text, seconds } => {
