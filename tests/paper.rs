@@ -81,6 +81,18 @@ fn check_resolves_the_fixture_paper_edit_and_times_it() {
     expect_code(&out, 0, "paper check");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Cold open  (2 bites, 1 VO)") && text.contains("running time"), "{text}");
+    // With no release log, bites carry no clearance mark; with one, each
+    // bite line gives its status.
+    assert!(!text.contains("[unknown]"), "{text}");
+    let log = repo().join("fixtures/releases/releases.csv");
+    expect_code(&env.run(&["import", log.to_str().expect("utf-8")]), 0, "import the release log");
+    let out = env.run(&["paper", "check", flood().to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let bites: Vec<&str> = text.lines().filter(|l| l.contains(".MP4 ") || l.contains(".mov ")).collect();
+    assert_eq!(bites.len(), 4, "{text}");
+    for line in bites {
+        assert!(line.contains("  [") && line.contains(']'), "{line}");
+    }
 }
 
 #[test]
