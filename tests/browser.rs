@@ -102,8 +102,25 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     let env = common::Env::new();
     let dump = env.tmp.path().join("dump");
     make_dump(&dump);
-    let ingest = env.ingest(&dump);
+    // The camera card's offload list (MHL 1.1, as ShotPut Pro writes it)
+    // has another checksum for HERON.mp4: the copy is not what was on the
+    // card, and its hits must say so.
+    let card = dump.join("2026-03-14/A_CAM");
+    let size = std::fs::metadata(card.join("HERON.mp4")).expect("HERON.mp4").len();
+    std::fs::write(
+        card.join("A_CAM_2026-03-14.mhl"),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"1.1\">\n\
+             <creatorinfo><name>Sam Loader</name><hostname>DIT-MBP.local</hostname><tool>ShotPut Pro</tool>\
+             <startdate>2026-03-14T10:00:00Z</startdate></creatorinfo>\n\
+             <hash><file>HERON.mp4</file><size>{size}</size><xxhash64be>0123456789abcdef</xxhash64be></hash>\n\
+             </hashlist>\n"
+        ),
+    )
+    .expect("write the MHL");
+    let ingest = env.json(&["ingest", "--json", "--verify", dump.to_str().expect("utf-8 path")], 0);
     assert_eq!(ingest["clips_added"], 3, "the three clips are cataloged: {ingest}");
+    assert_eq!(ingest["verify"]["hash_lists"], 1, "the MHL is read: {ingest}");
     assert_eq!(ingest["segments"], 5, "the SRTs are attached: {ingest}");
 
     // Anna's release is still out; nobody has a release for the sound

@@ -163,6 +163,12 @@ def run(driver, url, outdir):
     used = rows[0].find_elements(By.CSS_SELECTOR, ".hit-head .clearance + .used")
     check([u.text for u in used] == ["used"], f"the hit row's used marks are {[u.text for u in used]}, not ['used']")
     check("rough 01:00:00:00" in used[0].get_attribute("title"), f"the used mark's title is {used[0].get_attribute('title')!r}")
+    # HERON.mp4's checksum differs from the card's offload list: the row
+    # says it is not the offloaded copy, and names the list on hover.
+    check(hit["verified"] == "mismatch", f"the API's verified is {hit['verified']!r}, not 'mismatch'")
+    bad = rows[0].find_elements(By.CSS_SELECTOR, ".hit-head .used + .verified.mismatch")
+    check([b.text for b in bad] == ["not the offloaded copy"], f"the hit row's verified marks are {[b.text for b in bad]}")
+    check("A_CAM_2026-03-14.mhl" in bad[0].get_attribute("title"), f"the mark's title is {bad[0].get_attribute('title')!r}")
     # The context cues, fetched on demand: the <script> cue comes after the
     # hit's cue and shows as text.
     rows[0].find_element(By.CSS_SELECTOR, ".ctx-toggle").click()
@@ -273,6 +279,9 @@ def run(driver, url, outdir):
     check([b.text for b in badge] == ["unknown"], "the audio hit does not say its speaker has no release")
     check(audio_hit["used"] == [], f"the audio hit is in no cut, but its used is {audio_hit['used']}")
     check(not driver.find_elements(By.CSS_SELECTOR, "#hits .hit .used"), "the audio hit, in no cut, is marked used")
+    # The WAV is on no offload list: hashed, but nothing to compare, so no mark.
+    check(audio_hit["verified"] == "not_in_mhl", f"the WAV's verified is {audio_hit['verified']!r}, not 'not_in_mhl'")
+    check(not driver.find_elements(By.CSS_SELECTOR, "#hits .hit .verified"), "the WAV, on no offload list, is marked")
     check(seek["tc"] == audio_hit["tc_in"], f"#tc read {seek['tc']!r}, not the audio hit's tc_in {audio_hit['tc_in']!r}")
     check(driver.find_element(By.ID, "audio-only").is_displayed(), "the player does not say the clip is audio only")
     src = js(driver, "return document.getElementById('player').currentSrc")

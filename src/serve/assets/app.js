@@ -345,6 +345,16 @@
     return h("span", { class: "used", title: `used in\n${where}`, text: "used" });
   }
 
+  // A hit on a file whose checksum differs from its offload hash list
+  // (ASC MHL): not the bit-exact copy of the card. A match, a file no
+  // list names and a file never hashed say nothing.
+  function verifiedBadge(hit) {
+    if (hit.verified !== "mismatch") return null;
+    const p = hit.provenance || {};
+    const from = [p.tool, p.host, p.date, p.mhl].filter(Boolean).join(", ");
+    return h("span", { class: "verified mismatch", title: `hash mismatch against the offload hash list\n${from}`, text: "not the offloaded copy" });
+  }
+
   function hitRow(hit, i) {
     const where = [hit.camera, hit.reel].filter(Boolean).join(" / ");
     const tcs = hit.tc_out ? `${hit.tc_in} – ${hit.tc_out}` : hit.tc_in || "";
@@ -361,7 +371,8 @@
         h("span", { class: "tcv", text: tcs }),
         hit.kind && hit.kind !== "soundbite" ? h("span", { class: "kind", text: hit.kind }) : null,
         clearanceBadge(hit.clearance),
-        usedBadge(hit.used)),
+        usedBadge(hit.used),
+        verifiedBadge(hit)),
       h("div", { class: "hit-text" },
         hit.speaker ? h("span", { class: "speaker", text: hit.speaker + ": " }) : null,
         highlighted(hit.text, hit.matches)),
