@@ -511,6 +511,7 @@ impl Corpus {
             verified: rushes::clip::Verified::NotVerified,
             provenance: None,
             chapter: None,
+            languages: Vec::new(),
         }
     }
 }

@@ -107,6 +107,10 @@ pub struct Clip {
     /// called `take`, which is the sound recorder's take (iXML) above.
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing, default)]
     pub chapter: Option<Chapter>,
+    /// The languages of the transcripts on the clip (ISO 639-1), filled in
+    /// by listings; not stored: a transcript's record holds its language.
+    #[serde(skip_serializing_if = "Vec::is_empty", skip_deserializing, default)]
+    pub languages: Vec<String>,
 }
 
 /// A whole file's checksum, as an offload hash list writes it.

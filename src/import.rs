@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::date::DateOrder;
+use crate::language::Language;
 use crate::library::{DocKind, IndexError, Library, Snapshot, Transcript, Writer, source_id};
 use crate::merge::{Catalog, Detected, NoteScope, Timebase, detect_timebase, place_cues};
 use crate::notes::{self, FileLog, Note};
@@ -43,6 +44,10 @@ pub struct ImportOptions {
     /// How to read dates such as `03/04/2026` in notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_order: Option<DateOrder>,
+    /// The language of the transcripts (`--language`), over what they
+    /// declare or what detection says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// What a source file is.
@@ -66,6 +71,9 @@ pub struct SourceRecord {
     pub options: ImportOptions,
     pub format: Option<Format>,
     pub encoding: String,
+    /// A transcript's language (see `crate::language`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     /// A transcript's cues. The library keeps them in its compact store,
     /// not in this record: they are filled in when the file is read, or
     /// from the store when they are needed ([`Snapshot::cues_of_source`]).
@@ -450,6 +458,7 @@ fn parse_source(
         options: opts.clone(),
         format: None,
         encoding: String::new(),
+        language: None,
         cues: Vec::new(),
         segments: Vec::new(),
         speakers: None,
@@ -476,6 +485,12 @@ fn parse_source(
                 }
                 record.format = Some(format);
                 record.encoding = encoding.to_string();
+                let declared = transcript::declared_language(bytes, format);
+                record.language = crate::language::resolve(
+                    opts.language.as_deref(),
+                    declared.as_deref(),
+                    cues.iter().map(|c| c.text.as_str()),
+                );
                 record.cues = cues;
                 said = diagnostics.into_iter().map(|d| (d.line, d.reason, d.fate)).collect();
             }
@@ -745,6 +760,7 @@ fn write_source(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -
     let transcript = Transcript {
         path: &record.path,
         format: record.format.map(Format::name),
+        language: record.language.as_ref().map(|l| l.code.as_str()),
         cues: &record.cues,
         placed: clip.map(|c| (c, record.segments.as_slice())),
     };

@@ -45,6 +45,8 @@ pub struct IngestOptions {
     pub date_order: Option<DateOrder>,
     /// Whether to hash files and check them against the dump's hash lists.
     pub verify: VerifyMode,
+    /// The language of the transcripts found (`--language`).
+    pub language: Option<String>,
 }
 
 /// What `ingest --verify` hashes.
@@ -242,7 +244,12 @@ pub fn ingest(
         for side in &walk.sidecars {
             if source_kind(&side.path).is_some() {
                 let day = opts.merge.day.clone().or_else(|| card_context(&root_name, &side.rel_path).day);
-                let opts = ImportOptions { day, date_order: opts.date_order, ..ImportOptions::default() };
+                let opts = ImportOptions {
+                    day,
+                    date_order: opts.date_order,
+                    language: opts.language.clone(),
+                    ..ImportOptions::default()
+                };
                 word_files.push((side.path.clone(), join_abs(&root_abs, &side.rel_path), opts));
             }
         }

@@ -24,6 +24,7 @@ pub mod failures;
 pub mod hash;
 pub mod import;
 pub mod ingest;
+pub mod language;
 pub mod library;
 pub mod merge;
 pub mod mhl;

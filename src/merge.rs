@@ -128,6 +128,7 @@ pub fn build_clip(
         verified: Verified::NotVerified,
         provenance: None,
         chapter: None,
+        languages: Vec::new(),
     };
     labels.apply(&mut clip);
     clip
@@ -760,6 +761,7 @@ mod tests {
             verified: Verified::NotVerified,
             provenance: None,
             chapter: None,
+            languages: Vec::new(),
         }
     }
 

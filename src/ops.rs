@@ -5,7 +5,7 @@
 //! skipped before rendering). Values in, values out: no printing, no flags,
 //! no files written; the CLI (and a later server) only words and writes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -47,6 +47,39 @@ pub struct ShotLog {
     pub used: Vec<Used>,
     pub notes: Vec<Judged<NoteRecord>>,
     pub transcript: Vec<Judged<Segment>>,
+    /// The transcript files on the clip, each with its language.
+    pub transcripts: Vec<TranscriptFile>,
+}
+
+/// A transcript file on a clip, and the language it is in.
+#[derive(Clone, Debug, Serialize)]
+pub struct TranscriptFile {
+    pub path: String,
+    pub format: Option<String>,
+    /// ISO 639-1 code, when known.
+    pub language: Option<String>,
+    /// Where the language came from: `declared`, `set`, `detected`.
+    pub language_from: Option<crate::language::LanguageFrom>,
+}
+
+/// The transcripts on each clip (by clip id), from the source records.
+fn transcripts_by_clip(snap: &crate::library::Snapshot) -> Result<HashMap<String, Vec<TranscriptFile>>, IndexError> {
+    let mut out: HashMap<String, Vec<TranscriptFile>> = HashMap::new();
+    for r in snap.sources::<crate::import::SourceRecord>()? {
+        let Some(clip) = r.clip_id.clone().filter(|_| r.kind == crate::import::SourceKind::Transcript) else {
+            continue;
+        };
+        out.entry(clip).or_default().push(TranscriptFile {
+            path: r.path,
+            format: r.format.map(|f| f.name().to_string()),
+            language: r.language.as_ref().map(|l| l.code.clone()),
+            language_from: r.language.map(|l| l.from),
+        });
+    }
+    for files in out.values_mut() {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(out)
 }
 
 /// A record with its clearance: the record's own fields, then
@@ -136,7 +169,9 @@ pub fn show(lib: &Library, want: &str, as_of: Option<&str>) -> Result<ShotLog, S
         })
         .collect();
     let used = marks.of(&clip.id, None);
-    Ok(ShotLog { clip, clearance, used, notes, transcript })
+    let transcripts = transcripts_by_clip(&snap)?.remove(&clip.id).unwrap_or_default();
+    clip.languages = languages_of(&transcripts);
+    Ok(ShotLog { clip, clearance, used, notes, transcript, transcripts })
 }
 
 /// What a file given to [`import_as`] is, when the user says so instead
@@ -309,7 +344,21 @@ pub fn clips(lib: &Library, filter: &ClipFilter) -> Result<Vec<Clip>, IndexError
     crate::chapters::assign(&mut all);
     let mut clips: Vec<Clip> = all.into_iter().filter(|c| filter.matches(c)).collect();
     clips.sort_by(|a, b| (&a.day, &a.camera, &a.path).cmp(&(&b.day, &b.camera, &b.path)));
+    let transcripts = transcripts_by_clip(&lib.snapshot()?)?;
+    for clip in &mut clips {
+        if let Some(files) = transcripts.get(&clip.id) {
+            clip.languages = languages_of(files);
+        }
+    }
     Ok(clips)
+}
+
+/// The distinct languages of a clip's transcripts, in order.
+fn languages_of(files: &[TranscriptFile]) -> Vec<String> {
+    let mut out: Vec<String> = files.iter().filter_map(|f| f.language.clone()).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The chapter of the clip `id` among all of `clips` (see [`crate::chapters`]).

@@ -65,6 +65,10 @@ impl HitKind {
 pub struct SearchRequest {
     pub query: String,
     pub fuzzy: bool,
+    /// Words as written only, no other forms (`--exact`).
+    pub exact: bool,
+    /// Plain words also find words that sound alike (`--sounds-like`).
+    pub sounds_like: bool,
     pub filters: Filters,
     pub kind: Option<HitKind>,
     /// At most this many hits, the best first; `None` is every hit.
@@ -308,7 +312,14 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
         Some(k) => k.doc_kinds().to_vec(),
         None => DocKind::SEARCHABLE.to_vec(),
     };
-    let spec = SearchSpec { query: req.query.clone(), fuzzy: req.fuzzy, filters: req.filters.clone(), kinds };
+    let spec = SearchSpec {
+        query: req.query.clone(),
+        fuzzy: req.fuzzy,
+        exact: req.exact,
+        sounds_like: req.sounds_like,
+        filters: req.filters.clone(),
+        kinds,
+    };
     let prepared = lib.prepare(&spec)?;
     // One pass gives the best hits and the exact total; every pair in it
     // is a hit (none duplicates a cue that matches on its own).
@@ -634,7 +645,16 @@ pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> Vec<[usize; 
         .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))
         .map(|(a, b, _)| (a, b))
         .collect();
-    char_ranges(text, &bytes)
+    // Characters of an unspaced script are tokens of their own: matched
+    // characters that touch are one mark (`[[水がとても]]`, not five).
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(bytes.len());
+    for (a, b) in bytes {
+        match merged.last_mut() {
+            Some(last) if last.1 == a => last.1 = b,
+            _ => merged.push((a, b)),
+        }
+    }
+    char_ranges(text, &merged)
 }
 
 /// The byte offset where each character of `text` starts, and its length.
@@ -658,6 +678,9 @@ fn byte_ranges(text: &str, chars: &[[usize; 2]]) -> Vec<(usize, usize)> {
 }
 
 fn word_matches(w: &QueryWord, token: &str) -> bool {
+    if w.forms.iter().any(|f| f == token) {
+        return true;
+    }
     if w.prefix {
         return token.starts_with(&w.text);
     }

@@ -99,6 +99,10 @@ enum Command {
         /// files too. A mismatch, or a listed file the dump lacks, fails.
         #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "new", value_name = "all")]
         verify: Option<VerifyArg>,
+        /// The language of the transcripts found (es, ja, Spanish), over
+        /// what a file declares or what detection says.
+        #[arg(long, value_name = "LANG", value_parser = parse_language)]
+        language: Option<String>,
     },
     /// Re-hash cataloged clips with their recorded checksums and report
     /// drift: changed bytes, missing files. Never re-probes; exit 2 on drift.
@@ -175,6 +179,10 @@ enum Command {
         /// `releases`, a release log.
         #[arg(long, value_enum)]
         kind: Option<ImportKindArg>,
+        /// The transcripts' language (es, ja, Spanish), over what a file
+        /// declares or what detection says.
+        #[arg(long, value_name = "LANG", value_parser = parse_language)]
+        language: Option<String>,
         /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
@@ -592,6 +600,16 @@ struct Filters {
     /// Every word matches within one typo (as word~1).
     #[arg(long)]
     fuzzy: bool,
+    /// Words match only as written: `warn` no longer finds `warned`.
+    #[arg(long, conflicts_with = "sounds_like")]
+    exact: bool,
+    /// Every word also finds words that sound alike (as word~~):
+    /// `nayburs` finds `neighbours`.
+    #[arg(long)]
+    sounds_like: bool,
+    /// Only transcripts in this language (es, Spanish), as language:es.
+    #[arg(long, value_name = "LANG")]
+    language: Option<String>,
     /// Only hits whose release status is cleared.
     #[arg(long, conflicts_with = "clearance")]
     cleared: bool,
@@ -641,7 +659,15 @@ impl Filters {
             as_of,
             query,
             fuzzy: self.fuzzy,
-            filters: SearchFilters { speaker: self.speaker, camera: self.camera, reel: self.reel, day: self.day },
+            exact: self.exact,
+            sounds_like: self.sounds_like,
+            filters: SearchFilters {
+                speaker: self.speaker,
+                camera: self.camera,
+                reel: self.reel,
+                day: self.day,
+                language: self.language,
+            },
             kind: self.kind.map(HitKind::from).or(default_kind),
             limit,
             context,
@@ -671,22 +697,22 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Ingest { dirs, day, date_order, fps, json, strict, verify } => {
+        Command::Ingest { dirs, day, date_order, fps, json, strict, verify, language } => {
             let project_rate = fps.as_deref().map(Rate::parse).transpose().context("--fps")?;
             let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
             let verify = verify.map_or(VerifyMode::Off, VerifyMode::from);
-            let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order, verify };
+            let opts = IngestOptions { merge: MergeOptions { day, project_rate }, date_order, verify, language };
             refuse_library_inside(&cli.library, &dirs).map_err(|e| match e {
                 IngestError::LibraryInside { .. } => {
                     anyhow::anyhow!("{e}: choose another place with --library or $RUSHES_LIBRARY")
                 }
                 e => e.into(),
             })?;
-            let lib = Library::open_or_create(&cli.library)
+            let bar = Bar::new();
+            let lib = Library::open_or_create_with(&cli.library, &bar)
                 .with_context(|| format!("cannot use library {}", cli.library.display()))?;
             say_migrated(&lib);
-            let bar = Bar::new();
             stop_on_ctrl_c();
             let report = match ingest(&lib, &dirs, &opts, &bar) {
                 Err(e @ IngestError::Interrupted { .. }) => {
@@ -717,11 +743,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { files, clip, camera, timebase, day, date_order, kind, json } => {
+        Command::Import { files, clip, camera, timebase, day, date_order, kind, language, json } => {
             let timebase = timebase.map(Timebase::from);
             let date_order = date_order.map(DateOrder::from);
             let day = day.map(|d| validate_day(&d, date_order)).transpose()?;
-            let opts = ImportOptions { clip, camera, timebase, day, date_order };
+            let opts = ImportOptions { clip, camera, timebase, day, date_order, language };
             let mut list = Vec::new();
             for f in &files {
                 let abs = f.canonicalize().with_context(|| format!("{}", f.display()))?;
@@ -889,6 +915,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(query), ..) => ReportSource::Selects(ExportSource::Query(SearchRequest {
                     query,
                     fuzzy: false,
+                    exact: false,
+                    sounds_like: false,
                     filters: SearchFilters::default(),
                     kind: Some(HitKind::Soundbite),
                     limit: None,
@@ -1186,8 +1214,15 @@ fn clip_lookup(e: ClipLookupError) -> anyhow::Error {
 /// resolved, as ingest stores paths), else made absolute as written.
 /// Opens an existing library, saying so when it was converted from an
 /// older rushes's schema on the way.
+/// `--language`: a language code or name we know, as its ISO 639-1 code.
+fn parse_language(s: &str) -> std::result::Result<String, String> {
+    rushes::language::normalize(s)
+        .ok_or_else(|| format!("{s:?} is not a language code or name rushes knows (e.g. en, es, ja, Spanish)"))
+}
+
 fn open_library(dir: &std::path::Path) -> Result<Library> {
-    let lib = Library::open(dir)?;
+    let bar = Bar::new();
+    let lib = Library::open_with(dir, &bar)?;
     say_migrated(&lib);
     Ok(lib)
 }

@@ -110,6 +110,15 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
             ch.chapters.iter().map(|n| one_line(n)).collect::<Vec<_>>().join(", ")
         )?;
     }
+    for t in &log.transcripts {
+        let language = match (&t.language, t.language_from) {
+            (Some(code), Some(from)) => format!("{code} ({})", from.as_str()),
+            (Some(code), None) => code.clone(),
+            _ => "unknown".to_string(),
+        };
+        let name = std::path::Path::new(&t.path).file_name().map_or(t.path.clone(), |n| n.to_string_lossy().into());
+        writeln!(out, "transcript: {}  language {language}", one_line(&name))?;
+    }
     if log.clearance.release_log {
         writeln!(out, "clearance: {}", log.clearance.status)?;
         for reason in &log.clearance.reasons {

@@ -15,9 +15,9 @@
 //!   store. All of a transcript's documents share its `source_id` term, so
 //!   one delete removes them.
 //!
-//! Text fields use the `folded` analyzer (lower
-//! case, accents folded to ASCII) so `cafe` finds `café`. Text fields use the `folded` analyzer (lower
-//! case, accents folded to ASCII) so `cafe` finds `café`.
+//! Text fields use the `folded` analyzer (`analysis.rs`: words, and
+//! characters of unspaced scripts; lower case, accents and vowel marks
+//! folded) so `cafe` finds `café`.
 
 use std::path::{Path, PathBuf};
 
@@ -27,9 +27,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use serde::Serialize;
@@ -100,6 +98,8 @@ pub(super) struct Fields {
     /// A cue document's transcript (its source id's hash) and number.
     pub(super) cue_src: Field,
     pub(super) cue_n: Field,
+    /// A cue's transcript language (ISO 639-1), when known.
+    pub(super) language: Field,
 }
 
 /// The kind of the one document per transcript that holds its cues.
@@ -117,6 +117,7 @@ fn schema() -> (Schema, Fields) {
     let keyword = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(IndexRecordOption::Basic),
     );
+    let keyword_basic = keyword.clone();
     let fields = Fields {
         doc_key: b.add_text_field("doc_key", STRING | STORED),
         kind: b.add_text_field("kind", STRING),
@@ -126,7 +127,7 @@ fn schema() -> (Schema, Fields) {
         bridge_speaker: b.add_text_field("bridge_speaker", keyword.clone()),
         camera: b.add_text_field("camera", keyword.clone()),
         reel: b.add_text_field("reel", keyword.clone()),
-        day: b.add_text_field("day", keyword),
+        day: b.add_text_field("day", keyword.clone()),
         text: b.add_text_field("text", folded.clone()),
         bridge: b.add_text_field("bridge", folded),
         record: b.add_text_field("record", STORED),
@@ -135,19 +136,14 @@ fn schema() -> (Schema, Fields) {
         cues: b.add_bytes_field("cues", STORED),
         cue_src: b.add_u64_field(CUE_SRC, FAST),
         cue_n: b.add_u64_field(CUE_N, FAST),
+        language: b.add_text_field("language", keyword_basic),
     };
     (b.build(), fields)
 }
 
 fn register_analyzers(index: &Index) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(80))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    index.tokenizers().register(FOLDED, analyzer);
-    let keyword = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build();
-    index.tokenizers().register(KEYWORD, keyword);
+    index.tokenizers().register(FOLDED, super::analysis::folded());
+    index.tokenizers().register(KEYWORD, super::analysis::keyword());
 }
 
 /// Turns tantivy's errors into ours: when a write to the index folder
@@ -573,6 +569,8 @@ pub struct Transcript<'a> {
     pub path: &'a str,
     /// The format it was read as (`Format::name`).
     pub format: Option<&'a str>,
+    /// Its language (ISO 639-1), for stemming and the `language:` filter.
+    pub language: Option<&'a str>,
     pub cues: &'a [Cue],
     pub placed: Option<(&'a Clip, &'a [Segment])>,
 }
@@ -667,6 +665,9 @@ impl Writer {
             }
             if let Some(s) = &seg.speaker {
                 d.add_text(f.speaker, s);
+            }
+            if let Some(language) = transcript.language {
+                d.add_text(f.language, language);
             }
             d.add_text(f.text, &seg.text);
             if let Some(next) = segments.get(i + 1) {

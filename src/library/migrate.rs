@@ -1,16 +1,19 @@
-//! Schema 3 → 4: a library made before the compact transcript store is
-//! converted when it is first opened, keeping every clip, cue, note and
-//! source record.
+//! Conversions of libraries made by older rushes, when first opened,
+//! keeping every clip, cue, note and source record:
+//! - schema 3 stored every cue twice as JSON (a segment document, and the
+//!   cues in its source record) plus a pair document per boundary;
+//! - schema 4 had no transcript language, and indexed unspaced scripts
+//!   (Chinese, Japanese, Thai) as one word per run and Arabic and Hebrew
+//!   with their vowel marks, so its words must be indexed again.
 //!
-//! Schema 3 stored every cue twice as JSON (a segment document, and the
-//! cues in its source record) plus a pair document per boundary. The
-//! conversion reads every document of the old index, writes the same
-//! catalog into a new index beside it (`index.v4-new`), and swaps the two:
+//! A conversion reads every stored document of the old index, writes the
+//! same catalog into a new index beside it (`index.new`), and swaps the
+//! two:
 //!
-//! 1. `index.v4-new` is written and committed;
-//! 2. `index` is renamed `index.v3`, and `index.v4-new` renamed `index`;
-//! 3. `library.json` is rewritten with version 4 (atomically);
-//! 4. `index.v3` is removed.
+//! 1. `index.new` is written and committed;
+//! 2. `index` is renamed `index.old`, and `index.new` renamed `index`;
+//! 3. `library.json` is rewritten with the new version (atomically);
+//! 4. `index.old` is removed.
 //!
 //! A run killed at any step is finished or undone by the next open
 //! ([`recover`]), so the library is never left without its words.
@@ -25,12 +28,13 @@ use tantivy::{DocAddress, Index};
 
 use super::LibraryError;
 use super::index::{ClipIndex, IndexError, Open, Transcript};
+use super::store::Stored;
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::transcript::Cue;
 use crate::transcript::Format;
 
-pub(super) const NEW: &str = "index.v4-new";
-pub(super) const OLD: &str = "index.v3";
+pub(super) const NEW: &str = "index.new";
+pub(super) const OLD: &str = "index.old";
 
 /// What a conversion kept, for the message shown to the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +65,15 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> LibraryError + '_ {
 /// the version is read. `converted` tells whether `library.json` already
 /// says the new version.
 pub(super) fn recover(dir: &Path, converted: bool) -> Result<(), LibraryError> {
-    let (index, new, old) = (dir.join("index"), dir.join(NEW), dir.join(OLD));
+    // The names rushes used for the 3 → 4 conversion, then today's.
+    for (new, old) in [("index.v4-new", "index.v3"), (NEW, OLD)] {
+        recover_from(dir, converted, new, old)?;
+    }
+    Ok(())
+}
+
+fn recover_from(dir: &Path, converted: bool, new: &str, old: &str) -> Result<(), LibraryError> {
+    let (index, new, old) = (dir.join("index"), dir.join(new), dir.join(old));
     if converted {
         // Step 4 did not finish: the old index is no longer needed.
         if old.exists() {
@@ -113,7 +125,7 @@ fn json<T: serde::de::DeserializeOwned>(doc: &OldDoc) -> Result<T, IndexError> {
 
 /// Converts the schema-3 library in `dir` to the current schema.
 pub(super) fn from_v3(dir: &Path, meta_path: &Path, to: u32) -> Result<Migration, LibraryError> {
-    let (index_dir, new_dir, old_dir) = (dir.join("index"), dir.join(NEW), dir.join(OLD));
+    let (index_dir, new_dir) = (dir.join("index"), dir.join(NEW));
     // Hold the old index's writer lock: no old rushes writes meanwhile,
     // and a second process converting at once gets "busy".
     let old_index = Index::open_in_dir(&index_dir).map_err(IndexError::from)?;
@@ -170,7 +182,14 @@ pub(super) fn from_v3(dir: &Path, meta_path: &Path, to: u32) -> Result<Migration
         cues_kept += placed.len();
         let path = record["path"].as_str().unwrap_or_default().to_string();
         let format = serde_json::from_value::<Format>(record["format"].clone()).ok().map(Format::name);
-        let transcript = Transcript { path: &path, format, cues: &cues, placed: clip.map(|c| (c, placed.as_slice())) };
+        let language = language_of(&mut record, &cues);
+        let transcript = Transcript {
+            path: &path,
+            format,
+            language: language.as_deref(),
+            cues: &cues,
+            placed: clip.map(|c| (c, placed.as_slice())),
+        };
         writer.put_transcript(&id, &record, &transcript)?;
     }
     writer.commit()?;
@@ -178,11 +197,7 @@ pub(super) fn from_v3(dir: &Path, meta_path: &Path, to: u32) -> Result<Migration
     drop(new);
     drop(lock);
     drop(old_index);
-
-    fs::rename(&index_dir, &old_dir).map_err(io(&index_dir))?;
-    fs::rename(&new_dir, &index_dir).map_err(io(&new_dir))?;
-    super::write_meta(meta_path, to)?;
-    fs::remove_dir_all(&old_dir).map_err(io(&old_dir))?;
+    swap_in(dir, meta_path, to)?;
     Ok(Migration {
         from: 3,
         to,
@@ -191,4 +206,156 @@ pub(super) fn from_v3(dir: &Path, meta_path: &Path, to: u32) -> Result<Migration
         notes: notes.len(),
         sources: docs.iter().filter(|d| d.kind == "source").count(),
     })
+}
+
+/// Steps 2–4 of a conversion: the new index (committed in [`NEW`])
+/// replaces the old, and `library.json` says the new version.
+fn swap_in(dir: &Path, meta_path: &Path, to: u32) -> Result<(), LibraryError> {
+    let (index_dir, new_dir, old_dir) = (dir.join("index"), dir.join(NEW), dir.join(OLD));
+    fs::rename(&index_dir, &old_dir).map_err(io(&index_dir))?;
+    fs::rename(&new_dir, &index_dir).map_err(io(&new_dir))?;
+    super::write_meta(meta_path, to)?;
+    fs::remove_dir_all(&old_dir).map_err(io(&old_dir))?;
+    Ok(())
+}
+
+/// The language of a transcript record made before languages were kept:
+/// detected from its cues, and written into the record.
+fn language_of(record: &mut Value, cues: &[Cue]) -> Option<String> {
+    if let Some(code) = record["language"]["code"].as_str() {
+        return Some(code.to_string());
+    }
+    let found = crate::language::resolve(None, None, cues.iter().map(|c| c.text.as_str()))?;
+    if let Some(o) = record.as_object_mut() {
+        o.insert("language".into(), serde_json::to_value(&found).unwrap_or(Value::Null));
+    }
+    Some(found.code)
+}
+
+/// One schema-4 document: its stored fields.
+struct StoredDoc {
+    kind: String,
+    source: String,
+    record: String,
+    cues: Option<Vec<u8>>,
+}
+
+/// Converts the schema-4 library in `dir` to the current schema: every
+/// document is written again, so transcripts are indexed with today's
+/// analysis (unspaced scripts by character, vowel marks folded) and carry
+/// their language (detected from their words). Nothing is lost: clips,
+/// notes and source records are copied as they are, and each transcript's
+/// cues and placed segments come from its compact store.
+pub(super) fn from_v4(
+    dir: &Path,
+    meta_path: &Path,
+    to: u32,
+    progress: &dyn crate::progress::Progress,
+) -> Result<Migration, LibraryError> {
+    let (index_dir, new_dir) = (dir.join("index"), dir.join(NEW));
+    let old_index = Index::open_in_dir(&index_dir).map_err(IndexError::from)?;
+    let lock = old_index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(..) => IndexError::Busy,
+        e => IndexError::from(e),
+    })?;
+    let docs = read_v4(&old_index)?;
+    let mut clips: BTreeMap<String, Clip> = BTreeMap::new();
+    let mut notes: Vec<(String, NoteRecord)> = Vec::new();
+    let mut sources: Vec<Value> = Vec::new();
+    let mut stores: HashMap<String, Vec<u8>> = HashMap::new();
+    for doc in docs {
+        let bad =
+            |e: serde_json::Error| IndexError::Record(format!("schema-4 {} record cannot be read: {e}", doc.kind));
+        match doc.kind.as_str() {
+            "clip" => {
+                let clip: Clip = serde_json::from_str(&doc.record).map_err(bad)?;
+                clips.insert(clip.id.clone(), clip);
+            }
+            "note" => notes.push((doc.source.clone(), serde_json::from_str(&doc.record).map_err(bad)?)),
+            "source" => sources.push(serde_json::from_str(&doc.record).map_err(bad)?),
+            _ => {
+                if let Some(bytes) = doc.cues {
+                    let id = super::schema::source_id(Stored::parse(&bytes)?.source());
+                    stores.insert(id, bytes);
+                }
+            }
+        }
+    }
+    if new_dir.exists() {
+        fs::remove_dir_all(&new_dir).map_err(io(&new_dir))?;
+    }
+    let new = ClipIndex::open(&new_dir, Open::OrCreate)?;
+    let mut writer = new.writer()?;
+    for clip in clips.values() {
+        writer.put_clip(clip)?;
+    }
+    for (source_id, note) in &notes {
+        writer.add_note(source_id, note, note.clip_id.as_ref().and_then(|id| clips.get(id)))?;
+    }
+    // The bar counts cues (as the bytes it would count of files).
+    let transcripts = sources.iter().filter(|r| r["kind"] == "transcript").count();
+    let total: usize = stores.values().filter_map(|b| Stored::parse(b).ok()).map(|s| s.len()).sum();
+    progress.begin_words(transcripts as u64, total as u64);
+    let mut cues_kept = 0;
+    for mut record in sources.iter().cloned() {
+        let id = record["id"].as_str().unwrap_or_default().to_string();
+        if record["kind"] != "transcript" {
+            writer.put_source(&id, &record)?;
+            continue;
+        }
+        let (cues, segments, format) = match stores.get(&id) {
+            Some(bytes) => {
+                let stored = Stored::parse(bytes)?;
+                (stored.cues()?, stored.segments()?, stored.format().map(str::to_string))
+            }
+            None => (Vec::new(), Vec::new(), None),
+        };
+        let clip = record["clip_id"].as_str().and_then(|c| clips.get(c));
+        let language = language_of(&mut record, &cues);
+        let path = record["path"].as_str().unwrap_or_default().to_string();
+        let transcript = Transcript {
+            path: &path,
+            format: format.as_deref(),
+            language: language.as_deref(),
+            cues: &cues,
+            placed: clip.map(|c| (c, segments.as_slice())),
+        };
+        writer.put_transcript(&id, &record, &transcript)?;
+        cues_kept += segments.len();
+        progress.words(cues.len() as u64, segments.len() as u64);
+    }
+    writer.commit()?;
+    progress.finish();
+    drop(writer);
+    drop(new);
+    drop(lock);
+    drop(old_index);
+    swap_in(dir, meta_path, to)?;
+    Ok(Migration { from: 4, to, clips: clips.len(), cues: cues_kept, notes: notes.len(), sources: sources.len() })
+}
+
+fn read_v4(index: &Index) -> Result<Vec<StoredDoc>, IndexError> {
+    let schema = index.schema();
+    let field = |name: &str| schema.get_field(name).ok();
+    let (kind, source, record, cues) = (field("stored_kind"), field("stored_source"), field("record"), field("cues"));
+    let text = |doc: &TantivyDocument, f: Option<Field>| {
+        f.and_then(|f| doc.get_first(f).and_then(|v| v.as_str().map(str::to_string))).unwrap_or_default()
+    };
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
+            // Cue documents store nothing: only catalog and store
+            // documents are kept.
+            let bytes = cues.and_then(|f| doc.get_first(f).and_then(|v| v.as_bytes().map(<[u8]>::to_vec)));
+            let kind = text(&doc, kind);
+            if kind.is_empty() && bytes.is_none() {
+                continue;
+            }
+            out.push(StoredDoc { kind, source: text(&doc, source), record: text(&doc, record), cues: bytes });
+        }
+    }
+    Ok(out)
 }

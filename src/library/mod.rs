@@ -16,6 +16,7 @@
 //! keys and the JSON records; the rest of the crate reads and writes typed
 //! values through [`Library`], [`Writer`] and [`Snapshot`].
 
+mod analysis;
 mod directory;
 mod index;
 mod migrate;
@@ -38,9 +39,10 @@ use index::{ClipIndex, Open};
 /// Bumped whenever the index schema or record shape changes incompatibly.
 /// A bump needs a migration from the previous version (`migrate.rs`), and
 /// a `fixtures/library-vN/` made by the old binary with a test like
-/// `tests/compat.rs` that opens it: `fixtures/library-v3/` is version 3,
-/// converted to 4 when first opened.
-pub const SCHEMA_VERSION: u32 = 4;
+/// `tests/compat.rs` that opens it: `fixtures/library-v3/` and
+/// `fixtures/library-v4/` are converted to 5 when first opened (5 added
+/// the transcript language and the analysis of every script).
+pub const SCHEMA_VERSION: u32 = 5;
 const META_FILE: &str = "library.json";
 
 /// Why the library could not be used.
@@ -81,6 +83,12 @@ pub struct Library {
 impl Library {
     /// Opens an existing library for reading.
     pub fn open(dir: &Path) -> Result<Library, LibraryError> {
+        Library::open_with(dir, &crate::progress::NoProgress)
+    }
+
+    /// Opens an existing library; a conversion from an older schema
+    /// reports its progress (transcripts and cues indexed again).
+    pub fn open_with(dir: &Path, progress: &dyn crate::progress::Progress) -> Result<Library, LibraryError> {
         let meta_path = dir.join(META_FILE);
         if !meta_path.exists() {
             return Err(LibraryError::Missing(dir.to_path_buf()));
@@ -90,6 +98,7 @@ impl Library {
         let migrated = match found {
             SCHEMA_VERSION => None,
             3 => Some(migrate::from_v3(dir, &meta_path, SCHEMA_VERSION)?),
+            4 => Some(migrate::from_v4(dir, &meta_path, SCHEMA_VERSION, progress)?),
             found => {
                 return Err(LibraryError::Version { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
             }
@@ -100,9 +109,15 @@ impl Library {
 
     /// Opens the library, creating it on first use.
     pub fn open_or_create(dir: &Path) -> Result<Library, LibraryError> {
+        Library::open_or_create_with(dir, &crate::progress::NoProgress)
+    }
+
+    /// Opens the library, creating it on first use; a conversion from an
+    /// older schema reports its progress.
+    pub fn open_or_create_with(dir: &Path, progress: &dyn crate::progress::Progress) -> Result<Library, LibraryError> {
         let meta_path = dir.join(META_FILE);
         if meta_path.exists() {
-            return Library::open(dir);
+            return Library::open_with(dir, progress);
         }
         if dir.exists() && !dir.is_dir() {
             // create_dir_all would only say "File exists".
@@ -238,6 +253,7 @@ mod tests {
         let transcript = Transcript {
             path: &cue.source,
             format: None,
+            language: None,
             cues: &cues,
             placed: Some((&clip, std::slice::from_ref(&cue))),
         };

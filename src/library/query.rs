@@ -6,12 +6,25 @@
 //! `"..."~3`, `AND`/`OR`/`-word`, `field:value`, `^boost`) with our own
 //! meaning for its leaves, because tantivy's parser has no fuzzy syntax and
 //! no bare prefix:
+//! - a plain word also finds its other forms, stemmed in each language
+//!   the library's transcripts are in (`photograph` finds `photographs`,
+//!   `noches` finds `noche`); a cue with the word as written ranks above
+//!   one with another form. `--exact` turns this off for the whole query;
+//! - a quoted phrase is exact (any case and accents, as every match is);
+//!   `"…"~stem` lets each of its words take any form;
+//! - `word~~` (or `--sounds-like` for every word) finds words that sound
+//!   alike (Double Metaphone): `nayburs~~` finds `neighbours`;
 //! - `word~1` (or `--fuzzy` for every word) is a fuzzy term (Levenshtein
 //!   distance 1–2, transpositions cost 1) for misspelt names and ASR errors;
 //! - `flood*` is a prefix; `"the river c"*` a phrase prefix;
 //! - words without an operator must all match (AND), like search boxes do;
-//! - `speaker:`, `camera:`/`cam:`, `reel:`, `day:` filter (case-insensitive),
-//!   `kind:soundbite|note|clip` narrows.
+//! - `speaker:`, `camera:`/`cam:`, `reel:`, `day:`, `language:`/`lang:`
+//!   filter (case-insensitive), `kind:soundbite|note|clip` narrows.
+//!
+//! Word forms and sounds are found in the index's own words: a query word
+//! becomes the indexed words that share its stem or its sound
+//! (`analysis.rs`), looked up in the term dictionary, so nothing extra is
+//! indexed for them.
 //!
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
@@ -36,6 +49,12 @@ use crate::clip::{Clip, NoteRecord, Segment};
 
 /// Boost of the exact phrase of a plain-words query.
 const PHRASE_BOOST: f32 = 2.0;
+/// Score added for each query word a document holds as written, over
+/// its other forms or sound-alikes: more than any BM25 score of a cue, so
+/// the forms as written rank first and BM25 orders within.
+const EXACT_BONUS: f32 = 20.0;
+/// The most indexed words one query word may stand for (forms or sounds).
+const MAX_FORMS: usize = 64;
 
 /// Fields a search may be restricted to, each an exact value (any case;
 /// a camera as people write it, `Cam A`).
@@ -45,12 +64,14 @@ pub struct Filters {
     pub camera: Option<String>,
     pub reel: Option<String>,
     pub day: Option<String>,
+    /// A transcript language (`es`, `Spanish`).
+    pub language: Option<String>,
 }
 
 impl Filters {
     /// Whether any field is restricted.
     pub fn any(&self) -> bool {
-        [&self.speaker, &self.camera, &self.reel, &self.day].iter().any(|f| f.is_some())
+        [&self.speaker, &self.camera, &self.reel, &self.day, &self.language].iter().any(|f| f.is_some())
     }
 }
 
@@ -60,6 +81,11 @@ pub struct SearchSpec {
     pub query: String,
     /// Every word fuzzy (distance 1), as if written `word~1`.
     pub fuzzy: bool,
+    /// Words match as written only: no other forms.
+    pub exact: bool,
+    /// Every plain word also finds words that sound alike, as if written
+    /// `word~~`.
+    pub sounds_like: bool,
     pub filters: Filters,
     /// Document kinds to search (none: every kind).
     pub kinds: Vec<DocKind>,
@@ -73,6 +99,9 @@ pub struct QueryWord {
     pub prefix: bool,
     /// Levenshtein distance allowed (0 = exact).
     pub distance: u8,
+    /// Other indexed words it matched for: its forms or sound-alikes
+    /// (folded).
+    pub forms: Vec<String>,
 }
 
 /// A parsed query, ready to run many times.
@@ -141,7 +170,7 @@ impl Library {
         self.index.reload()?;
         // tantivy's grammar reads `word~1` as one word; take the fuzzy marks
         // out first (positions stay the same: the marks become spaces).
-        let (text, fuzzy_words) = extract_fuzzy(&spec.query);
+        let (text, marks) = extract_marks(&spec.query);
         let (ast, errors) = tantivy::query_grammar::parse_query_lenient(&text);
         if let Some(e) = errors.first() {
             // Position in characters, as a user counts them.
@@ -149,7 +178,8 @@ impl Library {
             return Err(QueryError::Syntax { query: spec.query.clone(), pos, message: e.message.clone() });
         }
         let f = self.index.fields();
-        let mut b = Builder { index: &self.index, spec, words: Vec::new(), fuzzy_words, field: f.text };
+        let languages = self.stem_languages(&spec.filters)?;
+        let mut b = Builder { index: &self.index, spec, words: Vec::new(), marks, field: f.text, languages };
         let main = b.words_query(&ast)?;
         let may_span_cues = !b.one_cue(&ast);
         let words = std::mem::take(&mut b.words);
@@ -200,11 +230,21 @@ impl Library {
     fn filter_clauses(&self, filters: &Filters, bridge: bool) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.index.fields();
         let mut out = Vec::new();
-        for (field, value) in
-            [(f.speaker, &filters.speaker), (f.camera, &filters.camera), (f.reel, &filters.reel), (f.day, &filters.day)]
-        {
+        for (field, value) in [
+            (f.speaker, &filters.speaker),
+            (f.camera, &filters.camera),
+            (f.reel, &filters.reel),
+            (f.day, &filters.day),
+            (f.language, &filters.language),
+        ] {
             let Some(v) = value else { continue };
-            let v = if field == f.camera { crate::clip::camera_key(v) } else { v.clone() };
+            let v = if field == f.camera {
+                crate::clip::camera_key(v)
+            } else if field == f.language {
+                crate::language::normalize(v).unwrap_or_else(|| v.clone())
+            } else {
+                v.clone()
+            };
             let v = v.trim().to_lowercase();
             let q = if field == f.speaker && bridge {
                 Box::new(BooleanQuery::new(vec![
@@ -476,6 +516,135 @@ impl ClipIndex {
     }
 }
 
+/// A word as a regular expression that matches it alone. Tokens are
+/// letters, digits and marks, but a mark may be a regex metacharacter in
+/// no script; escaping anyway keeps it so.
+fn regex_literal(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Library {
+    /// The languages a query word's forms are found in: the filter's, or
+    /// every language the library's transcripts are in (English when none
+    /// is known).
+    fn stem_languages(&self, filters: &Filters) -> Result<Vec<String>, QueryError> {
+        if let Some(l) = &filters.language {
+            return Ok(vec![crate::language::normalize(l).unwrap_or_else(|| l.to_lowercase())]);
+        }
+        let mut found = self.index.languages()?;
+        if found.is_empty() {
+            found.push("en".to_string());
+        }
+        Ok(found)
+    }
+}
+
+impl ClipIndex {
+    /// Every language code on the search reader's cues.
+    fn languages(&self) -> Result<Vec<String>, QueryError> {
+        let searcher = self.searcher()?;
+        let mut out = std::collections::BTreeSet::new();
+        for reader in searcher.segment_readers() {
+            let index = reader.inverted_index(self.fields().language)?;
+            let mut terms = index.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                if let Ok(code) = std::str::from_utf8(terms.key()) {
+                    out.insert(code.to_string());
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Indexed words (of `text`) from `lo` up to (not including) `hi`,
+    /// each segment's, that `keep` accepts, at most `max`, sorted.
+    fn words_between(
+        &self,
+        lo: &str,
+        hi: Option<&str>,
+        max: usize,
+        mut keep: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<String>, QueryError> {
+        let searcher = self.searcher()?;
+        let mut out = std::collections::BTreeSet::new();
+        for reader in searcher.segment_readers() {
+            let index = reader.inverted_index(self.fields().text)?;
+            let dict = index.terms();
+            let mut range = dict.range().ge(lo.as_bytes());
+            if let Some(hi) = hi {
+                range = range.lt(hi.as_bytes());
+            }
+            let mut terms = range.into_stream().map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                let Ok(word) = std::str::from_utf8(terms.key()) else { continue };
+                if !out.contains(word) && keep(word) {
+                    out.insert(word.to_string());
+                    if out.len() >= max {
+                        return Ok(out.into_iter().collect());
+                    }
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// The other indexed forms of `word` (folded): words with its stem in
+    /// one of `languages`. A Snowball stem keeps the word's beginning but
+    /// for its last letter or so (`happy` → `happi`), so only the words
+    /// that begin like the stem are stemmed and compared.
+    fn forms(&self, word: &str, languages: &[String], max: usize) -> Result<Vec<String>, QueryError> {
+        let stemmers: Vec<(frostem::Stemmer, String)> = languages
+            .iter()
+            .filter_map(|l| super::analysis::stemmer(l))
+            .filter_map(|s| super::analysis::stem(&s, word).map(|stem| (s, stem)))
+            .collect();
+        let mut out = std::collections::BTreeSet::new();
+        for (stemmer, stem) in &stemmers {
+            let chars: Vec<char> = stem.chars().collect();
+            let keep = if chars.len() > 3 { chars.len() - 1 } else { chars.len() };
+            let lo: String = chars[..keep].iter().collect();
+            let hi = prefix_end(&lo);
+            let found = self.words_between(&lo, hi.as_deref(), max * 8, |w| {
+                w != word && super::analysis::stem(stemmer, w).as_deref() == Some(stem)
+            })?;
+            out.extend(found);
+        }
+        Ok(out.into_iter().take(max).collect())
+    }
+
+    /// Indexed words that sound like `word` (Double Metaphone), itself
+    /// excluded. Every word of Latin letters is encoded, once per search
+    /// reader generation (cached).
+    fn sound_alikes(&self, word: &str, max: usize) -> Result<Vec<String>, QueryError> {
+        let Some(code) = super::analysis::sounds(word) else { return Ok(Vec::new()) };
+        let mut found = self.words_between("a", Some("{"), usize::MAX, |w| {
+            w != word && super::analysis::sounds(w).is_some_and(|c| super::analysis::sound_alike(&code, &c))
+        })?;
+        found.truncate(max);
+        Ok(found)
+    }
+}
+
+/// The first string after every string that starts with `prefix`; `None`
+/// when there is none (the prefix is all `char::MAX`).
+fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(last as u32 + 1) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
 }
@@ -484,43 +653,75 @@ struct Builder<'a> {
     index: &'a ClipIndex,
     spec: &'a SearchSpec,
     words: Vec<QueryWord>,
-    /// Bare words written `word~N`, lower-cased, with N.
-    fuzzy_words: Vec<(String, u8)>,
+    /// What the query marked beyond tantivy's grammar.
+    marks: Marks,
     /// The field the words are looked for in: a cue's own words (`text`)
     /// or its boundary with the next (`bridge`).
     field: Field,
+    /// Languages a word's forms are found in.
+    languages: Vec<String>,
 }
 
-/// Finds bare `word~N` (outside quotes) and blanks the `~N`, returning the
-/// words and their distance (capped at 2, as tantivy's automaton allows).
-fn extract_fuzzy(query: &str) -> (String, Vec<(String, u8)>) {
+/// Marks of our own syntax, taken out of the query before tantivy's
+/// grammar reads it (each mark becomes spaces, so positions stay).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Marks {
+    /// Bare words written `word~N`, lower-cased, with N (capped at 2, as
+    /// tantivy's automaton allows).
+    fuzzy: Vec<(String, u8)>,
+    /// Bare words written `word~~`, lower-cased.
+    sounds: Vec<String>,
+    /// Quoted phrases written `"…"~stem`, as quoted.
+    stemmed: Vec<String>,
+}
+
+/// Finds bare `word~N` and `word~~` and quoted `"…"~stem` (outside
+/// quotes) and blanks the marks, returning what they marked.
+fn extract_marks(query: &str) -> (String, Marks) {
     let mut out = String::with_capacity(query.len());
-    let mut words = Vec::new();
+    let mut marks = Marks::default();
     let mut quoted = false;
     let mut word_start = 0;
+    let mut quote_start = 0;
     let chars: Vec<(usize, char)> = query.char_indices().collect();
+    let ends_at = |j: usize| chars.get(j).is_none_or(|(_, d)| d.is_whitespace() || *d == ')');
     let mut i = 0;
     while i < chars.len() {
         let (at, c) = chars[i];
         if c == '"' {
+            if quoted && query[at + 1..].starts_with("~stem") && ends_at(i + 6) {
+                marks.stemmed.push(query[quote_start..at].to_string());
+                out.push_str("\"     ");
+                quoted = false;
+                i += 6;
+                continue;
+            }
             quoted = !quoted;
+            quote_start = at + 1;
         }
         if c.is_whitespace() || matches!(c, '(' | ')' | '"' | ':' | '+' | '-') {
             word_start = at + c.len_utf8();
         }
-        let next_digit = chars.get(i + 1).and_then(|(_, d)| d.to_digit(10));
-        let after = chars.get(i + 2).map(|(_, d)| *d);
-        let ends_word = after.is_none_or(|d| d.is_whitespace() || d == ')');
-        if let (Some(n), '~', false, true, true) = (next_digit, c, quoted, at > word_start, ends_word) {
-            words.push((query[word_start..at].to_lowercase(), n.min(2) as u8));
-            out.push_str("  ");
-            i += 2;
-            continue;
+        let next = chars.get(i + 1).map(|(_, d)| *d);
+        if c == '~' && !quoted && at > word_start {
+            let word = query[word_start..at].to_lowercase();
+            if next == Some('~') && ends_at(i + 2) {
+                marks.sounds.push(word);
+                out.push_str("  ");
+                i += 2;
+                continue;
+            }
+            if let Some(n) = next.and_then(|d| d.to_digit(10)).filter(|_| ends_at(i + 2)) {
+                marks.fuzzy.push((word, n.min(2) as u8));
+                out.push_str("  ");
+                i += 2;
+                continue;
+            }
         }
         out.push(c);
         i += 1;
     }
-    (out, words)
+    (out, marks)
 }
 
 impl Builder<'_> {
@@ -591,6 +792,7 @@ impl Builder<'_> {
             Some("camera") | Some("cam") => Some(f.camera),
             Some("reel") | Some("tape") => Some(f.reel),
             Some("day") | Some("date") => Some(f.day),
+            Some("language") | Some("lang") => Some(f.language),
             Some("kind") => {
                 let kinds: &[DocKind] = match lit.phrase.trim().to_ascii_lowercase().as_str() {
                     "soundbite" | "soundbites" | "segment" => &DocKind::SOUNDBITE,
@@ -604,12 +806,18 @@ impl Builder<'_> {
             }
             Some(other) => {
                 return Err(self.invalid(format!(
-                    "unknown field `{other}:`; use speaker:, camera:, reel:, day: or kind: (or quote the colon)"
+                    "unknown field `{other}:`; use speaker:, camera:, reel:, day:, language: or kind: (or quote the colon)"
                 )));
             }
         };
         if let Some(field) = keyword {
-            let value = if field == f.camera { crate::clip::camera_key(&lit.phrase) } else { lit.phrase.clone() };
+            let value = if field == f.camera {
+                crate::clip::camera_key(&lit.phrase)
+            } else if field == f.language {
+                crate::language::normalize(&lit.phrase).unwrap_or_else(|| lit.phrase.clone())
+            } else {
+                lit.phrase.clone()
+            };
             let value = value.trim().to_lowercase();
             if value.is_empty() {
                 let name = field_name.unwrap_or_default();
@@ -634,8 +842,9 @@ impl Builder<'_> {
         let text = self.field;
         let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(text, t)).collect();
         let quoted = lit.delimiter != Delimiter::None;
+        let bare = phrase.trim().to_lowercase();
         // A bare word with `~N` is fuzzy; on a phrase `~N` is slop.
-        let marked = self.fuzzy_words.iter().find(|(w, _)| !quoted && w.trim() == phrase.trim().to_lowercase());
+        let marked = self.marks.fuzzy.iter().find(|(w, _)| !quoted && w.trim() == bare);
         let distance = if let (Some((_, d)), 1) = (marked, tokens.len()) {
             *d
         } else if self.spec.fuzzy && !quoted {
@@ -643,20 +852,65 @@ impl Builder<'_> {
         } else {
             0
         };
+        let single = tokens.len() == 1 && !is_prefix && distance == 0 && !quoted;
+        let sounds = single && (self.spec.sounds_like || self.marks.sounds.iter().any(|w| w.trim() == bare));
+        let stemmed_phrase = quoted && !is_prefix && self.marks.stemmed.iter().any(|p| p.trim().to_lowercase() == bare);
+        // The other indexed words each token stands for.
+        let forms: Vec<Vec<String>> = if sounds {
+            vec![self.index.sound_alikes(&tokens[0], MAX_FORMS)?]
+        } else if (single || stemmed_phrase) && !self.spec.exact {
+            tokens.iter().map(|t| self.index.forms(t, &self.languages, MAX_FORMS)).collect::<Result<_, _>>()?
+        } else {
+            vec![Vec::new(); tokens.len()]
+        };
         let last = tokens.len() - 1;
         for (i, t) in tokens.iter().enumerate() {
             self.words.push(QueryWord {
                 text: t.clone(),
                 prefix: is_prefix && i == last,
                 distance: if tokens.len() == 1 { distance } else { 0 },
+                forms: forms.get(i).cloned().unwrap_or_default(),
             });
+        }
+        if stemmed_phrase && forms.iter().any(|f| !f.is_empty()) {
+            // Each position takes the word or any of its forms.
+            let patterns = tokens
+                .iter()
+                .zip(&forms)
+                .map(|(t, f)| {
+                    let mut all = vec![regex_literal(t)];
+                    all.extend(f.iter().map(|w| regex_literal(w)));
+                    format!("({})", all.join("|"))
+                })
+                .collect();
+            let mut q = tantivy::query::RegexPhraseQuery::new(text, patterns);
+            q.set_slop(lit.slop);
+            return Ok(Box::new(q));
+        }
+        if single && forms.first().is_some_and(|f| !f.is_empty()) {
+            let term = Term::from_field_text(text, &tokens[0]);
+            let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
+                (Occur::Should, Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))),
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                        EXACT_BONUS,
+                    )),
+                ),
+            ];
+            for form in &forms[0] {
+                let t = Term::from_field_text(text, form);
+                any.push((Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))));
+            }
+            return Ok(Box::new(BooleanQuery::new(any)));
         }
         let query: Box<dyn Query> = match (terms.len(), is_prefix) {
             // A single-word prefix: every indexed word that starts with it.
             // Tokens are letters and digits only, so the pattern needs no
             // escaping.
             (1, true) => Box::new(
-                RegexQuery::from_pattern(&format!("{}.*", tokens[0]), text)
+                RegexQuery::from_pattern(&format!("{}.*", regex_literal(&tokens[0])), text)
                     .map_err(|e| self.invalid(format!("prefix {:?}: {e}", tokens[0])))?,
             ),
             (_, true) => Box::new(PhrasePrefixQuery::new(terms)),

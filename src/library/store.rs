@@ -193,7 +193,17 @@ impl<'a> Stored<'a> {
         })
     }
 
-    #[cfg(test)]
+    /// The transcript file's path.
+    pub(super) fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The format it was read as (`Format::name`), when recorded.
+    pub(super) fn format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+
+    /// How many cues it holds.
     pub(super) fn len(&self) -> usize {
         self.len
     }

@@ -172,7 +172,15 @@ fn search_hits(ask: &Ask) -> Reply {
     let req = SearchRequest {
         query: q.to_string(),
         fuzzy: param(ask, "fuzzy").is_some_and(|v| v == "1" || v == "true"),
-        filters: Filters { speaker: owned("speaker"), camera: owned("camera"), reel: owned("reel"), day: owned("day") },
+        exact: param(ask, "exact").is_some_and(|v| v == "1" || v == "true"),
+        sounds_like: param(ask, "sounds_like").is_some_and(|v| v == "1" || v == "true"),
+        filters: Filters {
+            speaker: owned("speaker"),
+            camera: owned("camera"),
+            reel: owned("reel"),
+            day: owned("day"),
+            language: owned("language"),
+        },
         kind,
         limit: NonZeroUsize::new(limit),
         context,

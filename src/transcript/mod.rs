@@ -284,6 +284,40 @@ fn detect_text(text: &str, ext: &str) -> Option<Format> {
     None
 }
 
+/// The language a transcript file declares, as written (`es`, `en-US`,
+/// `Japanese`): WebVTT's `Language:` header, a JSON transcript's
+/// `language`, `language_code` or Deepgram's `detected_language`, TTML's
+/// `xml:lang`. `None` when it declares none.
+pub fn declared_language(bytes: &[u8], format: Format) -> Option<String> {
+    if matches!(format, Format::EbuStl | Format::Docx) {
+        return None;
+    }
+    let text = text::decode(bytes).text;
+    let found = match format {
+        // The header is the lines before the first blank one.
+        Format::Vtt => text.lines().skip(1).take_while(|l| !l.trim().is_empty()).find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            key.trim().eq_ignore_ascii_case("language").then(|| value.trim().to_string())
+        }),
+        Format::Ttml => {
+            let head: String = text.chars().take(4096).collect();
+            let at = head.find("xml:lang")?;
+            let rest = head[at + "xml:lang".len()..].trim_start().strip_prefix('=')?.trim_start();
+            let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+            rest[1..].split(quote).next().map(str::to_string)
+        }
+        _ if text.trim_start().starts_with('{') => {
+            let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let channel = &doc["results"]["channels"][0];
+            [&doc["language"], &doc["language_code"], &doc["detected_language"], &channel["detected_language"]]
+                .into_iter()
+                .find_map(|v| v.as_str().map(str::to_string))
+        }
+        _ => None,
+    };
+    found.filter(|l| !l.trim().is_empty())
+}
+
 /// The format of a JSON document.
 fn detect_json(doc: &serde_json::Value) -> Option<Format> {
     if nle::is_premiere_json(doc) {

@@ -1,0 +1,303 @@
+//! How text becomes index terms, for every script, and the word forms
+//! and sounds a query word stands for.
+//!
+//! - **Words** are runs of letters and digits with their combining marks
+//!   (so a Hindi word is not cut at its virama, nor `café` written with a
+//!   combining accent at the accent).
+//! - **Scripts written without spaces** (Chinese, Japanese kana and kanji,
+//!   Korean hangul, Thai, Lao, Khmer, Myanmar) are indexed a character at
+//!   a time, each with the marks that follow it. A query in those scripts
+//!   is tokenized the same way and becomes a phrase of characters, so it
+//!   finds exactly the cues that contain it, as a substring: a single
+//!   character, a word, or a quoted sentence. This was chosen over a
+//!   dictionary segmenter (lindera, jieba), whose dictionaries add tens of
+//!   megabytes and whose word boundaries lose any query that cuts a word
+//!   differently, and over bigrams, which cannot find one character.
+//! - **Folding**: lower case, Latin accents to ASCII (`café` is `cafe`),
+//!   and the vowel marks of Arabic (harakat, tatweel) and Hebrew (niqqud,
+//!   cantillation) removed, with the hamza forms of alef read as alef: a
+//!   word matches however fully it was vocalised.
+//!
+//! Word forms (stemming) and sounds (Double Metaphone) are not indexed:
+//! a query word is expanded at search time into the indexed words that
+//! share its stem or its sound (`query.rs`), so the index and the ingest
+//! pay nothing for them.
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
+use unicode_normalization::char::is_combining_mark;
+
+/// Tokens longer than this (bytes) are dropped: they are not words.
+const MAX_TOKEN: usize = 80;
+
+/// The analyzer of every searchable text field.
+pub(super) fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StripMarks)
+        .build()
+}
+
+/// The analyzer of filter fields: the whole value, lower case.
+pub(super) fn keyword() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
+}
+
+/// Whether `c` belongs to a script written without spaces between words,
+/// indexed a character at a time.
+pub fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // CJK radicals, Kangxi
+        | 0x3005..=0x3007    // 々 〆 〇
+        | 0x3021..=0x3029    // Hangzhou numerals
+        | 0x3031..=0x3035    // kana repeat marks
+        | 0x3040..=0x30FF    // hiragana, katakana
+        | 0x3100..=0x312F    // bopomofo
+        | 0x3130..=0x318F    // hangul compatibility jamo
+        | 0x31A0..=0x31FF    // bopomofo ext, katakana ext
+        | 0x3400..=0x4DBF    // CJK ext A
+        | 0x4E00..=0x9FFF    // CJK unified
+        | 0xA960..=0xA97F    // hangul jamo ext A
+        | 0xAC00..=0xD7FF    // hangul syllables, jamo ext B
+        | 0xF900..=0xFAFF    // CJK compatibility
+        | 0xFF66..=0xFF9F    // half-width katakana
+        | 0x1100..=0x11FF    // hangul jamo
+        | 0x0E00..=0x0E7F    // Thai
+        | 0x0E80..=0x0EFF    // Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x20000..=0x3134F  // CJK ext B–G
+    )
+}
+
+/// Splits text into words and, in unspaced scripts, characters (see the
+/// module documentation). Offsets are bytes of the input.
+#[derive(Clone, Default)]
+pub(super) struct WordTokenizer {
+    token: Token,
+}
+
+pub(super) struct WordStream<'a> {
+    text: &'a str,
+    at: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream { text, at: 0, token: &mut self.token }
+    }
+}
+
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        let rest = &self.text[self.at..];
+        // The first character that starts a token: a letter or digit (a
+        // mark alone, e.g. after punctuation, starts none).
+        let Some((skip, first)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+            self.at = self.text.len();
+            return false;
+        };
+        let start = self.at + skip;
+        let mut end = start + first.len_utf8();
+        let tail = &self.text[end..];
+        if unspaced(first) {
+            // One character and the marks that belong to it.
+            end += tail.chars().take_while(|c| is_combining_mark(*c)).map(char::len_utf8).sum::<usize>();
+        } else {
+            end += tail.chars().take_while(|c| word_char(*c) && !unspaced(*c)).map(char::len_utf8).sum::<usize>();
+        }
+        self.at = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.text.push_str(&self.text[start..end]);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Removes the marks a word matches without (see
+/// [`crate::language::fold_marks`]).
+#[derive(Clone, Copy)]
+pub(super) struct StripMarks;
+
+impl TokenFilter for StripMarks {
+    type Tokenizer<T: Tokenizer> = StripMarksFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StripMarksFilter<T> {
+        StripMarksFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub(super) struct StripMarksFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StripMarksFilter<T> {
+    type TokenStream<'a> = StripMarksStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StripMarksStream { tail: self.inner.token_stream(text) }
+    }
+}
+
+pub(super) struct StripMarksStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for StripMarksStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let token = self.tail.token_mut();
+            if let Cow::Owned(folded) = crate::language::fold_marks(&token.text) {
+                token.text = folded;
+            }
+            // A token of marks alone (after a letter that folding removed)
+            // is no word.
+            if !token.text.is_empty() {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// A stemmer for a language code (`en`, `es`, `de`, …), when Snowball has
+/// one.
+pub(super) fn stemmer(code: &str) -> Option<frostem::Stemmer> {
+    // Scripts indexed a character at a time have no stems.
+    if matches!(code, "ja" | "zh" | "ko" | "th" | "lo" | "km" | "my") {
+        return None;
+    }
+    frostem::Algorithm::from_name(code).ok().map(frostem::Stemmer::new)
+}
+
+/// Stems an indexed (folded) word; `None` when the word is not a word
+/// of letters (digits, unspaced scripts) or the stem is empty.
+pub(super) fn stem(stemmer: &frostem::Stemmer, word: &str) -> Option<String> {
+    if word.chars().any(|c| !c.is_alphabetic() || unspaced(c)) {
+        return None;
+    }
+    let s = stemmer.stem(word);
+    (!s.is_empty()).then(|| s.into_owned())
+}
+
+/// The Double Metaphone codes (primary, alternate) of a word of Latin
+/// letters, at full length; `None` for anything else.
+pub(super) fn sounds(word: &str) -> Option<(String, String)> {
+    if word.len() < 2 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let dm = rphonetic::DoubleMetaphone::new(None).double_metaphone(word);
+    let (primary, alternate) = (dm.primary(), dm.alternate());
+    (!primary.is_empty()).then_some((primary, alternate))
+}
+
+/// Whether two words' Double Metaphone codes meet (either code of one
+/// equals either code of the other).
+pub(super) fn sound_alike(a: &(String, String), b: &(String, String)) -> bool {
+    a.0 == b.0 || a.0 == b.1 || a.1 == b.0 || (!a.1.is_empty() && a.1 == b.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize, usize)> {
+        let mut a = folded();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            let t = s.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn latin_words_fold_as_before() {
+        assert_eq!(words("Café, NOCHES—it's 1999!"), ["cafe", "noches", "it", "s", "1999"]);
+        // An accent typed as its own character stays in its word.
+        assert_eq!(words("cafe\u{301} ole\u{301}"), ["cafe", "ole"]);
+    }
+
+    #[test]
+    fn unspaced_scripts_are_characters() {
+        assert_eq!(words("今日は川へ"), ["今", "日", "は", "川", "へ"]);
+        assert_eq!(words("我们的水"), ["我", "们", "的", "水"]);
+        assert_eq!(words("서울에서"), ["서", "울", "에", "서"]);
+        // Mixed with Latin: each run is its own.
+        assert_eq!(words("iPhone 15で撮った"), ["iphone", "15", "で", "撮", "っ", "た"]);
+        // Thai: a vowel mark stays with its consonant.
+        assert_eq!(words("น้ำ"), ["น\u{0E49}", "\u{0E33}"]);
+        let t = tokens("川の水");
+        assert_eq!(t[1], ("の".to_string(), 3, 6));
+    }
+
+    #[test]
+    fn arabic_and_hebrew_match_without_vowel_marks() {
+        assert_eq!(words("كَتَبَ"), words("كتب"));
+        assert_eq!(words("أحمد"), words("احمد"));
+        assert_eq!(words("العـــربية"), words("العربية"));
+        assert_eq!(words("שָׁלוֹם"), words("שלום"));
+        // Offsets still cover the word as written, marks included.
+        let written = "قال كَتَبَ";
+        let t = tokens(written);
+        assert_eq!(&written[t[1].1..t[1].2], "كَتَبَ");
+    }
+
+    #[test]
+    fn hindi_is_not_cut_at_the_virama() {
+        assert_eq!(words("नमस्ते दुनिया").len(), 2);
+    }
+
+    #[test]
+    fn stems_and_sounds() {
+        let en = stemmer("en").unwrap();
+        assert_eq!(stem(&en, "photographs"), stem(&en, "photograph"));
+        assert_eq!(stem(&en, "warned"), stem(&en, "warn"));
+        let es = stemmer("es").unwrap();
+        assert_eq!(stem(&es, "noches"), stem(&es, "noche"));
+        assert!(stemmer("ja").is_none());
+        assert!(stemmer("xx").is_none());
+        assert!(sound_alike(&sounds("nayburs").unwrap(), &sounds("neighbours").unwrap()));
+        assert!(sound_alike(&sounds("bonify").unwrap(), &sounds("bonifai").unwrap()));
+        assert!(!sound_alike(&sounds("bonify").unwrap(), &sounds("river").unwrap()));
+        assert_eq!(sounds("川"), None);
+    }
+}
