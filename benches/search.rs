@@ -964,6 +964,8 @@ fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
     let spec = SearchSpec {
         query: req.query.clone(),
         fuzzy: req.fuzzy,
+        exact: req.exact,
+        sounds_like: req.sounds_like,
         filters: req.filters.clone(),
         kinds: DocKind::SEARCHABLE.to_vec(),
     };

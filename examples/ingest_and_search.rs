@@ -33,6 +33,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let req = SearchRequest {
         query,
         fuzzy: false,
+        exact: false,
+        sounds_like: false,
         filters: Filters::default(),
         kind: None,
         limit: None,

@@ -485,7 +485,10 @@ fn parse_source(
                 }
                 record.format = Some(format);
                 record.encoding = encoding.to_string();
-                let declared = transcript::declared_language(bytes, format);
+                let declared = transcript::declared_language(bytes, format).or_else(|| {
+                    let name = Path::new(abs).file_name()?.to_str()?;
+                    crate::language::from_file_name(name)
+                });
                 record.language = crate::language::resolve(
                     opts.language.as_deref(),
                     declared.as_deref(),

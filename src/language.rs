@@ -1,7 +1,8 @@
 //! The language a transcript is in: as its file declares it (Whisper
 //! JSON `language`, WebVTT `Language:`, TTML `xml:lang`, a speech
-//! service's `language_code`), as the user set it (`--language`), or
-//! detected from its words (`whatlang`). Stored on the transcript's
+//! service's `language_code`, or its name, `A003C012.en.vtt`), as the
+//! user set it (`--language`), or detected from its words (`whatlang`).
+//! Stored on the transcript's
 //! record and on its cues, where search stems in it and the `language:`
 //! filter reads it.
 //!
@@ -151,6 +152,19 @@ pub fn fold_marks(word: &str) -> Cow<'_, str> {
     )
 }
 
+/// The language a transcript's file name carries before its extension,
+/// as subtitle tools name them (`A003C012.en.vtt`, `INT_01.pt-BR.srt`):
+/// a two-letter code, with or without a region.
+pub fn from_file_name(name: &str) -> Option<String> {
+    let stem = name.rsplit_once('.')?.0;
+    let tag = stem.rsplit_once('.')?.1;
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    if primary.len() != 2 || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    normalize(tag)
+}
+
 /// The least text detection is tried on (characters).
 const MIN_DETECT_CHARS: usize = 12;
 /// The most text detection reads (characters): enough for a clear answer.
@@ -212,6 +226,16 @@ mod tests {
         assert_eq!(normalize("cmn").as_deref(), Some("zh"));
         assert_eq!(normalize("klingon"), None);
         assert_eq!(normalize(""), None);
+    }
+
+    #[test]
+    fn file_name_tags() {
+        assert_eq!(from_file_name("A003C012_260314_R1AB.en.vtt").as_deref(), Some("en"));
+        assert_eq!(from_file_name("INT_01.pt-BR.srt").as_deref(), Some("pt"));
+        assert_eq!(from_file_name("C0001.srt"), None);
+        assert_eq!(from_file_name("T001 (1).srt"), None);
+        assert_eq!(from_file_name("interview.final.srt"), None);
+        assert_eq!(from_file_name("take.xx.srt"), None);
     }
 
     #[test]

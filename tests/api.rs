@@ -51,6 +51,8 @@ fn ingest_import_search_and_export_in_process() {
     let req = SearchRequest {
         query: "\"kayak by the mill\"".into(),
         fuzzy: false,
+        exact: false,
+        sounds_like: false,
         filters: Filters::default(),
         kind: Some(HitKind::Soundbite),
         limit: None,

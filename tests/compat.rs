@@ -110,7 +110,7 @@ fn a_schema_3_library_opens_with_every_clip_and_word() {
     let first = old.run(&["clips"]);
     let said = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "clips on the old library: {said}");
-    assert!(said.contains("converted from schema 3 to 4"), "the conversion is said: {said}");
+    assert!(said.contains("converted from schema 3 to 5"), "the conversion is said: {said}");
     assert!(said.contains("transcript cues"), "with what it kept: {said}");
     let again = old.run(&["clips"]);
     assert!(!String::from_utf8_lossy(&again.stderr).contains("converted"), "only once");
@@ -139,9 +139,78 @@ fn a_schema_3_library_opens_with_every_clip_and_word() {
         assert_eq!(hits, fresh_view.json(&args, 0), "search {search:?}");
     }
 
-    // It is a schema-4 library now, with nothing of the old index left.
+    // It is a current library now, with nothing of the old index left.
     let meta = std::fs::read_to_string(old.library().join("library.json")).expect("library.json");
-    assert!(meta.contains("\"schema_version\": 4"), "{meta}");
+    assert!(meta.contains(&format!("\"schema_version\": {}", rushes::library::SCHEMA_VERSION)), "{meta}");
     let left: Vec<_> = std::fs::read_dir(old.library()).expect("library").flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 2, "library.json and index only: {left:?}");
+}
+
+/// `fixtures/library-v4/` was made by the schema-4 binary from a copy of
+/// `fixtures/dump` with `fixtures/multilingual/C0002.ja.vtt` added to its
+/// `TRANSCRIPTS` (see `fixtures/README.md`). Schema 4 indexed Japanese as
+/// one word per run of characters, so `川` found nothing and transcripts
+/// had no language. Opening it indexes every transcript again, once: the
+/// result must be what a fresh ingest of the same files gives, languages
+/// and Japanese searches included.
+#[test]
+fn a_schema_4_library_is_indexed_again_for_every_script_and_language() {
+    let old = Env::new();
+    copy_tree(&common::repo().join("fixtures/library-v4"), &old.library());
+    let first = old.run(&["clips"]);
+    let said = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "clips on the old library: {said}");
+    assert!(said.contains("converted from schema 4 to 5"), "the conversion is said: {said}");
+    assert!(said.contains("transcript cues"), "with what it kept: {said}");
+    let again = old.run(&["clips"]);
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("converted"), "only once");
+
+    let files = tempfile::tempdir().expect("temp dir");
+    let dump = files.path().join("dump");
+    copy_tree(&common::dump(), &dump);
+    std::fs::copy(
+        common::repo().join("fixtures/multilingual/C0002.ja.vtt"),
+        dump.join("2026-03-14/TRANSCRIPTS/C0002.ja.vtt"),
+    )
+    .expect("copy the Japanese transcript");
+    let fresh = Env::new();
+    fresh.ingest(&dump);
+    let (old_view, fresh_view) = (View::of(&old), View::of(&fresh));
+
+    let clips = old_view.json(&["clips", "--json"], 0);
+    assert_eq!(clips, fresh_view.json(&["clips", "--json"], 0), "clips --json");
+    let languages = |name: &str| {
+        clips.as_array().and_then(|a| a.iter().find(|c| c["name"] == name)).map(|c| c["languages"].clone())
+    };
+    assert_eq!(languages("C0002.MP4"), Some(serde_json::json!(["ja"])), "declared by the VTT");
+    assert_eq!(languages("C0001.MP4"), Some(serde_json::json!(["en"])), "detected");
+
+    // The old library's dump is gone (it named a temp folder), so what the
+    // Japanese VTT declared cannot be read again: its language is
+    // detected instead, and agrees.
+    for name in ["C0001.MP4", "C0002.MP4", "T001.WAV", "NIGHT0001.MP4"] {
+        let args = ["show", name, "--json"];
+        let (mut was, now) = (old_view.json(&args, 0), fresh_view.json(&args, 0));
+        if name == "C0002.MP4" {
+            assert_eq!(was["transcripts"][0]["language_from"], "detected");
+            assert_eq!(now["transcripts"][0]["language_from"], "declared");
+            was["transcripts"][0]["language_from"] = "declared".into();
+        }
+        assert_eq!(was, now, "show {name}");
+    }
+    let japanese: [&[&str]; 3] = [&["川"], &["今日"], &["\"水がとても\""]];
+    for search in SEARCHES.iter().chain(&japanese) {
+        let mut args = vec!["search"];
+        args.extend_from_slice(search);
+        args.extend(["--json", "--limit", "1000"]);
+        let hits = old_view.json(&args, 0);
+        assert!(hits.as_array().is_some_and(|h| !h.is_empty()), "{search:?} finds something");
+        assert_eq!(hits, fresh_view.json(&args, 0), "search {search:?}");
+    }
+
+    let meta = std::fs::read_to_string(old.library().join("library.json")).expect("library.json");
+    assert!(meta.contains("\"schema_version\": 5"), "{meta}");
+    for left in ["index.old", "index.new"] {
+        assert!(!old.library().join(left).exists(), "{left} is removed");
+    }
 }

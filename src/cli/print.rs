@@ -114,7 +114,7 @@ pub(super) fn print_show(log: &ShotLog, json: bool) -> Result<()> {
         let language = match (&t.language, t.language_from) {
             (Some(code), Some(from)) => format!("{code} ({})", from.as_str()),
             (Some(code), None) => code.clone(),
-            _ => "unknown".to_string(),
+            _ => "not detected (too few words; `rushes import --language` sets it)".to_string(),
         };
         let name = std::path::Path::new(&t.path).file_name().map_or(t.path.clone(), |n| n.to_string_lossy().into());
         writeln!(out, "transcript: {}  language {language}", one_line(&name))?;

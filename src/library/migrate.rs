@@ -220,12 +220,21 @@ fn swap_in(dir: &Path, meta_path: &Path, to: u32) -> Result<(), LibraryError> {
 }
 
 /// The language of a transcript record made before languages were kept:
-/// detected from its cues, and written into the record.
+/// what its file declares, when the file still holds the bytes that were
+/// imported, else detected from its cues; written into the record.
 fn language_of(record: &mut Value, cues: &[Cue]) -> Option<String> {
     if let Some(code) = record["language"]["code"].as_str() {
         return Some(code.to_string());
     }
-    let found = crate::language::resolve(None, None, cues.iter().map(|c| c.text.as_str()))?;
+    let format = serde_json::from_value::<Format>(record["format"].clone()).ok();
+    let declared = match (record["path"].as_str(), record["hash"].as_str(), format) {
+        (Some(path), Some(hash), Some(format)) => fs::read(path)
+            .ok()
+            .filter(|bytes| format!("{:016x}", crate::clip::fnv1a64(bytes)) == hash)
+            .and_then(|bytes| crate::transcript::declared_language(&bytes, format)),
+        _ => None,
+    };
+    let found = crate::language::resolve(None, declared.as_deref(), cues.iter().map(|c| c.text.as_str()))?;
     if let Some(o) = record.as_object_mut() {
         o.insert("language".into(), serde_json::to_value(&found).unwrap_or(Value::Null));
     }
