@@ -168,7 +168,7 @@ pub fn from_file_name(name: &str) -> Option<String> {
 /// The least text detection is tried on (characters).
 const MIN_DETECT_CHARS: usize = 12;
 /// The most text detection reads (characters): enough for a clear answer.
-const MAX_DETECT_CHARS: usize = 20_000;
+const MAX_DETECT_CHARS: usize = 4_000;
 
 /// Detects the language of `texts` (a transcript's cues), when the text
 /// says clearly enough.

@@ -190,10 +190,15 @@ enum Command {
     /// Find soundbites, notes and clips by phrase. Exit 0 with hits, 1 with
     /// none, 2 on error.
     ///
-    /// Query language: words (all must match), "exact phrase" (also across
-    /// two consecutive cues), "words near"~3, a OR b, -word, flood* (prefix),
-    /// maria~1 (fuzzy), speaker:maria, camera:a, reel:a001, day:2026-03-14,
-    /// kind:note. Case and accents are ignored (cafe finds café).
+    /// Query language: words (all must match, each in any of its forms:
+    /// warn finds warned, the form as written first; --exact for as
+    /// written only), "exact phrase" (also across two consecutive cues),
+    /// "nobody warn"~stem (a phrase of any forms), "words near"~3, a OR b,
+    /// -word, flood* (prefix), maria~1 (fuzzy), nayburs~~ (sounds like:
+    /// neighbours), 川 or "水がとても" (Chinese, Japanese, Korean, Thai by
+    /// character), speaker:maria, camera:a, reel:a001, day:2026-03-14,
+    /// language:es, kind:note. Case, accents and Arabic and Hebrew vowel
+    /// marks are ignored (cafe finds café).
     Search {
         /// The query; several words are one query (`rushes search river
         /// flood` means `rushes search "river flood"`).
