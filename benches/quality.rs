@@ -74,6 +74,10 @@
 //! both peers against the issue's targets (recall ≥ 0.95, precision ≥ 0.9)
 //! and whether rushes matches or beats both FTS5 figures on the row.
 //!
+//! For the inflected queries the bench also counts how often each system
+//! ranks the cues holding the word as typed above those holding only another
+//! of its forms (the issue's "exact forms rank first").
+//!
 //! Everything, per query too (the relevant cues and each system's answer),
 //! goes to `DIR/quality-results.json`. `DIR` is `RUSHES_BENCH_DIR`, or a
 //! temporary folder removed afterwards. The dump and the library are written
@@ -1084,6 +1088,18 @@ fn main() {
         peer["tokenizers"]["unicode61"]["db_bytes"].as_f64().unwrap_or(0.0) / 1e6,
         peer["tokenizers"]["porter"]["db_bytes"].as_f64().unwrap_or(0.0) / 1e6
     );
+    let cue_text: HashMap<String, &str> = corpus
+        .clips
+        .iter()
+        .flat_map(|c| c.cues.iter().enumerate().map(move |(j, t)| (format!("{}#{j}", c.stem_rel), t.as_str())))
+        .collect();
+    let exact_first: Vec<(usize, usize)> =
+        SYSTEMS.iter().map(|s| exact_first(&queries, &answers[*s], &cue_text)).collect();
+    println!(
+        "inflected queries whose form as written ranks above its other forms: rushes {}/{}, unicode61 {}/{}, \
+         porter {}/{}",
+        exact_first[0].0, exact_first[0].1, exact_first[1].0, exact_first[1].1, exact_first[2].0, exact_first[2].1
+    );
     print_misses(&queries, &answers["rushes"], &scores["rushes"]);
     if !ingest_problems.is_empty() {
         println!("WARNING: the ingest did not bring in the dump as generated:");
@@ -1134,6 +1150,9 @@ fn main() {
         "fts5": {"wall_s": peer_s, "sqlite": peer["sqlite"], "rows": peer["rows"], "files": peer["files"]},
         "targets": {"recall": TARGET_RECALL, "precision": TARGET_PRECISION},
         "table": table,
+        "inflected_exact_first": SYSTEMS.iter().zip(&exact_first)
+            .map(|(s, (ok, n))| (s.to_string(), json!({"queries": n, "exact_first": ok})))
+            .collect::<serde_json::Map<_, _>>(),
         "queries": per_query,
         "bench_wall_s": started.elapsed().as_secs_f64(),
     });
@@ -1430,6 +1449,33 @@ fn hit_cue(hit: &Value, clip_of: &HashMap<String, String>) -> Option<String> {
     // Within a frame or two of a cue start.
     let off = (ms - j * CUE_STEP_MS as i64).abs();
     (off <= 80 && (0..CUES_PER_CLIP as i64).contains(&j)).then(|| format!("{stem}#{j}"))
+}
+
+/// Of the inflected queries, how many a system answers with every cue
+/// holding the query word as written (case folded) above every cue holding
+/// only another form; a query whose answer has no cue of the other kind
+/// counts as met. Returns (met, queries).
+fn exact_first(queries: &[Query], answers: &[Answer], cue_text: &HashMap<String, &str>) -> (usize, usize) {
+    let mut met = 0;
+    let mut n = 0;
+    for (q, a) in queries.iter().zip(answers) {
+        if q.spec.class != Class::Inflected {
+            continue;
+        }
+        n += 1;
+        let word = q.spec.query.to_lowercase();
+        let exact: Vec<bool> = a
+            .ids
+            .iter()
+            .filter(|id| q.relevant.contains(id))
+            .map(|id| cue_text.get(id).is_some_and(|t| tokens(t).contains(&word)))
+            .collect();
+        // Sorted best first, exact cues must all come before the others.
+        if exact.windows(2).all(|w| w[0] || !w[1]) {
+            met += 1;
+        }
+    }
+    (met, n)
 }
 
 struct Score {
