@@ -213,21 +213,43 @@ pub(super) fn stem(stemmer: &frostem::Stemmer, word: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.into_owned())
 }
 
-/// The Double Metaphone codes (primary, alternate) of a word of Latin
-/// letters, at full length; `None` for anything else.
-pub(super) fn sounds(word: &str) -> Option<(String, String)> {
+/// The Double Metaphone codes of a word of Latin letters, at full length
+/// (primary and alternate); `None` for anything else.
+///
+/// Indexed words are folded to ASCII, which loses what a cedilla says:
+/// `Françoise` is indexed `francoise`, whose `c` before `o` Double
+/// Metaphone reads as K. A `c` before `a`, `o` or `u` may have been a `ç`
+/// (an S), so such a word also gets the codes of its spelling with `s`
+/// there: `Fransoise` then sounds like `Françoise`.
+pub(super) fn sounds(word: &str) -> Option<Vec<String>> {
     if word.len() < 2 || !word.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    let dm = rphonetic::DoubleMetaphone::new(None).double_metaphone(word);
-    let (primary, alternate) = (dm.primary(), dm.alternate());
-    (!primary.is_empty()).then_some((primary, alternate))
+    let dm = rphonetic::DoubleMetaphone::new(None);
+    let mut codes = Vec::new();
+    let mut add = |w: &str| {
+        let r = dm.double_metaphone(w);
+        for code in [r.primary(), r.alternate()] {
+            if !code.is_empty() && !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+    };
+    add(word);
+    let bytes = word.as_bytes();
+    if bytes.windows(2).any(|w| w[0] == b'c' && matches!(w[1], b'a' | b'o' | b'u')) {
+        let soft: String = word
+            .char_indices()
+            .map(|(i, c)| if c == 'c' && matches!(bytes.get(i + 1), Some(b'a' | b'o' | b'u')) { 's' } else { c })
+            .collect();
+        add(&soft);
+    }
+    (!codes.is_empty()).then_some(codes)
 }
 
-/// Whether two words' Double Metaphone codes meet (either code of one
-/// equals either code of the other).
-pub(super) fn sound_alike(a: &(String, String), b: &(String, String)) -> bool {
-    a.0 == b.0 || a.0 == b.1 || a.1 == b.0 || (!a.1.is_empty() && a.1 == b.1)
+/// Whether two words share a Double Metaphone code.
+pub(super) fn sound_alike(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|code| b.contains(code))
 }
 
 #[cfg(test)]
@@ -299,5 +321,8 @@ mod tests {
         assert!(sound_alike(&sounds("bonify").unwrap(), &sounds("bonifai").unwrap()));
         assert!(!sound_alike(&sounds("bonify").unwrap(), &sounds("river").unwrap()));
         assert_eq!(sounds("川"), None);
+        // A cedilla folded away still sounds like an S.
+        assert!(sound_alike(&sounds("fransoise").unwrap(), &sounds("francoise").unwrap()));
+        assert!(sound_alike(&sounds("francoise").unwrap(), &sounds("fransoise").unwrap()));
     }
 }
