@@ -29,6 +29,8 @@ const ES_WHISPER: &str = r#"{"text": "", "language": "es", "segments": [
  {"id": 0, "start": 0.0, "end": 0.8, "text": " Aquella noche nadie durmió."},
  {"id": 1, "start": 0.8, "end": 1.6, "text": " Perdimos las casas y la panadería."}]}"#;
 
+const DE_VTT: &str = "WEBVTT\nLanguage: de\n\n00:00.000 --> 00:00.900\nIch weiß noch, wie das Wasser kam.\n";
+
 const JA_VTT: &str = "WEBVTT\nLanguage: ja\n\n00:00.000 --> 00:00.900\n今日は川の水がとても冷たかった。\n\n\
 00:00.900 --> 00:01.800\n東京から来ました。\n";
 
@@ -51,6 +53,7 @@ fn library() -> Library {
             ("EN", "srt", EN_SRT),
             ("ES", "json", ES_WHISPER),
             ("JA", "vtt", JA_VTT),
+            ("DE", "vtt", DE_VTT),
             ("ZH", "srt", ZH_SRT),
             ("AR", "srt", AR_SRT),
         ],
@@ -114,9 +117,15 @@ fn a_word_finds_its_forms_and_the_form_as_written_ranks_first() {
     );
     assert_eq!(lib.marked(&["warned"]), [vec!["warned"], vec!["warn"]], "as written first, either way");
     assert_eq!(lib.marked(&["floods"]), [vec!["floods"], vec!["flood"]]);
-    // Spanish, stemmed in Spanish.
-    assert_eq!(lib.marked(&["noches"]), [vec!["noche"]]);
+    // Spanish. `noches` is in no transcript as written, so it is stemmed
+    // in every language of the library, and German makes `noch` of it
+    // too: the German cue comes after, and `language:es` keeps it out.
+    assert_eq!(lib.marked(&["noches"]), [vec!["noche"], vec!["noch"]]);
+    assert_eq!(lib.marked(&["noches", "language:es"]), [vec!["noche"]]);
     assert_eq!(lib.marked(&["casa"]), [vec!["casas"]]);
+    // German stems `noche` and `noch` alike; `noche` is spoken in the
+    // Spanish transcript, so it is stemmed as Spanish only.
+    assert_eq!(lib.texts(&["noche"]), ["Aquella noche nadie durmió."]);
 }
 
 #[test]
@@ -173,7 +182,8 @@ fn each_transcript_has_its_language_shown_and_filtered() {
     let clips = lib.env.clips();
     let languages: Vec<(String, Value)> =
         clips.iter().map(|c| (c["name"].as_str().unwrap_or_default().to_string(), c["languages"].clone())).collect();
-    let want = [("AR.mp4", "ar"), ("EN.mp4", "en"), ("ES.mp4", "es"), ("JA.mp4", "ja"), ("ZH.mp4", "zh")];
+    let want =
+        [("AR.mp4", "ar"), ("DE.mp4", "de"), ("EN.mp4", "en"), ("ES.mp4", "es"), ("JA.mp4", "ja"), ("ZH.mp4", "zh")];
     for (name, code) in want {
         assert!(languages.contains(&(name.to_string(), serde_json::json!([code]))), "{name}: {languages:?}");
     }

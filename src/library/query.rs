@@ -563,6 +563,26 @@ impl ClipIndex {
         Ok(out.into_iter().collect())
     }
 
+    /// The languages (of `languages`) whose cues hold `word` as written; all
+    /// of `languages` when none does. A word is stemmed in the languages
+    /// it is spoken in: Spanish `noche` is not German `noch`'s form,
+    /// although the German stemmer makes `noch` of both.
+    fn languages_of_word(&self, word: &str, languages: &[String]) -> Result<Vec<String>, QueryError> {
+        if languages.len() < 2 {
+            return Ok(languages.to_vec());
+        }
+        let searcher = self.searcher()?;
+        let f = self.fields();
+        let mut out = Vec::new();
+        for language in languages {
+            let q = super::index::all_terms(&[(f.text, word), (f.language, language)]);
+            if searcher.search(&q, &tantivy::collector::Count)? > 0 {
+                out.push(language.clone());
+            }
+        }
+        Ok(if out.is_empty() { languages.to_vec() } else { out })
+    }
+
     /// Indexed words (of `text`) from `lo` up to (not including) `hi`,
     /// each segment's, that `keep` accepts, at most `max`, sorted.
     fn words_between(
@@ -856,10 +876,27 @@ impl Builder<'_> {
         let sounds = single && (self.spec.sounds_like || self.marks.sounds.iter().any(|w| w.trim() == bare));
         let stemmed_phrase = quoted && !is_prefix && self.marks.stemmed.iter().any(|p| p.trim().to_lowercase() == bare);
         // The other indexed words each token stands for.
+        // Each token's other forms, by the language they were found in
+        // (`None`: sound-alikes, or a stemmed phrase's, which take any).
+        let mut by_language: Vec<(Option<String>, Vec<String>)> = Vec::new();
         let forms: Vec<Vec<String>> = if sounds {
-            vec![self.index.sound_alikes(&tokens[0], MAX_FORMS)?]
+            let found = self.index.sound_alikes(&tokens[0], MAX_FORMS)?;
+            by_language.push((None, found.clone()));
+            vec![found]
         } else if (single || stemmed_phrase) && !self.spec.exact {
-            tokens.iter().map(|t| self.index.forms(t, &self.languages, MAX_FORMS)).collect::<Result<_, _>>()?
+            let mut all = Vec::with_capacity(tokens.len());
+            for t in &tokens {
+                let mut union = std::collections::BTreeSet::new();
+                for language in self.index.languages_of_word(t, &self.languages)? {
+                    let found = self.index.forms(t, std::slice::from_ref(&language), MAX_FORMS)?;
+                    if !found.is_empty() {
+                        union.extend(found.iter().cloned());
+                        by_language.push((Some(language), found));
+                    }
+                }
+                all.push(union.into_iter().collect());
+            }
+            all
         } else {
             vec![Vec::new(); tokens.len()]
         };
@@ -887,7 +924,7 @@ impl Builder<'_> {
             q.set_slop(lit.slop);
             return Ok(Box::new(q));
         }
-        if single && forms.first().is_some_and(|f| !f.is_empty()) {
+        if single && !by_language.is_empty() {
             let term = Term::from_field_text(text, &tokens[0]);
             let mut any: Vec<(Occur, Box<dyn Query>)> = vec![
                 (Occur::Should, Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))),
@@ -899,9 +936,39 @@ impl Builder<'_> {
                     )),
                 ),
             ];
-            for form in &forms[0] {
-                let t = Term::from_field_text(text, form);
-                any.push((Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))));
+            let f = self.index.fields();
+            let terms_of = |forms: &[String]| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(
+                    forms
+                        .iter()
+                        .map(|w| {
+                            let t = Term::from_field_text(text, w);
+                            (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+                        })
+                        .collect(),
+                ))
+            };
+            for (language, forms) in &by_language {
+                let clause: Box<dyn Query> = match language {
+                    // A language's forms count in its own transcripts only
+                    // (German `noch` is no form of Spanish `noche`).
+                    Some(l) => Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, terms_of(forms)),
+                        (Occur::Must, Box::new(ConstScoreQuery::new(term_query(f.language, l), 0.0)) as Box<dyn Query>),
+                    ])),
+                    None => terms_of(forms),
+                };
+                any.push((Occur::Should, clause));
+            }
+            // Notes, clip names and transcripts of no known language take
+            // the forms of every language.
+            let known: Vec<&String> = by_language.iter().filter_map(|(l, _)| l.as_ref()).collect();
+            if !known.is_empty() {
+                let mut unknown: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, terms_of(&forms[0]))];
+                for l in &self.languages {
+                    unknown.push((Occur::MustNot, term_query(f.language, l)));
+                }
+                any.push((Occur::Should, Box::new(BooleanQuery::new(unknown))));
             }
             return Ok(Box::new(BooleanQuery::new(any)));
         }
