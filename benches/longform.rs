@@ -41,6 +41,9 @@
 //! `rushes ingest` keys files by device and inode and catalogs a linked
 //! file once, and each clip carries its own start timecode anyway.
 //!
+//! `RUSHES_BENCH_BIN=PATH` times another `rushes` binary (an older commit's
+//! release build) instead of this one, on the same dump.
+//!
 //! Needs `ffmpeg`/`ffprobe` (Debian: `apt-get install -y ffmpeg`), `sqlite3`
 //! (`apt-get install -y sqlite3`) and a `rushes` built in release mode
 //! (`cargo build --release`).
@@ -494,7 +497,10 @@ impl Tools {
         }
         let sqlite3 = if Path::new("/usr/bin/sqlite3").exists() { "/usr/bin/sqlite3" } else { "sqlite3" };
         assert!(runs(sqlite3, "--version"), "the longform bench needs the sqlite3 CLI (apt-get install -y sqlite3)");
-        let rushes = PathBuf::from(env!("CARGO_BIN_EXE_rushes"));
+        // `RUSHES_BENCH_BIN` runs another build (an older commit's, for a
+        // before/after table) on the same dump.
+        let rushes = std::env::var_os("RUSHES_BENCH_BIN")
+            .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rushes")), PathBuf::from);
         assert!(rushes.exists(), "{} is not built (cargo build --release)", rushes.display());
         let time = Some(PathBuf::from("/usr/bin/time")).filter(|p| p.exists());
         if time.is_none() {
