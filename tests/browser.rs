@@ -77,7 +77,8 @@ fn make_dump(dump: &Path) {
         "1\n00:00:00,500 --> 00:00:02,500\nANNA: Good morning from the test card.\n\n\
          2\n00:00:03,000 --> 00:00:05,600\nANNA: The heron lifts over the weir at dawn.\n\n\
          3\n00:00:06,000 --> 00:00:08,000\n<script>alert(1)</script>\n\n\
-         4\n00:00:09,000 --> 00:00:11,000\nANNA: Last words before the cut.\n",
+         4\n00:00:09,000 --> 00:00:11,000\nANNA: Last words before the cut.\n\n\
+         5\n00:00:11,100 --> 00:00:11,900\nوَصَلَتِ المِيَاهُ إِلَى البَاب\n",
     )
     .expect("write srt");
     // The sound recorder's BWF (25 fps, 14:31:05:00), audio only.
@@ -121,7 +122,7 @@ fn an_editor_finds_plays_trims_bins_and_exports_a_bite_in_chromium() {
     let ingest = env.json(&["ingest", "--json", "--verify", dump.to_str().expect("utf-8 path")], 0);
     assert_eq!(ingest["clips_added"], 3, "the three clips are cataloged: {ingest}");
     assert_eq!(ingest["verify"]["hash_lists"], 1, "the MHL is read: {ingest}");
-    assert_eq!(ingest["segments"], 5, "the SRTs are attached: {ingest}");
+    assert_eq!(ingest["segments"], 6, "the SRTs are attached: {ingest}");
 
     // Anna's release is still out; nobody has a release for the sound
     // recordist's SPEAKER 1.

@@ -47,6 +47,10 @@ AUDIO_PHRASE = "kingfisher on the far bank"
 AUDIO_FRAME_S = 1 / 25
 # The test clip's rate: 30000/1001, so one frame is 1001/30000 s.
 FRAME_S = 1001 / 30000
+# A cue with its harakat, searched without them.
+ARABIC_CUE = "وَصَلَتِ المِيَاهُ إِلَى البَاب"
+ARABIC_QUERY = "المياه"
+ARABIC_WORD = "المِيَاهُ"
 # Seconds any one step may take (a loaded 2-core CI machine is slow).
 STEP_TIMEOUT_S = 30
 
@@ -287,6 +291,35 @@ def run(driver, url, outdir):
     src = js(driver, "return document.getElementById('player').currentSrc")
     check(src.endswith("/media/" + audio_hit["clip_id"]), f"the player plays {src!r}, not the WAV's media URL")
     driver.save_screenshot(os.path.join(outdir, "audio.png"))
+
+    # 7. An Arabic cue, searched without its vowel marks, is found and reads
+    # right to left, the mark on the word as written.
+    q = driver.find_element(By.ID, "q")
+    q.click()
+    q.send_keys(Keys.CONTROL, "a")
+    q.send_keys(ARABIC_QUERY)
+
+    def arabic_row():
+        try:
+            if driver.find_element(By.ID, "count").text != "1 hit":
+                return None
+            bdi = driver.find_element(By.CSS_SELECTOR, "#hits .hit .hit-text bdi")
+            # Search as you type: the list may still show the last query's hit.
+            if bdi.text != ARABIC_CUE:
+                return None
+            return {
+                "direction": js(driver, "return getComputedStyle(arguments[0]).direction", bdi),
+                "marked": [m.text for m in bdi.find_elements(By.CSS_SELECTOR, "mark")],
+                "text": bdi.text,
+            }
+        except (StaleElementReferenceException, WebDriverException):
+            return None
+
+    row = wait_for(f"the Arabic cue, as written, the one hit for {ARABIC_QUERY!r}", arabic_row)
+    log(f"arabic hit: {row}")
+    check(row["direction"] == "rtl", f"the Arabic cue reads {row['direction']}, not right to left")
+    check(row["marked"] == [ARABIC_WORD], f"the marked words are {row['marked']}, not [{ARABIC_WORD!r}]")
+    driver.save_screenshot(os.path.join(outdir, "arabic.png"))
 
     # The browser asks for /favicon.ico by itself; the workspace has none.
     errors = [

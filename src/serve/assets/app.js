@@ -375,7 +375,9 @@
         verifiedBadge(hit)),
       h("div", { class: "hit-text" },
         hit.speaker ? h("span", { class: "speaker", text: hit.speaker + ": " }) : null,
-        highlighted(hit.text, hit.matches)),
+        // bdi: a cue in Arabic or Hebrew reads right to left, whatever
+        // surrounds it.
+        h("bdi", {}, highlighted(hit.text, hit.matches))),
       hit.kind === "soundbite" ? toggle : null,
       ctx);
     row.querySelector(".clip-link").addEventListener("click", (e) => e.stopPropagation());
@@ -413,7 +415,7 @@
         ctx.append(h("div", { class: "ctx-cue" + (i === at ? " this" : "") },
           h("span", { class: "tcv", text: c.tc_in || "" }), " ",
           c.speaker ? h("span", { class: "speaker", text: c.speaker + ": " }) : null,
-          c.text || ""));
+          h("bdi", {}, c.text || "")));
       }
       if (!cues.length) ctx.append(h("div", { class: "muted", text: "This clip has no transcript." }));
       ctx.hidden = false;
@@ -774,7 +776,7 @@
       const el = it.kind === "cue"
         ? h("li", { class: "cue", title: "Play from here" },
             h("span", { class: "tcv", text: d.tc_in || offsetLabel(it.frameIn) }),
-            h("span", { class: "cue-text" }, d.speaker ? h("span", { class: "speaker", text: d.speaker + ": " }) : null, d.text || ""))
+            h("span", { class: "cue-text" }, d.speaker ? h("span", { class: "speaker", text: d.speaker + ": " }) : null, h("bdi", {}, d.text || "")))
         : h("li", { class: "note", title: "Note: play from here" },
             h("span", { class: "tcv", text: d.tc_in || offsetLabel(it.frameIn) }),
             h("span", { class: "cue-text" }, h("span", { class: "note-mark", text: "note " }), d.text || "",
@@ -910,7 +912,7 @@
           btn("↑", "Move up", () => move(-1), i === 0),
           btn("↓", "Move down", () => move(1), i === selects.length - 1),
           btn("✕", "Remove from the bin", remove))),
-      sel.text ? h("div", { class: "sel-text" }, sel.speaker ? h("span", { class: "speaker", text: sel.speaker + ": " }) : null, sel.text) : null,
+      sel.text ? h("div", { class: "sel-text" }, sel.speaker ? h("span", { class: "speaker", text: sel.speaker + ": " }) : null, h("bdi", {}, sel.text)) : null,
       comment);
     comment.addEventListener("click", (e) => e.stopPropagation());
     row.addEventListener("click", () => playSelect(sel));
@@ -1015,7 +1017,7 @@
         h("span", { class: "cue-text" },
           it.kind === "note" ? h("span", { class: "note-mark", text: "note " }) : null,
           d.speaker ? h("span", { class: "speaker", text: d.speaker + ": " }) : null,
-          d.text || "",
+          h("bdi", {}, d.text || ""),
           it.kind === "note" ? tagText(d) : null)));
     }
     if (!items.length) log.append(h("li", { class: "empty", text: "No notes or transcript." }));
