@@ -423,8 +423,60 @@ pub(super) fn cues_bytes(
     let query = all_terms(&[(fields.kind, CUES_KIND), (fields.source_id, source_id)]);
     let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
     let Some(&(_, addr)) = top.first() else { return Ok(None) };
+    stored_cues(searcher, fields, addr)
+}
+
+/// The stored cues of the `cues` document at `addr`. tantivy decodes a
+/// stored bytes value one byte at a time (about 5 ms for the 20
+/// transcripts of a page of hits, a fifth of a whole search process), so
+/// the document's stored bytes are read whole instead, and through
+/// tantivy only when they are not in the one shape a `cues` document has.
+fn stored_cues(searcher: &tantivy::Searcher, fields: Fields, addr: DocAddress) -> Result<Option<Vec<u8>>, IndexError> {
+    let store = searcher.segment_reader(addr.segment_ord).get_store_reader(0).map_err(TantivyError::from)?;
+    let raw = store.get_document_bytes(addr.doc_id)?;
+    if let Some(bytes) = only_bytes_value(raw.as_slice(), fields.cues) {
+        return Ok(Some(bytes.to_vec()));
+    }
     let doc: TantivyDocument = searcher.doc(addr)?;
     Ok(doc.get_first(fields.cues).and_then(|v| v.as_bytes()).map(<[u8]>::to_vec))
+}
+
+/// The value of `field` in a stored document, as tantivy's doc store
+/// writes one (`schema::document::se`): a VInt count of values, then for
+/// each its field id (u32, little-endian), a type code, and for bytes
+/// (code 4) a VInt length and the bytes. Only a document whose one value
+/// is bytes of `field` is read here (a transcript's `cues` document);
+/// `None` for anything else, which the caller reads through tantivy.
+fn only_bytes_value(doc: &[u8], field: tantivy::schema::Field) -> Option<&[u8]> {
+    const BYTES_CODE: u8 = 4;
+    let (count, rest) = vint(doc)?;
+    if count != 1 {
+        return None;
+    }
+    let (id, rest) = rest.split_first_chunk::<4>()?;
+    if u32::from_le_bytes(*id) != field.field_id() {
+        return None;
+    }
+    let (&code, rest) = rest.split_first()?;
+    if code != BYTES_CODE {
+        return None;
+    }
+    let (len, rest) = vint(rest)?;
+    let len = usize::try_from(len).ok()?;
+    (rest.len() == len).then_some(rest)
+}
+
+/// tantivy's VInt: seven bits a byte, low first, the last byte marked by
+/// its high bit.
+fn vint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, b) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 != 0 {
+            return Some((value, &bytes[i + 1..]));
+        }
+    }
+    None
 }
 
 /// The library as of one commit: reads through it share one searcher.
@@ -540,12 +592,13 @@ impl Snapshot {
     }
 
     fn stored_bytes(&self, terms: &[(Field, &str)]) -> Result<Vec<Vec<u8>>, IndexError> {
-        let docs = self.docs_where(terms)?;
-        Ok(docs
-            .iter()
-            .filter_map(|d| d.get_first(self.fields.cues).and_then(|v| v.as_bytes()))
-            .map(<[u8]>::to_vec)
-            .collect())
+        let mut addrs: Vec<_> = self.searcher.search(&all_terms(terms), &DocSetCollector)?.into_iter().collect();
+        addrs.sort();
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            out.extend(stored_cues(&self.searcher, self.fields, addr)?);
+        }
+        Ok(out)
     }
 }
 
@@ -829,4 +882,43 @@ fn clip_text(clip: &Clip) -> String {
     }
     parts.extend(clip.track_names.iter().map(String::as_str));
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored bytes of a `cues` document, read whole, are the bytes
+    /// written (every byte value, long enough for a many-byte length), and
+    /// the fast path is the one taken: a change to tantivy's stored
+    /// format shows here, not as a slow search.
+    #[test]
+    fn a_cues_document_is_read_whole_from_the_store() {
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        register_analyzers(&index);
+        let written: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 256) as u8).collect();
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).expect("writer");
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, CUES_KIND);
+        doc.add_text(f.source_id, "src:00000000000000aa");
+        doc.add_bytes(f.cues, &written);
+        writer.add_document(doc).expect("add");
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let addr = DocAddress::new(0, 0);
+        let raw = searcher.segment_reader(0).get_store_reader(0).expect("store").get_document_bytes(0).expect("doc");
+        assert_eq!(only_bytes_value(raw.as_slice(), f.cues), Some(written.as_slice()), "read whole");
+        assert_eq!(only_bytes_value(raw.as_slice(), f.record), None, "another field is not taken for it");
+        assert_eq!(stored_cues(&searcher, f, addr).expect("read").as_deref(), Some(written.as_slice()));
+        assert_eq!(cues_bytes(&searcher, f, "src:00000000000000aa").expect("read"), Some(written));
+    }
+
+    #[test]
+    fn vints_as_tantivy_writes_them() {
+        assert_eq!(vint(&[0x85]), Some((5, &[][..])));
+        assert_eq!(vint(&[0x00, 0x81, 9]), Some((128, &[9u8][..])));
+        assert_eq!(vint(&[0x00, 0x00]), None, "no last byte");
+        assert_eq!(vint(&[]), None);
+    }
 }
