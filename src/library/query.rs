@@ -43,7 +43,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::Library;
-use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, cue_of};
+use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, source_of_hash};
 use super::schema::{DocKind, Key, PairRecord, decode};
 use crate::clip::{Clip, NoteRecord, Segment};
 
@@ -319,9 +319,11 @@ impl Library {
             candidates.truncate(limit);
         }
         candidates.sort_unstable_by(best);
+        // The cue columns are opened once for the page, not per hit.
+        let cues = CueColumns::new(&searcher)?;
         let hits = candidates
             .into_iter()
-            .map(|(score, addr, pair)| self.raw_hit(&searcher, score, addr, pair))
+            .map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair))
             .collect::<Result<_, _>>()?;
         Ok(Page { hits, total })
     }
@@ -363,8 +365,16 @@ impl Library {
 
     /// A matching document as a hit: a cue (its words, or with `pair` its
     /// boundary with the next), or a catalog document.
-    fn raw_hit(&self, searcher: &Searcher, score: f32, addr: DocAddress, pair: bool) -> Result<RawHit, QueryError> {
-        if let Some((source_id, n)) = cue_of(searcher, addr)? {
+    fn raw_hit(
+        &self,
+        searcher: &Searcher,
+        cues: &CueColumns,
+        score: f32,
+        addr: DocAddress,
+        pair: bool,
+    ) -> Result<RawHit, QueryError> {
+        if let Some((hash, n)) = cues.cue(addr) {
+            let (source_id, n) = (source_of_hash(hash), n as usize);
             let (key, record) = if pair {
                 let record = PairRecord { first: Key::segment(&source_id, n), second: Key::segment(&source_id, n + 1) };
                 (Key::pair(&source_id, n), HitRecord::Pair(record))
