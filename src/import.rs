@@ -233,7 +233,7 @@ pub fn import_files(
     placement: Placement,
     report: &mut ImportReport,
     progress: &dyn Progress,
-) -> Result<(), ImportError> {
+) -> Result<BTreeSet<String>, ImportError> {
     let clips = lib.clips()?;
     let catalog = Catalog::new(&clips);
     let snap = lib.snapshot()?;
@@ -241,6 +241,8 @@ pub fn import_files(
     let mut tally = Tally::new(&snap);
     let sizes: Vec<u64> = files.iter().map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
     progress.begin_words(files.len() as u64, sizes.iter().sum());
+    // The sources read and placed on the catalog as it is now.
+    let mut placed = BTreeSet::new();
     for ((path, abs, opts), size) in files.iter().zip(sizes) {
         progress.words(size, 0);
         let bytes = match read_capped(path) {
@@ -292,11 +294,12 @@ pub fn import_files(
         write_source(writer, &record, &catalog)?;
         progress.words(0, record.segments.len() as u64);
         record.let_go_of_cues();
+        placed.insert(id.clone());
         sources.insert(id, record);
     }
     write_summaries(writer, &tally, &sources, &clips, &BTreeSet::new())?;
     writer.commit()?;
-    Ok(())
+    Ok(placed)
 }
 
 /// After clips were added or re-probed: attach transcripts that were
@@ -305,12 +308,13 @@ pub fn reconcile(
     lib: &Library,
     writer: &mut Writer,
     changed_clips: &BTreeSet<String>,
+    placed: &BTreeSet<String>,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
     if changed_clips.is_empty() {
         return Ok(());
     }
-    let change = Change { changed: changed_clips.clone(), ..Change::default() };
+    let change = Change { changed: changed_clips.clone(), placed: placed.clone(), ..Change::default() };
     apply(lib, writer, &change, report).map(drop)
 }
 
@@ -335,6 +339,10 @@ pub struct Change {
     pub forget_sources: BTreeSet<String>,
     /// Sources whose file moved: old id and new absolute path.
     pub moved_sources: Vec<(String, String)>,
+    /// Sources just read and placed on the catalog as this change finds it
+    /// (an ingest's new transcripts, placed after its clips were
+    /// committed): placing them again would index every cue twice.
+    pub placed: BTreeSet<String>,
 }
 
 /// Applies `change` through `writer` in one commit: clip records, the
@@ -360,8 +368,12 @@ pub fn apply(
     let mut tally = Tally::new(&snap);
     let mut redo_clips = change.changed.clone();
     redo_clips.extend(overrides.keys().map(|id| id.to_string()));
-    tally.touched.extend(redo_clips.iter().cloned());
     let mut sources = load_sources(&snap)?;
+    // A clip whose words were all just placed (an ingest's new clip and
+    // its new transcript) has its summary written already.
+    let placed_on: BTreeSet<&str> =
+        change.placed.iter().filter_map(|id| sources.get(id)).filter_map(|r| r.clip_id.as_deref()).collect();
+    tally.touched.extend(redo_clips.iter().filter(|c| !placed_on.contains(c.as_str())).cloned());
 
     // Forgotten sources, and the transcripts of forgotten clips.
     let attached_to_forgotten = sources.values().filter(|r| {
@@ -393,12 +405,13 @@ pub fn apply(
     let mut scratch = ImportReport::default();
     for (id, record) in sources.iter_mut() {
         let redo = redo_sources.contains(id)
-            || match record.kind {
-                SourceKind::Notes | SourceKind::SoundReport => true,
-                SourceKind::Transcript => {
-                    record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| redo_clips.contains(c))
-                }
-            };
+            || (!change.placed.contains(id)
+                && match record.kind {
+                    SourceKind::Notes | SourceKind::SoundReport => true,
+                    SourceKind::Transcript => {
+                        record.unmatched.is_some() || record.clip_id.as_ref().is_some_and(|c| redo_clips.contains(c))
+                    }
+                });
         if !redo {
             continue;
         }

@@ -450,9 +450,9 @@ pub fn ingest(
     }
     stop_if_interrupted(progress, &report)?;
     progress.finish();
-    import_files(lib, &mut writer, &word_files, Placement::Stored, &mut report.words, progress)?;
+    let placed = import_files(lib, &mut writer, &word_files, Placement::Stored, &mut report.words, progress)?;
     progress.finish();
-    reconcile(lib, &mut writer, &changed_clips, &mut report.words)?;
+    reconcile(lib, &mut writer, &changed_clips, &placed, &mut report.words)?;
     report.skipped = report.skipped_by_kind.values().sum();
     report.failures.sort_by(|a, b| a.path.cmp(&b.path));
     keep_failures(lib, &walks, &report.failures, opts)?;
