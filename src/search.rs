@@ -639,12 +639,34 @@ fn add_context(lib: &Library, hit: &mut Hit, n: usize) -> Result<(), QueryError>
 /// `[start, end)` (see [`Hit::matches`]). No markup: marking is the
 /// printer's.
 pub fn highlight(lib: &Library, text: &str, words: &[QueryWord]) -> Vec<[usize; 2]> {
-    let bytes: Vec<(usize, usize)> = lib
-        .tokens(text)
-        .into_iter()
-        .filter(|(_, _, tok)| words.iter().any(|w| word_matches(w, tok)))
-        .map(|(a, b, _)| (a, b))
-        .collect();
+    let tokens = lib.tokens(text);
+    let mut marked = vec![false; tokens.len()];
+    // A word alone matches wherever it stands; a phrase's words only
+    // where the whole phrase runs in order (a page of Japanese would
+    // otherwise light up every の of "水がとても").
+    let alone: Vec<&QueryWord> = words.iter().filter(|w| w.phrase.is_none()).collect();
+    for (i, (_, _, tok)) in tokens.iter().enumerate() {
+        if alone.iter().any(|w| word_matches(w, tok)) {
+            marked[i] = true;
+        }
+    }
+    let mut phrases: Vec<Vec<&QueryWord>> = Vec::new();
+    for w in words.iter().filter(|w| w.phrase.is_some()) {
+        match (phrases.last_mut(), w.phrase) {
+            (Some(p), Some((_, at))) if at > 0 => p.push(w),
+            _ => phrases.push(vec![w]),
+        }
+    }
+    for phrase in &phrases {
+        for start in 0..tokens.len().saturating_sub(phrase.len() - 1) {
+            let runs = phrase.iter().enumerate().all(|(j, w)| word_matches(w, &tokens[start + j].2));
+            if runs {
+                marked[start..start + phrase.len()].iter_mut().for_each(|m| *m = true);
+            }
+        }
+    }
+    let bytes: Vec<(usize, usize)> =
+        tokens.iter().zip(&marked).filter(|(_, m)| **m).map(|((a, b, _), _)| (*a, *b)).collect();
     // Characters of an unspaced script are tokens of their own: matched
     // characters that touch are one mark (`[[水がとても]]`, not five).
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(bytes.len());

@@ -37,6 +37,8 @@ const JA_VTT: &str = "WEBVTT\nLanguage: ja\n\n00:00.000 --> 00:00.900\n今日は
 const ZH_SRT: &str = "1\n00:00:00,000 --> 00:00:00,900\n我们的房子被洪水冲走了。\n\n\
 2\n00:00:00,900 --> 00:00:01,800\n水很冷，我们很害怕。\n";
 
+const TH_SRT: &str = "1\n00:00:00,000 --> 00:00:00,900\nน้ำท่วมบ้านเราทั้งหมู่บ้าน\n";
+
 const AR_SRT: &str = "1\n00:00:00,000 --> 00:00:00,900\nوَصَلَتِ المِيَاهُ إِلَى بَابِ البَيْتِ\n\n\
 2\n00:00:00,900 --> 00:00:01,800\nكَتَبَ أَحْمَدُ الرِّسَالَةَ\n";
 
@@ -54,6 +56,7 @@ fn library() -> Library {
             ("ES", "json", ES_WHISPER),
             ("JA", "vtt", JA_VTT),
             ("DE", "vtt", DE_VTT),
+            ("TH", "srt", TH_SRT),
             ("ZH", "srt", ZH_SRT),
             ("AR", "srt", AR_SRT),
         ],
@@ -136,6 +139,9 @@ fn exact_and_quoted_phrases_do_not_take_other_forms() {
     assert!(lib.texts(&["\"nobody warn\""]).is_empty(), "a quoted phrase is exact");
     assert_eq!(lib.marked(&["\"nobody warn\"~stem"]), [vec!["Nobody", "warned"]]);
     assert_eq!(lib.texts(&["\"nobody warned\""]), ["Nobody warned us about the floods."]);
+    // A phrase is marked where it runs, not each of its words wherever it
+    // stands (the first "the" of the cue is not part of it).
+    assert_eq!(lib.marked(&["\"the neighbours\""]), [vec!["the", "neighbours"]]);
 }
 
 #[test]
@@ -146,6 +152,10 @@ fn japanese_and_chinese_are_searchable_by_character_word_and_phrase() {
     assert_eq!(lib.marked(&["\"水がとても\""]), [vec!["水がとても"]]);
     assert!(lib.texts(&["\"水がたいへん\""]).is_empty(), "a phrase is its characters in order");
     assert_eq!(lib.marked(&["洪水"]), [vec!["洪水"]]);
+    // Thai is written without spaces too: "flood" inside "the flood
+    // covered our whole village".
+    assert_eq!(lib.marked(&["ท่วม"]), [vec!["ท่วม"]]);
+    assert_eq!(lib.marked(&["\"บ้านเรา\""]), [vec!["บ้านเรา"]]);
     // 水 is in a Japanese cue and a Chinese one.
     assert_eq!(lib.texts(&["水"]).len(), 3);
     assert_eq!(lib.texts(&["水", "language:zh"]).len(), 2);

@@ -102,6 +102,11 @@ pub struct QueryWord {
     /// Other indexed words it matched for: its forms or sound-alikes
     /// (folded).
     pub forms: Vec<String>,
+    /// For a word of an exact phrase (no slop): which phrase of the query
+    /// (its first word's index in the query's words) and its place in
+    /// it, so highlighting marks the phrase where it occurs, not each of
+    /// its words wherever it stands.
+    pub phrase: Option<(usize, usize)>,
 }
 
 /// A parsed query, ready to run many times.
@@ -911,12 +916,15 @@ impl Builder<'_> {
             vec![Vec::new(); tokens.len()]
         };
         let last = tokens.len() - 1;
+        let first_word = self.words.len();
+        let in_phrase = tokens.len() > 1 && lit.slop == 0;
         for (i, t) in tokens.iter().enumerate() {
             self.words.push(QueryWord {
                 text: t.clone(),
                 prefix: is_prefix && i == last,
                 distance: if tokens.len() == 1 { distance } else { 0 },
                 forms: forms.get(i).cloned().unwrap_or_default(),
+                phrase: in_phrase.then_some((first_word, i)),
             });
         }
         if stemmed_phrase && forms.iter().any(|f| !f.is_empty()) {
