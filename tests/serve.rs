@@ -191,9 +191,17 @@ impl Workspace {
 #[test]
 fn search_clips_and_the_shot_log_answer_as_the_command_line_does() {
     let mut ws = Workspace::new(None, &[]);
-    for (q, filter) in
-        [("river", ""), ("\"came up to the door\"", ""), ("river", "&speaker=maria"), ("night", "&kind=soundbite")]
-    {
+    for (q, filter) in [
+        ("river", ""),
+        ("\"came up to the door\"", ""),
+        ("river", "&speaker=maria"),
+        ("night", "&kind=soundbite"),
+        // Word forms, as written only, a language, sounds alike (#19).
+        ("rivers", ""),
+        ("river", "&exact=1"),
+        ("river", "&language=en"),
+        ("rever", "&sounds_like=1"),
+    ] {
         let target = format!("/api/search?q={}{filter}", query_value(q));
         let a = ws.get(&target);
         assert_eq!(a.status, 200, "{target}: {}", a.text());
@@ -204,6 +212,14 @@ fn search_clips_and_the_shot_log_answer_as_the_command_line_does() {
         }
         if let Some(kind) = filter.strip_prefix("&kind=") {
             args.extend(["--kind", kind]);
+        }
+        if let Some(language) = filter.strip_prefix("&language=") {
+            args.extend(["--language", language]);
+        }
+        match filter {
+            "&exact=1" => args.push("--exact"),
+            "&sounds_like=1" => args.push("--sounds-like"),
+            _ => {}
         }
         let cli = ws.env.json(&args, 0);
         let hits = a.json();
