@@ -100,7 +100,13 @@ pub fn timecode(data: &[u8]) {
 /// inside the file. Text formats number diagnostics by line; Whisper JSON
 /// numbers them by segment, and every segment is an object (`{`).
 fn transcript(data: &[u8], ext: &str) {
-    if let transcript::Outcome::Transcript { cues, diagnostics, .. } = transcript::parse(data, ext) {
+    if let transcript::Outcome::Transcript { format, cues, diagnostics, .. } = transcript::parse(data, ext) {
+        // The language a file declares, and detection from its cues, read
+        // the same bytes and never fail on them.
+        if let Some(declared) = transcript::declared_language(data, format) {
+            let _ = rushes::language::normalize(&declared);
+        }
+        let _ = rushes::language::detect(cues.iter().map(|c| c.text.as_str()));
         let lines = if ext == "json" {
             data.iter().filter(|&&b| b == b'{').count()
         } else {

@@ -160,12 +160,16 @@ impl<T: Tokenizer> Tokenizer for StripMarksFilter<T> {
     type TokenStream<'a> = StripMarksStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StripMarksStream { tail: self.inner.token_stream(text) }
+        StripMarksStream { tail: self.inner.token_stream(text), next: 0 }
     }
 }
 
 pub(super) struct StripMarksStream<T> {
     tail: T,
+    /// The position of the next token kept: positions count kept tokens
+    /// only, so a phrase across a dropped token still matches the query's
+    /// words (the word tokenizer leaves no gaps of its own).
+    next: usize,
 }
 
 impl<T: TokenStream> TokenStream for StripMarksStream<T> {
@@ -175,11 +179,16 @@ impl<T: TokenStream> TokenStream for StripMarksStream<T> {
             if let Cow::Owned(folded) = crate::language::fold_marks(&token.text) {
                 token.text = folded;
             }
-            // A token of marks alone (after a letter that folding removed)
-            // is no word.
-            if !token.text.is_empty() {
-                return true;
+            // A token of marks alone (a vowel mark or tatweel standing by
+            // itself) is no word.
+            if token.text.is_empty() {
+                continue;
             }
+            // Every kept token is numbered here (the tail counts from what
+            // it last saw, which this overwrites each time).
+            token.position = self.next;
+            self.next += 1;
+            return true;
         }
         false
     }
@@ -297,10 +306,43 @@ mod tests {
         assert_eq!(words("أحمد"), words("احمد"));
         assert_eq!(words("العـــربية"), words("العربية"));
         assert_eq!(words("שָׁלוֹם"), words("שלום"));
+        // A vowel mark or tatweel standing alone is no word, and leaves no
+        // gap in the positions.
+        let t: Vec<usize> = {
+            let mut a = folded();
+            let mut s = a.token_stream("قال َ ـــ كتب");
+            let mut out = Vec::new();
+            while s.advance() {
+                out.push(s.token().position);
+            }
+            out
+        };
+        assert_eq!(t, [0, 1]);
         // Offsets still cover the word as written, marks included.
         let written = "قال كَتَبَ";
         let t = tokens(written);
         assert_eq!(&written[t[1].1..t[1].2], "كَتَبَ");
+    }
+
+    proptest::proptest! {
+        /// Any text: every token is a non-empty slice of it, on character
+        /// boundaries, in order and not overlapping, and its position
+        /// counts up by one.
+        #[test]
+        fn tokens_are_slices_of_any_text(text in "\\PC{0,40}") {
+            let mut a = folded();
+            let mut s = a.token_stream(&text);
+            let (mut end, mut position) = (0, None::<usize>);
+            while s.advance() {
+                let t = s.token();
+                proptest::prop_assert!(!t.text.is_empty());
+                proptest::prop_assert!(t.offset_from >= end && t.offset_from < t.offset_to);
+                proptest::prop_assert!(text.get(t.offset_from..t.offset_to).is_some());
+                proptest::prop_assert_eq!(t.position, position.map_or(0, |p| p + 1));
+                end = t.offset_to;
+                position = Some(t.position);
+            }
+        }
     }
 
     #[test]

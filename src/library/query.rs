@@ -1066,3 +1066,29 @@ impl Builder<'_> {
         Ok(Some(Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(text, t)).collect()))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_taken_out_and_positions_kept() {
+        let (text, marks) = extract_marks(r#"nayburs~~ maria~1 "nobody warn"~stem "exact words"~2 x~"#);
+        assert_eq!(text.len(), r#"nayburs~~ maria~1 "nobody warn"~stem "exact words"~2 x~"#.len());
+        assert_eq!(marks.sounds, ["nayburs"]);
+        assert_eq!(marks.fuzzy, [("maria".to_string(), 1)]);
+        assert_eq!(marks.stemmed, ["nobody warn"]);
+        assert!(text.contains(r#""exact words"~2"#), "slop is tantivy's: {text}");
+        assert!(text.contains("nayburs  ") && text.contains("maria  ") && text.contains(r#""nobody warn"     "#));
+    }
+
+    proptest::proptest! {
+        /// Any query: taking the marks out never panics and keeps every
+        /// other character where it was (error positions stay right).
+        #[test]
+        fn marks_keep_positions_in_any_query(query in "[a-z\"~0-9 ()川é:-]{0,30}") {
+            let (text, _) = extract_marks(&query);
+            proptest::prop_assert_eq!(text.chars().count(), query.chars().count());
+        }
+    }
+}
