@@ -21,14 +21,14 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::directory::error::LockError;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{DocAddress, Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -188,7 +188,15 @@ pub(super) struct ClipIndex {
     stores: std::sync::Mutex<ByteCache>,
     /// Catalog records the search reader read lately (hits' clips).
     records: std::sync::Mutex<ByteCache>,
+    /// Threads that search the segments of a commit side by side, started
+    /// by the first search of a library with more than one segment.
+    executor: std::sync::OnceLock<Executor>,
 }
+
+/// Searches a library of one segment on the calling thread.
+static ONE_THREAD: Executor = Executor::SingleThread;
+/// Search threads at most (one per core up to this).
+const SEARCH_THREADS: usize = 4;
 
 impl ClipIndex {
     /// Opens the index in `dir`, creating it when `open` allows.
@@ -216,6 +224,7 @@ impl ClipIndex {
             search_reader: std::sync::OnceLock::new(),
             stores: std::sync::Mutex::new(ByteCache::new(STORE_CACHE_BYTES)),
             records: std::sync::Mutex::new(ByteCache::new(RECORD_CACHE_BYTES)),
+            executor: std::sync::OnceLock::new(),
         })
     }
 
@@ -246,6 +255,32 @@ impl ClipIndex {
         let searcher = reader.searcher();
         let _ = self.search_reader.set(reader);
         Ok(searcher)
+    }
+
+    /// Runs `collector` over the matches of `query` in every segment of
+    /// `searcher`, the segments side by side on one thread per core: a
+    /// heavy query (a phrase of common words) then takes about the time of
+    /// its largest segment rather than of all of them. The fruits are
+    /// merged in segment order, so the answer is the same as on one thread.
+    pub(super) fn search<C: Collector>(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        let executor = if searcher.segment_readers().len() < 2 {
+            &ONE_THREAD
+        } else {
+            self.executor.get_or_init(|| {
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+                if threads < 2 {
+                    return Executor::SingleThread;
+                }
+                // Threads that cannot start leave the search on this one.
+                Executor::multi_thread(threads, "rushes-search-").unwrap_or(Executor::SingleThread)
+            })
+        };
+        searcher.search_with_executor(query, collector, executor, EnableScoring::enabled_from_searcher(searcher))
     }
 
     /// Makes the search reader see the last commit (of any process). A

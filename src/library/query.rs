@@ -271,10 +271,10 @@ impl Library {
     /// index per query: the total is exact and needs no second count.
     pub fn find(&self, prepared: &Prepared, limit: usize) -> Result<Page, QueryError> {
         let searcher = self.index.searcher()?;
-        let main = searcher.search(&*prepared.query, &Matches)?;
+        let main = self.index.search(&searcher, &*prepared.query, &Matches)?;
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.iter().map(|m| (m.score, m.addr, false)).collect();
         if let Some(bridge) = &prepared.bridge {
-            let pairs = searcher.search(&**bridge, &Matches)?;
+            let pairs = self.index.search(&searcher, &**bridge, &Matches)?;
             if !pairs.is_empty() {
                 // Cues whose own words match: those of the main query,
                 // unless filters narrowed it (a cue matches alone whatever
@@ -286,7 +286,7 @@ impl Library {
                         (Occur::Must, prepared.words_query.box_clone()),
                         (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
                     ]);
-                    alone_matches = searcher.search(&q, &Matches)?;
+                    alone_matches = self.index.search(&searcher, &q, &Matches)?;
                     &alone_matches
                 } else {
                     &main
