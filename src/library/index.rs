@@ -949,6 +949,45 @@ mod tests {
         assert_eq!(cues_bytes(&searcher, f, "src:00000000000000aa").expect("read"), Some(written));
     }
 
+    /// A search over several segments, run side by side, finds what one
+    /// thread finds, in the same order: every match, its score and address.
+    #[test]
+    fn segments_searched_side_by_side_answer_as_one_thread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = ClipIndex::open(dir.path(), Open::OrCreate).expect("open");
+        let f = index.fields();
+        let mut writer = index.writer().expect("writer");
+        for batch in 0..3u64 {
+            for i in 0..50u64 {
+                let mut d = TantivyDocument::default();
+                d.add_text(f.kind, DocKind::Segment.as_str());
+                let extra = if (batch + i) % 3 == 0 { " water water" } else { "" };
+                d.add_text(f.text, format!("the river {batch} came up {i}{extra}"));
+                writer.add_doc(d).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert!(searcher.segment_readers().len() >= 2, "the test needs several segments");
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.text, "river"), IndexRecordOption::WithFreqs))
+                    as Box<dyn Query>,
+            ),
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(Term::from_field_text(f.text, "water"), IndexRecordOption::WithFreqs)),
+            ),
+        ]);
+        let top = TopDocs::with_limit(200).order_by_score();
+        let side_by_side = index.search(&searcher, &query, &top).expect("search");
+        let one_thread = searcher.search(&query, &top).expect("search");
+        assert_eq!(side_by_side.len(), 150);
+        assert_eq!(side_by_side, one_thread);
+        assert_eq!(index.search(&searcher, &query, &Count).expect("count"), 150);
+    }
+
     #[test]
     fn vints_as_tantivy_writes_them() {
         assert_eq!(vint(&[0x85]), Some((5, &[][..])));
