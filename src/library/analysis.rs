@@ -34,6 +34,23 @@ use unicode_normalization::char::is_combining_mark;
 /// Tokens longer than this (bytes) are dropped: they are not words.
 const MAX_TOKEN: usize = 80;
 
+/// The start and end of a cue: the index puts one before and one after
+/// each cue's words (`index.rs`), and the tokenizer gives the cue's first
+/// word a second token, this mark and the word (`\u{E000}river`), and its
+/// last word one with the end mark, each at the word's own position. So a
+/// phrase that runs across two cues is found as its first words ending one
+/// cue and the rest starting the next (`span.rs`), from short posting
+/// lists: few cues end with `and`, where most hold it. Private-use
+/// characters: no text means anything by them, and the index strips them
+/// from what it is given.
+pub(super) const CUE_START: char = '\u{E000}';
+pub(super) const CUE_END: char = '\u{E001}';
+
+/// Whether `c` is a cue boundary mark.
+pub(super) fn cue_mark(c: char) -> bool {
+    c == CUE_START || c == CUE_END
+}
+
 /// The analyzer of every searchable text field.
 pub(super) fn folded() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
@@ -87,6 +104,10 @@ pub(super) struct WordStream<'a> {
     text: &'a str,
     at: usize,
     token: &'a mut Token,
+    /// The word just given, and the cue marks it is also to be given
+    /// with (its cue's first or last word), next, at its position.
+    word: (usize, usize),
+    edges: [Option<char>; 2],
 }
 
 impl Tokenizer for WordTokenizer {
@@ -94,7 +115,7 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
         self.token.reset();
-        WordStream { text, at: 0, token: &mut self.token }
+        WordStream { text, at: 0, token: &mut self.token, word: (0, 0), edges: [None; 2] }
     }
 }
 
@@ -105,6 +126,12 @@ fn word_char(c: char) -> bool {
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
+        if let Some(mark) = self.edges.iter_mut().find_map(Option::take) {
+            // The cue's first or last word again, marked, at its position.
+            self.token.text.push(mark);
+            self.token.text.push_str(&self.text[self.word.0..self.word.1]);
+            return true;
+        }
         let rest = &self.text[self.at..];
         // The first character that starts a token: a letter or digit (a
         // mark alone, e.g. after punctuation, starts none).
@@ -112,6 +139,7 @@ impl TokenStream for WordStream<'_> {
             self.at = self.text.len();
             return false;
         };
+        let starts_cue = rest[..skip].contains(CUE_START);
         let start = self.at + skip;
         let mut end = start + first.len_utf8();
         let tail = &self.text[end..];
@@ -122,6 +150,10 @@ impl TokenStream for WordStream<'_> {
             end += tail.chars().take_while(|c| word_char(*c) && !unspaced(*c)).map(char::len_utf8).sum::<usize>();
         }
         self.at = end;
+        // The cue ends before another word starts.
+        let ends_cue = self.text[end..].chars().take_while(|c| !c.is_alphanumeric()).any(|c| c == CUE_END);
+        self.word = (start, end);
+        self.edges = [starts_cue.then_some(CUE_START), ends_cue.then_some(CUE_END)];
         self.token.position = self.token.position.wrapping_add(1);
         self.token.offset_from = start;
         self.token.offset_to = end;
@@ -180,9 +212,14 @@ impl<T: TokenStream> TokenStream for StripMarksStream<T> {
                 token.text = folded;
             }
             // A token of marks alone (a vowel mark or tatweel standing by
-            // itself) is no word.
-            if token.text.is_empty() {
+            // itself) is no word, with a cue mark or without.
+            if token.text.is_empty() || token.text.strip_prefix(cue_mark).is_some_and(str::is_empty) {
                 continue;
+            }
+            // A cue's first or last word marked (see `CUE_START`) comes
+            // with the position its word was given.
+            if self.next > 0 && token.position.wrapping_add(1) == self.next {
+                return true;
             }
             // Every kept token is numbered here (the tail counts from what
             // it last saw, which this overwrites each time).
@@ -278,6 +315,35 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         tokens(text).into_iter().map(|t| t.0).collect()
+    }
+
+    /// A cue's first and last words are also given marked, at their own
+    /// positions, past any punctuation; other text has no marked words.
+    #[test]
+    fn a_cues_first_and_last_words_are_also_marked() {
+        let placed = |text: &str| {
+            let mut a = folded();
+            let mut s = a.token_stream(text);
+            let mut out = Vec::new();
+            while s.advance() {
+                out.push((s.token().text.clone(), s.token().position));
+            }
+            out
+        };
+        let (start, end) = (|w: &str| format!("{CUE_START}{w}"), |w: &str| format!("{CUE_END}{w}"));
+        assert_eq!(
+            placed("\u{E000} - Yes, the RIVER… \u{E001}"),
+            [("yes".to_string(), 0), (start("yes"), 0), ("the".into(), 1), ("river".into(), 2), (end("river"), 2)]
+        );
+        assert_eq!(placed("\u{E000} Oui \u{E001}"), [("oui".to_string(), 0), (start("oui"), 0), (end("oui"), 0)]);
+        assert_eq!(
+            placed("\u{E000} 川の \u{E001}"),
+            [("川".to_string(), 0), (start("川"), 0), ("の".into(), 1), (end("の"), 1)]
+        );
+        // A cue of punctuation or lone vowel marks has no word, marked or not.
+        assert_eq!(placed("\u{E000} ... \u{E001}"), []);
+        assert_eq!(placed("\u{E000} \u{0640} \u{E001}"), []);
+        assert_eq!(words("the river"), ["the", "river"]);
     }
 
     #[test]

@@ -9,11 +9,14 @@
 //!   then adds (nothing is visible before commit).
 //! - A transcript is one `cues` document holding every cue in the compact
 //!   store (`store.rs`), and one searchable document per cue that stores
-//!   nothing: its words (`text`), the words around its boundary with the
-//!   next cue (`bridge`, for phrases across two cues), its filters, and its
-//!   transcript and number as fast fields. A hit reads its cue from the
-//!   store. All of a transcript's documents share its `source_id` term, so
-//!   one delete removes them.
+//!   nothing: its words (`text`) between a start and an end mark, its
+//!   filters, and its transcript and number as fast fields. A hit reads
+//!   its cue from the store. All of a transcript's documents share its
+//!   `source_id` term, so one delete removes them.
+//! - A transcript's cue documents are added as one group, so they land in
+//!   one segment in cue order and stay so through merges: the document
+//!   after a cue is the next cue, and a phrase across two cues is found
+//!   from the first's end mark and the second's start mark (`span.rs`).
 //!
 //! Text fields use the `folded` analyzer (`analysis.rs`: words, and
 //! characters of unspaced scripts; lower case, accents and vowel marks
@@ -23,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
@@ -38,9 +42,6 @@ use super::schema::{DocKind, Key, PairRecord, decode, encode, source_id};
 use super::store::{self, Stored};
 use crate::clip::{Clip, NoteRecord, Segment};
 use crate::transcript::Cue;
-
-/// Words each side of a cue boundary indexed for phrases across it.
-const PAIR_WORDS: usize = 8;
 
 /// Memory the writer may use (all threads) before it flushes a segment:
 /// bounded, so a big import stays small in memory.
@@ -80,15 +81,10 @@ pub(super) struct Fields {
     pub(super) clip_id: Field,
     pub(super) source_id: Field,
     pub(super) speaker: Field,
-    /// The next cue's speaker, when another, for a phrase across the two.
-    pub(super) bridge_speaker: Field,
     pub(super) camera: Field,
     pub(super) reel: Field,
     pub(super) day: Field,
     pub(super) text: Field,
-    /// A cue's last words and the next cue's first: a phrase that runs
-    /// across the boundary is found here.
-    pub(super) bridge: Field,
     /// The record of a catalog document (JSON), its kind and its source.
     pub(super) record: Field,
     pub(super) stored_kind: Field,
@@ -124,12 +120,10 @@ fn schema() -> (Schema, Fields) {
         clip_id: b.add_text_field("clip_id", STRING),
         source_id: b.add_text_field("source_id", STRING),
         speaker: b.add_text_field("speaker", keyword.clone()),
-        bridge_speaker: b.add_text_field("bridge_speaker", keyword.clone()),
         camera: b.add_text_field("camera", keyword.clone()),
         reel: b.add_text_field("reel", keyword.clone()),
         day: b.add_text_field("day", keyword.clone()),
-        text: b.add_text_field("text", folded.clone()),
-        bridge: b.add_text_field("bridge", folded),
+        text: b.add_text_field("text", folded),
         record: b.add_text_field("record", STORED),
         stored_kind: b.add_text_field("stored_kind", STORED),
         stored_source: b.add_text_field("stored_source", STORED),
@@ -694,9 +688,9 @@ impl Writer {
 
     /// Replaces (or adds) transcript `source_id`: its source record, its
     /// cues in the compact store, and, when it is placed, one searchable
-    /// document per cue holding the cue's words and, for a phrase across
-    /// two cues, the words around its boundary with the next
-    /// ([`PAIR_WORDS`] each side). Its old documents were deleted first
+    /// document per cue holding the cue's words between a start and an
+    /// end mark, the cues added as one group (see the module
+    /// documentation). Its old documents were deleted first
     /// ([`Writer::delete_source`]).
     pub fn put_transcript<R: Serialize>(
         &self,
@@ -738,7 +732,8 @@ impl Writer {
         self.add_doc(store)?;
         let (Some(clip), Some(hash)) = (placed_clip, source_hash(source_id)) else { return Ok(()) };
         let camera = clip.camera.as_deref().map(crate::clip::camera_key);
-        for (i, seg) in segments.iter().enumerate() {
+        let mut group = Vec::with_capacity(segments.len());
+        for seg in segments {
             let mut d = TantivyDocument::default();
             d.add_text(f.kind, DocKind::Segment.as_str());
             d.add_text(f.clip_id, &clip.id);
@@ -757,20 +752,14 @@ impl Writer {
             if let Some(language) = transcript.language {
                 d.add_text(f.language, language);
             }
-            d.add_text(f.text, &seg.text);
-            if let Some(next) = segments.get(i + 1) {
-                d.add_text(f.bridge, bridge_text(&seg.text, &next.text));
-                if let Some(s) = next
-                    .speaker
-                    .as_deref()
-                    .filter(|s| !seg.speaker.as_deref().is_some_and(|mine| mine.eq_ignore_ascii_case(s)))
-                {
-                    d.add_text(f.bridge_speaker, s);
-                }
-            }
+            d.add_text(f.text, marked(&seg.text));
             d.add_u64(f.cue_src, hash);
             d.add_u64(f.cue_n, seg.n as u64);
-            self.add_doc(d)?;
+            group.push(UserOperation::Add(d));
+        }
+        if !group.is_empty() {
+            self.dirty.set(true);
+            self.inner.run(group).map_err(|e| self.errors.of(e))?;
         }
         Ok(())
     }
@@ -878,19 +867,20 @@ impl Writer {
     }
 }
 
-/// The last [`PAIR_WORDS`] words of a cue and the first of the next: any
-/// phrase that runs across their boundary, and far less than both texts.
-fn bridge_text(first: &str, second: &str) -> String {
-    let tail: Vec<&str> = first.split_whitespace().collect();
-    let head = second.split_whitespace().take(PAIR_WORDS);
-    let mut out = tail[tail.len().saturating_sub(PAIR_WORDS)..].join(" ");
-    out.push('\n');
-    for (i, w) in head.enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(w);
+/// A cue's words as indexed: between its start and end marks, with any
+/// mark its own text held taken out.
+fn marked(text: &str) -> String {
+    use super::analysis::{CUE_END, CUE_START, cue_mark};
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push(CUE_START);
+    out.push(' ');
+    if text.contains(cue_mark) {
+        out.extend(text.chars().map(|c| if cue_mark(c) { ' ' } else { c }));
+    } else {
+        out.push_str(text);
     }
+    out.push(' ');
+    out.push(CUE_END);
     out
 }
 

@@ -4,7 +4,10 @@
 //!   cues in its source record) plus a pair document per boundary;
 //! - schema 4 had no transcript language, and indexed unspaced scripts
 //!   (Chinese, Japanese, Thai) as one word per run and Arabic and Hebrew
-//!   with their vowel marks, so its words must be indexed again.
+//!   with their vowel marks, so its words must be indexed again;
+//! - schema 5 indexed, for phrases across two cues, each cue boundary's
+//!   words in a field of their own (`bridge`), where schema 6 marks each
+//!   cue's start and end: its cues must be indexed again.
 //!
 //! A conversion reads every stored document of the old index, writes the
 //! same catalog into a new index beside it (`index.new`), and swaps the
@@ -241,7 +244,7 @@ fn language_of(record: &mut Value, cues: &[Cue]) -> Option<String> {
     Some(found.code)
 }
 
-/// One schema-4 document: its stored fields.
+/// One stored document of a schema-4 or 5 library: its stored fields.
 struct StoredDoc {
     kind: String,
     source: String,
@@ -249,15 +252,17 @@ struct StoredDoc {
     cues: Option<Vec<u8>>,
 }
 
-/// Converts the schema-4 library in `dir` to the current schema: every
-/// document is written again, so transcripts are indexed with today's
-/// analysis (unspaced scripts by character, vowel marks folded) and carry
-/// their language (detected from their words). Nothing is lost: clips,
+/// Converts the schema-4 or 5 library in `dir` (`from`) to the current
+/// schema: every document is written again, so transcripts are indexed
+/// with today's analysis (unspaced scripts by character, vowel marks
+/// folded, each cue's start and end marked) and carry their language
+/// (detected from their words when schema 4 had none). Nothing is lost: clips,
 /// notes and source records are copied as they are, and each transcript's
 /// cues and placed segments come from its compact store.
-pub(super) fn from_v4(
+pub(super) fn reindex(
     dir: &Path,
     meta_path: &Path,
+    from: u32,
     to: u32,
     progress: &dyn crate::progress::Progress,
 ) -> Result<Migration, LibraryError> {
@@ -267,14 +272,14 @@ pub(super) fn from_v4(
         tantivy::TantivyError::LockFailure(..) => IndexError::Busy,
         e => IndexError::from(e),
     })?;
-    let docs = read_v4(&old_index)?;
+    let docs = read_stored(&old_index)?;
     let mut clips: BTreeMap<String, Clip> = BTreeMap::new();
     let mut notes: Vec<(String, NoteRecord)> = Vec::new();
     let mut sources: Vec<Value> = Vec::new();
     let mut stores: HashMap<String, Vec<u8>> = HashMap::new();
     for doc in docs {
         let bad =
-            |e: serde_json::Error| IndexError::Record(format!("schema-4 {} record cannot be read: {e}", doc.kind));
+            |e: serde_json::Error| IndexError::Record(format!("schema-{from} {} record cannot be read: {e}", doc.kind));
         match doc.kind.as_str() {
             "clip" => {
                 let clip: Clip = serde_json::from_str(&doc.record).map_err(bad)?;
@@ -340,10 +345,10 @@ pub(super) fn from_v4(
     drop(lock);
     drop(old_index);
     swap_in(dir, meta_path, to)?;
-    Ok(Migration { from: 4, to, clips: clips.len(), cues: cues_kept, notes: notes.len(), sources: sources.len() })
+    Ok(Migration { from, to, clips: clips.len(), cues: cues_kept, notes: notes.len(), sources: sources.len() })
 }
 
-fn read_v4(index: &Index) -> Result<Vec<StoredDoc>, IndexError> {
+fn read_stored(index: &Index) -> Result<Vec<StoredDoc>, IndexError> {
     let schema = index.schema();
     let field = |name: &str| schema.get_field(name).ok();
     let (kind, source, record, cues) = (field("stored_kind"), field("stored_source"), field("record"), field("cues"));

@@ -22,6 +22,7 @@ mod index;
 mod migrate;
 mod query;
 mod schema;
+mod span;
 mod store;
 
 use crate::atomic::write_atomic;
@@ -40,9 +41,11 @@ use index::{ClipIndex, Open};
 /// A bump needs a migration from the previous version (`migrate.rs`), and
 /// a `fixtures/library-vN/` made by the old binary with a test like
 /// `tests/compat.rs` that opens it: `fixtures/library-v3/` and
-/// `fixtures/library-v4/` are converted to 5 when first opened (5 added
-/// the transcript language and the analysis of every script).
-pub const SCHEMA_VERSION: u32 = 5;
+/// `fixtures/library-v4/` and `fixtures/library-v5/` are converted to 6
+/// when first opened (5 added the transcript language and the analysis of
+/// every script; 6 marks each cue's start and end in place of the words
+/// around each cue boundary).
+pub const SCHEMA_VERSION: u32 = 6;
 const META_FILE: &str = "library.json";
 
 /// Why the library could not be used.
@@ -98,7 +101,7 @@ impl Library {
         let migrated = match found {
             SCHEMA_VERSION => None,
             3 => Some(migrate::from_v3(dir, &meta_path, SCHEMA_VERSION)?),
-            4 => Some(migrate::from_v4(dir, &meta_path, SCHEMA_VERSION, progress)?),
+            4 | 5 => Some(migrate::reindex(dir, &meta_path, found, SCHEMA_VERSION, progress)?),
             found => {
                 return Err(LibraryError::Version { path: dir.to_path_buf(), found, expected: SCHEMA_VERSION });
             }
@@ -235,6 +238,166 @@ mod tests {
     fn count(lib: &Library, query: &str) -> usize {
         let spec = SearchSpec { query: query.into(), ..SearchSpec::default() };
         lib.prepare(&spec).and_then(|p| lib.find(&p, 1)).map(|p| p.total).unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// Writes transcripts of `(speaker, text)` cues on one clip, one
+    /// transcript per entry, in one commit.
+    fn library_of(dir: &Path, transcripts: &[Vec<(&str, &str)>]) -> Library {
+        let lib = Library::open_or_create(dir).unwrap_or_else(|e| panic!("create: {e}"));
+        let (clip, template) = clip_and_cue("");
+        let mut writer = lib.writer().unwrap_or_else(|e| panic!("writer: {e}"));
+        writer.put_clip(&clip).unwrap_or_else(|e| panic!("clip: {e}"));
+        for (t, cues) in transcripts.iter().enumerate() {
+            let path = format!("/shoot/A001/HERON01.{t}.srt");
+            let segments: Vec<Segment> = cues
+                .iter()
+                .enumerate()
+                .map(|(n, (speaker, text))| Segment {
+                    source: path.clone(),
+                    n,
+                    line: n * 4 + 1,
+                    speaker: Some(speaker.to_string()),
+                    text: text.to_string(),
+                    ..template.clone()
+                })
+                .collect();
+            let timed: Vec<crate::transcript::Cue> = segments
+                .iter()
+                .map(|s| crate::transcript::Cue::timed(500, 1500, s.text.clone(), s.speaker.clone(), s.line))
+                .collect();
+            let transcript = Transcript {
+                path: &path,
+                format: None,
+                language: Some("en"),
+                cues: &timed,
+                placed: Some((&clip, &segments)),
+            };
+            writer
+                .put_transcript(&source_id(&path), &serde_json::json!({}), &transcript)
+                .unwrap_or_else(|e| panic!("transcript: {e}"));
+        }
+        writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
+        lib
+    }
+
+    /// The hits of `query` (with `speaker` as a filter): each a cue
+    /// number, or two for a boundary.
+    fn hits(lib: &Library, query: &str, speaker: Option<&str>) -> Vec<Vec<usize>> {
+        let filters = Filters { speaker: speaker.map(str::to_string), ..Filters::default() };
+        let spec = SearchSpec { query: query.into(), filters, ..SearchSpec::default() };
+        let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 100)).unwrap_or_else(|e| panic!("{query}: {e}"));
+        assert_eq!(page.total, page.hits.len(), "{query}");
+        let n = |key: &Key| key.as_str().rsplit(':').next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
+        let mut out: Vec<Vec<usize>> = page
+            .hits
+            .iter()
+            .map(|h| match &h.record {
+                HitRecord::Segment(s) => vec![s.n],
+                HitRecord::Pair(p) => vec![n(&p.first), n(&p.second)],
+                other => panic!("{query}: not a cue: {other:?}"),
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A phrase or words across a cue boundary are found there, however
+    /// the query is written, and never across cues that are not
+    /// neighbours, across two transcripts, or over three cues.
+    #[test]
+    fn queries_across_a_cue_boundary_find_it_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let lib = library_of(
+            dir.path(),
+            &[
+                vec![
+                    ("MARIA", "We walked down to the old mill"),
+                    ("TOM", "and the river was rising fast"),
+                    ("TOM", "nobody warned us at all"),
+                    ("MARIA", "the flood came that night"),
+                ],
+                vec![("ANA", "Sunrise over the valley"), ("ANA", "and the mills were silent")],
+            ],
+        );
+        let pair = |a: usize| vec![vec![a, a + 1]];
+        for (query, want) in [
+            // Every place a phrase can be cut.
+            ("\"mill and\"", pair(0)),
+            ("\"old mill and the river\"", pair(0)),
+            ("\"we walked down to the old mill and\"", pair(0)),
+            ("\"mill and the river was rising fast\"", pair(0)),
+            ("\"rising fast nobody\"", pair(1)),
+            ("\"at all the flood\"", pair(2)),
+            // A phrase prefix, a stemmed phrase, slop.
+            ("\"mill an\"*", pair(0)),
+            ("\"walk down\"~stem", vec![vec![0]]),
+            ("\"mills and\"~stem", pair(0)),
+            ("\"mill river\"~2", pair(0)),
+            ("\"river mill\"~2", vec![]),
+            ("\"old mill nobody\"~1", vec![]),
+            // Words AND-ed, OR, NOT.
+            ("walked rising", pair(0)),
+            ("walked mill", vec![vec![0]]),
+            ("\"mill and\" OR heron", pair(0)),
+            ("walked rising -nobody", pair(0)),
+            ("walked rising -fast", vec![]),
+            ("(walked OR flood) rising", pair(0)),
+            // Not neighbours, three cues, two transcripts.
+            ("\"fast the flood\"", vec![]),
+            ("walked warned", vec![]),
+            ("\"mill and the river was rising fast nobody\"", vec![]),
+            ("\"night sunrise\"", vec![]),
+            ("\"valley and the mills\"", pair(0)),
+        ] {
+            assert_eq!(hits(&lib, query, None), want, "{query}");
+        }
+        // A speaker filter on a boundary takes either cue's speaker.
+        assert_eq!(hits(&lib, "\"mill and\"", Some("tom")), pair(0));
+        assert_eq!(hits(&lib, "\"mill and\"", Some("maria")), pair(0));
+        assert_eq!(hits(&lib, "\"mill and\"", Some("ana")), vec![] as Vec<Vec<usize>>);
+        assert_eq!(hits(&lib, "walked rising speaker:tom", None), pair(0));
+        // A cue mark typed in a query is no word, and finds nothing.
+        let spec = SearchSpec { query: "\u{E000} \u{E001}".into(), ..SearchSpec::default() };
+        assert!(lib.prepare(&spec).is_err(), "a query of cue marks alone is refused");
+    }
+
+    /// A transcript's cues are one group of consecutive documents in one
+    /// segment, in cue order, however many threads index them: the pairs
+    /// depend on it (see `span.rs`).
+    #[test]
+    fn a_transcripts_cues_are_consecutive_documents_of_one_segment() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let texts: Vec<String> = (0..40).map(|i| format!("cue {i} of the river")).collect();
+        let transcripts: Vec<Vec<(&str, &str)>> =
+            (0..30).map(|_| texts.iter().map(|t| ("TOM", t.as_str())).collect()).collect();
+        let lib = library_of(dir.path(), &transcripts);
+        let searcher = lib.index.searcher().unwrap_or_else(|e| panic!("searcher: {e}"));
+        let mut seen = std::collections::HashMap::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let fast = reader.fast_fields();
+            let (Some(src), Some(num)) = (
+                fast.column_opt::<u64>(index::CUE_SRC).unwrap_or_else(|e| panic!("{e}")),
+                fast.column_opt::<u64>(index::CUE_N).unwrap_or_else(|e| panic!("{e}")),
+            ) else {
+                continue;
+            };
+            for d in 0..reader.max_doc() {
+                let (Some(s), Some(n)) = (src.first(d), num.first(d)) else { continue };
+                if n > 0 {
+                    assert_eq!(
+                        (src.first(d - 1), num.first(d - 1)),
+                        (Some(s), Some(n - 1)),
+                        "cue {n} follows {}",
+                        n - 1
+                    );
+                }
+                assert!(seen.insert((s, n), ord).is_none(), "cue {n} once");
+            }
+        }
+        assert_eq!(seen.len(), 30 * 40);
+        let spec = SearchSpec { query: "\"river cue\"".into(), ..SearchSpec::default() };
+        let total = lib.prepare(&spec).and_then(|p| lib.find(&p, 1)).map(|p| p.total);
+        assert_eq!(total.ok(), Some(30 * 39), "every boundary of every transcript");
     }
 
     /// A long-running process (a server) keeps one handle open; what

@@ -29,13 +29,11 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
-use std::collections::HashSet;
-
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -45,6 +43,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 use super::Library;
 use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, source_of_hash};
 use super::schema::{DocKind, Key, PairRecord, decode};
+use super::span::{Bits, PhraseWords, Span, score_at};
 use crate::clip::{Clip, NoteRecord, Segment};
 
 /// Boost of the exact phrase of a plain-words query.
@@ -115,10 +114,10 @@ pub struct Prepared {
     /// The query without kind and filter clauses, for "does this document
     /// match on its own" checks.
     words_query: Box<dyn Query>,
-    /// Cue boundaries whose words match (with the filters); `find` keeps
-    /// those where neither cue matches alone. `None` when no hit can need
-    /// two cues.
-    bridge: Option<Box<dyn Query>>,
+    /// What a cue boundary must hold to match (with the filters); `find`
+    /// keeps those where neither cue matches alone. `None` when no hit can
+    /// need two cues.
+    spans: Option<Spans>,
     pub words: Vec<QueryWord>,
     /// Whether filters or kinds narrow the query beyond its words.
     narrowed: bool,
@@ -184,7 +183,7 @@ impl Library {
         }
         let f = self.index.fields();
         let languages = self.stem_languages(&spec.filters)?;
-        let mut b = Builder { index: &self.index, spec, words: Vec::new(), marks, field: f.text, languages };
+        let mut b = Builder { index: &self.index, spec, words: Vec::new(), marks, languages };
         let main = b.words_query(&ast)?;
         let may_span_cues = !b.one_cue(&ast);
         let words = std::mem::take(&mut b.words);
@@ -201,38 +200,34 @@ impl Library {
                 if any.is_empty() { Box::new(EmptyQuery) } else { Box::new(BooleanQuery::new(any)) };
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(restrict, 0.0))));
         }
-        clauses.extend(self.filter_clauses(&spec.filters, false));
-        // A phrase (or words) across two cues: the cue documents whose
-        // boundary words match and whose own words do not.
+        let filters = self.filter_clauses(&spec.filters);
+        // A phrase (or words) across two cues: the cue boundaries whose
+        // two cues' words match together and neither's alone.
         let wants_pairs = spec.kinds.is_empty() || spec.kinds.contains(&DocKind::Pair);
-        let bridge = if wants_pairs && may_span_cues && positive_text(&ast) {
-            let mut b = Builder { field: f.bridge, words: Vec::new(), ..b };
-            // A boundary whose own cue matches alone is dropped by `find`
-            // (a set lookup: tantivy's exclusion of a phrase trips its
-            // phrase scorer's seek contract).
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-                (Occur::Must, b.words_query(&ast)?),
-                (Occur::Must, Box::new(ConstScoreQuery::new(term_query(f.kind, DocKind::Segment.as_str()), 0.0))),
-            ];
-            clauses.extend(self.filter_clauses(&spec.filters, true));
-            Some(Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        let spans = if wants_pairs && may_span_cues && positive_text(&ast) {
+            let mut b = Builder { words: Vec::new(), ..b };
+            let root = b.span(&ast)?;
+            // On a boundary a speaker may be either cue's; the other
+            // filters are the transcript's, the same for both.
+            let filters = filters.iter().map(|(_, q)| Span::Either(q.box_clone())).collect();
+            Some(Spans { root, filters })
         } else {
             None
         };
+        clauses.extend(filters);
         let narrowed = clauses.len() > 1;
         Ok(Prepared {
             query: Box::new(BooleanQuery::new(clauses)),
             words_query: main,
-            bridge,
+            spans,
             words,
             narrowed,
             may_span_cues,
         })
     }
 
-    /// The filter clauses of `filters`; on the boundary of two cues, a
-    /// speaker may be either cue's.
-    fn filter_clauses(&self, filters: &Filters, bridge: bool) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The filter clauses of `filters`.
+    fn filter_clauses(&self, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.index.fields();
         let mut out = Vec::new();
         for (field, value) in [
@@ -251,14 +246,7 @@ impl Library {
                 v.clone()
             };
             let v = v.trim().to_lowercase();
-            let q = if field == f.speaker && bridge {
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, term_query(f.speaker, &v)),
-                    (Occur::Should, term_query(f.bridge_speaker, &v)),
-                ])) as Box<dyn Query>
-            } else {
-                term_query(field, &v)
-            };
+            let q = term_query(field, &v);
             out.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>));
         }
         out
@@ -273,48 +261,9 @@ impl Library {
         let searcher = self.index.searcher()?;
         let main = self.index.search(&searcher, &*prepared.query, &Matches)?;
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.iter().map(|m| (m.score, m.addr, false)).collect();
-        if let Some(bridge) = &prepared.bridge {
-            let pairs = self.index.search(&searcher, &**bridge, &Matches)?;
-            if !pairs.is_empty() {
-                // Cues whose own words match: those of the main query,
-                // unless filters narrowed it (a cue matches alone whatever
-                // its speaker or camera).
-                let alone_matches;
-                let alone = if prepared.narrowed {
-                    let f = self.index.fields();
-                    let q = BooleanQuery::new(vec![
-                        (Occur::Must, prepared.words_query.box_clone()),
-                        (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
-                    ]);
-                    alone_matches = self.index.search(&searcher, &q, &Matches)?;
-                    &alone_matches
-                } else {
-                    &main
-                };
-                // Cue ids are read from the fast fields only here, and only
-                // for the boundaries' own transcripts: a query whose words
-                // match a tenth of the library reads few of them.
-                let cues = CueColumns::new(&searcher)?;
-                let pairs: Vec<(Match, (u64, u64))> =
-                    pairs.into_iter().filter_map(|p| cues.cue(p.addr).map(|c| (p, c))).collect();
-                let sources: HashSet<u64> = pairs.iter().map(|(_, (src, _))| *src).collect();
-                let alone: HashSet<(u64, u64)> = alone
-                    .iter()
-                    .filter_map(|m| {
-                        let src = cues.source(m.addr)?;
-                        if !sources.contains(&src) {
-                            return None;
-                        }
-                        cues.number(m.addr).map(|n| (src, n))
-                    })
-                    .collect();
-                candidates.extend(
-                    pairs
-                        .iter()
-                        .filter(|(_, (src, n))| !alone.contains(&(*src, *n)) && !alone.contains(&(*src, n + 1)))
-                        .map(|(p, _)| (p.score, p.addr, true)),
-                );
-            }
+        if let Some(spans) = &prepared.spans {
+            let pairs = self.pairs(&searcher, prepared, spans, &main)?;
+            candidates.extend(pairs.into_iter().map(|m| (m.score, m.addr, true)));
         }
         let total = candidates.len();
         let best = |a: &(f32, DocAddress, bool), b: &(f32, DocAddress, bool)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -331,6 +280,86 @@ impl Library {
             .map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair))
             .collect::<Result<_, _>>()?;
         Ok(Page { hits, total })
+    }
+
+    /// The cue boundaries `spans` matches where neither cue matches alone,
+    /// each scored by its two cues (see `span.rs`).
+    fn pairs(
+        &self,
+        searcher: &Searcher,
+        prepared: &Prepared,
+        spans: &Spans,
+        main: &[Match],
+    ) -> Result<Vec<Match>, QueryError> {
+        // Cues whose own words match: those of the main query, unless
+        // filters narrowed it (a cue matches alone whatever its speaker or
+        // camera).
+        let alone_matches;
+        let alone = if prepared.narrowed {
+            let f = self.index.fields();
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, prepared.words_query.box_clone()),
+                (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
+            ]);
+            alone_matches = self.index.search(searcher, &q, &Matches)?;
+            &alone_matches
+        } else {
+            main
+        };
+        let readers = searcher.segment_readers();
+        let mut alone_docs: Vec<Vec<DocId>> = vec![Vec::new(); readers.len()];
+        for m in alone {
+            if let Some(docs) = alone_docs.get_mut(m.addr.segment_ord as usize) {
+                docs.push(m.addr.doc_id);
+            }
+        }
+        let alone_bits: Vec<Bits> = alone_docs
+            .into_iter()
+            .zip(readers)
+            .map(|(mut docs, r)| {
+                docs.sort_unstable();
+                Bits::from_sorted(docs, r.max_doc())
+            })
+            .collect();
+        let mut scoring = Vec::new();
+        spans.root.scoring(&mut scoring);
+        let scoring = BooleanQuery::new(scoring.into_iter().map(|q| (Occur::Should, q)).collect());
+        let scoring = scoring.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let schema = searcher.schema();
+        let cues = CueColumns::new(searcher)?;
+        let mut out = Vec::new();
+        for (ord, reader) in readers.iter().enumerate() {
+            let Some((src, num)) = cues.columns.get(ord).and_then(Option::as_ref) else { continue };
+            let mut found = spans.root.boundaries(reader, schema, true)?;
+            for filter in &spans.filters {
+                found.and(&filter.boundaries(reader, schema, false)?);
+            }
+            let alive = reader.alive_bitset();
+            let alone = &alone_bits[ord];
+            let is_pair = |d: DocId| {
+                let (Some(s), Some(n)) = (src.first(d), num.first(d)) else { return false };
+                src.first(d + 1) == Some(s) && num.first(d + 1) == Some(n + 1)
+            };
+            let pairs: Vec<DocId> = found
+                .ones()
+                .filter(|&d| {
+                    d + 1 < reader.max_doc()
+                        && alive.is_none_or(|a| a.is_alive(d))
+                        && !alone.get(d)
+                        && !alone.get(d + 1)
+                        && is_pair(d)
+                })
+                .collect();
+            if pairs.is_empty() {
+                continue;
+            }
+            let mut scorer = scoring.scorer(reader, 1.0)?;
+            for d in pairs {
+                let score = score_at(&mut *scorer, d) + score_at(&mut *scorer, d + 1);
+                out.push(Match { score, addr: DocAddress::new(ord as u32, d) });
+            }
+        }
+        Ok(out)
     }
 
     /// The best `limit` hits, best first (see [`Library::find`]).
@@ -408,6 +437,13 @@ impl Library {
 /// What the record cache keeps for a key with no document at its commit
 /// (no JSON record is this byte).
 const NO_RECORD: u8 = 0;
+
+/// What a cue boundary must hold to be a hit: the query's words over
+/// the two cues, and each filter on either cue.
+struct Spans {
+    root: Span,
+    filters: Vec<Span>,
+}
 
 /// A page of hits and the exact number of hits in all.
 #[derive(Clone, Debug)]
@@ -525,6 +561,10 @@ impl ClipIndex {
         let mut out = Vec::new();
         while stream.advance() {
             let t = stream.token();
+            // A cue mark typed or quoted is no word.
+            if t.text.chars().any(super::analysis::cue_mark) {
+                continue;
+            }
             out.push((t.offset_from, t.offset_to, t.text.clone()));
         }
         out
@@ -534,7 +574,7 @@ impl ClipIndex {
 /// A word as a regular expression that matches it alone. Tokens are
 /// letters, digits and marks, but a mark may be a regex metacharacter in
 /// no script; escaping anyway keeps it so.
-fn regex_literal(word: &str) -> String {
+pub(super) fn regex_literal(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         if c.is_ascii_punctuation() {
@@ -690,11 +730,21 @@ struct Builder<'a> {
     words: Vec<QueryWord>,
     /// What the query marked beyond tantivy's grammar.
     marks: Marks,
-    /// The field the words are looked for in: a cue's own words (`text`)
-    /// or its boundary with the next (`bridge`).
-    field: Field,
     /// Languages a word's forms are found in.
     languages: Vec<String>,
+}
+
+/// A word or phrase of the query: its query, and for a phrase its words,
+/// which a cue boundary may split.
+struct Literal {
+    query: Box<dyn Query>,
+    phrase: Option<PhraseWords>,
+}
+
+impl Literal {
+    fn one(query: Box<dyn Query>) -> Literal {
+        Literal { query, phrase: None }
+    }
 }
 
 /// Marks of our own syntax, taken out of the query before tantivy's
@@ -803,7 +853,7 @@ impl Builder<'_> {
                 Ok(Box::new(BoostQuery::new(self.convert(sub)?, boost.into_inner() as f32)))
             }
             UserInputAst::Leaf(leaf) => match leaf.as_ref() {
-                UserInputLeaf::Literal(lit) => self.literal(lit),
+                UserInputLeaf::Literal(lit) => Ok(self.literal(lit)?.query),
                 UserInputLeaf::All => Ok(Box::new(AllQuery)),
                 UserInputLeaf::Exists { field } => {
                     Err(self.invalid(format!("`{field}:` needs a value, e.g. {field}:maria")))
@@ -818,7 +868,41 @@ impl Builder<'_> {
         }
     }
 
-    fn literal(&mut self, lit: &UserInputLiteral) -> Result<Box<dyn Query>, QueryError> {
+    /// What a cue boundary must hold for `ast` (see `span.rs`); `ast`
+    /// converts without error ([`Builder::convert`] ran first).
+    fn span(&mut self, ast: &UserInputAst) -> Result<Span, QueryError> {
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let (mut must, mut should, mut not) = (Vec::new(), Vec::new(), Vec::new());
+                for (occur, sub) in clauses {
+                    let span = self.span(sub)?;
+                    match occur {
+                        Some(AstOccur::Should) => should.push(span),
+                        Some(AstOccur::MustNot) => not.push(span),
+                        Some(AstOccur::Must) | None => must.push(span),
+                    }
+                }
+                if must.is_empty() && should.is_empty() {
+                    must.push(Span::All);
+                }
+                Ok(Span::Bool { must, should, not })
+            }
+            UserInputAst::Boost(sub, _) => self.span(sub),
+            UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+                UserInputLeaf::Literal(lit) => {
+                    let Literal { query, phrase } = self.literal(lit)?;
+                    Ok(match phrase {
+                        Some(words) => Span::Phrase { whole: query, splits: words.splits(self.index.fields().text)? },
+                        None => Span::Either(query),
+                    })
+                }
+                UserInputLeaf::All => Ok(Span::All),
+                _ => Ok(Span::Either(self.convert(ast)?)),
+            },
+        }
+    }
+
+    fn literal(&mut self, lit: &UserInputLiteral) -> Result<Literal, QueryError> {
         let f = self.index.fields();
         let field_name = lit.field_name.as_deref().map(str::to_ascii_lowercase);
         let keyword = match field_name.as_deref() {
@@ -835,9 +919,9 @@ impl Builder<'_> {
                     "clip" | "clips" => &[DocKind::Clip],
                     other => return Err(self.invalid(format!("kind:{other}: expected soundbite, note or clip"))),
                 };
-                return Ok(Box::new(BooleanQuery::new(
+                return Ok(Literal::one(Box::new(BooleanQuery::new(
                     kinds.iter().map(|k| (Occur::Should, term_query(f.kind, k.as_str()))).collect(),
-                )));
+                ))));
             }
             Some(other) => {
                 return Err(self.invalid(format!(
@@ -858,13 +942,7 @@ impl Builder<'_> {
                 let name = field_name.unwrap_or_default();
                 return Err(self.invalid(format!("`{name}:` needs a value, e.g. {name}:maria")));
             }
-            if field == f.speaker && self.field == f.bridge {
-                return Ok(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, term_query(f.speaker, &value)),
-                    (Occur::Should, term_query(f.bridge_speaker, &value)),
-                ])));
-            }
-            return Ok(term_query(field, &value));
+            return Ok(Literal::one(term_query(field, &value)));
         }
         // The grammar keeps a bare word's trailing `*` in the word.
         let bare_prefix = lit.delimiter == Delimiter::None && lit.phrase.ends_with('*');
@@ -874,7 +952,7 @@ impl Builder<'_> {
         if tokens.is_empty() {
             return Err(self.invalid(format!("{:?} has no word to search for", lit.phrase)));
         }
-        let text = self.field;
+        let text = f.text;
         let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(text, t)).collect();
         let quoted = lit.delimiter != Delimiter::None;
         let bare = phrase.trim().to_lowercase();
@@ -937,10 +1015,10 @@ impl Builder<'_> {
                     all.extend(f.iter().map(|w| regex_literal(w)));
                     format!("({})", all.join("|"))
                 })
-                .collect();
-            let mut q = tantivy::query::RegexPhraseQuery::new(text, patterns);
+                .collect::<Vec<String>>();
+            let mut q = tantivy::query::RegexPhraseQuery::new(text, patterns.clone());
             q.set_slop(lit.slop);
-            return Ok(Box::new(q));
+            return Ok(Literal { query: Box::new(q), phrase: Some(PhraseWords::Patterns(patterns, lit.slop)) });
         }
         if single && !by_language.is_empty() {
             let term = Term::from_field_text(text, &tokens[0]);
@@ -988,8 +1066,13 @@ impl Builder<'_> {
                 }
                 any.push((Occur::Should, Box::new(BooleanQuery::new(unknown))));
             }
-            return Ok(Box::new(BooleanQuery::new(any)));
+            return Ok(Literal::one(Box::new(BooleanQuery::new(any))));
         }
+        let phrase = match (terms.len(), is_prefix) {
+            (1, _) => None,
+            (_, true) => Some(PhraseWords::Prefix(tokens.clone())),
+            (_, false) => Some(PhraseWords::Exact(tokens.clone(), lit.slop)),
+        };
         let query: Box<dyn Query> = match (terms.len(), is_prefix) {
             // A single-word prefix: every indexed word that starts with it.
             // Tokens are letters and digits only, so the pattern needs no
@@ -1014,7 +1097,7 @@ impl Builder<'_> {
                 Box::new(q)
             }
         };
-        Ok(query)
+        Ok(Literal { query, phrase })
     }
 
     /// Whether any document matching `ast` holds one word of it that
@@ -1062,7 +1145,7 @@ impl Builder<'_> {
         if tokens.len() < 2 {
             return Ok(None);
         }
-        let text = self.field;
+        let text = self.index.fields().text;
         Ok(Some(Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(text, t)).collect()))))
     }
 }

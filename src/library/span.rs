@@ -1,0 +1,478 @@
+//! Hits that need two cues: a phrase that runs across a cue boundary, or
+//! words AND-ed that two neighbouring cues hold between them. Part of the
+//! index module.
+//!
+//! Nothing is indexed for them beyond each cue's first and last words
+//! marked as such (`analysis::CUE_START`). A
+//! transcript's cues are consecutive documents of one segment
+//! (`index.rs`), so within a segment a boundary is named by the document
+//! of its first cue, and a query's boundaries are a bit set per segment:
+//! - a query one cue answers (a word, its forms, a prefix, a filter)
+//!   matches a boundary when either cue does: its documents OR-ed with
+//!   themselves shifted down by one;
+//! - a phrase matches when either cue holds it whole, or when, split
+//!   somewhere, its first words end the first cue (`w1 … END+wk`: the
+//!   cue's last word is also indexed marked as last) and the rest start
+//!   the next (`START+wk+1 … wn`): those two sets AND-ed, the second
+//!   shifted;
+//! - AND, OR and NOT are the same operations on the sets.
+//!
+//! A boundary is a hit when its two documents are cues n and n+1 of one
+//! transcript (the cue columns say so) and neither cue matches alone (then
+//! that cue is the hit).
+
+use tantivy::query::{EnableScoring, PhrasePrefixQuery, PhraseQuery, Query, RegexPhraseQuery, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema};
+use tantivy::{DocId, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::analysis::{CUE_END, CUE_START};
+use super::query::regex_literal;
+
+/// What a query asks of a cue boundary (see the module documentation).
+pub(super) enum Span {
+    /// Every boundary (a query of exclusions only).
+    All,
+    /// Boundaries where either cue matches.
+    Either(Box<dyn Query>),
+    /// A phrase: whole in either cue, or split across the boundary (each
+    /// split's end of the first cue and start of the second).
+    Phrase { whole: Box<dyn Query>, splits: Vec<Split> },
+    /// Every `must`, or (with none) any `should`; and no `not`.
+    Bool { must: Vec<Span>, should: Vec<Span>, not: Vec<Span> },
+}
+
+/// A phrase cut in two: the query for its first part ending a cue, and
+/// the query for the rest starting the next.
+pub(super) type Split = (Box<dyn Query>, Box<dyn Query>);
+
+/// The words of a phrase, as it was asked for (folded).
+pub(super) enum PhraseWords {
+    /// Exact words, with their slop.
+    Exact(Vec<String>, u32),
+    /// Exact words, the last a prefix.
+    Prefix(Vec<String>),
+    /// A pattern per word (a word or any of its forms), with the slop.
+    Patterns(Vec<String>, u32),
+}
+
+impl PhraseWords {
+    /// For each place the phrase may be cut, the query for its first part
+    /// ending a cue (its last word marked as a cue's last) and the query
+    /// for the rest starting the next (its first word marked as a cue's
+    /// first; see `analysis::CUE_START`).
+    ///
+    /// A phrase with slop is cut the same way, but each part may stand
+    /// anywhere in its cue (its words within the slop of each other): how
+    /// far the words are from the boundary is not indexed, and two cues
+    /// are a few seconds of speech.
+    pub(super) fn splits(&self, field: Field) -> Result<Vec<Split>, TantivyError> {
+        let marked = |mark: char, word: &str| format!("{mark}{word}");
+        match self {
+            PhraseWords::Exact(words, slop) => Ok((1..words.len())
+                .map(|k| {
+                    let (mut first, mut rest) = (words[..k].to_vec(), words[k..].to_vec());
+                    if *slop == 0 {
+                        first[k - 1] = marked(CUE_END, &words[k - 1]);
+                        rest[0] = marked(CUE_START, &words[k]);
+                    }
+                    (phrase(field, &first, *slop), phrase(field, &rest, *slop))
+                })
+                .collect()),
+            PhraseWords::Prefix(words) => (1..words.len())
+                .map(|k| {
+                    let mut first = words[..k].to_vec();
+                    first[k - 1] = marked(CUE_END, &words[k - 1]);
+                    let mut rest = words[k..].to_vec();
+                    rest[0] = marked(CUE_START, &words[k]);
+                    let rest: Box<dyn Query> = if rest.len() == 1 {
+                        Box::new(RegexQuery::from_pattern(&format!("{}.*", regex_literal(&rest[0])), field)?)
+                    } else {
+                        Box::new(PhrasePrefixQuery::new(rest.iter().map(|w| Term::from_field_text(field, w)).collect()))
+                    };
+                    Ok((phrase(field, &first, 0), rest))
+                })
+                .collect(),
+            PhraseWords::Patterns(patterns, slop) => (1..patterns.len())
+                .map(|k| {
+                    let (mut first, mut rest) = (patterns[..k].to_vec(), patterns[k..].to_vec());
+                    if *slop == 0 {
+                        first[k - 1] = format!("{CUE_END}{}", patterns[k - 1]);
+                        rest[0] = format!("{CUE_START}{}", patterns[k]);
+                    }
+                    Ok((regex_phrase(field, first, *slop)?, regex_phrase(field, rest, *slop)?))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Words in a row (one: that word).
+fn phrase(field: Field, words: &[String], slop: u32) -> Box<dyn Query> {
+    let terms: Vec<Term> = words.iter().map(|w| Term::from_field_text(field, w)).collect();
+    match terms.as_slice() {
+        [one] => Box::new(TermQuery::new(one.clone(), IndexRecordOption::WithFreqs)),
+        _ => {
+            let mut q = PhraseQuery::new(terms);
+            q.set_slop(slop);
+            Box::new(q)
+        }
+    }
+}
+
+/// Words in a row, each a pattern (one: that pattern).
+fn regex_phrase(field: Field, patterns: Vec<String>, slop: u32) -> Result<Box<dyn Query>, TantivyError> {
+    if let [one] = patterns.as_slice() {
+        return Ok(Box::new(RegexQuery::from_pattern(one, field)?));
+    }
+    let mut q = RegexPhraseQuery::new(field, patterns);
+    q.set_slop(slop);
+    Ok(Box::new(q))
+}
+
+impl Span {
+    /// The boundaries of `reader` this matches, by their first cue's
+    /// document. `top`: the query is this alone (or any of these), so a
+    /// boundary where one cue holds a phrase whole has that cue matching
+    /// alone and is no hit: it need not be looked for.
+    pub(super) fn boundaries(&self, reader: &SegmentReader, schema: &Schema, top: bool) -> tantivy::Result<Bits> {
+        let max = reader.max_doc();
+        Ok(match self {
+            Span::All => Bits::full(max),
+            Span::Either(q) => Bits::of(&**q, reader, schema)?.either(),
+            Span::Phrase { whole, splits } => {
+                let mut out = if top { Bits::empty(max) } else { Bits::of(&**whole, reader, schema)?.either() };
+                for (first, rest) in splits {
+                    let mut ends = Bits::of(&**first, reader, schema)?;
+                    if ends.is_empty() {
+                        continue;
+                    }
+                    ends.and(&Bits::of(&**rest, reader, schema)?.shifted_down());
+                    out.or(&ends);
+                }
+                out
+            }
+            Span::Bool { must, should, not } => {
+                let mut out = if must.is_empty() {
+                    let mut any = Bits::empty(max);
+                    for s in should {
+                        any.or(&s.boundaries(reader, schema, top)?);
+                    }
+                    any
+                } else {
+                    let alone = top && must.len() == 1;
+                    let mut all = must[0].boundaries(reader, schema, alone)?;
+                    for m in &must[1..] {
+                        if all.is_empty() {
+                            break;
+                        }
+                        all.and(&m.boundaries(reader, schema, false)?);
+                    }
+                    all
+                };
+                for n in not {
+                    if out.is_empty() {
+                        break;
+                    }
+                    out.and_not(&n.boundaries(reader, schema, false)?);
+                }
+                out
+            }
+        })
+    }
+
+    /// The queries whose scores, summed over a boundary's two cues, score
+    /// it: every word and phrase it asks for, and each split's parts.
+    pub(super) fn scoring(&self, out: &mut Vec<Box<dyn Query>>) {
+        match self {
+            Span::All => {}
+            Span::Either(q) => out.push(q.box_clone()),
+            Span::Phrase { whole, splits } => {
+                out.push(whole.box_clone());
+                for (first, rest) in splits {
+                    out.push(first.box_clone());
+                    out.push(rest.box_clone());
+                }
+            }
+            Span::Bool { must, should, .. } => {
+                for s in must.iter().chain(should) {
+                    s.scoring(out);
+                }
+            }
+        }
+    }
+}
+
+/// The score `scorer` gives document `doc` (0 when it does not match).
+/// Documents are asked for in ascending order.
+pub(super) fn score_at(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> Score {
+    if scorer.doc() < doc {
+        scorer.seek(doc);
+    }
+    if scorer.doc() == doc && doc != TERMINATED { scorer.score() } else { 0.0 }
+}
+
+/// A set of a segment's documents (or of boundaries, by first document):
+/// a sorted list while it is small, so a rare word costs what it matches
+/// and not a bit per document; a bit per document once it is not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Bits {
+    Few { docs: Vec<DocId>, len: u32 },
+    Many { words: Vec<u64>, len: u32 },
+}
+
+impl Bits {
+    pub(super) fn empty(len: u32) -> Bits {
+        Bits::Few { docs: Vec::new(), len }
+    }
+
+    fn full(len: u32) -> Bits {
+        let mut words = vec![u64::MAX; (len as usize).div_ceil(64)];
+        if let (Some(last), tail @ 1..) = (words.last_mut(), len % 64) {
+            *last = (1u64 << tail) - 1;
+        }
+        Bits::Many { words, len }
+    }
+
+    /// The set of `docs` (ascending, each below `len`).
+    pub(super) fn from_sorted(docs: Vec<DocId>, len: u32) -> Bits {
+        Bits::Few { docs, len }.compact()
+    }
+
+    /// A list this long or longer is kept as bits (as many bytes either way).
+    fn many(len: u32) -> usize {
+        (len as usize / 32).max(64)
+    }
+
+    /// Bits for a long list.
+    fn compact(self) -> Bits {
+        match self {
+            Bits::Few { docs, len } if docs.len() >= Bits::many(len) => {
+                let mut words = vec![0u64; (len as usize).div_ceil(64)];
+                for d in docs.into_iter().filter(|d| *d < len) {
+                    words[d as usize / 64] |= 1 << (d % 64);
+                }
+                Bits::Many { words, len }
+            }
+            other => other,
+        }
+    }
+
+    fn len(&self) -> u32 {
+        match self {
+            Bits::Few { len, .. } | Bits::Many { len, .. } => *len,
+        }
+    }
+
+    /// The documents `query` matches in `reader`, deleted ones included.
+    fn of(query: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
+        let mut docs = Vec::new();
+        let weight = query.weight(EnableScoring::disabled_from_schema(schema))?;
+        weight.for_each_no_score(reader, &mut |found| docs.extend_from_slice(found))?;
+        Ok(Bits::from_sorted(docs, reader.max_doc()))
+    }
+
+    pub(super) fn get(&self, d: DocId) -> bool {
+        match self {
+            Bits::Few { docs, .. } => docs.binary_search(&d).is_ok(),
+            Bits::Many { words, len } => d < *len && words[d as usize / 64] & (1 << (d % 64)) != 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Bits::Few { docs, .. } => docs.is_empty(),
+            Bits::Many { words, .. } => words.iter().all(|w| *w == 0),
+        }
+    }
+
+    pub(super) fn and(&mut self, other: &Bits) {
+        match (&mut *self, other) {
+            (Bits::Few { docs, .. }, _) => docs.retain(|d| other.get(*d)),
+            (Bits::Many { words, len }, Bits::Few { docs, .. }) => {
+                let kept = docs
+                    .iter()
+                    .copied()
+                    .filter(|&d| d < *len && words[d as usize / 64] & (1 << (d % 64)) != 0)
+                    .collect();
+                *self = Bits::Few { docs: kept, len: *len };
+            }
+            (Bits::Many { words, .. }, Bits::Many { words: theirs, .. }) => {
+                words.iter_mut().zip(theirs).for_each(|(a, b)| *a &= b);
+            }
+        }
+    }
+
+    fn or(&mut self, other: &Bits) {
+        match (&mut *self, other) {
+            (Bits::Few { docs, len }, Bits::Few { docs: theirs, .. }) => {
+                *self = Bits::from_sorted(merged(docs, theirs), *len);
+            }
+            (Bits::Few { docs, len }, Bits::Many { .. }) => {
+                let mut out = other.clone();
+                out.set_all(docs);
+                debug_assert_eq!(out.len(), *len);
+                *self = out;
+            }
+            (Bits::Many { .. }, Bits::Few { docs, .. }) => self.set_all(docs),
+            (Bits::Many { words, .. }, Bits::Many { words: theirs, .. }) => {
+                words.iter_mut().zip(theirs).for_each(|(a, b)| *a |= b);
+            }
+        }
+    }
+
+    fn and_not(&mut self, other: &Bits) {
+        match (&mut *self, other) {
+            (Bits::Few { docs, .. }, _) => docs.retain(|d| !other.get(*d)),
+            (Bits::Many { words, len }, Bits::Few { docs, .. }) => {
+                for &d in docs.iter().filter(|d| **d < *len) {
+                    words[d as usize / 64] &= !(1 << (d % 64));
+                }
+            }
+            (Bits::Many { words, .. }, Bits::Many { words: theirs, .. }) => {
+                words.iter_mut().zip(theirs).for_each(|(a, b)| *a &= !b);
+            }
+        }
+    }
+
+    /// Sets `docs` in a set of bits.
+    fn set_all(&mut self, docs: &[DocId]) {
+        if let Bits::Many { words, len } = self {
+            for &d in docs.iter().filter(|d| **d < *len) {
+                words[d as usize / 64] |= 1 << (d % 64);
+            }
+        }
+    }
+
+    /// Bit d set where bit d + 1 is: the boundaries whose second cue is in.
+    fn shifted_down(&self) -> Bits {
+        match self {
+            Bits::Few { docs, len } => {
+                Bits::Few { docs: docs.iter().filter(|d| **d > 0).map(|d| d - 1).collect(), len: *len }
+            }
+            Bits::Many { words, len } => {
+                let words =
+                    (0..words.len()).map(|i| (words[i] >> 1) | words.get(i + 1).map_or(0, |next| next << 63)).collect();
+                Bits::Many { words, len: *len }
+            }
+        }
+    }
+
+    /// The boundaries where either cue is in.
+    fn either(mut self) -> Bits {
+        let next = self.shifted_down();
+        self.or(&next);
+        self
+    }
+
+    /// The set documents, ascending.
+    pub(super) fn ones(&self) -> Box<dyn Iterator<Item = DocId> + '_> {
+        match self {
+            Bits::Few { docs, .. } => Box::new(docs.iter().copied()),
+            Bits::Many { words, .. } => Box::new(words.iter().enumerate().flat_map(|(i, &w)| {
+                let mut w = w;
+                std::iter::from_fn(move || {
+                    if w == 0 {
+                        return None;
+                    }
+                    let bit = w.trailing_zeros();
+                    w &= w - 1;
+                    Some(i as u32 * 64 + bit)
+                })
+            })),
+        }
+    }
+}
+
+/// The union of two ascending lists, ascending, without repeats.
+fn merged(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The set of `set` below `len`, as a list and as bits.
+    fn both(len: u32, set: &[u32]) -> [Bits; 2] {
+        let few = Bits::Few { docs: set.to_vec(), len };
+        let Bits::Few { docs, .. } = few.clone() else { unreachable!() };
+        let mut many = Bits::Many { words: vec![0; (len as usize).div_ceil(64)], len };
+        many.set_all(&docs);
+        [few, many]
+    }
+
+    fn ones(b: &Bits) -> Vec<u32> {
+        b.ones().collect()
+    }
+
+    #[test]
+    fn a_boundary_is_in_when_either_cue_is() {
+        for b in both(130, &[0, 64, 129]) {
+            assert_eq!(ones(&b.either()), [0, 63, 64, 128, 129]);
+        }
+    }
+
+    #[test]
+    fn shifting_crosses_words_and_drops_the_first() {
+        for b in both(200, &[0, 1, 64, 128, 199]) {
+            assert_eq!(ones(&b.shifted_down()), [0, 63, 127, 198]);
+        }
+    }
+
+    #[test]
+    fn full_has_exactly_len_bits() {
+        for len in [0, 1, 63, 64, 65, 130] {
+            assert_eq!(Bits::full(len).ones().count(), len as usize, "{len}");
+        }
+    }
+
+    /// Every operation gives the same set whichever form each side has.
+    #[test]
+    fn set_operations_in_either_form() {
+        for a in both(70, &[1, 2, 65]) {
+            for b in both(70, &[2, 3, 65]) {
+                let mut and = a.clone();
+                and.and(&b);
+                assert_eq!(ones(&and), [2, 65]);
+                let mut or = a.clone();
+                or.or(&b);
+                assert_eq!(ones(&or), [1, 2, 3, 65]);
+                let mut not = a.clone();
+                not.and_not(&b);
+                assert_eq!(ones(&not), [1]);
+                assert!(!not.get(2) && not.get(1) && !not.get(500));
+                assert!(!not.is_empty() && and.len() == 70);
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_list_becomes_bits() {
+        let docs: Vec<u32> = (0..5000).step_by(2).collect();
+        let b = Bits::from_sorted(docs.clone(), 5000);
+        assert!(matches!(b, Bits::Many { .. }));
+        assert_eq!(ones(&b), docs);
+        assert!(matches!(Bits::from_sorted(vec![3, 9], 5000), Bits::Few { .. }));
+    }
+}
