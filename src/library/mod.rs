@@ -317,6 +317,7 @@ mod tests {
                     ("MARIA", "the flood came that night"),
                 ],
                 vec![("ANA", "Sunrise over the valley"), ("ANA", "and the mills were silent")],
+                vec![("LEO", "Down by the mill"), ("LEO", "up at the mill"), ("LEO", "nobody knew")],
             ],
         );
         let pair = |a: usize| vec![vec![a, a + 1]];
@@ -348,6 +349,9 @@ mod tests {
             ("\"mill and the river was rising fast nobody\"", vec![]),
             ("\"night sunrise\"", vec![]),
             ("\"valley and the mills\"", pair(0)),
+            // More cues end with `mill` than start with `nobody`: the starts
+            // are walked, and the ends looked up.
+            ("\"mill nobody\"", pair(1)),
         ] {
             assert_eq!(hits(&lib, query, None), want, "{query}");
         }

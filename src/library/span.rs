@@ -142,12 +142,7 @@ impl Span {
             Span::Phrase { whole, splits } => {
                 let mut out = if top { Bits::empty(max) } else { Bits::of(&**whole, reader, schema)?.either() };
                 for (first, rest) in splits {
-                    let mut ends = Bits::of(&**first, reader, schema)?;
-                    if ends.is_empty() {
-                        continue;
-                    }
-                    ends.and(&Bits::of(&**rest, reader, schema)?.shifted_down());
-                    out.or(&ends);
+                    out.or(&split(&**first, &**rest, reader, schema)?);
                 }
                 out
             }
@@ -200,6 +195,53 @@ impl Span {
             }
         }
     }
+}
+
+/// The boundaries where `first` matches the first cue and `rest` the
+/// next: the shorter list is walked, and the other looked up at the
+/// neighbouring document only (a cue ending with `the` is common, one
+/// starting with the rest of a phrase is not).
+fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
+    let max = reader.max_doc();
+    let scorer = |q: &dyn Query| q.weight(EnableScoring::disabled_from_schema(schema))?.scorer(reader, 1.0);
+    let mut ends = scorer(first)?;
+    if ends.doc() == TERMINATED {
+        return Ok(Bits::empty(max));
+    }
+    let mut starts = scorer(rest)?;
+    let mut docs = Vec::new();
+    if ends.size_hint() <= starts.size_hint() {
+        let mut d = ends.doc();
+        while d != TERMINATED && d + 1 < max {
+            if starts.doc() <= d {
+                starts.seek(d + 1);
+            }
+            if starts.doc() == TERMINATED {
+                break;
+            }
+            if starts.doc() == d + 1 {
+                docs.push(d);
+            }
+            d = ends.advance();
+        }
+    } else {
+        let mut d = starts.doc();
+        while d != TERMINATED {
+            if d > 0 {
+                if ends.doc() < d - 1 {
+                    ends.seek(d - 1);
+                }
+                if ends.doc() == TERMINATED {
+                    break;
+                }
+                if ends.doc() == d - 1 {
+                    docs.push(d - 1);
+                }
+            }
+            d = starts.advance();
+        }
+    }
+    Ok(Bits::from_sorted(docs, max))
 }
 
 /// The score `scorer` gives document `doc` (0 when it does not match).
