@@ -51,6 +51,36 @@ pub(super) fn cue_mark(c: char) -> bool {
     c == CUE_START || c == CUE_END
 }
 
+/// Joins the two words of a common pair (see [`common`]): `and\u{E002}the`.
+pub(super) const PAIR: char = '\u{E002}';
+
+/// Whether `c` is one of the marks the index puts in terms of its own
+/// (cue edges, common pairs): a query's words never hold one.
+pub(super) fn index_mark(c: char) -> bool {
+    cue_mark(c) || c == PAIR
+}
+
+/// The most frequent words of speech (folded), in the languages rushes
+/// stems. Two of them in a row are also indexed as one term at the first
+/// one's position (`and\u{E002}the`), so a phrase of them (`"and the"`,
+/// `"it was the"`) reads one short posting list for each pair instead of
+/// the positions of two words found in most cues. The list is part of the
+/// index: changing it needs the transcripts indexed again.
+pub(super) fn common(word: &str) -> bool {
+    // Each is four letters at most: a longer word is answered at once.
+    word.len() <= 4
+        && matches!(
+            word,
+            // English
+            "the" | "i" | "and" | "to" | "a" | "you" | "it" | "that" | "of" | "was" | "we" | "in" | "is"
+                | "he" | "they" | "my" | "so" | "on"
+                // Spanish, French, German, Italian, Portuguese (those not above)
+                | "de" | "la" | "que" | "el" | "y" | "en" | "los" | "se" | "le" | "et" | "les" | "des"
+                | "un" | "der" | "die" | "und" | "den" | "von" | "zu" | "das" | "di" | "che" | "e" | "il"
+                | "o" | "do" | "da" | "em"
+        )
+}
+
 /// The analyzer of every searchable text field.
 pub(super) fn folded() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
@@ -58,7 +88,94 @@ pub(super) fn folded() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StripMarks)
+        .filter(CommonPairs)
         .build()
+}
+
+/// Adds the term of two [`common`] words in a row, after the second, at
+/// the first one's position.
+#[derive(Clone, Copy)]
+pub(super) struct CommonPairs;
+
+impl TokenFilter for CommonPairs {
+    type Tokenizer<T: Tokenizer> = CommonPairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CommonPairsFilter<T> {
+        CommonPairsFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub(super) struct CommonPairsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CommonPairsFilter<T> {
+    type TokenStream<'a> = CommonPairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CommonPairsStream { tail: self.inner.token_stream(text), last: None, pair: Token::default(), on_pair: false }
+    }
+}
+
+pub(super) struct CommonPairsStream<T> {
+    tail: T,
+    /// The last word, when common: its text, position and start.
+    last: Option<(String, usize, usize)>,
+    /// The pair term to give next (when `on_pair`, the current token).
+    pair: Token,
+    on_pair: bool,
+}
+
+impl<T: TokenStream> TokenStream for CommonPairsStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.on_pair && !self.pair.text.is_empty() {
+            self.on_pair = true;
+            return true;
+        }
+        self.on_pair = false;
+        self.pair.text.clear();
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        // A cue's first or last word marked is the word again.
+        if token.text.starts_with(cue_mark) {
+            return true;
+        }
+        if !common(&token.text) {
+            self.last = None;
+            return true;
+        }
+        if let Some((word, position, from)) = &self.last
+            && position + 1 == token.position
+        {
+            self.pair.text.push_str(word);
+            self.pair.text.push(PAIR);
+            self.pair.text.push_str(&token.text);
+            self.pair.position = *position;
+            self.pair.offset_from = *from;
+            self.pair.offset_to = token.offset_to;
+        }
+        match &mut self.last {
+            Some((word, position, from)) => {
+                word.clear();
+                word.push_str(&token.text);
+                *position = token.position;
+                *from = token.offset_from;
+            }
+            None => self.last = Some((token.text.clone(), token.position, token.offset_from)),
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        if self.on_pair { &self.pair } else { self.tail.token() }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        if self.on_pair { &mut self.pair } else { self.tail.token_mut() }
+    }
 }
 
 /// The analyzer of filter fields: the whole value, lower case.
@@ -346,6 +463,48 @@ mod tests {
         assert_eq!(words("the river"), ["the", "river"]);
     }
 
+    /// Two common words in a row are also one term, at the first one's
+    /// position, given right after the second; an uncommon word ends a run.
+    #[test]
+    fn common_pairs_are_one_term_more() {
+        let placed = |text: &str| {
+            let mut a = folded();
+            let mut s = a.token_stream(text);
+            let mut out = Vec::new();
+            while s.advance() {
+                out.push((s.token().text.replace(PAIR, "+"), s.token().position));
+            }
+            out
+        };
+        let got = placed("It was THE river and the flood");
+        let want = [
+            ("it", 0),
+            ("was", 1),
+            ("it+was", 0),
+            ("the", 2),
+            ("was+the", 1),
+            ("river", 3),
+            ("and", 4),
+            ("the", 5),
+            ("and+the", 4),
+            ("flood", 6),
+        ];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
+        let start = CUE_START.to_string();
+        assert_eq!(
+            placed("\u{E000} And the \u{E001}"),
+            [
+                ("and".to_string(), 0),
+                (format!("{start}and"), 0),
+                ("the".into(), 1),
+                ("and+the".into(), 0),
+                (format!("{CUE_END}the"), 1)
+            ]
+        );
+        assert_eq!(words("de la noche"), ["de", "la", "de\u{E002}la", "noche"]);
+        assert_eq!(words("river flood"), ["river", "flood"]);
+    }
+
     #[test]
     fn latin_words_fold_as_before() {
         assert_eq!(words("Café, NOCHES—it's 1999!"), ["cafe", "noches", "it", "s", "1999"]);
@@ -402,6 +561,11 @@ mod tests {
             while s.advance() {
                 let t = s.token();
                 proptest::prop_assert!(!t.text.is_empty());
+                if t.text.contains(PAIR) {
+                    // A common pair's term: at its first word's position.
+                    proptest::prop_assert_eq!(Some(t.position + 1), position);
+                    continue;
+                }
                 proptest::prop_assert!(t.offset_from >= end && t.offset_from < t.offset_to);
                 proptest::prop_assert!(text.get(t.offset_from..t.offset_to).is_some());
                 proptest::prop_assert_eq!(t.position, position.map_or(0, |p| p + 1));

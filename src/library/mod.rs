@@ -365,6 +365,48 @@ mod tests {
         assert!(lib.prepare(&spec).is_err(), "a query of cue marks alone is refused");
     }
 
+    /// A phrase of common words is looked up by their pairs' terms: it
+    /// finds exactly the cues that hold it, word for word, as a scan does.
+    #[test]
+    fn phrases_of_common_words_find_exactly_the_cues_that_hold_them() {
+        let vocabulary = ["and", "the", "It", "was", "river", "of", "de", "la", "so", "flood"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut texts: Vec<String> = (0..400)
+            .map(|_| (0..2 + next(7)).map(|_| vocabulary[next(vocabulary.len())]).collect::<Vec<_>>().join(" "))
+            .collect();
+        texts.extend(["So it was the flood of the river and", "de la", "it was so the"].map(String::from));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let lib = library_of(dir.path(), &[texts.iter().map(|t| ("TOM", t.as_str())).collect()]);
+        let holds = |text: &str, phrase: &str| {
+            let (words, wanted): (Vec<String>, Vec<&str>) =
+                (text.split(' ').map(str::to_lowercase).collect(), phrase.split(' ').collect());
+            words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+        };
+        for phrase in
+            ["and the", "the and", "it was the", "was the river", "of the river and", "de la", "so so", "the flood of"]
+        {
+            let want: Vec<usize> = (0..texts.len()).filter(|n| holds(&texts[*n], phrase)).collect();
+            assert!(!want.is_empty(), "{phrase} is in some cue");
+            let spec =
+                SearchSpec { query: format!("\"{phrase}\""), kinds: vec![DocKind::Segment], ..SearchSpec::default() };
+            let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 1000)).unwrap_or_else(|e| panic!("{phrase}: {e}"));
+            let mut got: Vec<usize> = page
+                .hits
+                .iter()
+                .map(|h| match &h.record {
+                    HitRecord::Segment(s) => s.n,
+                    other => panic!("{phrase}: {other:?}"),
+                })
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "{phrase}");
+        }
+    }
+
     /// A transcript's cues are one group of consecutive documents in one
     /// segment, in cue order, however many threads index them: the pairs
     /// depend on it (see `span.rs`).

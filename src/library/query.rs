@@ -561,8 +561,9 @@ impl ClipIndex {
         let mut out = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            // A cue mark typed or quoted is no word.
-            if t.text.chars().any(super::analysis::cue_mark) {
+            // A mark of the index's own terms (typed or quoted, or the
+            // term of a common pair) is no word.
+            if t.text.chars().any(super::analysis::index_mark) {
                 continue;
             }
             out.push((t.offset_from, t.offset_to, t.text.clone()));
@@ -659,6 +660,10 @@ impl ClipIndex {
             let mut terms = range.into_stream().map_err(tantivy::TantivyError::from)?;
             while terms.advance() {
                 let Ok(word) = std::str::from_utf8(terms.key()) else { continue };
+                // The index's own terms (cue edges, common pairs) are no words.
+                if word.contains(super::analysis::index_mark) {
+                    continue;
+                }
                 if !out.contains(word) && keep(word) {
                     out.insert(word.to_string());
                     if out.len() >= max {
@@ -1092,9 +1097,13 @@ impl Builder<'_> {
                 IndexRecordOption::WithFreqs,
             )),
             (_, false) => {
-                let mut q = PhraseQuery::new(terms);
-                q.set_slop(lit.slop);
-                Box::new(q)
+                if lit.slop == 0 {
+                    exact_phrase(text, &tokens)
+                } else {
+                    let mut q = PhraseQuery::new(terms);
+                    q.set_slop(lit.slop);
+                    Box::new(q)
+                }
             }
         };
         Ok(Literal { query, phrase })
@@ -1146,7 +1155,31 @@ impl Builder<'_> {
             return Ok(None);
         }
         let text = self.index.fields().text;
-        Ok(Some(Box::new(PhraseQuery::new(tokens.iter().map(|t| Term::from_field_text(text, t)).collect()))))
+        Ok(Some(exact_phrase(text, &tokens)))
+    }
+}
+
+/// An exact phrase of folded `words` (two or more): two common words in a
+/// row are looked up as their pair's one term, at the first one's place
+/// (`analysis::common`), so `"and the"` reads the cues that hold it and
+/// not every cue's positions of `and` and of `the`.
+fn exact_phrase(field: Field, words: &[String]) -> Box<dyn Query> {
+    use super::analysis::{PAIR, common};
+    let mut terms: Vec<(usize, Term)> = Vec::with_capacity(words.len());
+    let mut paired = vec![false; words.len()];
+    for (i, two) in words.windows(2).enumerate() {
+        if common(&two[0]) && common(&two[1]) {
+            terms.push((i, Term::from_field_text(field, &format!("{}{PAIR}{}", two[0], two[1]))));
+            paired[i] = true;
+            paired[i + 1] = true;
+        }
+    }
+    for (i, word) in words.iter().enumerate().filter(|(i, _)| !paired[*i]) {
+        terms.push((i, Term::from_field_text(field, word)));
+    }
+    match terms.len() {
+        1 => Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs)),
+        _ => Box::new(PhraseQuery::new_with_offset(terms)),
     }
 }
 
