@@ -27,7 +27,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use tantivy::schema::{Field, TantivyDocument, Value as _};
-use tantivy::{DocAddress, Index};
+use tantivy::{DocAddress, Index, Searcher};
 
 use super::LibraryError;
 use super::index::{ClipIndex, IndexError, Open, Transcript};
@@ -244,12 +244,13 @@ fn language_of(record: &mut Value, cues: &[Cue]) -> Option<String> {
     Some(found.code)
 }
 
-/// One stored document of a schema-4 or 5 library: its stored fields.
+/// One stored document of a schema-4 or 5 library: its stored fields,
+/// and for a transcript's store its address and bytes.
 struct StoredDoc {
     kind: String,
     source: String,
     record: String,
-    cues: Option<Vec<u8>>,
+    cues: Option<(DocAddress, Vec<u8>)>,
 }
 
 /// Converts the schema-4 or 5 library in `dir` (`from`) to the current
@@ -272,12 +273,16 @@ pub(super) fn reindex(
         tantivy::TantivyError::LockFailure(..) => IndexError::Busy,
         e => IndexError::from(e),
     })?;
-    let docs = read_stored(&old_index)?;
+    let reader = old_index.reader().map_err(IndexError::from)?;
+    let searcher = reader.searcher();
     let mut clips: BTreeMap<String, Clip> = BTreeMap::new();
     let mut notes: Vec<(String, NoteRecord)> = Vec::new();
     let mut sources: Vec<Value> = Vec::new();
-    let mut stores: HashMap<String, Vec<u8>> = HashMap::new();
-    for doc in docs {
+    // Each transcript's store by address and cue count: the bytes are read
+    // again when the transcript is written, so a big library's stores are
+    // never all in memory at once.
+    let mut stores: HashMap<String, (DocAddress, usize)> = HashMap::new();
+    read_stored(&searcher, |doc| {
         let bad =
             |e: serde_json::Error| IndexError::Record(format!("schema-{from} {} record cannot be read: {e}", doc.kind));
         match doc.kind.as_str() {
@@ -288,13 +293,14 @@ pub(super) fn reindex(
             "note" => notes.push((doc.source.clone(), serde_json::from_str(&doc.record).map_err(bad)?)),
             "source" => sources.push(serde_json::from_str(&doc.record).map_err(bad)?),
             _ => {
-                if let Some(bytes) = doc.cues {
-                    let id = super::schema::source_id(Stored::parse(&bytes)?.source());
-                    stores.insert(id, bytes);
+                if let Some((addr, bytes)) = doc.cues {
+                    let stored = Stored::parse(&bytes)?;
+                    stores.insert(super::schema::source_id(stored.source()), (addr, stored.len()));
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     if new_dir.exists() {
         fs::remove_dir_all(&new_dir).map_err(io(&new_dir))?;
     }
@@ -308,7 +314,7 @@ pub(super) fn reindex(
     }
     // The bar counts cues (as the bytes it would count of files).
     let transcripts = sources.iter().filter(|r| r["kind"] == "transcript").count();
-    let total: usize = stores.values().filter_map(|b| Stored::parse(b).ok()).map(|s| s.len()).sum();
+    let total: usize = stores.values().map(|(_, n)| n).sum();
     progress.begin_words(transcripts as u64, total as u64);
     let mut cues_kept = 0;
     for mut record in sources.iter().cloned() {
@@ -317,9 +323,13 @@ pub(super) fn reindex(
             writer.put_source(&id, &record)?;
             continue;
         }
-        let (cues, segments, format) = match stores.get(&id) {
+        let bytes = match stores.get(&id) {
+            Some((addr, _)) => stored_cues(&searcher, *addr)?,
+            None => None,
+        };
+        let (cues, segments, format) = match bytes {
             Some(bytes) => {
-                let stored = Stored::parse(bytes)?;
+                let stored = Stored::parse(&bytes)?;
                 (stored.cues()?, stored.segments()?, stored.format().map(str::to_string))
             }
             None => (Vec::new(), Vec::new(), None),
@@ -343,33 +353,44 @@ pub(super) fn reindex(
     drop(writer);
     drop(new);
     drop(lock);
+    drop(searcher);
+    drop(reader);
     drop(old_index);
     swap_in(dir, meta_path, to)?;
     Ok(Migration { from, to, clips: clips.len(), cues: cues_kept, notes: notes.len(), sources: sources.len() })
 }
 
-fn read_stored(index: &Index) -> Result<Vec<StoredDoc>, IndexError> {
-    let schema = index.schema();
+/// Calls `each` with every stored document of `searcher` that is not a
+/// cue document (those store nothing).
+fn read_stored(
+    searcher: &Searcher,
+    mut each: impl FnMut(StoredDoc) -> Result<(), LibraryError>,
+) -> Result<(), LibraryError> {
+    let schema = searcher.schema();
     let field = |name: &str| schema.get_field(name).ok();
     let (kind, source, record, cues) = (field("stored_kind"), field("stored_source"), field("record"), field("cues"));
     let text = |doc: &TantivyDocument, f: Option<Field>| {
         f.and_then(|f| doc.get_first(f).and_then(|v| v.as_str().map(str::to_string))).unwrap_or_default()
     };
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
-    let mut out = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         for doc_id in segment.doc_ids_alive() {
-            let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
-            // Cue documents store nothing: only catalog and store
-            // documents are kept.
+            let addr = DocAddress::new(ord as u32, doc_id);
+            let doc: TantivyDocument = searcher.doc(addr).map_err(IndexError::from)?;
             let bytes = cues.and_then(|f| doc.get_first(f).and_then(|v| v.as_bytes().map(<[u8]>::to_vec)));
             let kind = text(&doc, kind);
             if kind.is_empty() && bytes.is_none() {
                 continue;
             }
-            out.push(StoredDoc { kind, source: text(&doc, source), record: text(&doc, record), cues: bytes });
+            let cues = bytes.map(|b| (addr, b));
+            each(StoredDoc { kind, source: text(&doc, source), record: text(&doc, record), cues })?;
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The store bytes of the document at `addr`, read again.
+fn stored_cues(searcher: &Searcher, addr: DocAddress) -> Result<Option<Vec<u8>>, LibraryError> {
+    let field = searcher.schema().get_field("cues").ok();
+    let doc: TantivyDocument = searcher.doc(addr).map_err(IndexError::from)?;
+    Ok(field.and_then(|f| doc.get_first(f).and_then(|v| v.as_bytes().map(<[u8]>::to_vec))))
 }
