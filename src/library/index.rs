@@ -226,12 +226,13 @@ impl ClipIndex {
     /// [`IndexError::Busy`] at once (it does not wait).
     pub(super) fn writer(&self) -> Result<Writer, IndexError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        match self.index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY) {
+        match self.index.writer_with_num_threads::<Queued>(threads, WRITER_MEMORY) {
             Ok(inner) => Ok(Writer {
                 inner,
                 fields: self.fields,
                 errors: self.errors.clone(),
                 dirty: std::cell::Cell::new(false),
+                queue: std::sync::Arc::default(),
             }),
             Err(e) => Err(self.errors.of(e)),
         }
@@ -660,13 +661,54 @@ pub struct Transcript<'a> {
 /// The library's single writer (holds the lock until dropped). Nothing
 /// written is visible to readers before [`Writer::commit`].
 pub struct Writer {
-    inner: IndexWriter,
+    inner: IndexWriter<Queued>,
     fields: Fields,
     errors: Errors,
     /// Whether anything was written since the last commit: a commit with
     /// nothing new is skipped, so an unchanged re-ingest leaves the index
     /// files byte-identical.
     dirty: std::cell::Cell<bool>,
+    /// Documents handed to the indexing threads and not yet indexed.
+    queue: std::sync::Arc<Queue>,
+}
+
+/// Documents handed to tantivy at most, waiting to be indexed: tantivy's
+/// queue holds 10,000 groups, and a transcript's cues are one group, so
+/// without this bound a parse faster than the indexing would hold a whole
+/// import in memory.
+const QUEUED_DOCS: usize = 20_000;
+
+/// The count of documents handed to tantivy and not yet indexed.
+#[derive(Default)]
+struct Queue {
+    count: std::sync::Mutex<usize>,
+    indexed: std::sync::Condvar,
+}
+
+/// A document on its way to the index: its ticket leaves the queue when
+/// tantivy has indexed it and drops it.
+pub(super) struct Queued {
+    doc: TantivyDocument,
+    _ticket: Ticket,
+}
+
+struct Ticket(std::sync::Arc<Queue>);
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut count = lock(&self.0.count);
+        *count = count.saturating_sub(1);
+        self.0.indexed.notify_one();
+    }
+}
+
+impl tantivy::Document for Queued {
+    type Value<'a> = <TantivyDocument as tantivy::Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as tantivy::Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
 }
 
 impl Writer {
@@ -755,11 +797,18 @@ impl Writer {
             d.add_text(f.text, marked(&seg.text));
             d.add_u64(f.cue_src, hash);
             d.add_u64(f.cue_n, seg.n as u64);
-            group.push(UserOperation::Add(d));
+            group.push(d);
         }
+        self.add_group(group)
+    }
+
+    /// Adds documents whose keys are new as one group: tantivy indexes
+    /// them in one segment, in this order.
+    fn add_group(&self, group: Vec<TantivyDocument>) -> Result<(), IndexError> {
         if !group.is_empty() {
             self.dirty.set(true);
-            self.inner.run(group).map_err(|e| self.errors.of(e))?;
+            let group = self.queued(group);
+            self.inner.run(group.into_iter().map(UserOperation::Add)).map_err(|e| self.errors.of(e))?;
         }
         Ok(())
     }
@@ -840,8 +889,33 @@ impl Writer {
     /// deleted): no delete is queued, which keeps big imports lean.
     fn add_doc(&self, doc: TantivyDocument) -> Result<(), IndexError> {
         self.dirty.set(true);
-        self.inner.add_document(doc).map_err(|e| self.errors.of(e))?;
+        let doc = self.queued(vec![doc]);
+        for doc in doc {
+            self.inner.add_document(doc).map_err(|e| self.errors.of(e))?;
+        }
         Ok(())
+    }
+
+    /// `docs` ticketed for tantivy's queue, once it has room for them (or
+    /// is empty: a transcript bigger than the bound goes alone). A write
+    /// error, or no document indexed for 30 s, stops the wait: tantivy
+    /// then reports what went wrong.
+    fn queued(&self, docs: Vec<TantivyDocument>) -> Vec<Queued> {
+        let queue = &self.queue;
+        let mut count = lock(&queue.count);
+        let mut idle = std::time::Duration::ZERO;
+        let step = std::time::Duration::from_millis(50);
+        while *count > 0 && *count + docs.len() > QUEUED_DOCS && idle < std::time::Duration::from_secs(30) {
+            if self.errors.writes.first().is_some() {
+                break;
+            }
+            let before = *count;
+            count = queue.indexed.wait_timeout(count, step).map_or_else(|e| e.into_inner().0, |(c, _)| c);
+            idle = if *count < before { std::time::Duration::ZERO } else { idle + step };
+        }
+        *count += docs.len();
+        drop(count);
+        docs.into_iter().map(|doc| Queued { doc, _ticket: Ticket(std::sync::Arc::clone(queue)) }).collect()
     }
 
     /// Deletes every document a source file brought (visible after commit).
@@ -976,6 +1050,36 @@ mod tests {
         assert_eq!(side_by_side.len(), 150);
         assert_eq!(side_by_side, one_thread);
         assert_eq!(index.search(&searcher, &query, &Count).expect("count"), 150);
+    }
+
+    /// The writer hands tantivy at most `QUEUED_DOCS` documents not yet
+    /// indexed, however fast they come, and every one leaves the count
+    /// once indexed.
+    #[test]
+    fn documents_wait_for_room_in_the_indexing_queue() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = ClipIndex::open(dir.path(), Open::OrCreate).expect("open");
+        let f = index.fields();
+        let mut writer = index.writer().expect("writer");
+        let mut most = 0;
+        // Groups, as transcripts come: tantivy's own queue counts groups.
+        for g in 0..120 {
+            let group = (0..500)
+                .map(|i| {
+                    let mut d = TantivyDocument::default();
+                    d.add_text(f.kind, DocKind::Segment.as_str());
+                    d.add_text(f.text, format!("cue {i} of group {g} of the river"));
+                    d
+                })
+                .collect();
+            writer.add_group(group).expect("add");
+            most = most.max(*lock(&writer.queue.count));
+        }
+        assert!(most <= QUEUED_DOCS, "at most {QUEUED_DOCS} queued, saw {most}");
+        writer.commit().expect("commit");
+        assert_eq!(*lock(&writer.queue.count), 0, "every document indexed left the queue");
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.num_docs(), 120 * 500);
     }
 
     #[test]
