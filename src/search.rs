@@ -323,11 +323,14 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
     let prepared = lib.prepare(&spec)?;
     // One pass gives the best hits and the exact total; every pair in it
     // is a hit (none duplicates a cue that matches on its own).
-    // More than asked: hits of equal score are ordered by day and timecode
-    // below, before the cut.
+    // With those that tie the last: hits of equal score are ordered by day
+    // and timecode below, before the cut.
     let limit = req.limit.map_or(usize::MAX, NonZeroUsize::get);
-    let wanted = if filtered { usize::MAX } else { limit.saturating_mul(2).saturating_add(10) };
-    let page = lib.find(&prepared, wanted)?;
+    let page = if filtered {
+        lib.find(&prepared, usize::MAX)?
+    } else {
+        lib.find_with_ties(&prepared, limit, limit.saturating_mul(2).saturating_add(10))?
+    };
     let mut clips = ClipCache { lib, map: HashMap::new() };
     let mut cues = ClipCues::default();
     let mut hits = Vec::with_capacity(page.hits.len());

@@ -407,6 +407,47 @@ mod tests {
         }
     }
 
+    /// The best hits come with every hit that scores the same as the last
+    /// of them, up to the bound, and no hit that scores less.
+    #[test]
+    fn the_best_hits_come_with_those_that_tie_the_last() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        // Cues of one length score by how often they hold `heron`: three
+        // best, then eight tied, then four worse.
+        let mut cues = vec![("ANA", "heron heron heron"); 3];
+        cues.extend(vec![("ANA", "heron heron reeds"); 8]);
+        cues.extend(vec![("ANA", "heron reeds reeds"); 4]);
+        let lib = library_of(dir.path(), &[cues]);
+        let spec = SearchSpec { query: "heron".into(), ..SearchSpec::default() };
+        let prepared = lib.prepare(&spec).unwrap_or_else(|e| panic!("prepare: {e}"));
+        let cue_numbers = |page: &Page| -> Vec<usize> {
+            page.hits
+                .iter()
+                .map(|h| match &h.record {
+                    HitRecord::Segment(s) => s.n,
+                    other => panic!("not a cue: {other:?}"),
+                })
+                .collect()
+        };
+        for (limit, most, want) in [
+            (3, 3, vec![0, 1, 2]),
+            (3, 20, vec![0, 1, 2]),
+            (5, 5, vec![0, 1, 2, 3, 4]),
+            (5, 20, (0..11).collect()),
+            (5, 8, vec![0, 1, 2, 3, 4, 5, 6, 7]),
+            (12, 12, (0..12).collect()),
+            (12, 30, (0..15).collect()),
+        ] {
+            let page = lib.find_with_ties(&prepared, limit, most).unwrap_or_else(|e| panic!("find: {e}"));
+            assert_eq!(page.total, 15);
+            let mut got = cue_numbers(&page);
+            let scores: Vec<f32> = page.hits.iter().map(|h| h.score).collect();
+            assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+            got.sort_unstable();
+            assert_eq!(got, want, "limit {limit}, at most {most}");
+        }
+    }
+
     /// A transcript's cues are one group of consecutive documents in one
     /// segment, in cue order, however many threads index them: the pairs
     /// depend on it (see `span.rs`).

@@ -258,11 +258,22 @@ impl Library {
     /// cues; the cue is the hit when it matches alone). One pass over the
     /// index per query: the total is exact and needs no second count.
     pub fn find(&self, prepared: &Prepared, limit: usize) -> Result<Page, QueryError> {
+        self.find_with_ties(prepared, limit, limit)
+    }
+
+    /// As [`Library::find`], and with the best `limit` also the hits that
+    /// score the same as the last of them, up to `most` in all (those
+    /// first in the index): a caller that orders equal scores its own way
+    /// (by day and timecode) then cuts at `limit` without reading every
+    /// hit it might need.
+    pub fn find_with_ties(&self, prepared: &Prepared, limit: usize, most: usize) -> Result<Page, QueryError> {
         let searcher = self.index.searcher()?;
         let main = self.index.search(&searcher, &*prepared.query, &Matches)?;
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.iter().map(|m| (m.score, m.addr, false)).collect();
+        // The cue columns are opened once for the query, not per hit.
+        let cues = CueColumns::new(&searcher)?;
         if let Some(spans) = &prepared.spans {
-            let pairs = self.pairs(&searcher, prepared, spans, &main)?;
+            let pairs = self.pairs(&searcher, &cues, prepared, spans, &main)?;
             candidates.extend(pairs.into_iter().map(|m| (m.score, m.addr, true)));
         }
         let total = candidates.len();
@@ -270,11 +281,23 @@ impl Library {
         let limit = limit.min(total);
         if limit > 0 && limit < total {
             candidates.select_nth_unstable_by(limit - 1, best);
-            candidates.truncate(limit);
+            let last = candidates[limit - 1].0;
+            let (_, rest) = candidates.split_at_mut(limit);
+            let mut tied = 0;
+            for k in 0..rest.len() {
+                if rest[k].0.total_cmp(&last).is_eq() {
+                    rest.swap(tied, k);
+                    tied += 1;
+                }
+            }
+            let ties = &mut rest[..tied];
+            let keep = tied.min(most.saturating_sub(limit));
+            if keep > 0 && keep < tied {
+                ties.select_nth_unstable_by(keep - 1, best);
+            }
+            candidates.truncate(limit + keep);
         }
         candidates.sort_unstable_by(best);
-        // The cue columns are opened once for the page, not per hit.
-        let cues = CueColumns::new(&searcher)?;
         let hits = candidates
             .into_iter()
             .map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair))
@@ -287,6 +310,7 @@ impl Library {
     fn pairs(
         &self,
         searcher: &Searcher,
+        cues: &CueColumns,
         prepared: &Prepared,
         spans: &Spans,
         main: &[Match],
@@ -326,7 +350,6 @@ impl Library {
         let scoring = BooleanQuery::new(scoring.into_iter().map(|q| (Occur::Should, q)).collect());
         let scoring = scoring.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let schema = searcher.schema();
-        let cues = CueColumns::new(searcher)?;
         let mut out = Vec::new();
         for (ord, reader) in readers.iter().enumerate() {
             let Some((src, num)) = cues.columns.get(ord).and_then(Option::as_ref) else { continue };
