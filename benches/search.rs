@@ -957,7 +957,8 @@ fn run_query(lib: &Library, q: &Query) -> QueryResult {
 }
 
 /// Median time of what `search` asks the index for (parse and check the
-/// query, the best `2 × limit + 10` documents with their records), without
+/// query, the best `limit` documents and those tied with the last, up to
+/// `2 × limit + 10`, with their records), without
 /// assembling hits, dropping duplicate pairs or highlighting.
 fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
     let req = q.request();
@@ -973,7 +974,8 @@ fn index_only(lib: &Library, q: &Query, runs: usize) -> f64 {
         .map(|_| {
             let t = Instant::now();
             let prepared = lib.prepare(&spec).expect("prepare");
-            std::hint::black_box(lib.search(&prepared, req.limit.map_or(20, |l| l.get()) * 2 + 10).expect("search"));
+            let limit = req.limit.map_or(20, |l| l.get());
+            std::hint::black_box(lib.find_with_ties(&prepared, limit, limit * 2 + 10).expect("search"));
             t.elapsed().as_secs_f64() * 1000.0
         })
         .collect();

@@ -275,7 +275,12 @@ impl ClipIndex {
                 Executor::multi_thread(threads, "rushes-search-").unwrap_or(Executor::SingleThread)
             })
         };
-        searcher.search_with_executor(query, collector, executor, EnableScoring::enabled_from_searcher(searcher))
+        let scoring = if collector.requires_scoring() {
+            EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
+        };
+        searcher.search_with_executor(query, collector, executor, scoring)
     }
 
     /// Makes the search reader see the last commit (of any process). A

@@ -360,6 +360,10 @@ mod tests {
         assert_eq!(hits(&lib, "\"mill and\"", Some("maria")), pair(0));
         assert_eq!(hits(&lib, "\"mill and\"", Some("ana")), vec![] as Vec<Vec<usize>>);
         assert_eq!(hits(&lib, "walked rising speaker:tom", None), pair(0));
+        // A boundary whose second cue holds the words alone is no hit, with
+        // a filter too: that cue is, if the filter takes it.
+        assert_eq!(hits(&lib, "river rising", Some("tom")), vec![vec![1]]);
+        assert_eq!(hits(&lib, "river rising", Some("maria")), vec![] as Vec<Vec<usize>>);
         // A cue mark typed in a query is no word, and finds nothing.
         let spec = SearchSpec { query: "\u{E000} \u{E001}".into(), ..SearchSpec::default() };
         assert!(lib.prepare(&spec).is_err(), "a query of cue marks alone is refused");

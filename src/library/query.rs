@@ -43,7 +43,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 use super::Library;
 use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, source_of_hash};
 use super::schema::{DocKind, Key, PairRecord, decode};
-use super::span::{Bits, PhraseWords, Span, score_at};
+use super::span::{Bits, PhraseWords, Span, matches_at, score_at};
 use crate::clip::{Clip, NoteRecord, Segment};
 
 /// Boost of the exact phrase of a plain-words query.
@@ -317,34 +317,28 @@ impl Library {
     ) -> Result<Vec<Match>, QueryError> {
         // Cues whose own words match: those of the main query, unless
         // filters narrowed it (a cue matches alone whatever its speaker or
-        // camera).
-        let alone_matches;
-        let alone = if prepared.narrowed {
-            let f = self.index.fields();
-            let q = BooleanQuery::new(vec![
-                (Occur::Must, prepared.words_query.box_clone()),
-                (Occur::Must, term_query(f.kind, DocKind::Segment.as_str())),
-            ]);
-            alone_matches = self.index.search(searcher, &q, &Matches)?;
-            &alone_matches
-        } else {
-            main
-        };
+        // camera). Then only the two cues of each boundary found are asked,
+        // not every cue that holds the words.
         let readers = searcher.segment_readers();
-        let mut alone_docs: Vec<Vec<DocId>> = vec![Vec::new(); readers.len()];
-        for m in alone {
-            if let Some(docs) = alone_docs.get_mut(m.addr.segment_ord as usize) {
-                docs.push(m.addr.doc_id);
+        let alone = if prepared.narrowed {
+            Alone::Asked(prepared.words_query.weight(EnableScoring::disabled_from_searcher(searcher))?)
+        } else {
+            let mut docs: Vec<Vec<DocId>> = vec![Vec::new(); readers.len()];
+            for m in main {
+                if let Some(docs) = docs.get_mut(m.addr.segment_ord as usize) {
+                    docs.push(m.addr.doc_id);
+                }
             }
-        }
-        let alone_bits: Vec<Bits> = alone_docs
-            .into_iter()
-            .zip(readers)
-            .map(|(mut docs, r)| {
-                docs.sort_unstable();
-                Bits::from_sorted(docs, r.max_doc())
-            })
-            .collect();
+            Alone::Known(
+                docs.into_iter()
+                    .zip(readers)
+                    .map(|(mut docs, r)| {
+                        docs.sort_unstable();
+                        Bits::from_sorted(docs, r.max_doc())
+                    })
+                    .collect(),
+            )
+        };
         let mut scoring = Vec::new();
         spans.root.scoring(&mut scoring);
         let scoring = BooleanQuery::new(scoring.into_iter().map(|q| (Occur::Should, q)).collect());
@@ -352,27 +346,38 @@ impl Library {
         let schema = searcher.schema();
         let mut out = Vec::new();
         for (ord, reader) in readers.iter().enumerate() {
-            let Some((src, num)) = cues.columns.get(ord).and_then(Option::as_ref) else { continue };
+            let Some((_, num)) = cues.columns.get(ord).and_then(Option::as_ref) else { continue };
             let mut found = spans.root.boundaries(reader, schema, true)?;
             for filter in &spans.filters {
-                found.and(&filter.boundaries(reader, schema, false)?);
+                filter.narrow(&mut found, reader, schema)?;
             }
             let alive = reader.alive_bitset();
-            let alone = &alone_bits[ord];
-            let is_pair = |d: DocId| {
-                let (Some(s), Some(n)) = (src.first(d), num.first(d)) else { return false };
-                src.first(d + 1) == Some(s) && num.first(d + 1) == Some(n + 1)
+            let known = match &alone {
+                Alone::Known(bits) => bits.get(ord),
+                Alone::Asked(_) => None,
             };
-            let pairs: Vec<DocId> = found
+            // A transcript's cues are consecutive documents numbered from 0
+            // (see `span.rs`), so cue n + 1 next to cue n is of the same
+            // transcript. The number column is a few bits a document; the
+            // transcript hash is 64, and reading it for every boundary
+            // faulted in most of its pages.
+            let is_pair = |d: DocId| {
+                let Some(n) = num.first(d) else { return false };
+                num.first(d + 1) == Some(n + 1)
+            };
+            let mut pairs: Vec<DocId> = found
                 .ones()
                 .filter(|&d| {
                     d + 1 < reader.max_doc()
                         && alive.is_none_or(|a| a.is_alive(d))
-                        && !alone.get(d)
-                        && !alone.get(d + 1)
+                        && known.is_none_or(|k| !k.get(d) && !k.get(d + 1))
                         && is_pair(d)
                 })
                 .collect();
+            if let Alone::Asked(weight) = &alone {
+                let mut words = weight.scorer(reader, 1.0)?;
+                pairs.retain(|&d| !matches_at(&mut *words, d) && !matches_at(&mut *words, d + 1));
+            }
             if pairs.is_empty() {
                 continue;
             }
@@ -518,6 +523,14 @@ impl SegmentCollector for SegmentMatches {
     fn harvest(self) -> Vec<Match> {
         self.out
     }
+}
+
+/// Which cues match on their own words (see [`Library::pairs`]).
+enum Alone {
+    /// Each segment's, from the main query.
+    Known(Vec<Bits>),
+    /// Asked of each boundary's two cues.
+    Asked(Box<dyn tantivy::query::Weight>),
 }
 
 /// The transcript hash and cue number columns of every segment, read one

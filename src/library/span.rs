@@ -18,8 +18,12 @@
 //! - AND, OR and NOT are the same operations on the sets.
 //!
 //! A boundary is a hit when its two documents are cues n and n+1 of one
-//! transcript (the cue columns say so) and neither cue matches alone (then
-//! that cue is the hit).
+//! transcript and neither cue matches alone (then that cue is the hit). A
+//! transcript's cues are numbered from 0, so the number column alone says
+//! so: the document after cue n is cue n + 1 of the same transcript, or a
+//! transcript's cue 0, or no cue. A filter (a speaker, a camera) is asked
+//! of each boundary found by the words when those are few, rather than
+//! read whole.
 
 use tantivy::query::{EnableScoring, PhrasePrefixQuery, PhraseQuery, Query, RegexPhraseQuery, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema};
@@ -175,6 +179,21 @@ impl Span {
         })
     }
 
+    /// Keeps the boundaries of `found` that this span holds: `found` and
+    /// [`Span::boundaries`]. A filter asks each boundary of a short list
+    /// rather than reading every document it matches (a speaker has
+    /// hundreds of thousands of cues in a large library).
+    pub(super) fn narrow(&self, found: &mut Bits, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<()> {
+        if let (Span::Either(q), Bits::Few { docs, .. }) = (self, &mut *found) {
+            let weight = q.weight(EnableScoring::disabled_from_schema(schema))?;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            docs.retain(|&d| matches_at(&mut *scorer, d) || matches_at(&mut *scorer, d + 1));
+            return Ok(());
+        }
+        found.and(&self.boundaries(reader, schema, false)?);
+        Ok(())
+    }
+
     /// The queries whose scores, summed over a boundary's two cues, score
     /// it: every word and phrase it asks for, and each split's parts.
     pub(super) fn scoring(&self, out: &mut Vec<Box<dyn Query>>) {
@@ -251,6 +270,15 @@ pub(super) fn score_at(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> S
         scorer.seek(doc);
     }
     if scorer.doc() == doc && doc != TERMINATED { scorer.score() } else { 0.0 }
+}
+
+/// Whether `scorer` matches document `doc`. Documents are asked for in
+/// ascending order.
+pub(super) fn matches_at(scorer: &mut dyn tantivy::query::Scorer, doc: DocId) -> bool {
+    if scorer.doc() < doc {
+        scorer.seek(doc);
+    }
+    scorer.doc() == doc && doc != TERMINATED
 }
 
 /// A set of a segment's documents (or of boundaries, by first document):
