@@ -802,7 +802,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     eprintln!("{} is a speaker: {} lists their {cues}", one_line(&hint.name), hint.filter);
                 }
             }
-            Ok(if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            let code = if found.hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            // The process ends here: the reader's files are unmapped by the
+            // exit, not one by one while the search threads still run.
+            std::mem::forget(lib);
+            Ok(code)
         }
         Command::Export {
             source: Source { query, selects, bin },
