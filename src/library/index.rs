@@ -456,9 +456,27 @@ pub(super) fn cues_bytes(
     source_id: &str,
 ) -> Result<Option<Vec<u8>>, IndexError> {
     let query = all_terms(&[(fields.kind, CUES_KIND), (fields.source_id, source_id)]);
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    let Some(&(_, addr)) = top.first() else { return Ok(None) };
+    let Some(addr) = first_match(searcher, &query)? else { return Ok(None) };
     stored_cues(searcher, fields, addr)
+}
+
+/// The first live document `query` matches, unscored: the one document
+/// of a key. A scored search would first gather each term's statistics
+/// over every segment, most of a short search process's lookup.
+pub(super) fn first_match(searcher: &tantivy::Searcher, query: &dyn Query) -> tantivy::Result<Option<DocAddress>> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(Some(DocAddress::new(ord as u32, doc)));
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(None)
 }
 
 /// The stored cues of the `cues` document at `addr`. tantivy decodes a

@@ -29,7 +29,7 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur,
@@ -403,11 +403,9 @@ impl Library {
         let generation = searcher.generation().generation_id();
         let json = self.index.record_cached(generation, key.as_str(), || -> Result<Vec<u8>, QueryError> {
             let f = self.index.fields();
-            let top =
-                searcher.search(&*term_query(f.doc_key, key.as_str()), &TopDocs::with_limit(1).order_by_score())?;
-            match top.first() {
-                Some((_, addr)) => {
-                    let doc: TantivyDocument = searcher.doc(*addr)?;
+            match super::index::first_match(&searcher, &*term_query(f.doc_key, key.as_str()))? {
+                Some(addr) => {
+                    let doc: TantivyDocument = searcher.doc(addr)?;
                     Ok(stored(&doc, f.record).into_bytes())
                 }
                 None => Ok(vec![NO_RECORD]),
