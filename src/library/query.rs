@@ -339,10 +339,16 @@ impl Library {
                     .collect(),
             )
         };
+        // A boundary's score is what the OR of these would give each cue
+        // (the sum of those that match, in this order), but each is sought
+        // at the boundaries alone: their union would read every posting of
+        // a common word between two boundaries.
         let mut scoring = Vec::new();
         spans.root.scoring(&mut scoring);
-        let scoring = BooleanQuery::new(scoring.into_iter().map(|q| (Occur::Should, q)).collect());
-        let scoring = scoring.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let scoring = scoring
+            .iter()
+            .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         let schema = searcher.schema();
         let mut out = Vec::new();
         for (ord, reader) in readers.iter().enumerate() {
@@ -381,9 +387,10 @@ impl Library {
             if pairs.is_empty() {
                 continue;
             }
-            let mut scorer = scoring.scorer(reader, 1.0)?;
+            let mut scorers = scoring.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
+            let mut cue_score = |d: DocId| scorers.iter_mut().fold(0.0, |sum, s| sum + score_at(&mut **s, d));
             for d in pairs {
-                let score = score_at(&mut *scorer, d) + score_at(&mut *scorer, d + 1);
+                let score = cue_score(d) + cue_score(d + 1);
                 out.push(Match { score, addr: DocAddress::new(ord as u32, d) });
             }
         }
