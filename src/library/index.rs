@@ -263,24 +263,40 @@ impl ClipIndex {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        let executor = if searcher.segment_readers().len() < 2 {
-            &ONE_THREAD
-        } else {
-            self.executor.get_or_init(|| {
-                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
-                if threads < 2 {
-                    return Executor::SingleThread;
-                }
-                // Threads that cannot start leave the search on this one.
-                Executor::multi_thread(threads, "rushes-search-").unwrap_or(Executor::SingleThread)
-            })
-        };
+        let executor = self.executor(searcher.segment_readers().len());
         let scoring = if collector.requires_scoring() {
             EnableScoring::enabled_from_searcher(searcher)
         } else {
             EnableScoring::disabled_from_searcher(searcher)
         };
         searcher.search_with_executor(query, collector, executor, scoring)
+    }
+
+    /// `f` of each of `args`, side by side on the search threads when
+    /// there are several, the answers in the order of `args`.
+    pub(super) fn map<A: Send, R: Send, E: Send + From<TantivyError>>(
+        &self,
+        f: impl Fn(A) -> Result<R, E> + Sync,
+        args: Vec<A>,
+    ) -> Result<Vec<R>, E> {
+        let executor = self.executor(args.len());
+        // tantivy's map wants its own error type; ours rides inside.
+        executor.map(|a| Ok(f(a)), args.into_iter())?.into_iter().collect()
+    }
+
+    /// The search threads for `parts` pieces of work: this thread for one.
+    fn executor(&self, parts: usize) -> &Executor {
+        if parts < 2 {
+            return &ONE_THREAD;
+        }
+        self.executor.get_or_init(|| {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+            if threads < 2 {
+                return Executor::SingleThread;
+            }
+            // Threads that cannot start leave the search on this one.
+            Executor::multi_thread(threads, "rushes-search-").unwrap_or(Executor::SingleThread)
+        })
     }
 
     /// Makes the search reader see the last commit (of any process). A

@@ -298,10 +298,10 @@ impl Library {
             candidates.truncate(limit + keep);
         }
         candidates.sort_unstable_by(best);
-        let hits = candidates
-            .into_iter()
-            .map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair))
-            .collect::<Result<_, _>>()?;
+        // Each hit's transcript is read and decompressed whole: the hits
+        // are read side by side.
+        let hits =
+            self.index.map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair), candidates)?;
         Ok(Page { hits, total })
     }
 
