@@ -371,6 +371,12 @@ impl ClipIndex {
         Ok(Some(bytes))
     }
 
+    /// Whether transcript `source_id`'s stored cues are cached for the
+    /// search reader's commit `generation` (reading them costs nothing).
+    pub(super) fn has_transcript(&self, generation: u64, source_id: &str) -> bool {
+        lock(&self.stores).get(generation, source_id).is_some()
+    }
+
     /// The stored record of the catalog document `key` as the search
     /// reader sees it, from the cache or through `load` (which returns an
     /// empty record for a key with no document).

@@ -298,10 +298,22 @@ impl Library {
             candidates.truncate(limit + keep);
         }
         candidates.sort_unstable_by(best);
-        // Each hit's transcript is read and decompressed whole: the hits
-        // are read side by side.
-        let hits =
-            self.index.map(|(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair), candidates)?;
+        // Each hit's transcript is read and decompressed whole: when more
+        // than one is not cached yet (a short process), the hits are read
+        // side by side.
+        let generation = searcher.generation().generation_id();
+        let to_read = candidates
+            .iter()
+            .filter(|(_, addr, pair)| {
+                !pair && cues.source(*addr).is_some_and(|h| !self.index.has_transcript(generation, &source_of_hash(h)))
+            })
+            .count();
+        let read = |(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair);
+        let hits = if to_read > 1 {
+            self.index.map(read, candidates)?
+        } else {
+            candidates.into_iter().map(read).collect::<Result<_, _>>()?
+        };
         Ok(Page { hits, total })
     }
 
