@@ -238,6 +238,12 @@ pub fn import_files(
     let catalog = Catalog::new(&clips);
     let snap = lib.snapshot()?;
     let mut sources = load_sources(&snap)?;
+    // Sources by content, to find a moved file without a scan of every
+    // source per file (a year's library holds tens of thousands).
+    let mut by_content: HashMap<(String, u64), BTreeSet<String>> = HashMap::new();
+    for o in sources.values() {
+        by_content.entry((o.hash.clone(), o.size)).or_default().insert(o.id.clone());
+    }
     let mut tally = Tally::new(&snap);
     let sizes: Vec<u64> = files.iter().map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
     progress.begin_words(files.len() as u64, sizes.iter().sum());
@@ -261,10 +267,12 @@ pub fn import_files(
         // found once, at the new place.
         let mut moved_options = None;
         if !sources.contains_key(&id)
-            && let Some(moved) = sources
-                .values()
-                .find(|o| o.hash == hash && o.size == bytes.len() as u64 && !Path::new(&o.path).exists())
-                .map(|o| o.id.clone())
+            && let Some(moved) = by_content.get(&(hash.clone(), bytes.len() as u64)).and_then(|ids| {
+                ids.iter()
+                    .filter_map(|k| sources.get(k))
+                    .find(|o| o.hash == hash && o.size == bytes.len() as u64 && !Path::new(&o.path).exists())
+                    .map(|o| o.id.clone())
+            })
             && let Some(old) = sources.remove(&moved)
         {
             tally.delete_source(writer, &moved, Some(&old))?;
@@ -295,6 +303,7 @@ pub fn import_files(
         progress.words(0, record.segments.len() as u64);
         record.let_go_of_cues();
         placed.insert(id.clone());
+        by_content.entry((record.hash.clone(), record.size)).or_default().insert(id.clone());
         sources.insert(id, record);
     }
     write_summaries(writer, &tally, &sources, &clips, &BTreeSet::new())?;
@@ -658,7 +667,7 @@ fn place(
             let scope = NoteScope { camera: record.options.camera.as_deref(), day: record.options.day.as_deref() };
             for (n, note) in record.notes.iter().enumerate() {
                 for placed in catalog.place_note(note, n, &record.path, &scope) {
-                    let clip = placed.clip_id.as_ref().and_then(|id| clips.iter().find(|c| &c.id == id));
+                    let clip = placed.clip_id.as_deref().and_then(|id| catalog.clip(id));
                     writer.add_note(&record.id, &placed, clip)?;
                     match &placed.clip_id {
                         Some(id) => {
@@ -772,7 +781,7 @@ fn write_source(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -
     if record.kind != SourceKind::Transcript {
         return Ok(writer.put_source(&record.id, record)?);
     }
-    let clip = record.clip_id.as_deref().and_then(|id| catalog.clips.iter().find(|c| c.id == id));
+    let clip = record.clip_id.as_deref().and_then(|id| catalog.clip(id));
     let transcript = Transcript {
         path: &record.path,
         format: record.format.map(Format::name),
@@ -853,14 +862,24 @@ impl<'s> Tally<'s> {
         self.touched.insert(clip_id.to_string());
     }
 
-    /// `(segments, notes)` of a clip after the commit.
-    fn counts(&self, clip_id: &str) -> Result<(usize, usize), ImportError> {
+    /// Per clip, the documents added in this commit `(segments, notes)`,
+    /// over every source: summed once for all clips, since a day's import
+    /// touches as many clips as it adds sources.
+    fn added_by_clip(&self) -> HashMap<&str, (usize, usize)> {
+        let mut out: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (clip_id, n) in self.added.values().flatten() {
+            let sum = out.entry(clip_id.as_str()).or_default();
+            sum.0 += n.0;
+            sum.1 += n.1;
+        }
+        out
+    }
+
+    /// `(segments, notes)` of a clip after the commit; `added` is
+    /// [`Tally::added_by_clip`].
+    fn counts(&self, clip_id: &str, added: &HashMap<&str, (usize, usize)>) -> Result<(usize, usize), ImportError> {
         let removed = self.removed.get(clip_id).copied().unwrap_or_default();
-        let (added_segments, added_notes) = self
-            .added
-            .values()
-            .filter_map(|per_clip| per_clip.get(clip_id))
-            .fold((0, 0), |acc, n| (acc.0 + n.0, acc.1 + n.1));
+        let (added_segments, added_notes) = added.get(clip_id).copied().unwrap_or_default();
         let segments = self.snap.count_of_clip(DocKind::Segment, clip_id)?.saturating_sub(removed.0) + added_segments;
         let notes = self.snap.count_of_clip(DocKind::Note, clip_id)?.saturating_sub(removed.1) + added_notes;
         Ok((segments, notes))
@@ -934,9 +953,10 @@ fn write_summaries(
             }
         }
     }
+    let added = tally.added_by_clip();
     for id in tally.touched.union(must_write) {
         let Some(&clip) = clips.get(id.as_str()) else { continue };
-        let (segments, notes) = tally.counts(id)?;
+        let (segments, notes) = tally.counts(id, &added)?;
         let mut updated = clip.clone();
         updated.segments = segments;
         updated.notes = notes;

@@ -296,6 +296,7 @@ pub struct Catalog<'a> {
     pub clips: &'a [Clip],
     starts: Vec<Option<(Timecode, u64)>>,
     by_stem: HashMap<String, Vec<usize>>,
+    by_id: HashMap<&'a str, usize>,
 }
 
 impl<'a> Catalog<'a> {
@@ -306,7 +307,13 @@ impl<'a> Catalog<'a> {
             by_stem.entry(stem.to_lowercase()).or_default().push(i);
         }
         let starts = clips.iter().map(|c| c.start().zip(c.n_frames)).collect();
-        Catalog { clips, starts, by_stem }
+        let by_id = clips.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        Catalog { clips, starts, by_stem, by_id }
+    }
+
+    /// The clip whose id is `id`.
+    pub fn clip(&self, id: &str) -> Option<&'a Clip> {
+        self.by_id.get(id).map(|&i| &self.clips[i])
     }
 
     /// Finds the one clip a transcript belongs to by its file name. When
