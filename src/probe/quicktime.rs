@@ -4,8 +4,9 @@
 //! Why our own reader: symphonia reads no video rate and no `tmcd`, and
 //! rejects whole files it could otherwise describe (an HEVC `hvcC` over
 //! 1 KiB); `mp4` 0.14 rounds 29.97 to 29. We need only a handful of boxes,
-//! so we walk the top level with seeks, read `moov` (bounded) into memory
-//! and parse it from a slice: a declared size can never make us allocate
+//! so we walk the top level with seeks, read `moov` (bounded; a long
+//! clip's sample tables left out, see `read_moov`) into memory and parse
+//! it from a slice: a declared size can never make us allocate
 //! more than the file holds, and a box running past its parent is an error
 //! with its offset, not a panic.
 //!
@@ -25,6 +26,10 @@ use crate::timecode::{Rate, TcFormat, Timecode};
 const FORMAT: &str = "quicktime";
 /// The largest `moov` we read; real camera files have a few MB at most.
 const MAX_MOOV: u64 = 256 << 20;
+/// A `moov` this large or larger is read sparsely: most of it is the
+/// sample tables of a long clip (an interview's 40 minutes hold 400 KB
+/// of them), which [`parse_moov`] never looks at.
+const SPARSE_FROM: u64 = 64 << 10;
 /// Seconds from 1904-01-01 (QuickTime epoch) to 1970-01-01.
 const QT_EPOCH_OFFSET: u64 = 2_082_844_800;
 
@@ -61,6 +66,17 @@ enum SampleEntry {
 
 /// Probes a MOV/MP4 file. `path` only steers the container name.
 pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<MediaInfo, ProbeError> {
+    probe_reading(r, file_len, path, SPARSE_FROM)
+}
+
+/// [`probe`], reading a `moov` of `sparse_from` bytes or more sparsely
+/// (see [`read_moov`]).
+fn probe_reading<R: Read + Seek>(
+    r: &mut R,
+    file_len: u64,
+    path: &Path,
+    sparse_from: u64,
+) -> Result<MediaInfo, ProbeError> {
     let mut pos = 0u64;
     let mut moov: Option<(u64, u64)> = None;
     let mut brand: Option<[u8; 4]> = None;
@@ -103,9 +119,7 @@ pub fn probe<R: Read + Seek>(r: &mut R, file_len: u64, path: &Path) -> Result<Me
             detail: format!("'moov' of {moov_len} bytes is too large"),
         });
     }
-    r.seek(SeekFrom::Start(moov_at))?;
-    let mut body = vec![0u8; moov_len as usize];
-    r.read_exact(&mut body)?;
+    let body = read_moov(r, moov_at, moov_len, sparse_from)?;
     let movie = parse_moov(&body, moov_at)?;
 
     let container = match brand {
@@ -216,6 +230,86 @@ struct Movie {
     duration: u64,
     creation_time: u64,
     tracks: Vec<Track>,
+}
+
+/// Where a box sits in the `moov` tree, as far as [`parse_moov`] walks it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Moov,
+    Trak,
+    Mdia,
+    Minf,
+    Stbl,
+}
+
+/// The `len` bytes of `moov` from file offset `at`, with every byte
+/// [`parse_moov`] reads in place. From `sparse_from` bytes on, each box
+/// header is read, and the boxes on the way to `stbl` are walked; of a
+/// sample table only `stsd`, `stts` and the first chunk offset are read,
+/// and the rest (sample sizes, sync samples, chunk maps: most of a long
+/// clip's `moov`) stays zero. So the parse sees the same boxes, sizes and
+/// offsets as from a whole read, and an ingest from a cold drive reads a
+/// few KB per clip instead of hundreds. A box whose size does not fit its
+/// parent ends the sparse walk there: the rest of the parent is read whole,
+/// and the parse reports it as before.
+fn read_moov<R: Read + Seek>(r: &mut R, at: u64, len: u64, sparse_from: u64) -> Result<Vec<u8>, ProbeError> {
+    let mut body = vec![0u8; len as usize];
+    if len < sparse_from {
+        r.seek(SeekFrom::Start(at))?;
+        r.read_exact(&mut body)?;
+    } else {
+        fill_boxes(r, &mut body, at, Level::Moov)?;
+    }
+    Ok(body)
+}
+
+/// Reads into `buf` (file offset `base`) the boxes of one parent at
+/// `level`, as [`read_moov`] says.
+fn fill_boxes<R: Read + Seek>(r: &mut R, buf: &mut [u8], base: u64, level: Level) -> std::io::Result<()> {
+    let read_at = |r: &mut R, buf: &mut [u8], from: usize, to: usize| -> std::io::Result<()> {
+        r.seek(SeekFrom::Start(base + from as u64))?;
+        r.read_exact(&mut buf[from..to])
+    };
+    let mut pos = 0usize;
+    while pos + 8 <= buf.len() {
+        let hdr_read = 16.min(buf.len() - pos);
+        read_at(r, buf, pos, pos + hdr_read)?;
+        let size32 = be_u32(buf, pos).unwrap_or(0);
+        let kind: [u8; 4] = [buf[pos + 4], buf[pos + 5], buf[pos + 6], buf[pos + 7]];
+        let (size, hdr) = match size32 {
+            0 => ((buf.len() - pos) as u64, 8usize),
+            1 if hdr_read >= 16 => (be_u64(buf, pos + 8).unwrap_or(0), 16),
+            1 => (0, 16),
+            s => (u64::from(s), 8),
+        };
+        if size < hdr as u64 || size > (buf.len() - pos) as u64 {
+            // The parse reports this box; give it every byte from here.
+            return read_at(r, buf, pos, buf.len());
+        }
+        let end = pos + size as usize;
+        let body = pos + hdr;
+        let child = match (level, &kind) {
+            (Level::Moov, b"trak") => Some(Level::Trak),
+            (Level::Trak, b"mdia") => Some(Level::Mdia),
+            (Level::Mdia, b"minf") => Some(Level::Minf),
+            (Level::Minf, b"stbl") => Some(Level::Stbl),
+            _ => None,
+        };
+        match (child, level, &kind) {
+            (Some(child), ..) => fill_boxes(r, &mut buf[body..end], base + body as u64, child)?,
+            (None, Level::Stbl, b"stsd" | b"stts") => read_at(r, buf, body, end)?,
+            // Version and flags, the count, the first offset.
+            (None, Level::Stbl, b"stco") => read_at(r, buf, body, end.min(body + 12))?,
+            (None, Level::Stbl, b"co64") => read_at(r, buf, body, end.min(body + 16))?,
+            (None, Level::Stbl, _) => {}
+            (None, ..) => read_at(r, buf, body, end)?,
+        }
+        pos = end;
+    }
+    if pos < buf.len() {
+        read_at(r, buf, pos, buf.len())?;
+    }
+    Ok(())
 }
 
 fn parse_moov(moov: &[u8], base: u64) -> Result<Movie, ProbeError> {
@@ -530,6 +624,79 @@ mod tests {
             let mut m = bytes.clone();
             m[i] ^= 0xFF;
             let _ = probe(&mut Cursor::new(&m), m.len() as u64, path);
+        }
+    }
+
+    /// Counts the bytes read through it.
+    struct Counting<R> {
+        inner: R,
+        read: u64,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl<R: Seek> Seek for Counting<R> {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.inner.seek(to)
+        }
+    }
+
+    /// The probe of `bytes` read whole and read sparsely, with the bytes
+    /// each read.
+    fn both_ways(bytes: &[u8], path: &Path) -> ((Result<MediaInfo, String>, u64), (Result<MediaInfo, String>, u64)) {
+        let mut probe_with = |sparse_from| {
+            let mut r = Counting { inner: Cursor::new(bytes), read: 0 };
+            let got = probe_reading(&mut r, bytes.len() as u64, path, sparse_from).map_err(|e| e.to_string());
+            (got, r.read)
+        };
+        (probe_with(u64::MAX), probe_with(0))
+    }
+
+    #[test]
+    fn a_moov_read_sparsely_probes_the_same_and_skips_the_sample_sizes() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = [
+            realdata("gpmf-parser/samples/max-heromode.mp4"),
+            repo.join("fixtures/dump/2026-03-14/B_CAM/A003C013_260314_R1AB.mov"),
+            repo.join("fixtures/dump/2026-03-14/C_CAM/DCIM/100GOPRO/GX010042.MP4"),
+            repo.join("fixtures/dump/2026-03-14/A001/PRIVATE/M4ROOT/CLIP/C0001.MP4"),
+        ];
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            let ((whole, whole_read), (sparse, sparse_read)) = both_ways(&bytes, &path);
+            let info = whole.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(info.start.is_some() && info.rate.is_some(), "{}: {info:?}", path.display());
+            assert_eq!(sparse, Ok(info), "{}", path.display());
+            assert!(
+                sparse_read < whole_read,
+                "{}: {sparse_read} bytes read, not fewer than {whole_read}",
+                path.display()
+            );
+        }
+        // The GoPro file's moov is 42 KB; its sample sizes and chunk maps
+        // are 12.8 KB of it, the rest mostly its udta.
+        let bytes = std::fs::read(realdata("gpmf-parser/samples/max-heromode.mp4")).unwrap();
+        let ((_, whole_read), (_, sparse_read)) = both_ways(&bytes, Path::new("x.mp4"));
+        assert!(whole_read - sparse_read > 12_000, "{whole_read} whole against {sparse_read} sparse");
+    }
+
+    #[test]
+    fn a_moov_read_sparsely_fails_as_one_read_whole() {
+        let bytes = std::fs::read(realdata("gpmf-parser/samples/max-heromode.mp4")).unwrap();
+        let path = Path::new("x.mp4");
+        let moov_at = bytes.windows(4).position(|w| w == b"moov").unwrap();
+        for i in (moov_at..(moov_at + 6000).min(bytes.len())).step_by(5) {
+            let mut m = bytes.clone();
+            m[i] ^= 0xFF;
+            let ((whole, _), (sparse, _)) = both_ways(&m, path);
+            // A flipped byte in a table the parse skips changes nothing.
+            assert_eq!(sparse, whole, "byte {i} flipped");
         }
     }
 
