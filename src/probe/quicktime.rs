@@ -647,10 +647,12 @@ mod tests {
         }
     }
 
-    /// The probe of `bytes` read whole and read sparsely, with the bytes
-    /// each read.
-    fn both_ways(bytes: &[u8], path: &Path) -> ((Result<MediaInfo, String>, u64), (Result<MediaInfo, String>, u64)) {
-        let mut probe_with = |sparse_from| {
+    /// A probe's result and the bytes it read.
+    type Probed = (Result<MediaInfo, String>, u64);
+
+    /// The probe of `bytes` read whole and read sparsely.
+    fn both_ways(bytes: &[u8], path: &Path) -> (Probed, Probed) {
+        let probe_with = |sparse_from| {
             let mut r = Counting { inner: Cursor::new(bytes), read: 0 };
             let got = probe_reading(&mut r, bytes.len() as u64, path, sparse_from).map_err(|e| e.to_string());
             (got, r.read)
