@@ -29,6 +29,8 @@
 //! A query of plain words also scores their exact phrase, so the exact
 //! phrase outranks the same words scattered.
 
+use std::collections::BinaryHeap;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
@@ -268,18 +270,23 @@ impl Library {
     /// hit it might need.
     pub fn find_with_ties(&self, prepared: &Prepared, limit: usize, most: usize) -> Result<Page, QueryError> {
         let searcher = self.index.searcher()?;
-        let main = self.index.search(&searcher, &*prepared.query, &Matches)?;
-        let mut candidates: Vec<(f32, DocAddress, bool)> = main.iter().map(|m| (m.score, m.addr, false)).collect();
+        // Each segment keeps its best `most` and counts the rest; a common
+        // phrase's hundreds of thousands of matches are never listed. Which
+        // cues match is kept as bits only when boundaries need it.
+        let want_bits = prepared.spans.is_some() && !prepared.narrowed;
+        let main = self.index.search(&searcher, &*prepared.query, &Best { most: most.max(limit), bits: want_bits })?;
+        let mut candidates: Vec<(f32, DocAddress, bool)> = main.best.iter().map(|m| (m.score, m.addr, false)).collect();
+        let mut total = main.count;
         // The cue columns are opened once for the query, not per hit.
         let cues = CueColumns::new(&searcher)?;
         if let Some(spans) = &prepared.spans {
-            let pairs = self.pairs(&searcher, &cues, prepared, spans, &main)?;
+            let pairs = self.pairs(&searcher, &cues, prepared, spans, main.bits)?;
+            total += pairs.len();
             candidates.extend(pairs.into_iter().map(|m| (m.score, m.addr, true)));
         }
-        let total = candidates.len();
         let best = |a: &(f32, DocAddress, bool), b: &(f32, DocAddress, bool)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        let limit = limit.min(total);
-        if limit > 0 && limit < total {
+        let limit = limit.min(candidates.len());
+        if limit > 0 && limit < candidates.len() {
             candidates.select_nth_unstable_by(limit - 1, best);
             let last = candidates[limit - 1].0;
             let (_, rest) = candidates.split_at_mut(limit);
@@ -325,7 +332,7 @@ impl Library {
         cues: &CueColumns,
         prepared: &Prepared,
         spans: &Spans,
-        main: &[Match],
+        matched: Vec<Option<Bits>>,
     ) -> Result<Vec<Match>, QueryError> {
         // Cues whose own words match: those of the main query, unless
         // filters narrowed it (a cue matches alone whatever its speaker or
@@ -335,21 +342,7 @@ impl Library {
         let alone = if prepared.narrowed {
             Alone::Asked(prepared.words_query.weight(EnableScoring::disabled_from_searcher(searcher))?)
         } else {
-            let mut docs: Vec<Vec<DocId>> = vec![Vec::new(); readers.len()];
-            for m in main {
-                if let Some(docs) = docs.get_mut(m.addr.segment_ord as usize) {
-                    docs.push(m.addr.doc_id);
-                }
-            }
-            Alone::Known(
-                docs.into_iter()
-                    .zip(readers)
-                    .map(|(mut docs, r)| {
-                        docs.sort_unstable();
-                        Bits::from_sorted(docs, r.max_doc())
-                    })
-                    .collect(),
-            )
+            Alone::Known(matched)
         };
         // A boundary's score is what the OR of these would give each cue
         // (the sum of those that match, in this order), but each is sought
@@ -371,7 +364,7 @@ impl Library {
             }
             let alive = reader.alive_bitset();
             let known = match &alone {
-                Alone::Known(bits) => bits.get(ord),
+                Alone::Known(bits) => bits.get(ord).and_then(Option::as_ref),
                 Alone::Asked(_) => None,
             };
             // A transcript's cues are consecutive documents numbered from 0
@@ -504,48 +497,131 @@ struct Match {
     addr: DocAddress,
 }
 
-/// Collects every match with its score: the top-k, the count and the cue
-/// boundaries to drop all come from this one pass.
-struct Matches;
-
-struct SegmentMatches {
-    ord: u32,
-    out: Vec<Match>,
+/// Keeps each segment's best `most` matches (score, then index order)
+/// and counts them all, and with `bits` sets a bit for every matching
+/// document: the top-k, the exact total and the cue boundaries to drop all
+/// come from this one pass, without a list of every match.
+struct Best {
+    most: usize,
+    bits: bool,
 }
 
-impl Collector for Matches {
-    type Fruit = Vec<Match>;
-    type Child = SegmentMatches;
+/// What [`Best`] finds: the best matches of each segment (at most `most`
+/// each, in no order), how many match in all, and each segment's matches
+/// as bits when asked for.
+struct Found {
+    best: Vec<Match>,
+    count: usize,
+    bits: Vec<Option<Bits>>,
+}
 
-    fn for_segment(&self, ord: u32, _reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches { ord, out: Vec::new() })
+struct SegmentBest {
+    ord: u32,
+    most: usize,
+    /// Filled up to `most`, then a heap whose top is the worst kept.
+    kept: Vec<Ranked>,
+    heap: Option<BinaryHeap<Ranked>>,
+    count: usize,
+    bits: Option<(Vec<u64>, u32)>,
+}
+
+/// A match ordered worst first: a lower score, or the same score later in
+/// the index.
+#[derive(Clone, Copy)]
+struct Ranked(Match);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.score.total_cmp(&self.0.score).then(self.0.addr.cmp(&other.0.addr))
+    }
+}
+
+impl Collector for Best {
+    type Fruit = Found;
+    type Child = SegmentBest;
+
+    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentBest> {
+        let max = reader.max_doc();
+        let bits = self.bits.then(|| (vec![0u64; (max as usize).div_ceil(64)], max));
+        Ok(SegmentBest { ord, most: self.most, kept: Vec::new(), heap: None, count: 0, bits })
     }
 
     fn requires_scoring(&self) -> bool {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
-        Ok(fruits.concat())
+    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
+        let mut all = Found { best: Vec::new(), count: 0, bits: Vec::with_capacity(fruits.len()) };
+        for f in fruits {
+            all.best.extend(f.best);
+            all.count += f.count;
+            all.bits.extend(f.bits);
+        }
+        Ok(all)
     }
 }
 
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<Match>;
+impl SegmentCollector for SegmentBest {
+    type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.out.push(Match { score, addr: DocAddress::new(self.ord, doc) });
+        self.count += 1;
+        if let Some((words, _)) = &mut self.bits
+            && let Some(w) = words.get_mut(doc as usize / 64)
+        {
+            *w |= 1 << (doc % 64);
+        }
+        let m = Ranked(Match { score, addr: DocAddress::new(self.ord, doc) });
+        match &mut self.heap {
+            Some(heap) => {
+                if let Some(mut worst) = heap.peek_mut()
+                    && m < *worst
+                {
+                    *worst = m;
+                }
+            }
+            None if self.kept.len() < self.most => {
+                self.kept.push(m);
+                if self.kept.len() == self.most {
+                    self.heap = Some(BinaryHeap::from(std::mem::take(&mut self.kept)));
+                }
+            }
+            None => {}
+        }
     }
 
-    fn harvest(self) -> Vec<Match> {
-        self.out
+    fn harvest(self) -> Found {
+        let kept = match self.heap {
+            Some(heap) => heap.into_vec(),
+            None => self.kept,
+        };
+        let bits = match self.bits {
+            Some((words, len)) if self.count > 0 => vec![Some(Bits::Many { words, len })],
+            Some(_) => vec![None],
+            None => Vec::new(),
+        };
+        Found { best: kept.into_iter().map(|r| r.0).collect(), count: self.count, bits }
     }
 }
 
 /// Which cues match on their own words (see [`Library::pairs`]).
 enum Alone {
-    /// Each segment's, from the main query.
-    Known(Vec<Bits>),
+    /// Each segment's, from the main query (`None`: no cue of it).
+    Known(Vec<Option<Bits>>),
     /// Asked of each boundary's two cues.
     Asked(Box<dyn tantivy::query::Weight>),
 }
