@@ -30,6 +30,7 @@
 //! phrase outranks the same words scattered.
 
 use std::collections::BinaryHeap;
+use std::sync::OnceLock;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -278,7 +279,7 @@ impl Library {
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.best.iter().map(|m| (m.score, m.addr, false)).collect();
         let mut total = main.count;
         // The cue columns are opened once for the query, not per hit.
-        let cues = CueColumns::new(&searcher)?;
+        let cues = CueColumns::new(&searcher);
         if let Some(spans) = &prepared.spans {
             let pairs = self.pairs(&searcher, &cues, prepared, spans, main.bits)?;
             total += pairs.len();
@@ -312,7 +313,10 @@ impl Library {
         let to_read = candidates
             .iter()
             .filter(|(_, addr, pair)| {
-                !pair && cues.source(*addr).is_some_and(|h| !self.index.has_transcript(generation, &source_of_hash(h)))
+                !pair
+                    && cues
+                        .source(*addr)
+                        .is_ok_and(|h| h.is_some_and(|h| !self.index.has_transcript(generation, &source_of_hash(h))))
             })
             .count();
         let read = |(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair);
@@ -329,7 +333,7 @@ impl Library {
     fn pairs(
         &self,
         searcher: &Searcher,
-        cues: &CueColumns,
+        cues: &CueColumns<'_>,
         prepared: &Prepared,
         spans: &Spans,
         matched: Vec<Option<Bits>>,
@@ -347,21 +351,23 @@ impl Library {
         // A boundary's score is what the OR of these would give each cue
         // (the sum of those that match, in this order), but each is sought
         // at the boundaries alone: their union would read every posting of
-        // a common word between two boundaries.
-        let mut scoring = Vec::new();
-        spans.root.scoring(&mut scoring);
-        let scoring = scoring
-            .iter()
-            .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+        // a common word between two boundaries. They are weighed (each
+        // term's frequency in every segment) once a boundary is found.
+        let mut scoring: Option<Vec<Box<dyn tantivy::query::Weight>>> = None;
         let schema = searcher.schema();
         let mut out = Vec::new();
         for (ord, reader) in readers.iter().enumerate() {
-            let Some((_, num)) = cues.columns.get(ord).and_then(Option::as_ref) else { continue };
             let mut found = spans.root.boundaries(reader, schema, true)?;
             for filter in &spans.filters {
+                if found.is_empty() {
+                    break;
+                }
                 filter.narrow(&mut found, reader, schema)?;
             }
+            if found.is_empty() {
+                continue;
+            }
+            let Some(num) = cues.numbers(ord as u32)? else { continue };
             let alive = reader.alive_bitset();
             let known = match &alone {
                 Alone::Known(bits) => bits.get(ord).and_then(Option::as_ref),
@@ -392,6 +398,18 @@ impl Library {
             if pairs.is_empty() {
                 continue;
             }
+            let scoring = match &mut scoring {
+                Some(weights) => weights,
+                None => {
+                    let mut queries = Vec::new();
+                    spans.root.scoring_hits(&mut queries);
+                    let weights = queries
+                        .iter()
+                        .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
+                        .collect::<tantivy::Result<Vec<_>>>()?;
+                    scoring.insert(weights)
+                }
+            };
             let mut scorers = scoring.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
             let mut cue_score = |d: DocId| scorers.iter_mut().fold(0.0, |sum, s| sum + score_at(&mut **s, d));
             for d in pairs {
@@ -440,12 +458,12 @@ impl Library {
     fn raw_hit(
         &self,
         searcher: &Searcher,
-        cues: &CueColumns,
+        cues: &CueColumns<'_>,
         score: f32,
         addr: DocAddress,
         pair: bool,
     ) -> Result<RawHit, QueryError> {
-        if let Some((hash, n)) = cues.cue(addr) {
+        if let Some((hash, n)) = cues.cue(addr)? {
             let (source_id, n) = (source_of_hash(hash), n as usize);
             let (key, record) = if pair {
                 let record = PairRecord { first: Key::segment(&source_id, n), second: Key::segment(&source_id, n + 1) };
@@ -522,7 +540,10 @@ struct SegmentBest {
     kept: Vec<Ranked>,
     heap: Option<BinaryHeap<Ranked>>,
     count: usize,
-    bits: Option<(Vec<u64>, u32)>,
+    /// Whether to set bits; they are made at the first match.
+    want_bits: bool,
+    max_doc: u32,
+    bits: Option<Vec<u64>>,
 }
 
 /// A match ordered worst first: a lower score, or the same score later in
@@ -555,9 +576,8 @@ impl Collector for Best {
     type Child = SegmentBest;
 
     fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<SegmentBest> {
-        let max = reader.max_doc();
-        let bits = self.bits.then(|| (vec![0u64; (max as usize).div_ceil(64)], max));
-        Ok(SegmentBest { ord, most: self.most, kept: Vec::new(), heap: None, count: 0, bits })
+        let (want_bits, max_doc) = (self.bits, reader.max_doc());
+        Ok(SegmentBest { ord, most: self.most, kept: Vec::new(), heap: None, count: 0, want_bits, max_doc, bits: None })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -580,10 +600,11 @@ impl SegmentCollector for SegmentBest {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
-        if let Some((words, _)) = &mut self.bits
-            && let Some(w) = words.get_mut(doc as usize / 64)
-        {
-            *w |= 1 << (doc % 64);
+        if self.want_bits {
+            let words = self.bits.get_or_insert_with(|| vec![0u64; (self.max_doc as usize).div_ceil(64)]);
+            if let Some(w) = words.get_mut(doc as usize / 64) {
+                *w |= 1 << (doc % 64);
+            }
         }
         let m = Ranked(Match { score, addr: DocAddress::new(self.ord, doc) });
         match &mut self.heap {
@@ -609,10 +630,9 @@ impl SegmentCollector for SegmentBest {
             Some(heap) => heap.into_vec(),
             None => self.kept,
         };
-        let bits = match self.bits {
-            Some((words, len)) if self.count > 0 => vec![Some(Bits::Many { words, len })],
-            Some(_) => vec![None],
-            None => Vec::new(),
+        let bits = match (self.want_bits, self.bits) {
+            (true, bits) => vec![bits.map(|words| Bits::Many { words, len: self.max_doc })],
+            (false, _) => Vec::new(),
         };
         Found { best: kept.into_iter().map(|r| r.0).collect(), count: self.count, bits }
     }
@@ -627,38 +647,52 @@ enum Alone {
 }
 
 /// The transcript hash and cue number columns of every segment, read one
-/// document at a time.
-struct CueColumns {
-    columns: Vec<Option<(Column<u64>, Column<u64>)>>,
+/// document at a time. Each is opened when first asked for: opening one
+/// reads every block's header, and a short process asks a few segments.
+struct CueColumns<'a> {
+    readers: &'a [SegmentReader],
+    src: Vec<OnceLock<Option<Column<u64>>>>,
+    num: Vec<OnceLock<Option<Column<u64>>>>,
 }
 
-impl CueColumns {
-    fn new(searcher: &Searcher) -> tantivy::Result<CueColumns> {
-        let columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| {
-                let fast = r.fast_fields();
-                Ok(fast.column_opt(CUE_SRC)?.zip(fast.column_opt(CUE_N)?))
-            })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(CueColumns { columns })
+impl<'a> CueColumns<'a> {
+    fn new(searcher: &'a Searcher) -> CueColumns<'a> {
+        let readers = searcher.segment_readers();
+        let unopened = || readers.iter().map(|_| OnceLock::new()).collect();
+        CueColumns { readers, src: unopened(), num: unopened() }
     }
 
-    fn columns(&self, addr: DocAddress) -> Option<&(Column<u64>, Column<u64>)> {
-        self.columns.get(addr.segment_ord as usize)?.as_ref()
+    /// Segment `ord`'s column `name`, opened once (`None`: it has no cues).
+    fn column<'s>(
+        &'s self,
+        columns: &'s [OnceLock<Option<Column<u64>>>],
+        name: &str,
+        ord: u32,
+    ) -> tantivy::Result<Option<&'s Column<u64>>> {
+        let (Some(cell), Some(reader)) = (columns.get(ord as usize), self.readers.get(ord as usize)) else {
+            return Ok(None);
+        };
+        if let Some(column) = cell.get() {
+            return Ok(column.as_ref());
+        }
+        let opened = reader.fast_fields().column_opt(name)?;
+        Ok(cell.get_or_init(|| opened).as_ref())
     }
 
-    fn source(&self, addr: DocAddress) -> Option<u64> {
-        self.columns(addr)?.0.first(addr.doc_id)
+    fn numbers(&self, ord: u32) -> tantivy::Result<Option<&Column<u64>>> {
+        self.column(&self.num, CUE_N, ord)
     }
 
-    fn number(&self, addr: DocAddress) -> Option<u64> {
-        self.columns(addr)?.1.first(addr.doc_id)
+    fn source(&self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
+        Ok(self.column(&self.src, CUE_SRC, addr.segment_ord)?.and_then(|c| c.first(addr.doc_id)))
     }
 
-    fn cue(&self, addr: DocAddress) -> Option<(u64, u64)> {
-        self.source(addr).zip(self.number(addr))
+    fn number(&self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
+        Ok(self.numbers(addr.segment_ord)?.and_then(|c| c.first(addr.doc_id)))
+    }
+
+    fn cue(&self, addr: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
+        Ok(self.source(addr)?.zip(self.number(addr)?))
     }
 }
 

@@ -194,6 +194,28 @@ impl Span {
         Ok(())
     }
 
+    /// [`Span::scoring`] of the whole query, whose boundaries are hits
+    /// only where neither cue matches it alone: a phrase that is the whole
+    /// query then scores 0 on both cues, and is not asked.
+    pub(super) fn scoring_hits(&self, out: &mut Vec<Box<dyn Query>>) {
+        let phrase = match self {
+            Span::Bool { must, should, not } if should.is_empty() && not.is_empty() => match must.as_slice() {
+                [one] => one,
+                _ => self,
+            },
+            _ => self,
+        };
+        match phrase {
+            Span::Phrase { splits, .. } => {
+                for (first, rest) in splits {
+                    out.push(first.box_clone());
+                    out.push(rest.box_clone());
+                }
+            }
+            _ => self.scoring(out),
+        }
+    }
+
     /// The queries whose scores, summed over a boundary's two cues, score
     /// it: every word and phrase it asks for, and each split's parts.
     pub(super) fn scoring(&self, out: &mut Vec<Box<dyn Query>>) {
@@ -348,7 +370,7 @@ impl Bits {
         }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         match self {
             Bits::Few { docs, .. } => docs.is_empty(),
             Bits::Many { words, .. } => words.iter().all(|w| *w == 0),
