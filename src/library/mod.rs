@@ -301,6 +301,45 @@ mod tests {
         out
     }
 
+    /// A phrase split at thousands of boundaries, with both halves in
+    /// thousands of cues, is found at each of them and nowhere else:
+    /// not where a transcript ends and the next begins.
+    #[test]
+    fn a_common_phrase_across_thousands_of_boundaries_is_found_at_each() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let cue = |i: usize| match (i, i % 3) {
+            (0, _) => "the start and",
+            (_, 0) => "we went there and",
+            (_, 1) => "the river rose",
+            _ => "a cue with and the inside",
+        };
+        // A transcript is written to one segment: each holds both halves
+        // thousands of times.
+        let transcript: Vec<(&str, &str)> = (0..=15_000).map(|i| ("TOM", cue(i))).collect();
+        let lib = library_of(dir.path(), &[transcript.clone(), transcript]);
+        let spec = SearchSpec { query: "\"and the\"".into(), ..SearchSpec::default() };
+        let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 20_000)).unwrap_or_else(|e| panic!("find: {e}"));
+        let (mut pairs, mut alone) = (std::collections::BTreeMap::new(), 0);
+        for hit in &page.hits {
+            match &hit.record {
+                HitRecord::Pair(p) => {
+                    let n = |key: &Key| key.as_str().rsplit(':').next().and_then(|n| n.parse::<usize>().ok());
+                    let (Some(first), Some(second)) = (n(&p.first), n(&p.second)) else { panic!("{p:?}") };
+                    assert_eq!((first % 3, second), (0, first + 1), "{p:?}");
+                    *pairs.entry(hit.source_id.clone()).or_insert(0) += 1;
+                }
+                HitRecord::Segment(s) => {
+                    assert_eq!(s.n % 3, 2, "{s:?}");
+                    alone += 1;
+                }
+                other => panic!("not a cue: {other:?}"),
+            }
+        }
+        assert_eq!(alone, 10_000);
+        assert_eq!(pairs.values().copied().collect::<Vec<_>>(), vec![5000; 2], "{pairs:?}");
+        assert_eq!(page.total, 20_000);
+    }
+
     /// A phrase or words across a cue boundary are found there, however
     /// the query is written, and never across cues that are not
     /// neighbours, across two transcripts, or over three cues.

@@ -343,20 +343,35 @@ impl Library {
         // camera). Then only the two cues of each boundary found are asked,
         // not every cue that holds the words.
         let readers = searcher.segment_readers();
-        let alone = if prepared.narrowed {
-            Alone::Asked(prepared.words_query.weight(EnableScoring::disabled_from_searcher(searcher))?)
+        let (asked, mut matched) = if prepared.narrowed {
+            (Some(prepared.words_query.weight(EnableScoring::disabled_from_searcher(searcher))?), Vec::new())
         } else {
-            Alone::Known(matched)
+            (None, matched)
         };
+        matched.resize_with(readers.len(), || None);
         // A boundary's score is what the OR of these would give each cue
         // (the sum of those that match, in this order), but each is sought
         // at the boundaries alone: their union would read every posting of
         // a common word between two boundaries. They are weighed (each
         // term's frequency in every segment) once a boundary is found.
-        let mut scoring: Option<Vec<Box<dyn tantivy::query::Weight>>> = None;
+        let scoring: OnceLock<Vec<Box<dyn tantivy::query::Weight>>> = OnceLock::new();
+        let weights = || -> tantivy::Result<&Vec<Box<dyn tantivy::query::Weight>>> {
+            if let Some(weights) = scoring.get() {
+                return Ok(weights);
+            }
+            let mut queries = Vec::new();
+            spans.root.scoring_hits(&mut queries);
+            let weights = queries
+                .iter()
+                .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            Ok(scoring.get_or_init(|| weights))
+        };
         let schema = searcher.schema();
-        let mut out = Vec::new();
-        for (ord, reader) in readers.iter().enumerate() {
+        // Each segment's boundaries are its own: the segments are searched
+        // side by side, as the main query's are.
+        let segment = |(ord, known): (usize, Option<Bits>)| -> Result<Vec<Match>, QueryError> {
+            let reader = &readers[ord];
             let mut found = spans.root.boundaries(reader, schema, true)?;
             for filter in &spans.filters {
                 if found.is_empty() {
@@ -365,14 +380,10 @@ impl Library {
                 filter.narrow(&mut found, reader, schema)?;
             }
             if found.is_empty() {
-                continue;
+                return Ok(Vec::new());
             }
-            let Some(num) = cues.numbers(ord as u32)? else { continue };
+            let Some(num) = cues.numbers(ord as u32)? else { return Ok(Vec::new()) };
             let alive = reader.alive_bitset();
-            let known = match &alone {
-                Alone::Known(bits) => bits.get(ord).and_then(Option::as_ref),
-                Alone::Asked(_) => None,
-            };
             // A transcript's cues are consecutive documents numbered from 0
             // (see `span.rs`), so cue n + 1 next to cue n is of the same
             // transcript. The number column is a few bits a document; the
@@ -387,37 +398,26 @@ impl Library {
                 .filter(|&d| {
                     d + 1 < reader.max_doc()
                         && alive.is_none_or(|a| a.is_alive(d))
-                        && known.is_none_or(|k| !k.get(d) && !k.get(d + 1))
+                        && known.as_ref().is_none_or(|k| !k.get(d) && !k.get(d + 1))
                         && is_pair(d)
                 })
                 .collect();
-            if let Alone::Asked(weight) = &alone {
+            if let Some(weight) = &asked {
                 let mut words = weight.scorer(reader, 1.0)?;
                 pairs.retain(|&d| !matches_at(&mut *words, d) && !matches_at(&mut *words, d + 1));
             }
             if pairs.is_empty() {
-                continue;
+                return Ok(Vec::new());
             }
-            let scoring = match &mut scoring {
-                Some(weights) => weights,
-                None => {
-                    let mut queries = Vec::new();
-                    spans.root.scoring_hits(&mut queries);
-                    let weights = queries
-                        .iter()
-                        .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
-                        .collect::<tantivy::Result<Vec<_>>>()?;
-                    scoring.insert(weights)
-                }
-            };
-            let mut scorers = scoring.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
+            let mut scorers = weights()?.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
             let mut cue_score = |d: DocId| scorers.iter_mut().fold(0.0, |sum, s| sum + score_at(&mut **s, d));
-            for d in pairs {
-                let score = cue_score(d) + cue_score(d + 1);
-                out.push(Match { score, addr: DocAddress::new(ord as u32, d) });
-            }
-        }
-        Ok(out)
+            Ok(pairs
+                .into_iter()
+                .map(|d| Match { score: cue_score(d) + cue_score(d + 1), addr: DocAddress::new(ord as u32, d) })
+                .collect())
+        };
+        let out = self.index.map(segment, matched.into_iter().enumerate().collect())?;
+        Ok(out.concat())
     }
 
     /// The best `limit` hits, best first (see [`Library::find`]).
@@ -636,14 +636,6 @@ impl SegmentCollector for SegmentBest {
         };
         Found { best: kept.into_iter().map(|r| r.0).collect(), count: self.count, bits }
     }
-}
-
-/// Which cues match on their own words (see [`Library::pairs`]).
-enum Alone {
-    /// Each segment's, from the main query (`None`: no cue of it).
-    Known(Vec<Option<Bits>>),
-    /// Asked of each boundary's two cues.
-    Asked(Box<dyn tantivy::query::Weight>),
 }
 
 /// The transcript hash and cue number columns of every segment, read one

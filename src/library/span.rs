@@ -250,6 +250,19 @@ fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &S
         return Ok(Bits::empty(max));
     }
     let mut starts = scorer(rest)?;
+    // Two long lists of single words (a cue ending with `and`, the next
+    // starting with `the`) are each read whole into bits, which is a
+    // fraction of the cost of seeking one in the other at every document.
+    let (short, long) = {
+        let (a, b) = (ends.size_hint(), starts.size_hint());
+        (a.min(b), a.max(b))
+    };
+    let words = |q: &dyn Query| q.downcast_ref::<TermQuery>().is_some();
+    if short >= DENSE_WALK && long / 8 <= short && words(first) && words(rest) {
+        let mut found = Bits::of_dense(first, reader, schema)?;
+        found.and(&Bits::of_dense(rest, reader, schema)?.shifted_down());
+        return Ok(found);
+    }
     let mut docs = Vec::new();
     if ends.size_hint() <= starts.size_hint() {
         let mut d = ends.doc();
@@ -284,6 +297,10 @@ fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &S
     }
     Ok(Bits::from_sorted(docs, max))
 }
+
+/// Lists of at least this many documents on both sides of a split are
+/// read whole (see [`split`]).
+const DENSE_WALK: u32 = 4096;
 
 /// The score `scorer` gives document `doc` (0 when it does not match).
 /// Documents are asked for in ascending order.
@@ -361,6 +378,21 @@ impl Bits {
         let weight = query.weight(EnableScoring::disabled_from_schema(schema))?;
         weight.for_each_no_score(reader, &mut |found| docs.extend_from_slice(found))?;
         Ok(Bits::from_sorted(docs, reader.max_doc()))
+    }
+
+    /// As [`Bits::of`], straight into bits: for a query that matches many.
+    fn of_dense(query: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
+        let len = reader.max_doc();
+        let mut words = vec![0u64; (len as usize).div_ceil(64)];
+        let weight = query.weight(EnableScoring::disabled_from_schema(schema))?;
+        weight.for_each_no_score(reader, &mut |found| {
+            for &d in found {
+                if let Some(w) = words.get_mut(d as usize / 64) {
+                    *w |= 1 << (d % 64);
+                }
+            }
+        })?;
+        Ok(Bits::Many { words, len })
     }
 
     pub(super) fn get(&self, d: DocId) -> bool {
