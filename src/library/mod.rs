@@ -301,6 +301,40 @@ mod tests {
         out
     }
 
+    /// A transcript imported again replaces its cues: the old ones are
+    /// deleted but still in their segment until it is merged, and no
+    /// query counts or returns them (one word is counted from its
+    /// postings, apart from the other queries).
+    #[test]
+    fn replaced_cues_are_neither_counted_nor_found() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let old: Vec<(&str, &str)> =
+            (0..40).map(|i| ("TOM", if i % 2 == 0 { "a heron" } else { "the reeds" })).collect();
+        let lib = library_of(dir.path(), &[old]);
+        assert_eq!(count(&lib, "heron"), 20);
+        let path = "/shoot/A001/HERON01.0.srt";
+        let (clip, template) = clip_and_cue("");
+        let texts = ["a heron flew", "the reeds", "over the reeds"];
+        let segments: Vec<Segment> = texts
+            .iter()
+            .enumerate()
+            .map(|(n, t)| Segment { source: path.into(), n, line: n * 4 + 1, text: t.to_string(), ..template.clone() })
+            .collect();
+        let timed: Vec<crate::transcript::Cue> =
+            segments.iter().map(|s| crate::transcript::Cue::timed(500, 1500, s.text.clone(), None, s.line)).collect();
+        let transcript =
+            Transcript { path, format: None, language: Some("en"), cues: &timed, placed: Some((&clip, &segments)) };
+        let mut writer = lib.writer().unwrap_or_else(|e| panic!("writer: {e}"));
+        writer.delete_source(&source_id(path));
+        writer.put_transcript(&source_id(path), &serde_json::json!({}), &transcript).unwrap_or_else(|e| panic!("{e}"));
+        writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
+        for (query, want) in [("heron", 1), ("reeds", 2), ("\"the reeds\"", 2), ("heron OR reeds", 3)] {
+            let spec = SearchSpec { query: query.into(), ..SearchSpec::default() };
+            let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 100)).unwrap_or_else(|e| panic!("{query}: {e}"));
+            assert_eq!((page.total, page.hits.len()), (want, want), "{query}");
+        }
+    }
+
     /// A phrase split at thousands of boundaries, with both halves in
     /// thousands of cues, is found at each of them and nowhere else:
     /// not where a transcript ends and the next begins.

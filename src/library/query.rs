@@ -275,7 +275,11 @@ impl Library {
         // phrase's hundreds of thousands of matches are never listed. Which
         // cues match is kept as bits only when boundaries need it.
         let want_bits = prepared.spans.is_some() && !prepared.narrowed;
-        let main = self.index.search(&searcher, &*prepared.query, &Best { most: most.max(limit), bits: want_bits })?;
+        let best = Best { most: most.max(limit), bits: want_bits };
+        let main = match one_word(&*prepared.query) {
+            Some(word) => self.best_of_word(&searcher, word, &best)?,
+            None => self.index.search(&searcher, &*prepared.query, &best)?,
+        };
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.best.iter().map(|m| (m.score, m.addr, false)).collect();
         let mut total = main.count;
         // The cue columns are opened once for the query, not per hit.
@@ -326,6 +330,38 @@ impl Library {
             candidates.into_iter().map(read).collect::<Result<_, _>>()?
         };
         Ok(Page { hits, total })
+    }
+
+    /// What [`Best`] collects for a query of one word (or one common
+    /// pair) alone, without scoring every match: each segment's matches
+    /// are counted (and set as bits) from the postings alone, and only
+    /// blocks of them whose best possible score beats the worst of the
+    /// best kept so far are scored (tantivy's block-max pruning). A common
+    /// pair matches hundreds of thousands of cues in a large library.
+    fn best_of_word(&self, searcher: &Searcher, word: &TermQuery, best: &Best) -> Result<Found, QueryError> {
+        let weight = word.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let readers = searcher.segment_readers();
+        let segment = |ord: usize| -> Result<Found, QueryError> {
+            let reader = &readers[ord];
+            let mut seg = best.for_segment(ord as u32, reader)?;
+            let alive = reader.alive_bitset();
+            weight.for_each_no_score(reader, &mut |docs| {
+                for &d in docs {
+                    if alive.is_none_or(|a| a.is_alive(d)) {
+                        seg.mark(d);
+                    }
+                }
+            })?;
+            weight.for_each_pruning(seg.threshold(), reader, &mut |d, score| {
+                if alive.is_none_or(|a| a.is_alive(d)) {
+                    seg.offer(d, score);
+                }
+                seg.threshold()
+            })?;
+            Ok(seg.harvest())
+        };
+        let fruits = self.index.map(segment, (0..readers.len()).collect())?;
+        Ok(best.merge_fruits(fruits)?)
     }
 
     /// The cue boundaries `spans` matches where neither cue matches alone,
@@ -595,10 +631,9 @@ impl Collector for Best {
     }
 }
 
-impl SegmentCollector for SegmentBest {
-    type Fruit = Found;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
+impl SegmentBest {
+    /// Counts `doc` as a match, and sets its bit when bits are kept.
+    fn mark(&mut self, doc: DocId) {
         self.count += 1;
         if self.want_bits {
             let words = self.bits.get_or_insert_with(|| vec![0u64; (self.max_doc as usize).div_ceil(64)]);
@@ -606,6 +641,10 @@ impl SegmentCollector for SegmentBest {
                 *w |= 1 << (doc % 64);
             }
         }
+    }
+
+    /// Keeps `doc` when it is among the best `most` so far.
+    fn offer(&mut self, doc: DocId, score: Score) {
         let m = Ranked(Match { score, addr: DocAddress::new(self.ord, doc) });
         match &mut self.heap {
             Some(heap) => {
@@ -623,6 +662,25 @@ impl SegmentCollector for SegmentBest {
             }
             None => {}
         }
+    }
+
+    /// The score a later document must beat to be kept: documents come in
+    /// index order, so one that only ties the worst kept is not better.
+    fn threshold(&self) -> Score {
+        match &self.heap {
+            Some(heap) => heap.peek().map_or(Score::MIN, |worst| worst.0.score),
+            None if self.most == 0 => Score::INFINITY,
+            None => Score::MIN,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentBest {
+    type Fruit = Found;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.mark(doc);
+        self.offer(doc, score);
     }
 
     fn harvest(self) -> Found {
@@ -685,6 +743,16 @@ impl<'a> CueColumns<'a> {
 
     fn cue(&self, addr: DocAddress) -> tantivy::Result<Option<(u64, u64)>> {
         Ok(self.source(addr)?.zip(self.number(addr)?))
+    }
+}
+
+/// The query of one word (or one common pair) that `query` is, when it is
+/// that alone: no other clause, kind or filter.
+fn one_word(query: &dyn Query) -> Option<&TermQuery> {
+    let q = query.downcast_ref::<BooleanQuery>()?;
+    match q.clauses() {
+        [(Occur::Must, only)] => only.downcast_ref::<TermQuery>(),
+        _ => None,
     }
 }
 
