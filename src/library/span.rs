@@ -27,7 +27,7 @@
 
 use tantivy::query::{EnableScoring, PhrasePrefixQuery, PhraseQuery, Query, RegexPhraseQuery, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema};
-use tantivy::{DocId, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term};
 
 use super::analysis::{CUE_END, CUE_START};
 use super::query::regex_literal;
@@ -239,10 +239,67 @@ impl Span {
 }
 
 /// The boundaries where `first` matches the first cue and `rest` the
+/// next. When the two parts meet at marked words (the last word of the
+/// first cue, the first of the next), the boundaries of those two words
+/// alone are found first, and each part's phrase is checked at those
+/// boundaries only: a part's phrase is never followed through the
+/// segment, which for `"the water came up to the door"` read every cue
+/// holding its words once for each of its six places to cut.
+fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
+    let (Some(end), Some(start)) = (edge_word(first, CUE_END), edge_word(rest, CUE_START)) else {
+        return walk(first, rest, reader, schema);
+    };
+    let words = |t: Term| TermQuery::new(t, IndexRecordOption::Basic);
+    let found = walk(&words(end), &words(start), reader, schema)?;
+    let one = |q: &dyn Query| q.downcast_ref::<TermQuery>().is_some();
+    if found.is_empty() || (one(first) && one(rest)) {
+        return Ok(found);
+    }
+    // A part of one word is its marked word: every boundary found holds it.
+    let weight = |q: &dyn Query| -> tantivy::Result<Option<Box<dyn tantivy::query::Weight>>> {
+        if one(q) { Ok(None) } else { q.weight(EnableScoring::disabled_from_schema(schema)).map(Some) }
+    };
+    let (first, rest) = (weight(first)?, weight(rest)?);
+    let mut ends = first.as_deref().map(|w| Probe::new(w, reader));
+    let mut starts = rest.as_deref().map(|w| Probe::new(w, reader));
+    let mut docs = Vec::new();
+    for d in found.ones() {
+        let end = match &mut ends {
+            Some(p) => p.matches(d)?,
+            None => true,
+        };
+        if end
+            && match &mut starts {
+                Some(p) => p.matches(d + 1)?,
+                None => true,
+            }
+        {
+            docs.push(d);
+        }
+    }
+    Ok(Bits::from_sorted(docs, reader.max_doc()))
+}
+
+/// The word of a part of a cut phrase that stands at the cut, when it is
+/// marked with `mark`: a part's last word ([`CUE_END`]) or first word
+/// ([`CUE_START`]).
+fn edge_word(part: &dyn Query, mark: char) -> Option<Term> {
+    let term = if let Some(q) = part.downcast_ref::<TermQuery>() {
+        q.term().clone()
+    } else if let Some(q) = part.downcast_ref::<PhraseQuery>() {
+        let terms = q.phrase_terms();
+        if mark == CUE_START { terms.first() } else { terms.last() }?.clone()
+    } else {
+        return None;
+    };
+    term.value().as_str()?.starts_with(mark).then_some(term)
+}
+
+/// The boundaries where `first` matches the first cue and `rest` the
 /// next: the shorter list is walked, and the other looked up at the
 /// neighbouring document only (a cue ending with `the` is common, one
 /// starting with the rest of a phrase is not).
-fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
+fn walk(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
     let max = reader.max_doc();
     let scorer = |q: &dyn Query| q.weight(EnableScoring::disabled_from_schema(schema))?.scorer(reader, 1.0);
     let mut ends = scorer(first)?;
@@ -301,6 +358,60 @@ fn split(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &S
 /// Lists of at least this many documents on both sides of a split are
 /// read whole (see [`split`]).
 const DENSE_WALK: u32 = 4096;
+
+/// A query asked, document by document in ascending order, whether it
+/// matches each. Its scorer is made at the first document asked and then
+/// moved with tantivy's `seek_danger`: a phrase is checked at that
+/// document alone, where making it or seeking it would go on to its next
+/// match, checking every document that holds its words on the way.
+struct Probe<'a> {
+    weight: &'a dyn tantivy::query::Weight,
+    reader: &'a SegmentReader,
+    scorer: Option<Box<dyn tantivy::query::Scorer>>,
+    /// No document below this matches.
+    from: DocId,
+    /// The last document asked and whether it matched.
+    last: Option<(DocId, bool)>,
+}
+
+impl<'a> Probe<'a> {
+    fn new(weight: &'a dyn tantivy::query::Weight, reader: &'a SegmentReader) -> Probe<'a> {
+        Probe { weight, reader, scorer: None, from: 0, last: None }
+    }
+
+    /// Whether `doc` matches; each document asked is at least the last.
+    fn matches(&mut self, doc: DocId) -> tantivy::Result<bool> {
+        if let Some((last, matched)) = self.last
+            && last == doc
+        {
+            return Ok(matched);
+        }
+        let matched = if doc == TERMINATED || doc < self.from {
+            false
+        } else {
+            let result = match &mut self.scorer {
+                Some(scorer) => scorer.seek_danger(doc),
+                None => {
+                    let (result, scorer) = self.weight.scorer_danger(self.reader, doc, 1.0)?;
+                    self.scorer = Some(scorer);
+                    result
+                }
+            };
+            match result {
+                SeekDangerResult::Found => {
+                    self.from = doc + 1;
+                    true
+                }
+                SeekDangerResult::SeekLowerBound(bound) => {
+                    self.from = bound.max(doc + 1);
+                    false
+                }
+            }
+        };
+        self.last = Some((doc, matched));
+        Ok(matched)
+    }
+}
 
 /// The score `scorer` gives document `doc` (0 when it does not match).
 /// Documents are asked for in ascending order.
