@@ -341,8 +341,8 @@ impl ClipIndex {
         };
         let written = match cue_of(&snapshot.searcher, addr)? {
             Some((src, n)) => {
-                let bytes = cues_bytes(&snapshot.searcher, self.fields, &src)?;
-                let seg = bytes.as_deref().map(Stored::parse).transpose()?.map(|s| s.segment(n)).transpose()?;
+                let bytes = cue_stored(&snapshot.searcher, self.fields, &src, n)?;
+                let seg = bytes.map(|(b, _)| Stored::parse(&b)?.segment(n)).transpose()?;
                 seg.flatten().and_then(|s| s.speaker)
             }
             None => None,
@@ -355,26 +355,34 @@ impl ClipIndex {
         Ok(Snapshot { searcher: self.reader()?.searcher(), fields: self.fields })
     }
 
-    /// The stored cues of transcript `source_id` as the search reader
-    /// sees them (cached for that commit: context and pairs read the same
-    /// transcripts again and again, and so does search as you type).
-    pub(super) fn transcript(&self, source_id: &str) -> Result<Option<std::sync::Arc<Vec<u8>>>, IndexError> {
+    /// The stored cues that hold cue `n` of transcript `source_id` (its
+    /// chunk, or a transcript written before chunks whole) as the search
+    /// reader sees them, cached for that commit: context and pairs read
+    /// the same cues again and again, and so does search as you type.
+    pub(super) fn cue_chunk(&self, source_id: &str, n: usize) -> Result<Option<std::sync::Arc<Vec<u8>>>, IndexError> {
         let searcher = self.searcher()?;
         let generation = searcher.generation().generation_id();
-        if let Some(hit) = lock(&self.stores).get(generation, source_id) {
+        let chunk = chunk_term(source_id, n);
+        if let Some(hit) = self.cached(generation, &chunk, source_id) {
             return Ok(Some(hit));
         }
         // Read with the lock released: other searches go on meanwhile.
-        let Some(bytes) = cues_bytes(&searcher, self.fields, source_id)? else { return Ok(None) };
+        let Some((bytes, whole)) = cue_stored(&searcher, self.fields, source_id, n)? else { return Ok(None) };
         let bytes = std::sync::Arc::new(bytes);
-        lock(&self.stores).insert(generation, source_id, bytes.clone());
+        lock(&self.stores).insert(generation, if whole { source_id } else { &chunk }, bytes.clone());
         Ok(Some(bytes))
     }
 
-    /// Whether transcript `source_id`'s stored cues are cached for the
-    /// search reader's commit `generation` (reading them costs nothing).
-    pub(super) fn has_transcript(&self, generation: u64, source_id: &str) -> bool {
-        lock(&self.stores).get(generation, source_id).is_some()
+    /// The chunk cached as `chunk`, or the whole transcript `source_id`.
+    fn cached(&self, generation: u64, chunk: &str, source_id: &str) -> Option<std::sync::Arc<Vec<u8>>> {
+        let mut stores = lock(&self.stores);
+        stores.get(generation, chunk).or_else(|| stores.get(generation, source_id))
+    }
+
+    /// Whether the stored cue `n` of transcript `source_id` is cached for
+    /// the search reader's commit `generation` (reading it costs nothing).
+    pub(super) fn has_cue(&self, generation: u64, source_id: &str, n: usize) -> bool {
+        self.cached(generation, &chunk_term(source_id, n), source_id).is_some()
     }
 
     /// The stored record of the catalog document `key` as the search
@@ -471,7 +479,38 @@ pub(super) fn cue_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<O
     Ok(src.first(addr.doc_id).zip(n.first(addr.doc_id)).map(|(s, n)| (source_of_hash(s), n as usize)))
 }
 
-/// The stored bytes of transcript `source_id`'s cues.
+/// The `source_id` term of the chunk of transcript `source_id` that holds
+/// cue `n` (`store::CUES_PER_CHUNK`): each chunk's document has its
+/// transcript's id, for deleting and reading it whole, and this one, so a
+/// hit finds its chunk by one term.
+fn chunk_term(source_id: &str, n: usize) -> String {
+    format!("{source_id}/{}", n / store::CUES_PER_CHUNK)
+}
+
+/// The stored cues that hold cue `n` of transcript `source_id`: its
+/// chunk, or, for a transcript written before chunks, the whole of it
+/// (then `true`).
+pub(super) fn cue_stored(
+    searcher: &tantivy::Searcher,
+    fields: Fields,
+    source_id: &str,
+    n: usize,
+) -> Result<Option<(Vec<u8>, bool)>, IndexError> {
+    let chunk =
+        TermQuery::new(Term::from_field_text(fields.source_id, &chunk_term(source_id, n)), IndexRecordOption::Basic);
+    if let Some(addr) = first_match(searcher, &chunk)? {
+        return Ok(stored_cues(searcher, fields, addr)?.map(|b| (b, false)));
+    }
+    let Some(bytes) = cues_bytes(searcher, fields, source_id)? else { return Ok(None) };
+    // A transcript in chunks with none for cue `n` has no cue `n`.
+    if !Stored::parse(&bytes)?.whole() {
+        return Ok(None);
+    }
+    Ok(Some((bytes, true)))
+}
+
+/// The stored bytes of transcript `source_id`'s first `cues` document: all
+/// its cues when it was written before chunks, else its first chunk.
 pub(super) fn cues_bytes(
     searcher: &tantivy::Searcher,
     fields: Fields,
@@ -579,10 +618,14 @@ impl Snapshot {
     /// The cues of transcript `source_id` as read from its file (empty
     /// when the library holds none).
     pub fn cues_of_source(&self, source_id: &str) -> Result<Vec<Cue>, IndexError> {
-        match cues_bytes(&self.searcher, self.fields, source_id)? {
-            Some(bytes) => Stored::parse(&bytes)?.cues(),
-            None => Ok(Vec::new()),
+        let blobs = self.stored_bytes(&[(self.fields.kind, CUES_KIND), (self.fields.source_id, source_id)])?;
+        let mut chunks = blobs.iter().map(|b| Stored::parse(b)).collect::<Result<Vec<_>, _>>()?;
+        chunks.sort_by_key(Stored::first);
+        let mut out = Vec::new();
+        for chunk in chunks {
+            out.extend(chunk.cues()?);
         }
+        Ok(out)
     }
 
     /// The notes placed on a clip, in index order.
@@ -608,6 +651,10 @@ impl Snapshot {
         match kind {
             DocKind::Segment | DocKind::Pair => {
                 let mut out = Vec::new();
+                // A transcript's chunks are consecutive documents, in
+                // order: a pair may join the last cue of one to the first
+                // of the next.
+                let mut last: Option<(String, usize)> = None;
                 for bytes in self.stored_bytes(&[(self.fields.kind, CUES_KIND)])? {
                     let stored = Stored::parse(&bytes)?;
                     let segments = stored.segments()?;
@@ -616,13 +663,20 @@ impl Snapshot {
                             out.push(encode(s)?);
                         }
                     } else {
-                        let Some(id) = segments.first().map(|s| source_id(&s.source)) else { continue };
-                        for w in segments.windows(2) {
+                        let Some(id) = segments.first().map(|s| source_id(&s.source)) else {
+                            last = None;
+                            continue;
+                        };
+                        let joined = last.as_ref().filter(|(prev, _)| *prev == id).map(|(_, n)| *n);
+                        for (a, b) in
+                            joined.into_iter().zip(segments.first()).chain(segments.windows(2).map(|w| (w[0].n, &w[1])))
+                        {
                             out.push(encode(&PairRecord {
-                                first: Key::segment(&id, w[0].n),
-                                second: Key::segment(&id, w[1].n),
+                                first: Key::segment(&id, a),
+                                second: Key::segment(&id, b.n),
                             })?);
                         }
+                        last = segments.last().map(|s| (id, s.n));
                     }
                 }
                 Ok(out)
@@ -800,23 +854,25 @@ impl Writer {
         };
         self.put(&source_doc, &encode(record)?)?;
         let segments = transcript.placed.map_or(&[][..], |(_, s)| s);
-        let mut store = TantivyDocument::default();
-        store.add_text(f.kind, CUES_KIND);
-        store.add_text(f.source_id, source_id);
-        if let Some(clip) = placed_clip {
-            store.add_text(f.clip_id, &clip.id);
-        }
-        store.add_bytes(
-            f.cues,
-            &store::encode(
-                transcript.path,
-                placed_clip.map(|c| c.id.as_str()),
-                transcript.format,
-                transcript.cues,
-                segments,
-            ),
+        let chunks = store::encode_chunks(
+            transcript.path,
+            placed_clip.map(|c| c.id.as_str()),
+            transcript.format,
+            transcript.cues,
+            segments,
         );
-        self.add_doc(store)?;
+        let chunks = chunks.into_iter().enumerate().map(|(k, bytes)| {
+            let mut chunk = TantivyDocument::default();
+            chunk.add_text(f.kind, CUES_KIND);
+            chunk.add_text(f.source_id, source_id);
+            chunk.add_text(f.source_id, chunk_term(source_id, k * store::CUES_PER_CHUNK));
+            if let Some(clip) = placed_clip {
+                chunk.add_text(f.clip_id, &clip.id);
+            }
+            chunk.add_bytes(f.cues, &bytes);
+            chunk
+        });
+        self.add_group(chunks.collect())?;
         let (Some(clip), Some(hash)) = (placed_clip, source_hash(source_id)) else { return Ok(()) };
         let camera = clip.camera.as_deref().map(crate::clip::camera_key);
         let mut group = Vec::with_capacity(segments.len());
@@ -1056,6 +1112,47 @@ mod tests {
         assert_eq!(only_bytes_value(raw.as_slice(), f.record), None, "another field is not taken for it");
         assert_eq!(stored_cues(&searcher, f, addr).expect("read").as_deref(), Some(written.as_slice()));
         assert_eq!(cues_bytes(&searcher, f, "src:00000000000000aa").expect("read"), Some(written));
+    }
+
+    /// A cue is read from its chunk, found by one term; a transcript
+    /// written before chunks (one whole value) is read whole instead, and
+    /// a chunked transcript has no cue past its last chunk.
+    #[test]
+    fn a_cue_is_read_from_its_chunk_or_its_whole_transcript() {
+        use crate::transcript::Cue;
+        let (schema, f) = schema();
+        let index = Index::create_in_ram(schema);
+        register_analyzers(&index);
+        let cues: Vec<Cue> =
+            (0..70).map(|n| Cue::timed(1000 * n, 1000 * n + 900, format!("cue {n}"), None, n as usize)).collect();
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000).expect("writer");
+        let add = |source: &str, extra: Option<String>, bytes: &[u8]| {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, CUES_KIND);
+            doc.add_text(f.source_id, source);
+            if let Some(term) = extra {
+                doc.add_text(f.source_id, term);
+            }
+            doc.add_bytes(f.cues, bytes);
+            writer.add_document(doc).expect("add");
+        };
+        let (old, new) = ("src:00000000000000aa", "src:00000000000000bb");
+        add(old, None, &store::as_version_3(&store::encode("/old.srt", None, None, &cues, &[])));
+        for (k, chunk) in store::encode_chunks("/new.srt", None, None, &cues, &[]).iter().enumerate() {
+            add(new, Some(chunk_term(new, k * store::CUES_PER_CHUNK)), chunk);
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let read = |source: &str, n: usize| {
+            let (bytes, whole) = cue_stored(&searcher, f, source, n).expect("read")?;
+            let cue = Stored::parse(&bytes).expect("parse").cue(n).expect("cue");
+            Some((cue.text, whole))
+        };
+        for n in [0, 31, 32, 69] {
+            assert_eq!(read(new, n), Some((format!("cue {n}"), false)), "chunked, cue {n}");
+            assert_eq!(read(old, n), Some((format!("cue {n}"), true)), "whole, cue {n}");
+        }
+        assert_eq!(read(new, 96), None, "no chunk past the last");
     }
 
     /// A search over several segments, run side by side, finds what one

@@ -281,7 +281,7 @@ pub(super) fn reindex(
     // Each transcript's store by address and cue count: the bytes are read
     // again when the transcript is written, so a big library's stores are
     // never all in memory at once.
-    let mut stores: HashMap<String, (DocAddress, usize)> = HashMap::new();
+    let mut stores: HashMap<String, Vec<(DocAddress, usize)>> = HashMap::new();
     read_stored(&searcher, |doc| {
         let bad =
             |e: serde_json::Error| IndexError::Record(format!("schema-{from} {} record cannot be read: {e}", doc.kind));
@@ -295,7 +295,8 @@ pub(super) fn reindex(
             _ => {
                 if let Some((addr, bytes)) = doc.cues {
                     let stored = Stored::parse(&bytes)?;
-                    stores.insert(super::schema::source_id(stored.source()), (addr, stored.len()));
+                    // A transcript in chunks has several, read in index order.
+                    stores.entry(super::schema::source_id(stored.source())).or_default().push((addr, stored.len()));
                 }
             }
         }
@@ -314,7 +315,7 @@ pub(super) fn reindex(
     }
     // The bar counts cues (as the bytes it would count of files).
     let transcripts = sources.iter().filter(|r| r["kind"] == "transcript").count();
-    let total: usize = stores.values().map(|(_, n)| n).sum();
+    let total: usize = stores.values().flatten().map(|(_, n)| n).sum();
     progress.begin_words(transcripts as u64, total as u64);
     let mut cues_kept = 0;
     for mut record in sources.iter().cloned() {
@@ -323,17 +324,14 @@ pub(super) fn reindex(
             writer.put_source(&id, &record)?;
             continue;
         }
-        let bytes = match stores.get(&id) {
-            Some((addr, _)) => stored_cues(&searcher, *addr)?,
-            None => None,
-        };
-        let (cues, segments, format) = match bytes {
-            Some(bytes) => {
-                let stored = Stored::parse(&bytes)?;
-                (stored.cues()?, stored.segments()?, stored.format().map(str::to_string))
-            }
-            None => (Vec::new(), Vec::new(), None),
-        };
+        let (mut cues, mut segments, mut format) = (Vec::new(), Vec::new(), None);
+        for (addr, _) in stores.get(&id).map_or(&[][..], Vec::as_slice) {
+            let Some(bytes) = stored_cues(&searcher, *addr)? else { continue };
+            let stored = Stored::parse(&bytes)?;
+            cues.extend(stored.cues()?);
+            segments.extend(stored.segments()?);
+            format = format.or_else(|| stored.format().map(str::to_string));
+        }
         let clip = record["clip_id"].as_str().and_then(|c| clips.get(c));
         let language = language_of(&mut record, &cues);
         let path = record["path"].as_str().unwrap_or_default().to_string();

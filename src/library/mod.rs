@@ -180,7 +180,7 @@ impl Library {
     /// Cue `n` of transcript `source_id`, as of the commit the search under
     /// way reads (its context cues).
     pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
-        let Some(bytes) = self.index.transcript(source_id)? else { return Ok(None) };
+        let Some(bytes) = self.index.cue_chunk(source_id, n)? else { return Ok(None) };
         Ok(store::Stored::parse(&bytes)?.segment(n)?)
     }
 
@@ -299,6 +299,41 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// A long transcript is stored in chunks: every cue reads back from
+    /// its own, a hit in any of them is that cue, a phrase across the
+    /// boundary between two chunks is found there, and the transcript
+    /// reads back whole and in order (its segments, cues and pairs).
+    #[test]
+    fn a_long_transcripts_cues_read_back_from_their_chunks() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let per = store::CUES_PER_CHUNK;
+        let total = 3 * per + 7;
+        let texts: Vec<String> = (0..total).map(|n| format!("cue marker{n} said")).collect();
+        let cues: Vec<(&str, &str)> = texts.iter().map(|t| ("TOM", t.as_str())).collect();
+        let lib = library_of(dir.path(), &[cues]);
+        let path = "/shoot/A001/HERON01.0.srt";
+        for (n, text) in texts.iter().enumerate() {
+            let seg = lib.segment(&source_id(path), n).unwrap_or_else(|e| panic!("cue {n}: {e}"));
+            assert_eq!(seg.map(|s| (s.n, s.text)), Some((n, text.clone())), "cue {n}");
+        }
+        assert_eq!(lib.segment(&source_id(path), total).ok().flatten(), None, "past the end");
+        for n in [0, per - 1, per, 2 * per + 1, total - 1] {
+            assert_eq!(hits(&lib, &format!("marker{n}"), None), vec![vec![n]], "marker{n}");
+        }
+        let across = format!("\"marker{} said cue marker{}\"", per - 1, per);
+        assert_eq!(hits(&lib, &across, None), vec![vec![per - 1, per]]);
+        let snap = lib.snapshot().unwrap_or_else(|e| panic!("snapshot: {e}"));
+        let (clip, _) = clip_and_cue("");
+        let segments = snap.segments_of_clip(&clip.id).unwrap_or_else(|e| panic!("segments: {e}"));
+        assert_eq!(segments.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), texts);
+        assert_eq!(segments.iter().map(|s| s.n).collect::<Vec<_>>(), (0..total).collect::<Vec<_>>());
+        let read = snap.cues_of_source(&source_id(path)).unwrap_or_else(|e| panic!("cues: {e}"));
+        assert_eq!(read.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), texts);
+        let pairs = snap.stored_records(DocKind::Pair).unwrap_or_else(|e| panic!("pairs: {e}"));
+        assert_eq!(pairs.len(), total - 1, "every neighbour pair, across chunks too");
+        assert!(pairs[per - 1].contains(&format!(":{}\"", per - 1)) && pairs[per - 1].contains(&format!(":{per}\"")));
     }
 
     /// A transcript imported again replaces its cues: the old ones are

@@ -310,17 +310,17 @@ impl Library {
             candidates.truncate(limit + keep);
         }
         candidates.sort_unstable_by(best);
-        // Each hit's transcript is read and decompressed whole: when more
-        // than one is not cached yet (a short process), the hits are read
-        // side by side.
+        // Each hit's chunk of its transcript is read and decompressed:
+        // when more than one is not cached yet (a short process), the hits
+        // are read side by side.
         let generation = searcher.generation().generation_id();
         let to_read = candidates
             .iter()
             .filter(|(_, addr, pair)| {
                 !pair
-                    && cues
-                        .source(*addr)
-                        .is_ok_and(|h| h.is_some_and(|h| !self.index.has_transcript(generation, &source_of_hash(h))))
+                    && cues.cue(*addr).is_ok_and(|c| {
+                        c.is_some_and(|(h, n)| !self.index.has_cue(generation, &source_of_hash(h), n as usize))
+                    })
             })
             .count();
         let read = |(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair);
