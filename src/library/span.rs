@@ -308,17 +308,22 @@ fn walk(first: &dyn Query, rest: &dyn Query, reader: &SegmentReader, schema: &Sc
     }
     let mut starts = scorer(rest)?;
     // Two long lists of single words (a cue ending with `and`, the next
-    // starting with `the`) are each read whole into bits, which is a
-    // fraction of the cost of seeking one in the other at every document.
+    // starting with `the`) are read whole, the first into bits and the
+    // second checked against them, which is a fraction of the cost of
+    // seeking one in the other at every document. (Each bit set of a large
+    // segment is fresh memory the kernel zeroes page by page: one is made.)
     let (short, long) = {
         let (a, b) = (ends.size_hint(), starts.size_hint());
         (a.min(b), a.max(b))
     };
     let words = |q: &dyn Query| q.downcast_ref::<TermQuery>().is_some();
     if short >= DENSE_WALK && long / 8 <= short && words(first) && words(rest) {
-        let mut found = Bits::of_dense(first, reader, schema)?;
-        found.and(&Bits::of_dense(rest, reader, schema)?.shifted_down());
-        return Ok(found);
+        let ends = Bits::of_dense(first, reader, schema)?;
+        let mut found = Vec::new();
+        rest.weight(EnableScoring::disabled_from_schema(schema))?.for_each_no_score(reader, &mut |docs| {
+            found.extend(docs.iter().filter(|&&d| d > 0 && ends.get(d - 1)).map(|d| d - 1));
+        })?;
+        return Ok(Bits::from_sorted(found, max));
     }
     let mut docs = Vec::new();
     if ends.size_hint() <= starts.size_hint() {
