@@ -32,7 +32,7 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Executor, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -183,12 +183,11 @@ pub(super) struct ClipIndex {
     /// Catalog records the search reader read lately (hits' clips).
     records: std::sync::Mutex<ByteCache>,
     /// Threads that search the segments of a commit side by side, started
-    /// by the first search of a library with more than one segment.
-    executor: std::sync::OnceLock<Executor>,
+    /// by the first search of a library with more than one segment (none
+    /// on one core, or when they cannot start).
+    pool: std::sync::OnceLock<Option<rayon::ThreadPool>>,
 }
 
-/// Searches a library of one segment on the calling thread.
-static ONE_THREAD: Executor = Executor::SingleThread;
 /// Search threads at most (one per core up to this).
 const SEARCH_THREADS: usize = 4;
 
@@ -218,7 +217,7 @@ impl ClipIndex {
             search_reader: std::sync::OnceLock::new(),
             stores: std::sync::Mutex::new(ByteCache::new(STORE_CACHE_BYTES)),
             records: std::sync::Mutex::new(ByteCache::new(RECORD_CACHE_BYTES)),
-            executor: std::sync::OnceLock::new(),
+            pool: std::sync::OnceLock::new(),
         })
     }
 
@@ -263,40 +262,89 @@ impl ClipIndex {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        let executor = self.executor(searcher.segment_readers().len());
         let scoring = if collector.requires_scoring() {
             EnableScoring::enabled_from_searcher(searcher)
         } else {
             EnableScoring::disabled_from_searcher(searcher)
         };
-        searcher.search_with_executor(query, collector, executor, scoring)
+        let weight = query.weight(scoring)?;
+        collector.check_schema(searcher.schema())?;
+        let readers = searcher.segment_readers();
+        let fruits = self.map(
+            |ord: usize| collector.collect_segment(weight.as_ref(), ord as u32, &readers[ord]),
+            (0..readers.len()).collect(),
+            |&ord| segment_cost(&readers[ord]),
+        )?;
+        collector.merge_fruits(fruits)
     }
 
     /// `f` of each of `args`, side by side on the search threads when
     /// there are several, the answers in the order of `args`.
+    ///
+    /// Each thread takes the next piece not yet taken, the costliest
+    /// first (by `cost`; equal costs in their order). A commit's segments
+    /// differ in size by ten times and more (two merged ones and several
+    /// young ones): handed out in their order, one thread could take both
+    /// large ones and finish long after the other.
     pub(super) fn map<A: Send, R: Send, E: Send + From<TantivyError>>(
         &self,
         f: impl Fn(A) -> Result<R, E> + Sync,
         args: Vec<A>,
+        cost: impl Fn(&A) -> u64,
     ) -> Result<Vec<R>, E> {
-        let executor = self.executor(args.len());
-        // tantivy's map wants its own error type; ours rides inside.
-        executor.map(|a| Ok(f(a)), args.into_iter())?.into_iter().collect()
+        let Some(pool) = self.pool(args.len()) else {
+            return args.into_iter().map(f).collect();
+        };
+        let order = costliest_first(&args, cost);
+        let pieces: Vec<std::sync::Mutex<Option<A>>> =
+            args.into_iter().map(|a| std::sync::Mutex::new(Some(a))).collect();
+        let answers: Vec<std::sync::Mutex<Option<Result<R, E>>>> =
+            pieces.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                let piece = lock(&pieces[i]).take();
+                if let Some(a) = piece {
+                    let answer = f(a);
+                    *lock(&answers[i]) = Some(answer);
+                }
+            }
+        };
+        pool.scope(|scope| {
+            for _ in 0..pool.current_num_threads().min(order.len()) {
+                scope.spawn(|_| work());
+            }
+        });
+        answers
+            .into_iter()
+            .map(|a| {
+                a.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).unwrap_or_else(|| {
+                    Err(TantivyError::InternalError("a search thread left its work undone".into()).into())
+                })
+            })
+            .collect()
     }
 
-    /// The search threads for `parts` pieces of work: this thread for one.
-    fn executor(&self, parts: usize) -> &Executor {
+    /// The search threads for `parts` pieces of work: none (this thread)
+    /// for one.
+    fn pool(&self, parts: usize) -> Option<&rayon::ThreadPool> {
         if parts < 2 {
-            return &ONE_THREAD;
+            return None;
         }
-        self.executor.get_or_init(|| {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
-            if threads < 2 {
-                return Executor::SingleThread;
-            }
-            // Threads that cannot start leave the search on this one.
-            Executor::multi_thread(threads, "rushes-search-").unwrap_or(Executor::SingleThread)
-        })
+        self.pool
+            .get_or_init(|| {
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+                if threads < 2 {
+                    return None;
+                }
+                // Threads that cannot start leave the search on this one.
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .thread_name(|n| format!("rushes-search-{n}"))
+                    .build()
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Makes the search reader see the last commit (of any process). A
@@ -401,6 +449,20 @@ impl ClipIndex {
         lock(&self.records).insert(generation, key, bytes.clone());
         Ok(bytes)
     }
+}
+
+/// The order in which [`ClipIndex::map`] hands out `args`: the costliest
+/// first, equal costs in their order.
+fn costliest_first<A>(args: &[A], cost: impl Fn(&A) -> u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..args.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&args[i])));
+    order
+}
+
+/// What searching a segment costs, roughly, for handing the segments out
+/// to the search threads: its documents.
+pub(super) fn segment_cost(reader: &tantivy::SegmentReader) -> u64 {
+    reader.max_doc().into()
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -1192,6 +1254,32 @@ mod tests {
         assert_eq!(side_by_side.len(), 150);
         assert_eq!(side_by_side, one_thread);
         assert_eq!(index.search(&searcher, &query, &Count).expect("count"), 150);
+    }
+
+    /// Pieces handed out costliest first (two large segments go to two
+    /// threads before the small ones) still answer in the order asked,
+    /// each once, and an error in one is the answer.
+    #[test]
+    fn side_by_side_pieces_go_costliest_first_and_answer_in_order() {
+        let sizes = [300u64, 3_500, 440, 3_500, 20, 440];
+        assert_eq!(costliest_first(&sizes, |&s| s), vec![1, 3, 2, 5, 0, 4]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let index = ClipIndex::open(dir.path(), Open::OrCreate).expect("open");
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let args: Vec<u64> = (0..100).collect();
+        let triple = |a: u64| -> tantivy::Result<u64> {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(a * 3)
+        };
+        let out = index.map(triple, args.clone(), |&a| a % 7).expect("map");
+        assert_eq!(out, args.iter().map(|a| a * 3).collect::<Vec<_>>());
+        assert_eq!(ran.load(std::sync::atomic::Ordering::Relaxed), 100);
+        let failing = |a: u64| match a {
+            42 => Err(TantivyError::InvalidArgument("piece 42".into())),
+            _ => Ok(a),
+        };
+        let err = index.map(failing, args, |&a| 100 - a);
+        assert!(matches!(&err, Err(TantivyError::InvalidArgument(m)) if m == "piece 42"), "{err:?}");
     }
 
     /// The writer hands tantivy at most `QUEUED_DOCS` documents not yet

@@ -44,7 +44,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::Library;
-use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, source_of_hash};
+use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, segment_cost, source_of_hash};
 use super::schema::{DocKind, Key, PairRecord, decode};
 use super::span::{Bits, PhraseWords, Span, matches_at, score_at};
 use crate::clip::{Clip, NoteRecord, Segment};
@@ -325,7 +325,7 @@ impl Library {
             .count();
         let read = |(score, addr, pair)| self.raw_hit(&searcher, &cues, score, addr, pair);
         let hits = if to_read > 1 {
-            self.index.map(read, candidates)?
+            self.index.map(read, candidates, |_| 0)?
         } else {
             candidates.into_iter().map(read).collect::<Result<_, _>>()?
         };
@@ -360,7 +360,7 @@ impl Library {
             })?;
             Ok(seg.harvest())
         };
-        let fruits = self.index.map(segment, (0..readers.len()).collect())?;
+        let fruits = self.index.map(segment, (0..readers.len()).collect(), |&ord| segment_cost(&readers[ord]))?;
         Ok(best.merge_fruits(fruits)?)
     }
 
@@ -452,7 +452,9 @@ impl Library {
                 .map(|d| Match { score: cue_score(d) + cue_score(d + 1), addr: DocAddress::new(ord as u32, d) })
                 .collect())
         };
-        let out = self.index.map(segment, matched.into_iter().enumerate().collect())?;
+        let out = self
+            .index
+            .map(segment, matched.into_iter().enumerate().collect(), |(ord, _)| segment_cost(&readers[*ord]))?;
         Ok(out.concat())
     }
 
