@@ -332,6 +332,7 @@ pub fn search(lib: &Library, req: &SearchRequest) -> Result<Found, SearchError> 
         lib.find_with_ties(&prepared, limit, limit.saturating_mul(2).saturating_add(10))?
     };
     let mut clips = ClipCache { lib, map: HashMap::new() };
+    clips.read_ahead(&page.hits)?;
     let mut cues = ClipCues::default();
     let mut hits = Vec::with_capacity(page.hits.len());
     for r in page.hits {
@@ -407,6 +408,24 @@ struct ClipCache<'a> {
 }
 
 impl ClipCache<'_> {
+    /// Reads the clips of `hits` that name theirs, side by side, each once.
+    fn read_ahead(&mut self, hits: &[RawHit]) -> Result<(), QueryError> {
+        let mut ids: Vec<&str> = hits
+            .iter()
+            .filter_map(|r| match &r.record {
+                HitRecord::Segment(seg) => Some(seg.clip_id.as_str()),
+                HitRecord::Note(note) => note.clip_id.as_deref(),
+                _ => None,
+            })
+            .filter(|id| !self.map.contains_key(*id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let clips = self.lib.clips_by_id(&ids)?;
+        self.map.extend(ids.into_iter().map(str::to_string).zip(clips));
+        Ok(())
+    }
+
     fn get(&mut self, id: &str) -> Result<Option<Clip>, QueryError> {
         if let Some(c) = self.map.get(id) {
             return Ok(c.clone());

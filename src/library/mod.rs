@@ -177,6 +177,13 @@ impl Library {
         self.record_by_key(&Key::clip(clip_id))
     }
 
+    /// The clips `clip_ids` name, in their order, read side by side on the
+    /// search threads: a page of hits in a short process names tens of
+    /// clips, each a read of the catalog's store.
+    pub fn clips_by_id(&self, clip_ids: &[&str]) -> Result<Vec<Option<Clip>>, QueryError> {
+        self.index.map(|id| self.clip(id), clip_ids.to_vec(), |_| 0)
+    }
+
     /// Cue `n` of transcript `source_id`, as of the commit the search under
     /// way reads (its context cues).
     pub fn segment(&self, source_id: &str, n: usize) -> Result<Option<Segment>, QueryError> {
@@ -299,6 +306,27 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    /// Clips read side by side come back in the order asked, an unknown
+    /// id as none.
+    #[test]
+    fn clips_read_side_by_side_answer_in_the_order_asked() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let lib = Library::open_or_create(dir.path()).unwrap_or_else(|e| panic!("create: {e}"));
+        let (template, _) = clip_and_cue("");
+        let mut writer = lib.writer().unwrap_or_else(|e| panic!("writer: {e}"));
+        let ids: Vec<String> = (0..12).map(|i| format!("{i:016x}")).collect();
+        for id in &ids {
+            let clip = Clip { id: id.clone(), name: format!("C{id}.MOV"), ..template.clone() };
+            writer.put_clip(&clip).unwrap_or_else(|e| panic!("clip: {e}"));
+        }
+        writer.commit().unwrap_or_else(|e| panic!("commit: {e}"));
+        let asked = [ids[7].as_str(), "ffffffffffffffff", ids[0].as_str(), ids[11].as_str(), ids[7].as_str()];
+        let read = lib.clips_by_id(&asked).unwrap_or_else(|e| panic!("clips: {e}"));
+        let names: Vec<Option<String>> = read.into_iter().map(|c| c.map(|c| c.name)).collect();
+        let want = |i: usize| Some(format!("C{}.MOV", ids[i]));
+        assert_eq!(names, vec![want(7), None, want(0), want(11), want(7)]);
     }
 
     /// A long transcript is stored in chunks: every cue reads back from
