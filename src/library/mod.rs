@@ -329,6 +329,26 @@ mod tests {
         assert_eq!(names, vec![want(7), None, want(0), want(11), want(7)]);
     }
 
+    /// Words that two neighbouring cues hold between them are found there
+    /// when one of them is in most cues: its cues are read as bits once
+    /// they are many, and none is lost on the way.
+    #[test]
+    fn words_across_a_boundary_are_found_beside_a_word_in_most_cues() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let texts: Vec<String> = (0..3000)
+            .map(|n| match n {
+                1500 => "the heron landed".to_string(),
+                _ if n % 3 == 0 => format!("filler{n} said"),
+                _ => format!("echo{} echo said", n % 7),
+            })
+            .collect();
+        let cues: Vec<(&str, &str)> = texts.iter().map(|t| ("TOM", t.as_str())).collect();
+        let lib = library_of(dir.path(), &[cues]);
+        assert_eq!(count(&lib, "echo"), 2000);
+        assert_eq!(hits(&lib, "echo heron", None), vec![vec![1499, 1500], vec![1500, 1501]]);
+        assert_eq!(hits(&lib, "heron filler2997", None), Vec::<Vec<usize>>::new());
+    }
+
     /// A long transcript is stored in chunks: every cue reads back from
     /// its own, a hit in any of them is that cue, a phrase across the
     /// boundary between two chunks is found there, and the transcript

@@ -489,11 +489,29 @@ impl Bits {
     }
 
     /// The documents `query` matches in `reader`, deleted ones included.
+    /// They are listed until they are many, then set as bits as they are
+    /// read: `the` matches most cues of a segment, and a list of them all
+    /// would be four bytes a document, written once and read once.
     fn of(query: &dyn Query, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<Bits> {
-        let mut docs = Vec::new();
+        let len = reader.max_doc();
+        let many = Bits::many(len);
+        let mut out = Bits::empty(len);
         let weight = query.weight(EnableScoring::disabled_from_schema(schema))?;
-        weight.for_each_no_score(reader, &mut |found| docs.extend_from_slice(found))?;
-        Ok(Bits::from_sorted(docs, reader.max_doc()))
+        weight.for_each_no_score(reader, &mut |found| {
+            if let Bits::Few { docs, .. } = &mut out {
+                docs.extend_from_slice(found);
+                if docs.len() >= many {
+                    out = std::mem::replace(&mut out, Bits::empty(len)).compact();
+                }
+            } else if let Bits::Many { words, .. } = &mut out {
+                for &d in found {
+                    if let Some(w) = words.get_mut(d as usize / 64) {
+                        *w |= 1 << (d % 64);
+                    }
+                }
+            }
+        })?;
+        Ok(out)
     }
 
     /// As [`Bits::of`], straight into bits: for a query that matches many.
