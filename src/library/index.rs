@@ -25,6 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::{Collector, Count, DocSetCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::directory::error::LockError;
 use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
@@ -186,7 +187,14 @@ pub(super) struct ClipIndex {
     /// by the first search of a library with more than one segment (none
     /// on one core, or when they cannot start).
     pool: std::sync::OnceLock<Option<rayon::ThreadPool>>,
+    /// The cue columns of the segments searched, opened once each: an open
+    /// reads every block's header (a millisecond for a large segment),
+    /// and a segment's columns never change.
+    columns: std::sync::Mutex<OpenColumns>,
 }
+
+/// Columns open, by segment and column name.
+type OpenColumns = std::collections::HashMap<(tantivy::index::SegmentId, &'static str), Option<Column<u64>>>;
 
 /// Search threads at most (one per core up to this).
 const SEARCH_THREADS: usize = 4;
@@ -218,6 +226,7 @@ impl ClipIndex {
             stores: std::sync::Mutex::new(ByteCache::new(STORE_CACHE_BYTES)),
             records: std::sync::Mutex::new(ByteCache::new(RECORD_CACHE_BYTES)),
             pool: std::sync::OnceLock::new(),
+            columns: std::sync::Mutex::default(),
         })
     }
 
@@ -361,8 +370,30 @@ impl ClipIndex {
         let reading: Vec<_> = searcher.segment_readers().iter().map(|r| (r.segment_id(), r.delete_opstamp())).collect();
         if committed != reading {
             reader.reload()?;
+            lock(&self.columns).retain(|(segment, _), _| committed.iter().any(|(id, _)| id == segment));
         }
         Ok(())
+    }
+
+    /// Column `name` (a `u64` fast field) of `reader`'s segment, opened
+    /// once for every search (`None`: the segment has none).
+    pub(super) fn column(
+        &self,
+        reader: &tantivy::SegmentReader,
+        name: &'static str,
+    ) -> tantivy::Result<Option<Column<u64>>> {
+        let key = (reader.segment_id(), name);
+        if let Some(column) = lock(&self.columns).get(&key) {
+            return Ok(column.clone());
+        }
+        let opened = reader.fast_fields().column_opt(name)?;
+        lock(&self.columns).insert(key, opened.clone());
+        Ok(opened)
+    }
+
+    /// Whether [`ClipIndex::column`] has `name` of `reader`'s segment open.
+    pub(super) fn has_column(&self, reader: &tantivy::SegmentReader, name: &'static str) -> bool {
+        lock(&self.columns).contains_key(&(reader.segment_id(), name))
     }
 
     pub(super) fn tokenizer_for(&self, field: Field) -> Option<TextAnalyzer> {

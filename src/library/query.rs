@@ -283,7 +283,7 @@ impl Library {
         let mut candidates: Vec<(f32, DocAddress, bool)> = main.best.iter().map(|m| (m.score, m.addr, false)).collect();
         let mut total = main.count;
         // The cue columns are opened once for the query, not per hit.
-        let cues = CueColumns::new(&searcher);
+        let cues = CueColumns::new(&self.index, &searcher);
         if let Some(spans) = &prepared.spans {
             let pairs = self.pairs(&searcher, &cues, prepared, spans, main.bits)?;
             total += pairs.len();
@@ -312,7 +312,9 @@ impl Library {
         candidates.sort_unstable_by(best);
         // Each hit's chunk of its transcript is read and decompressed:
         // when more than one is not cached yet (a short process), the hits
-        // are read side by side.
+        // are read side by side. Which are cached is known from their cue
+        // columns, opened side by side first.
+        cues.open(candidates.iter().filter(|c| !c.2).map(|c| c.1))?;
         let generation = searcher.generation().generation_id();
         let to_read = candidates
             .iter()
@@ -702,23 +704,44 @@ impl SegmentCollector for SegmentBest {
 /// document at a time. Each is opened when first asked for: opening one
 /// reads every block's header, and a short process asks a few segments.
 struct CueColumns<'a> {
+    index: &'a ClipIndex,
     readers: &'a [SegmentReader],
     src: Vec<OnceLock<Option<Column<u64>>>>,
     num: Vec<OnceLock<Option<Column<u64>>>>,
 }
 
 impl<'a> CueColumns<'a> {
-    fn new(searcher: &'a Searcher) -> CueColumns<'a> {
+    fn new(index: &'a ClipIndex, searcher: &'a Searcher) -> CueColumns<'a> {
         let readers = searcher.segment_readers();
         let unopened = || readers.iter().map(|_| OnceLock::new()).collect();
-        CueColumns { readers, src: unopened(), num: unopened() }
+        CueColumns { index, readers, src: unopened(), num: unopened() }
+    }
+
+    /// Opens both columns of the segments of `addrs` that the index has
+    /// not opened yet, side by side when there are several (a short
+    /// process opens each segment's on its first search).
+    fn open(&self, addrs: impl Iterator<Item = DocAddress>) -> tantivy::Result<()> {
+        let mut ords: Vec<u32> = addrs
+            .map(|a| a.segment_ord)
+            .filter(|&ord| {
+                self.readers
+                    .get(ord as usize)
+                    .is_some_and(|r| !self.index.has_column(r, CUE_SRC) || !self.index.has_column(r, CUE_N))
+            })
+            .collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let open = |ord: u32| self.source_column(ord).and(self.numbers(ord)).map(|_| ());
+        let cost = |ord: &u32| self.readers.get(*ord as usize).map_or(0, segment_cost);
+        self.index.map(open, ords, cost)?;
+        Ok(())
     }
 
     /// Segment `ord`'s column `name`, opened once (`None`: it has no cues).
     fn column<'s>(
         &'s self,
         columns: &'s [OnceLock<Option<Column<u64>>>],
-        name: &str,
+        name: &'static str,
         ord: u32,
     ) -> tantivy::Result<Option<&'s Column<u64>>> {
         let (Some(cell), Some(reader)) = (columns.get(ord as usize), self.readers.get(ord as usize)) else {
@@ -727,7 +750,7 @@ impl<'a> CueColumns<'a> {
         if let Some(column) = cell.get() {
             return Ok(column.as_ref());
         }
-        let opened = reader.fast_fields().column_opt(name)?;
+        let opened = self.index.column(reader, name)?;
         Ok(cell.get_or_init(|| opened).as_ref())
     }
 
@@ -735,8 +758,12 @@ impl<'a> CueColumns<'a> {
         self.column(&self.num, CUE_N, ord)
     }
 
+    fn source_column(&self, ord: u32) -> tantivy::Result<Option<&Column<u64>>> {
+        self.column(&self.src, CUE_SRC, ord)
+    }
+
     fn source(&self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
-        Ok(self.column(&self.src, CUE_SRC, addr.segment_ord)?.and_then(|c| c.first(addr.doc_id)))
+        Ok(self.source_column(addr.segment_ord)?.and_then(|c| c.first(addr.doc_id)))
     }
 
     fn number(&self, addr: DocAddress) -> tantivy::Result<Option<u64>> {
