@@ -701,8 +701,9 @@ impl SegmentCollector for SegmentBest {
 }
 
 /// The transcript hash and cue number columns of every segment, read one
-/// document at a time. Each is opened when first asked for: opening one
-/// reads every block's header, and a short process asks a few segments.
+/// document at a time. Each is opened when first asked for (opening one
+/// reads every block's header, and a short process asks a few segments),
+/// through the index, which keeps it open for the searches after.
 struct CueColumns<'a> {
     index: &'a ClipIndex,
     readers: &'a [SegmentReader],
