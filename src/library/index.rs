@@ -464,6 +464,12 @@ impl ClipIndex {
         self.cached(generation, &chunk_term(source_id, n), source_id).is_some()
     }
 
+    /// Whether the record of the catalog document `key` is cached for the
+    /// search reader's commit `generation` (reading it costs nothing).
+    pub(super) fn has_record(&self, generation: u64, key: &str) -> bool {
+        lock(&self.records).get(generation, key).is_some()
+    }
+
     /// The stored record of the catalog document `key` as the search
     /// reader sees it, from the cache or through `load` (which returns an
     /// empty record for a key with no document).

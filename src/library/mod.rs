@@ -177,11 +177,18 @@ impl Library {
         self.record_by_key(&Key::clip(clip_id))
     }
 
-    /// The clips `clip_ids` name, in their order, read side by side on the
-    /// search threads: a page of hits in a short process names tens of
-    /// clips, each a read of the catalog's store.
+    /// The clips `clip_ids` name, in their order. When more than one is not
+    /// cached yet (a page of hits in a short process names tens of clips,
+    /// each a read of the catalog's store), they are read side by side on
+    /// the search threads.
     pub fn clips_by_id(&self, clip_ids: &[&str]) -> Result<Vec<Option<Clip>>, QueryError> {
-        self.index.map(|id| self.clip(id), clip_ids.to_vec(), |_| 0)
+        let generation = self.index.searcher()?.generation().generation_id();
+        let unread = clip_ids.iter().filter(|id| !self.index.has_record(generation, Key::clip(id).as_str())).count();
+        if unread > 1 {
+            self.index.map(|id| self.clip(id), clip_ids.to_vec(), |_| 0)
+        } else {
+            clip_ids.iter().map(|id| self.clip(id)).collect()
+        }
     }
 
     /// Cue `n` of transcript `source_id`, as of the commit the search under
@@ -309,7 +316,7 @@ mod tests {
     }
 
     /// Clips read side by side come back in the order asked, an unknown
-    /// id as none.
+    /// id as none, and the same once they are cached.
     #[test]
     fn clips_read_side_by_side_answer_in_the_order_asked() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
@@ -327,6 +334,9 @@ mod tests {
         let names: Vec<Option<String>> = read.into_iter().map(|c| c.map(|c| c.name)).collect();
         let want = |i: usize| Some(format!("C{}.MOV", ids[i]));
         assert_eq!(names, vec![want(7), None, want(0), want(11), want(7)]);
+        // Read again, from the cache on this thread: the same answers.
+        let again = lib.clips_by_id(&asked).unwrap_or_else(|e| panic!("clips again: {e}"));
+        assert_eq!(again.into_iter().map(|c| c.map(|c| c.name)).collect::<Vec<_>>(), names);
     }
 
     /// Words that two neighbouring cues hold between them are found there
