@@ -144,7 +144,8 @@ pub(super) fn ellipsize(s: &str, max: usize) -> String {
 /// A left-aligned table (padded by terminal columns, so wide characters
 /// line up) with a header and an `N clips` line.
 pub(super) fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout writes each line as it ends.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -164,5 +165,6 @@ pub(super) fn print_table(header: &[&str], rows: &[Vec<String>], n: usize) -> Re
         writeln!(out, "{}", line(row))?;
     }
     writeln!(out, "{n} {}", if n == 1 { "clip" } else { "clips" })?;
+    out.flush()?;
     Ok(())
 }
