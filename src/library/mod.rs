@@ -359,6 +359,42 @@ mod tests {
         assert_eq!(hits(&lib, "heron filler2997", None), Vec::<Vec<usize>>::new());
     }
 
+    /// A phrase that most cues hold alone is still found across the one
+    /// boundary where neither cue holds it, and not at a boundary where a
+    /// cue holds it: the matches are listed until they are many, then
+    /// kept as bits, and none is lost on the way.
+    #[test]
+    fn a_phrase_across_a_boundary_is_found_beside_cues_that_hold_it_alone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let texts: Vec<String> = (0..3000)
+            .map(|n| match n {
+                1500 => "the heron echo".to_string(),
+                1501 => "said the crane".to_string(),
+                2100 => "a heron echo".to_string(),
+                2101 => "said and echo said".to_string(),
+                _ if n % 3 == 0 => format!("filler{n} said"),
+                _ => format!("echo{} echo said", n % 7),
+            })
+            .collect();
+        let cues: Vec<(&str, &str)> = texts.iter().map(|t| ("TOM", t.as_str())).collect();
+        let lib = library_of(dir.path(), &[cues]);
+        let spec = SearchSpec { query: "\"echo said\"".into(), ..SearchSpec::default() };
+        let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 3000)).unwrap_or_else(|e| panic!("find: {e}"));
+        let n = |key: &Key| key.as_str().rsplit(':').next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
+        let mut pairs = Vec::new();
+        let mut alone = 0;
+        for h in &page.hits {
+            match &h.record {
+                HitRecord::Pair(p) => pairs.push((n(&p.first), n(&p.second))),
+                HitRecord::Segment(_) => alone += 1,
+                other => panic!("not a cue: {other:?}"),
+            }
+        }
+        assert_eq!(pairs, vec![(1500, 1501)], "cue 2101 holds the phrase alone");
+        assert_eq!(alone, 1999);
+        assert_eq!(page.total, 2000);
+    }
+
     /// A long transcript is stored in chunks: every cue reads back from
     /// its own, a hit in any of them is that cue, a phrase across the
     /// boundary between two chunks is found there, and the transcript

@@ -580,10 +580,10 @@ struct SegmentBest {
     kept: Vec<Ranked>,
     heap: Option<BinaryHeap<Ranked>>,
     count: usize,
-    /// Whether to set bits; they are made at the first match.
+    /// Whether to keep the matches as bits; they are made at the first.
     want_bits: bool,
     max_doc: u32,
-    bits: Option<Vec<u64>>,
+    bits: Option<Bits>,
 }
 
 /// A match ordered worst first: a lower score, or the same score later in
@@ -640,10 +640,7 @@ impl SegmentBest {
     fn mark(&mut self, doc: DocId) {
         self.count += 1;
         if self.want_bits {
-            let words = self.bits.get_or_insert_with(|| vec![0u64; (self.max_doc as usize).div_ceil(64)]);
-            if let Some(w) = words.get_mut(doc as usize / 64) {
-                *w |= 1 << (doc % 64);
-            }
+            self.bits.get_or_insert_with(|| Bits::empty(self.max_doc)).push(doc);
         }
     }
 
@@ -693,7 +690,7 @@ impl SegmentCollector for SegmentBest {
             None => self.kept,
         };
         let bits = match (self.want_bits, self.bits) {
-            (true, bits) => vec![bits.map(|words| Bits::Many { words, len: self.max_doc })],
+            (true, bits) => vec![bits],
             (false, _) => Vec::new(),
         };
         Found { best: kept.into_iter().map(|r| r.0).collect(), count: self.count, bits }

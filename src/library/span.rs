@@ -488,6 +488,26 @@ impl Bits {
         }
     }
 
+    /// Adds `doc`, above every document added before: listed until they
+    /// are many, then set as bits. Bits from the start would touch every
+    /// page of them (125 KB per million documents) for a
+    /// few thousand matches, and each page is a fault in a short process.
+    pub(super) fn push(&mut self, doc: DocId) {
+        match self {
+            Bits::Few { docs, len } => {
+                docs.push(doc);
+                if docs.len() >= Bits::many(*len) {
+                    *self = std::mem::replace(self, Bits::empty(0)).compact();
+                }
+            }
+            Bits::Many { words, .. } => {
+                if let Some(w) = words.get_mut(doc as usize / 64) {
+                    *w |= 1 << (doc % 64);
+                }
+            }
+        }
+    }
+
     /// The documents `query` matches in `reader`, deleted ones included.
     /// They are listed until they are many, then set as bits as they are
     /// read: `the` matches most cues of a segment, and a list of them all
