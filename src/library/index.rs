@@ -30,7 +30,7 @@ use tantivy::directory::error::LockError;
 use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
@@ -111,15 +111,28 @@ fn schema() -> (Schema, Fields) {
     );
     // Filter fields hold one lower-cased token per value, so a filter
     // ignores case (`MARIA` is `Maria`) and keeps spaces (`SPEAKER 1`).
+    // No field norms: a filter or a key scores nothing, and each would be
+    // a byte per document written, merged and kept on disk.
     let keyword = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(IndexRecordOption::Basic),
+        TextFieldIndexing::default()
+            .set_tokenizer(KEYWORD)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
     );
     let keyword_basic = keyword.clone();
+    let key = || {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        )
+    };
     let fields = Fields {
-        doc_key: b.add_text_field("doc_key", STRING | STORED),
-        kind: b.add_text_field("kind", STRING),
-        clip_id: b.add_text_field("clip_id", STRING),
-        source_id: b.add_text_field("source_id", STRING),
+        doc_key: b.add_text_field("doc_key", key() | STORED),
+        kind: b.add_text_field("kind", key()),
+        clip_id: b.add_text_field("clip_id", key()),
+        source_id: b.add_text_field("source_id", key()),
         speaker: b.add_text_field("speaker", keyword.clone()),
         camera: b.add_text_field("camera", keyword.clone()),
         reel: b.add_text_field("reel", keyword.clone()),
@@ -1347,6 +1360,22 @@ mod tests {
         assert_eq!(*lock(&writer.queue.count), 0, "every document indexed left the queue");
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.num_docs(), 120 * 500);
+    }
+
+    /// Only the searchable text keeps field norms (BM25 needs its
+    /// lengths); filters and keys score nothing, and their norms were a
+    /// byte per document each (10 MB of a 1M-cue library).
+    #[test]
+    fn only_the_text_keeps_field_norms() {
+        let (schema, f) = schema();
+        let norms = |field: Field| match schema.get_field_entry(field).field_type() {
+            tantivy::schema::FieldType::Str(o) => o.get_indexing_options().map(|i| i.fieldnorms()),
+            _ => None,
+        };
+        assert_eq!(norms(f.text), Some(true));
+        for field in [f.doc_key, f.kind, f.clip_id, f.source_id, f.speaker, f.camera, f.reel, f.day, f.language] {
+            assert_eq!(norms(field), Some(false), "{}", schema.get_field_name(field));
+        }
     }
 
     #[test]
