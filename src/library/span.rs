@@ -471,15 +471,18 @@ impl Bits {
     /// Bits for a long list.
     fn compact(self) -> Bits {
         match self {
-            Bits::Few { docs, len } if docs.len() >= Bits::many(len) => {
-                let mut words = vec![0u64; (len as usize).div_ceil(64)];
-                for d in docs.into_iter().filter(|d| *d < len) {
-                    words[d as usize / 64] |= 1 << (d % 64);
-                }
-                Bits::Many { words, len }
-            }
+            Bits::Few { docs, len } if docs.len() >= Bits::many(len) => Bits::set(&docs, len),
             other => other,
         }
+    }
+
+    /// `docs` as bits.
+    fn set(docs: &[DocId], len: u32) -> Bits {
+        let mut words = vec![0u64; (len as usize).div_ceil(64)];
+        for &d in docs.iter().filter(|d| **d < len) {
+            words[d as usize / 64] |= 1 << (d % 64);
+        }
+        Bits::Many { words, len }
     }
 
     fn len(&self) -> u32 {
@@ -489,15 +492,21 @@ impl Bits {
     }
 
     /// Adds `doc`, above every document added before: listed until they
-    /// are many, then set as bits. Bits from the start would touch every
-    /// page of them (125 KB per million documents) for a
-    /// few thousand matches, and each page is a fault in a short process.
+    /// are a quarter as many bytes as bits, then set as bits. Bits from
+    /// the start would touch every page of them (125 KB per million
+    /// documents) for a few thousand matches, and each page is a fault in
+    /// a short process. The list's room is taken at once: growing it
+    /// would copy it into fresh pages again and again.
     pub(super) fn push(&mut self, doc: DocId) {
         match self {
             Bits::Few { docs, len } => {
+                let most = (*len as usize / 128).max(64);
+                if docs.capacity() == 0 {
+                    docs.reserve_exact(most);
+                }
                 docs.push(doc);
-                if docs.len() >= Bits::many(*len) {
-                    *self = std::mem::replace(self, Bits::empty(0)).compact();
+                if docs.len() >= most {
+                    *self = Bits::set(docs, *len);
                 }
             }
             Bits::Many { words, .. } => {
