@@ -313,8 +313,9 @@ impl Library {
         // Each hit's chunk of its transcript is read and decompressed:
         // when more than one is not cached yet (a short process), the hits
         // are read side by side. Which are cached is known from their cue
-        // columns, opened side by side first.
-        cues.open(candidates.iter().filter(|c| !c.2).map(|c| c.1))?;
+        // columns, opened side by side first (a pair's too: it is named
+        // by its first cue).
+        cues.open(candidates.iter().map(|c| c.1))?;
         let generation = searcher.generation().generation_id();
         let to_read = candidates
             .iter()
@@ -715,23 +716,25 @@ impl<'a> CueColumns<'a> {
         CueColumns { index, readers, src: unopened(), num: unopened() }
     }
 
-    /// Opens both columns of the segments of `addrs` that the index has
-    /// not opened yet, side by side when there are several (a short
-    /// process opens each segment's on its first search).
+    /// Opens the columns of the segments of `addrs` that the index has
+    /// not opened yet, each column of each segment side by side with the
+    /// others (a short process opens each segment's on its first search,
+    /// and a page of hits is often all in one large segment).
     fn open(&self, addrs: impl Iterator<Item = DocAddress>) -> tantivy::Result<()> {
-        let mut ords: Vec<u32> = addrs
-            .map(|a| a.segment_ord)
-            .filter(|&ord| {
-                self.readers
-                    .get(ord as usize)
-                    .is_some_and(|r| !self.index.has_column(r, CUE_SRC) || !self.index.has_column(r, CUE_N))
-            })
-            .collect();
+        let mut ords: Vec<u32> = addrs.map(|a| a.segment_ord).collect();
         ords.sort_unstable();
         ords.dedup();
-        let open = |ord: u32| self.source_column(ord).and(self.numbers(ord)).map(|_| ());
-        let cost = |ord: &u32| self.readers.get(*ord as usize).map_or(0, segment_cost);
-        self.index.map(open, ords, cost)?;
+        let pieces: Vec<(u32, &'static str)> = ords
+            .into_iter()
+            .flat_map(|ord| [(ord, CUE_SRC), (ord, CUE_N)])
+            .filter(|&(ord, name)| self.readers.get(ord as usize).is_some_and(|r| !self.index.has_column(r, name)))
+            .collect();
+        let open = |(ord, name): (u32, &'static str)| {
+            let columns = if name == CUE_SRC { &self.src } else { &self.num };
+            self.column(columns, name, ord).map(|_| ())
+        };
+        let cost = |&(ord, _): &(u32, &'static str)| self.readers.get(ord as usize).map_or(0, segment_cost);
+        self.index.map(open, pieces, cost)?;
         Ok(())
     }
 
