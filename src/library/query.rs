@@ -581,7 +581,8 @@ struct SegmentBest {
     kept: Vec<Ranked>,
     heap: Option<BinaryHeap<Ranked>>,
     count: usize,
-    /// Whether to keep the matches as bits; they are made at the first.
+    /// Whether to keep the matches (listed, then as bits once many; see
+    /// `Bits::push`); they are made at the first.
     want_bits: bool,
     max_doc: u32,
     bits: Option<Bits>,
