@@ -67,6 +67,10 @@ struct Cli {
     command: Command,
 }
 
+// Not `#[command(defer = true)]`: building only the subcommand in use
+// saved 60 page faults (0.12 ms) of each process, but a deferred
+// subcommand's help then shows the doc comment of a flattened argument
+// group (`search --help` opened with the `--as-of` line) instead of its own.
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Catalog every media file under each folder (card dumps). Never writes
