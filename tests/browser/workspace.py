@@ -64,13 +64,19 @@ def log(msg):
 
 
 def wait_for(what, probe, timeout=STEP_TIMEOUT_S):
-    """Polls `probe` until it returns something truthy; fails after `timeout`."""
+    """Polls `probe` until it returns something truthy; fails after `timeout`.
+    An element the page redrew while the probe read it (search as you type
+    replaces the hit list) is not an answer yet: the probe is asked again."""
     end = time.monotonic() + timeout
     last = None
     while time.monotonic() < end:
-        last = probe()
-        if last:
-            return last
+        try:
+            last = probe()
+        except StaleElementReferenceException as e:
+            last = f"an element redrawn while read ({e.msg})"
+        else:
+            if last:
+                return last
         time.sleep(0.05)
     raise Failed(f"timed out after {timeout} s waiting for {what} (last: {last!r})")
 
@@ -231,16 +237,21 @@ def run(driver, url, outdir):
 
     # Markup stays text: the cue in the player's transcript and a clip whose
     # name is an <img> tag (an alert would fail the next command).
-    transcript = driver.find_element(By.ID, "transcript").text
+    transcript = wait_for("the player's transcript", lambda: driver.find_element(By.ID, "transcript").text)
     check(SCRIPT_CUE in transcript, f"the transcript does not show {SCRIPT_CUE!r} as text")
     q.click()
     q.send_keys(Keys.CONTROL, "a")
     q.send_keys("onerror")
-    link = wait_for(
-        "the hit for the clip named like an <img> tag",
-        lambda: [a for a in driver.find_elements(By.CSS_SELECTOR, "#hits .clip-link") if a.text == IMG_CLIP],
-    )[0]
-    link.click()
+
+    def click_img_clip():
+        # Found and clicked in one go: the list may be redrawn in between.
+        links = [a for a in driver.find_elements(By.CSS_SELECTOR, "#hits .clip-link") if a.text == IMG_CLIP]
+        if not links:
+            return None
+        links[0].click()
+        return True
+
+    wait_for("the hit for the clip named like an <img> tag, clicked", click_img_clip)
     title = wait_for("the clip page", lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#clip-page h1") if e.text])[0]
     check(title == IMG_CLIP, f"the clip page is titled {title!r}, not {IMG_CLIP!r}")
     injected = js(driver, "return document.querySelectorAll('body script, #hits img, #clip-page img, #transcript img').length")
