@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clip::{Clip, NoteRecord, Segment};
+use crate::clip::{Clip, Fingerprint, NoteRecord, Segment};
 use crate::date::DateOrder;
 use crate::language::Language;
 use crate::library::{DocKind, IndexError, Library, Snapshot, Transcript, Writer, source_id};
@@ -68,6 +68,12 @@ pub struct SourceRecord {
     pub kind: SourceKind,
     pub size: u64,
     pub hash: String,
+    /// The file's modification time when it was read (nanoseconds since
+    /// the epoch), kept only once it was a few seconds old: the same size
+    /// and time on the next ingest say the file is unchanged without
+    /// reading it (see [`SourceRecord::unchanged_on_disk`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime_ns: Option<i128>,
     pub options: ImportOptions,
     pub format: Option<Format>,
     pub encoding: String,
@@ -245,12 +251,23 @@ pub fn import_files(
         by_content.entry((o.hash.clone(), o.size)).or_default().insert(o.id.clone());
     }
     let mut tally = Tally::new(&snap);
-    let sizes: Vec<u64> = files.iter().map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len())).collect();
-    progress.begin_words(files.len() as u64, sizes.iter().sum());
+    let on_disk: Vec<Option<Fingerprint>> = files.iter().map(|(p, _, _)| fingerprint(p)).collect();
+    progress.begin_words(files.len() as u64, on_disk.iter().flatten().map(|f| f.size).sum());
     // The sources read and placed on the catalog as it is now.
     let mut placed = BTreeSet::new();
-    for ((path, abs, opts), size) in files.iter().zip(sizes) {
-        progress.words(size, 0);
+    for ((path, abs, opts), on_disk) in files.iter().zip(on_disk) {
+        progress.words(on_disk.map_or(0, |f| f.size), 0);
+        let id = source_id(abs);
+        // The size and time it had when it was read: unchanged, and not
+        // read again (a year's transcripts are gigabytes).
+        if let (Some(seen), Some(old)) = (on_disk, sources.get(&id)) {
+            let wanted = if placement == Placement::Stored { &old.options } else { opts };
+            if old.unchanged_on_disk(seen) && old.options == *wanted {
+                report.sources_unchanged += 1;
+                report_state(old, &catalog, report);
+                continue;
+            }
+        }
         let bytes = match read_capped(path) {
             Ok(b) => b,
             Err(reason) => {
@@ -258,7 +275,6 @@ pub fn import_files(
                 continue;
             }
         };
-        let id = source_id(abs);
         let hash = format!("{:016x}", crate::clip::fnv1a64(&bytes));
         // A file found again in a dump keeps how the user imported it
         // (`--clip`, `--timebase`, `--camera`), rather than the defaults.
@@ -282,21 +298,30 @@ pub fn import_files(
             (Some(old), _) if placement == Placement::Stored => &old.options,
             (None, Some(moved)) if placement == Placement::Stored => moved,
             _ => opts,
-        };
-        if let Some(old) =
-            sources.get(&id).filter(|o| o.hash == hash && o.size == bytes.len() as u64 && o.options == *opts)
-        {
+        }
+        .clone();
+        let read_at = on_disk.and_then(settled_mtime);
+        let unchanged =
+            sources.get(&id).is_some_and(|o| o.hash == hash && o.size == bytes.len() as u64 && o.options == opts);
+        if let Some(old) = sources.get_mut(&id).filter(|_| unchanged) {
             report.sources_unchanged += 1;
             report_state(old, &catalog, report);
+            // Touched, not changed (copied again, say): its new time is
+            // kept, so the next ingest need not read it.
+            if read_at.is_some() && old.mtime_ns != read_at {
+                old.mtime_ns = read_at;
+                write_record(writer, old, &catalog)?;
+            }
             continue;
         }
-        let Some(mut record) = parse_source(&id, abs, path, &bytes, hash, opts, report) else {
+        let Some(mut record) = parse_source(&id, abs, path, &bytes, hash, &opts, report) else {
             // Not a transcript or notes file after all; forget what it brought.
             if let Some(old) = sources.remove(&id) {
                 tally.delete_source(writer, &id, Some(&old))?;
             }
             continue;
         };
+        record.mtime_ns = read_at;
         tally.delete_source(writer, &id, sources.get(&id))?;
         place(writer, &mut record, &catalog, &mut tally, report)?;
         write_source(writer, &record, &catalog)?;
@@ -407,7 +432,8 @@ pub fn apply(
             redo_sources.insert(id.clone());
             // The cues live in the old id's store, which this commit deletes.
             let cues = if old.kind == SourceKind::Transcript { snap.cues_of_source(old_id)? } else { Vec::new() };
-            sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), cues, ..old });
+            // The file at the new path is read again on the next ingest.
+            sources.insert(id.clone(), SourceRecord { id, path: new_path.clone(), cues, mtime_ns: None, ..old });
         }
     }
 
@@ -477,6 +503,7 @@ fn parse_source(
         kind: SourceKind::Transcript,
         size: bytes.len() as u64,
         hash,
+        mtime_ns: None,
         options: opts.clone(),
         format: None,
         encoding: String::new(),
@@ -577,7 +604,35 @@ fn notes_of(bytes: &[u8], ext: &str, opts: &ImportOptions) -> notes::Outcome {
     notes::Outcome::NotNotes { reason }
 }
 
+/// A file's size and modification time, as the walk would see it.
+fn fingerprint(path: &Path) -> Option<Fingerprint> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(Fingerprint { size: meta.len(), mtime_ns: crate::scan::mtime_ns(&meta) })
+}
+
+/// How old a file's modification time must be, when the file is read, to
+/// be kept as the sign that it has not changed since. A file written in
+/// the same tick as it was read (FAT and exFAT cards keep two-second
+/// times) could change again without its time moving; such a file, or
+/// one dated in the future by a wrong clock, keeps no time and is read
+/// again by the next ingest, as it would have been before.
+const SETTLED_NS: i128 = 3_000_000_000;
+
+/// `seen`'s modification time, when it is old enough to be trusted.
+fn settled_mtime(seen: Fingerprint) -> Option<i128> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+    let now = i128::try_from(now.as_nanos()).ok()?;
+    (seen.mtime_ns <= now - SETTLED_NS).then_some(seen.mtime_ns)
+}
+
 impl SourceRecord {
+    /// Whether the file is as it was when read: the same size, and the
+    /// modification time kept then (a record without one, from before
+    /// times were kept or of a file read as it was written, is read again).
+    fn unchanged_on_disk(&self, seen: Fingerprint) -> bool {
+        self.size == seen.size && self.mtime_ns == Some(seen.mtime_ns)
+    }
+
     /// Once written, the cues are in the library: keep only their speakers.
     fn let_go_of_cues(&mut self) {
         if self.kind == SourceKind::Transcript {
@@ -790,6 +845,15 @@ fn write_source(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -
         placed: clip.map(|c| (c, record.segments.as_slice())),
     };
     Ok(writer.put_transcript(&record.id, record, &transcript)?)
+}
+
+/// Rewrites `record` alone, its cues and words left as they are.
+fn write_record(writer: &Writer, record: &SourceRecord, catalog: &Catalog<'_>) -> Result<(), ImportError> {
+    if record.kind != SourceKind::Transcript {
+        return Ok(writer.put_source(&record.id, record)?);
+    }
+    let clip = record.clip_id.as_deref().filter(|id| catalog.clip(id).is_some());
+    Ok(writer.put_transcript_record(&record.id, record, clip)?)
 }
 
 fn load_sources(snap: &Snapshot) -> Result<BTreeMap<String, SourceRecord>, ImportError> {

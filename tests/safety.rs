@@ -78,6 +78,22 @@ fn big_dump_with_words(dst: &Path, n: usize) {
     )
     .expect("write notes");
     std::fs::write(notes.join("log.txt"), "14:31:01;00 The river again #flood\n").expect("write notes");
+    // Dated as a dump copied an hour ago: a file read in the seconds after
+    // it was written keeps no time in its record (`import.rs`), so these
+    // runs, minutes apart, would otherwise store different records.
+    backdate(dst, std::time::SystemTime::now() - std::time::Duration::from_secs(3600));
+}
+
+/// Sets the modification time of every file under `dir` to `when`.
+fn backdate(dir: &Path, when: std::time::SystemTime) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            backdate(&path, when);
+        } else {
+            std::fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(when)).expect("mtime");
+        }
+    }
 }
 
 /// Catalog keyed by path, without fields that legitimately differ.
@@ -359,6 +375,7 @@ fn readers_and_other_writers_during_an_ingest() {
     big_dump_with_words(&src, 300);
     let extra = work.path().join("extra_notes.csv");
     std::fs::write(&extra, "Timecode,Note\n14:31:01:15,A boat on the river\n").expect("write");
+    backdate(work.path(), std::time::SystemTime::now() - std::time::Duration::from_secs(3600));
     let extra_arg = extra.to_str().expect("utf-8");
 
     // What ingest then import make, one after the other.

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Env, dump};
+use common::{Env, copy_tree, dump};
 use serde_json::{Value, json};
 
 fn by_name(clips: &[Value]) -> BTreeMap<String, Value> {
@@ -254,6 +254,66 @@ fn reingest_with_words_changes_nothing() {
     // The still-unplaced note and unmatched transcript are still listed.
     assert_eq!(again["notes_unplaced"].as_array().map(Vec::len), Some(1));
     assert_eq!(again["transcripts_unmatched"].as_array().map(Vec::len), Some(1));
+}
+
+/// A transcript in a dump is read again only when its size or its
+/// modification time moved, so an unchanged year of transcripts is not
+/// read on every ingest. A file read in the tick it was written keeps no
+/// time, so a change made within that tick is still found.
+#[test]
+fn reingest_reads_a_transcript_again_only_when_its_size_or_time_moved() {
+    use std::time::{Duration, SystemTime};
+    let env = Env::new();
+    let day = env.tmp.path().join("dump");
+    copy_tree(&dump(), &day);
+    let srt = day.join("2026-03-14/TRANSCRIPTS/C0001.srt");
+    let set_time = |when: SystemTime| {
+        std::fs::File::options().write(true).open(&srt).and_then(|f| f.set_modified(when)).expect("mtime");
+    };
+    // Same length, other words (only reading the file tells them apart),
+    // dated `when`, then ingested.
+    let edit = |from: &str, to: &str, when: SystemTime| {
+        let text = std::fs::read_to_string(&srt).expect("read");
+        assert!(text.contains(from), "{text}");
+        std::fs::write(&srt, text.replace(from, to)).expect("write");
+        set_time(when);
+        env.ingest(&day)
+    };
+    let first_cue = |env: &Env| transcript(env, "C0001.MP4").swap_remove(0).2;
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    set_time(hour_ago);
+    env.ingest(&day);
+    assert_eq!(first_cue(&env), "That night the river");
+
+    // The size and time it was read at: not read again.
+    let again = edit("river", "rivet", hour_ago);
+    assert_eq!(again["segments"], 0, "{again}");
+    assert_eq!(first_cue(&env), "That night the river");
+
+    // Saved again (a new time): read, and its words replace the old.
+    set_time(hour_ago + Duration::from_secs(60));
+    let edited = env.ingest(&day);
+    assert_eq!(edited["segments"], 2, "{edited}");
+    assert_eq!(first_cue(&env), "That night the rivet");
+
+    // Copied again (a new time, the same bytes): read, found unchanged,
+    // and its new time kept, so the next ingest does not read it.
+    let copied = hour_ago + Duration::from_secs(120);
+    set_time(copied);
+    let again = env.ingest(&day);
+    assert_eq!(again["segments"], 0, "{again}");
+    edit("rivet", "river", copied);
+    assert_eq!(first_cue(&env), "That night the rivet");
+
+    // Written just now: read, and its time not kept, so a change within
+    // the same tick is read too.
+    let now = SystemTime::now();
+    set_time(now);
+    env.ingest(&day);
+    assert_eq!(first_cue(&env), "That night the river");
+    let same_tick = edit("river", "rover", now);
+    assert_eq!(same_tick["segments"], 2, "{same_tick}");
+    assert_eq!(first_cue(&env), "That night the rover");
 }
 
 /// A transcript in the dump attached by hand with `--clip` stays attached

@@ -957,18 +957,7 @@ impl Writer {
     ) -> Result<(), IndexError> {
         let f = self.fields;
         let placed_clip = transcript.placed.map(|(clip, _)| clip);
-        let source_doc = DocMeta {
-            kind: DocKind::Source,
-            key: Key::source(source_id),
-            clip_id: placed_clip.map(|c| c.id.as_str()),
-            source_id: Some(source_id),
-            camera: None,
-            reel: None,
-            day: None,
-            speakers: Vec::new(),
-            text: "",
-        };
-        self.put(&source_doc, &encode(record)?)?;
+        self.put_transcript_record(source_id, record, placed_clip.map(|c| c.id.as_str()))?;
         let segments = transcript.placed.map_or(&[][..], |(_, s)| s);
         let chunks = store::encode_chunks(
             transcript.path,
@@ -1019,6 +1008,29 @@ impl Writer {
         self.add_group(group)
     }
 
+    /// Replaces (or adds) the record of source `source_id` (a transcript
+    /// attached to clip `clip_id`), and nothing else: a transcript's cues
+    /// and words stay as they are.
+    pub fn put_transcript_record<R: Serialize>(
+        &self,
+        source_id: &str,
+        record: &R,
+        clip_id: Option<&str>,
+    ) -> Result<(), IndexError> {
+        let doc = DocMeta {
+            kind: DocKind::Source,
+            key: Key::source(source_id),
+            clip_id,
+            source_id: Some(source_id),
+            camera: None,
+            reel: None,
+            day: None,
+            speakers: Vec::new(),
+            text: "",
+        };
+        self.put(&doc, &encode(record)?)
+    }
+
     /// Adds documents whose keys are new as one group: tantivy indexes
     /// them in one segment, in this order.
     fn add_group(&self, group: Vec<TantivyDocument>) -> Result<(), IndexError> {
@@ -1051,18 +1063,7 @@ impl Writer {
 
     /// Replaces (or adds) the record of a notes file or sound report.
     pub fn put_source<R: Serialize>(&self, source_id: &str, record: &R) -> Result<(), IndexError> {
-        let doc = DocMeta {
-            kind: DocKind::Source,
-            key: Key::source(source_id),
-            clip_id: None,
-            source_id: Some(source_id),
-            camera: None,
-            reel: None,
-            day: None,
-            speakers: Vec::new(),
-            text: "",
-        };
-        self.put(&doc, &encode(record)?)
+        self.put_transcript_record(source_id, record, None)
     }
 
     /// Replaces (or adds) the document with `doc.key`.
