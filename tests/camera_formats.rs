@@ -97,7 +97,15 @@ fn truncated_and_corrupt_matroska_are_reported() {
     std::fs::write(dir.join("cut.mkv"), &bytes[..tracks + 12]).expect("write");
     // A track entry's size made larger than the track list holds.
     let mut bad = bytes.clone();
-    let entry = tracks + bytes[tracks + 4..].iter().position(|&b| b == 0xAE).expect("TrackEntry") + 4;
+    // The first TrackEntry (`AE`): after the Tracks size (an EBML number,
+    // as many bytes as its first byte's leading zeros plus one) and the
+    // CRC-32 element ffmpeg puts first (`BF 84` and four bytes, which may
+    // hold an `AE` themselves: the track UIDs it covers are random).
+    let mut entry = tracks + 4 + bytes[tracks + 4].leading_zeros() as usize + 1;
+    if bytes[entry..entry + 2] == [0xBF, 0x84] {
+        entry += 6;
+    }
+    assert_eq!(bytes[entry], 0xAE, "TrackEntry at byte {entry}");
     bad[entry + 1] = 0xFE;
     std::fs::write(dir.join("corrupt.mkv"), &bad).expect("write");
     // Cut in the media: the header is whole, the clip is cataloged, and
