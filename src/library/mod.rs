@@ -299,7 +299,13 @@ mod tests {
     fn hits(lib: &Library, query: &str, speaker: Option<&str>) -> Vec<Vec<usize>> {
         let filters = Filters { speaker: speaker.map(str::to_string), ..Filters::default() };
         let spec = SearchSpec { query: query.into(), filters, ..SearchSpec::default() };
-        let page = lib.prepare(&spec).and_then(|p| lib.find(&p, 100)).unwrap_or_else(|e| panic!("{query}: {e}"));
+        hits_of(lib, &spec, 100)
+    }
+
+    /// The hits of `spec`, at most `limit`, as [`hits`] gives them.
+    fn hits_of(lib: &Library, spec: &SearchSpec, limit: usize) -> Vec<Vec<usize>> {
+        let query = &spec.query;
+        let page = lib.prepare(spec).and_then(|p| lib.find(&p, limit)).unwrap_or_else(|e| panic!("{query}: {e}"));
         assert_eq!(page.total, page.hits.len(), "{query}");
         let n = |key: &Key| key.as_str().rsplit(':').next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
         let mut out: Vec<Vec<usize>> = page
@@ -569,6 +575,55 @@ mod tests {
         // A cue mark typed in a query is no word, and finds nothing.
         let spec = SearchSpec { query: "\u{E000} \u{E001}".into(), ..SearchSpec::default() };
         assert!(lib.prepare(&spec).is_err(), "a query of cue marks alone is refused");
+    }
+
+    /// Words AND-ed and NOT-ed find exactly the cues, and the boundaries
+    /// of two neighbouring cues, that a scan finds: the words are in most
+    /// cues or a few (read as bits, listed, or asked at each boundary).
+    #[test]
+    fn words_and_exclusions_find_what_a_scan_of_the_cues_finds() {
+        // Each word's share of the cues, in thousandths.
+        let vocabulary = [("kap", 500), ("ziv", 200), ("lum", 40), ("tor", 8), ("bex", 4)];
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let cues: Vec<Vec<&str>> = (0..3000)
+            .map(|_| vocabulary.iter().filter(|(_, share)| next(1000) < *share).map(|(w, _)| *w).collect())
+            .collect();
+        let texts: Vec<String> = cues.iter().map(|words| format!("said {}", words.join(" "))).collect();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let lib = library_of(dir.path(), &[texts.iter().map(|t| ("TOM", t.as_str())).collect()]);
+        let words: Vec<&str> = vocabulary.iter().map(|(w, _)| *w).collect();
+        let mut queries: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+        for a in &words {
+            for b in words.iter().filter(|b| b != &a) {
+                queries.push((vec![a, b], vec![]));
+                queries.push((vec![a], vec![b]));
+                for c in words.iter().filter(|c| c != &a && c != &b) {
+                    queries.push((vec![a, b], vec![c]));
+                    queries.push((vec![a, b, c], vec![]));
+                }
+            }
+        }
+        for (must, not) in queries {
+            let holds = |set: &[&str]| must.iter().all(|w| set.contains(w)) && !not.iter().any(|w| set.contains(w));
+            let mut want: Vec<Vec<usize>> = (0..cues.len()).filter(|&n| holds(&cues[n])).map(|n| vec![n]).collect();
+            for n in 0..cues.len() - 1 {
+                let both: Vec<&str> = cues[n].iter().chain(&cues[n + 1]).copied().collect();
+                if !holds(&cues[n]) && !holds(&cues[n + 1]) && holds(&both) {
+                    want.push(vec![n, n + 1]);
+                }
+            }
+            want.sort();
+            let query =
+                must.iter().map(|w| w.to_string()).chain(not.iter().map(|w| format!("-{w}"))).collect::<Vec<_>>();
+            let query = query.join(" ");
+            let spec = SearchSpec { query: query.clone(), ..SearchSpec::default() };
+            let got = hits_of(&lib, &spec, 10_000);
+            assert_eq!(got, want, "{query}");
+        }
     }
 
     /// A phrase of common words is looked up by their pairs' terms: it

@@ -158,13 +158,18 @@ impl Span {
                     }
                     any
                 } else {
+                    // The rarest first: the others are then asked only at
+                    // the boundaries it found, while those are few.
                     let alone = top && must.len() == 1;
-                    let mut all = must[0].boundaries(reader, schema, alone)?;
-                    for m in &must[1..] {
+                    let mut order: Vec<(u32, &Span)> =
+                        must.iter().map(|m| Ok((m.estimate(reader, schema)?, m))).collect::<tantivy::Result<_>>()?;
+                    order.sort_by_key(|(n, _)| *n);
+                    let mut all = order[0].1.boundaries(reader, schema, alone)?;
+                    for (_, m) in &order[1..] {
                         if all.is_empty() {
                             break;
                         }
-                        all.and(&m.boundaries(reader, schema, false)?);
+                        m.keep(&mut all, reader, schema, true)?;
                     }
                     all
                 };
@@ -172,11 +177,49 @@ impl Span {
                     if out.is_empty() {
                         break;
                     }
-                    out.and_not(&n.boundaries(reader, schema, false)?);
+                    n.keep(&mut out, reader, schema, false)?;
                 }
                 out
             }
         })
+    }
+
+    /// About how many documents of `reader` this asks about: the matches
+    /// of a word (or other one-cue query), unknown (most) for the rest.
+    fn estimate(&self, reader: &SegmentReader, schema: &Schema) -> tantivy::Result<u32> {
+        Ok(match self {
+            Span::Either(q) => q.weight(EnableScoring::disabled_from_schema(schema))?.scorer(reader, 1.0)?.size_hint(),
+            _ => u32::MAX,
+        })
+    }
+
+    /// Keeps the boundaries of `found` this span holds (`wanted`) or does
+    /// not hold. A one-cue query is asked at each boundary of a short list
+    /// (its two cues), rather than read whole: `my` or `from` is in a
+    /// tenth of the cues of a large library, and `from AND father -my`
+    /// read every one of them to keep a few hundred boundaries.
+    fn keep(&self, found: &mut Bits, reader: &SegmentReader, schema: &Schema, wanted: bool) -> tantivy::Result<()> {
+        if let (Span::Either(q), Bits::Few { docs, .. }) = (self, &mut *found) {
+            let max = reader.max_doc();
+            let weight = q.weight(EnableScoring::disabled_from_schema(schema))?;
+            let mut probe = Probe::new(&*weight, reader);
+            let mut kept = Vec::with_capacity(docs.len());
+            for &d in docs.iter() {
+                let either = probe.matches(d)? || (d + 1 < max && probe.matches(d + 1)?);
+                if either == wanted {
+                    kept.push(d);
+                }
+            }
+            *docs = kept;
+            return Ok(());
+        }
+        let theirs = self.boundaries(reader, schema, false)?;
+        if wanted {
+            found.and(&theirs)
+        } else {
+            found.and_not(&theirs)
+        }
+        Ok(())
     }
 
     /// Keeps the boundaries of `found` that this span holds: `found` and
