@@ -336,10 +336,13 @@ impl ClipIndex {
                 }
             }
         };
-        pool.scope(|scope| {
-            for _ in 0..pool.current_num_threads().min(order.len()) {
+        // This thread works too: the pool has one thread fewer than the
+        // cores, so none waits idle beside the others.
+        pool.in_place_scope(|scope| {
+            for _ in 1..(pool.current_num_threads() + 1).min(order.len()) {
                 scope.spawn(|_| work());
             }
+            work();
         });
         answers
             .into_iter()
@@ -359,8 +362,10 @@ impl ClipIndex {
         }
         self.pool
             .get_or_init(|| {
-                let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
-                if threads < 2 {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(SEARCH_THREADS);
+                // The searching thread is one of them.
+                let threads = cores - 1;
+                if threads < 1 {
                     return None;
                 }
                 // Threads that cannot start leave the search on this one.
