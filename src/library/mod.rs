@@ -20,6 +20,7 @@ mod analysis;
 mod directory;
 mod index;
 mod migrate;
+mod prefix;
 mod query;
 mod schema;
 mod span;

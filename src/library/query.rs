@@ -36,7 +36,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, FuzzyTermQuery, Occur,
-    PhrasePrefixQuery, PhraseQuery, Query, RegexQuery, TermQuery,
+    PhrasePrefixQuery, PhraseQuery, Query, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, Occur as AstOccur, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -45,6 +45,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::Library;
 use super::index::{CUE_N, CUE_SRC, ClipIndex, IndexError, segment_cost, source_of_hash};
+use super::prefix::PrefixQuery;
 use super::schema::{DocKind, Key, PairRecord, decode};
 use super::span::{Bits, PhraseWords, Span, matches_at, score_at};
 use crate::clip::{Clip, NoteRecord, Segment};
@@ -1334,12 +1335,7 @@ impl Builder<'_> {
         };
         let query: Box<dyn Query> = match (terms.len(), is_prefix) {
             // A single-word prefix: every indexed word that starts with it.
-            // Tokens are letters and digits only, so the pattern needs no
-            // escaping.
-            (1, true) => Box::new(
-                RegexQuery::from_pattern(&format!("{}.*", regex_literal(&tokens[0])), text)
-                    .map_err(|e| self.invalid(format!("prefix {:?}: {e}", tokens[0])))?,
-            ),
+            (1, true) => Box::new(PrefixQuery::new(text, &tokens[0])),
             (_, true) => Box::new(PhrasePrefixQuery::new(terms)),
             (1, false) if distance > 0 => Box::new(FuzzyTermQuery::new(
                 terms.into_iter().next().ok_or_else(|| self.invalid("empty".into()))?,

@@ -30,7 +30,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema};
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term};
 
 use super::analysis::{CUE_END, CUE_START};
-use super::query::regex_literal;
+use super::prefix::PrefixQuery;
 
 /// What a query asks of a cue boundary (see the module documentation).
 pub(super) enum Span {
@@ -89,7 +89,7 @@ impl PhraseWords {
                     let mut rest = words[k..].to_vec();
                     rest[0] = marked(CUE_START, &words[k]);
                     let rest: Box<dyn Query> = if rest.len() == 1 {
-                        Box::new(RegexQuery::from_pattern(&format!("{}.*", regex_literal(&rest[0])), field)?)
+                        Box::new(PrefixQuery::new(field, &rest[0]))
                     } else {
                         Box::new(PhrasePrefixQuery::new(rest.iter().map(|w| Term::from_field_text(field, w)).collect()))
                     };
