@@ -38,6 +38,12 @@ use rushes::search::{Hit, SearchRequest, search};
 use rushes::timecode::{Rate, TcFormat, Timecode};
 use serde_json::{Value, json};
 
+/// The allocator of the `rushes` binary (`src/main.rs`), so the warm
+/// searches here are timed as `rushes serve` runs them: the library picks
+/// none, and glibc's malloc made a small warm search a third slower.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Size of the vocabulary, head words included.
 const VOCAB: usize = 30_000;
 /// Zipf exponent (≈1 for natural language).
